@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Upcoming features as hummingbird-project/hummingbird enables them (STYLE.md §1).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Outcomes",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "outcomes", targets: ["outcomes"]),
+        .library(name: "OutcomesCore", targets: ["OutcomesCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure domain: money, calendar, the agreement, validation. No I/O, no clock.
+        .target(name: "OutcomesCore", swiftSettings: swiftSettings),
+        // The agreement as a YAML contract file, and the built-in Viborg agreement.
+        .target(
+            name: "OutcomesContractFile",
+            dependencies: ["OutcomesCore", .product(name: "Yams", package: "Yams")],
+            resources: [.embedInCode("Resources/viborg-relationel-velfaerd.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        // The commands, as a library so tests can run them.
+        .target(
+            name: "OutcomesCLI",
+            dependencies: [
+                "OutcomesCore", "OutcomesContractFile",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "outcomes",
+            dependencies: ["OutcomesCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "OutcomesCoreTests", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OutcomesContractFileTests",
+            dependencies: ["OutcomesContractFile", "OutcomesCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutcomesCLITests",
+            dependencies: ["OutcomesCLI", "OutcomesContractFile", "OutcomesCore"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

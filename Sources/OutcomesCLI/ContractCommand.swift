@@ -1,0 +1,71 @@
+public import ArgumentParser
+import Foundation
+import OutcomesContractFile
+import OutcomesCore
+
+/// `outcomes contract …`: the agreement as a contract file.
+public struct ContractCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "contract",
+        abstract: "Vis eller kontrollér aftalen (kontraktfilen).",
+        subcommands: [Show.self, Validate.self]
+    )
+
+    public init() {}
+
+    /// The `--contract FILE` option shared by every command that reads an agreement.
+    public struct ContractOption: ParsableArguments {
+        @Option(name: .long, help: "Kontraktfil (YAML). Uden den bruges den indbyggede Viborg-aftale.")
+        public var contract: String?
+
+        public init() {}
+
+        /// Loads the agreement, or exits 1 with the file, line and field of the problem.
+        func load() throws -> Commitment {
+            do {
+                let source = try ContractFile.text(path: contract)
+                return try ContractFile.parse(source.text, file: source.file)
+            } catch {
+                printError(error.description)
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    public struct Show: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(abstract: "Vis aftalen på dansk.")
+        @OptionGroup public var options: ContractOption
+        public init() {}
+
+        public func run() async throws {
+            let commitment = try options.load()
+            print(ContractPresenter.render(commitment), terminator: "")
+        }
+    }
+
+    public struct Validate: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Kontrollér aftalens summer, deltotaler, andele og datoer (SPEC §3).",
+            discussion: "Fund afslutter med kode 0; en fil, der ikke kan bruges, med kode 1.")
+
+        public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
+
+        @OptionGroup public var options: ContractOption
+        @Option(name: .long, help: "Uddata: text eller json.") public var format: Format = .text
+        public init() {}
+
+        public func run() async throws {
+            let commitment = try options.load()
+            let findings = ContractValidator.validate(commitment)
+            switch format {
+            case .json: print(try FindingsPresenter.json(findings))
+            case .text: print(FindingsPresenter.text(findings, commitment: commitment), terminator: "")
+            }
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,164 @@
+/// A named reading of a point the agreement leaves open (SPEC §9), with the clause it reads.
+///
+/// Every report that depends on an interpretation shows it (``Interpretations/summary``).
+public struct Interpretation<Choice: Sendable & Equatable>: Sendable, Equatable {
+    public var choice: Choice
+    public var clause: Clause
+    public init(_ choice: Choice, _ clause: Clause) {
+        self.choice = choice
+        self.clause = clause
+    }
+}
+
+/// On which day a person's age is taken.
+public enum AgeBasis: String, Sendable, CaseIterable {
+    /// On the measurement's date (goal 1: "Borgere i alderen 18-66 år", at each point).
+    case measurementDate
+    /// On the day the course starts.
+    case courseStart
+
+    public var danishDescription: String {
+        switch self {
+        case .measurementDate: "alder på måledagen"
+        case .courseStart: "alder ved indsatsstart"
+        }
+    }
+}
+
+/// The age basis per goal that measures persons.
+public struct AgeBases: Sendable, Equatable {
+    public var employment: AgeBasis
+    public var socialMeasures: AgeBasis
+    public var lifeSatisfaction: AgeBasis
+    public init(employment: AgeBasis, socialMeasures: AgeBasis, lifeSatisfaction: AgeBasis) {
+        self.employment = employment
+        self.socialMeasures = socialMeasures
+        self.lifeSatisfaction = lifeSatisfaction
+    }
+}
+
+/// How the benefit type that sets goal 1's criterion is found (B5.1 2.1).
+public enum PreviousBenefitTypeRule: String, Sendable, CaseIterable {
+    /// The type at the previous point; where it is not recorded, the latest earlier recorded
+    /// type; else `unknown` (SPEC §4).
+    case latestEarlierRecorded
+    /// The type at the previous point only; where it is not recorded, `unknown`.
+    case previousPointOnly
+}
+
+/// The step of a person with several measures at once.
+public enum SeveralMeasuresRule: String, Sendable, CaseIterable {
+    /// The highest measure counts (SPEC §9).
+    case highest
+}
+
+/// How goal 3's percentage differences are rounded (B5.1 2.6.2).
+public enum AbsenceRounding: String, Sendable, CaseIterable {
+    /// One decimal, half away from zero, as the worked example computes (−21,05 → −21,1).
+    case oneDecimal
+    /// No rounding: the exact difference.
+    case exact
+}
+
+/// Which provided lines make the average that replaces missing data (B5.1 2.3).
+public enum ImputationWindow: String, Sendable, CaseIterable {
+    /// Lines of the same goal and point dated up to the end of the missing line's own
+    /// period (and not after the as-of date).
+    case periodEnd
+    /// Lines dated up to the as-of date.
+    case asOf
+}
+
+/// How repayments in tranche 1 are split between the funders (B5.1 1.1).
+public enum TrancheShareRule: String, Sendable, CaseIterable {
+    /// The shares as printed: 74 % / 26 %.
+    case printed
+    /// Exact shares of the grants: 3.912.500 : 1.362.500.
+    case proRata
+}
+
+/// Which payments the return cap of T 5.2 limits.
+public enum ReturnCapCoverage: String, Sendable, CaseIterable {
+    /// "Kommunens samlede tilbagebetaling": the municipality's payments only (goals 1, 2, 3, 5).
+    case municipalityOnly
+    /// Every repayment, LBF's goal-4 payments included.
+    case allPayers
+}
+
+/// Whether relative reduction (T 4.2, B4.2 3) is computed per budget year or in total.
+public enum RelativeReductionBasis: String, Sendable, CaseIterable {
+    case perYear
+    case total
+}
+
+/// The interpretations of SPEC §9, as named settings of the contract file.
+public struct Interpretations: Sendable, Equatable {
+    public var ageBasis: Interpretation<AgeBases>
+    public var previousBenefitType: Interpretation<PreviousBenefitTypeRule>
+    public var severalMeasures: Interpretation<SeveralMeasuresRule>
+    public var absenceRounding: Interpretation<AbsenceRounding>
+    public var imputationWindow: Interpretation<ImputationWindow>
+    public var trancheShares: Interpretation<TrancheShareRule>
+    public var returnCapCoverage: Interpretation<ReturnCapCoverage>
+    public var relativeReduction: Interpretation<RelativeReductionBasis>
+    /// The date to which the return-cap formula compounds the installments: the agreement
+    /// gives no end of the commitment period (T 2.1), so the file names one.
+    public var returnCapHorizon: Interpretation<LocalDate>
+    /// T 6.1.1 (vi) "væsentligt afviger": the budget deviation that counts as substantial.
+    public var budgetDeviationThreshold: Interpretation<Percent>
+
+    public init(
+        ageBasis: Interpretation<AgeBases>, previousBenefitType: Interpretation<PreviousBenefitTypeRule>,
+        severalMeasures: Interpretation<SeveralMeasuresRule>, absenceRounding: Interpretation<AbsenceRounding>,
+        imputationWindow: Interpretation<ImputationWindow>, trancheShares: Interpretation<TrancheShareRule>,
+        returnCapCoverage: Interpretation<ReturnCapCoverage>, relativeReduction: Interpretation<RelativeReductionBasis>,
+        returnCapHorizon: Interpretation<LocalDate>, budgetDeviationThreshold: Interpretation<Percent>
+    ) {
+        self.ageBasis = ageBasis
+        self.previousBenefitType = previousBenefitType
+        self.severalMeasures = severalMeasures
+        self.absenceRounding = absenceRounding
+        self.imputationWindow = imputationWindow
+        self.trancheShares = trancheShares
+        self.returnCapCoverage = returnCapCoverage
+        self.relativeReduction = relativeReduction
+        self.returnCapHorizon = returnCapHorizon
+        self.budgetDeviationThreshold = budgetDeviationThreshold
+    }
+
+    /// One line per interpretation: its key, clause and the reading chosen, in Danish.
+    public var summary: [(key: String, clause: Clause, reading: String)] {
+        [
+            ("ageBasis", ageBasis.clause,
+             "Alder: beskæftigelse \(ageBasis.choice.employment.danishDescription), sociale foranstaltninger \(ageBasis.choice.socialMeasures.danishDescription), livstilfredshed \(ageBasis.choice.lifeSatisfaction.danishDescription)"),
+            ("previousBenefitType", previousBenefitType.clause,
+             previousBenefitType.choice == .latestEarlierRecorded
+                ? "Forrige ydelsestype: typen ved forrige måling; mangler den, den seneste tidligere registrerede; ellers ukendt"
+                : "Forrige ydelsestype: kun typen ved forrige måling; mangler den, ukendt"),
+            ("severalMeasures", severalMeasures.clause, "Flere foranstaltninger: den højeste tæller"),
+            ("absenceRounding", absenceRounding.clause,
+             absenceRounding.choice == .oneDecimal
+                ? "Skolefravær: procentvis forskel afrundes til én decimal, halvt væk fra nul (som B5.1 2.6.2)"
+                : "Skolefravær: procentvis forskel uden afrunding"),
+            ("imputationWindow", imputationWindow.clause,
+             imputationWindow.choice == .periodEnd
+                ? "Manglende data: gennemsnit af leverede linjer dateret senest ved udgangen af linjens egen periode"
+                : "Manglende data: gennemsnit af leverede linjer dateret senest på opgørelsesdagen"),
+            ("trancheShares", trancheShares.clause,
+             trancheShares.choice == .printed
+                ? "Tranche 1: andele som trykt (74 % / 26 %)"
+                : "Tranche 1: eksakte andele af tilskuddene"),
+            ("returnCapCoverage", returnCapCoverage.clause,
+             returnCapCoverage.choice == .municipalityOnly
+                ? "Afkastloft: gælder Kommunens betalinger (mål 1, 2, 3 og 5)"
+                : "Afkastloft: gælder alle betalinger, LBF's mål 4 medregnet"),
+            ("relativeReduction", relativeReduction.clause,
+             relativeReduction.choice == .perYear
+                ? "Relativ reduktion: opgøres pr. budgetår" : "Relativ reduktion: opgøres samlet"),
+            ("returnCapHorizon", returnCapHorizon.clause,
+             "Afkastloftets formel: renters rente beregnes til \(returnCapHorizon.choice.danishLongString)"),
+            ("budgetDeviationThreshold", budgetDeviationThreshold.clause,
+             "Væsentlig budgetafvigelse: mere end \(budgetDeviationThreshold.choice.danishString)"),
+        ]
+    }
+}
