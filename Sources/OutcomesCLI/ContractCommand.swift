@@ -38,8 +38,12 @@ public struct ContractCommand: AsyncParsableCommand {
         public init() {}
 
         public func run() async throws {
-            let commitment = try options.load()
-            print(ContractPresenter.render(commitment), terminator: "")
+            print(try output(), terminator: "")
+        }
+
+        /// What the command prints.
+        public func output() throws -> String {
+            ContractPresenter.render(try options.load())
         }
     }
 
@@ -55,11 +59,16 @@ public struct ContractCommand: AsyncParsableCommand {
         public init() {}
 
         public func run() async throws {
+            print(try output(), terminator: "")
+        }
+
+        /// What the command prints: findings alone never fail the command.
+        public func output() throws -> String {
             let commitment = try options.load()
             let findings = ContractValidator.validate(commitment)
             switch format {
-            case .json: print(try FindingsPresenter.json(findings))
-            case .text: print(FindingsPresenter.text(findings, commitment: commitment), terminator: "")
+            case .json: return try FindingsPresenter.json(findings) + "\n"
+            case .text: return FindingsPresenter.text(findings, commitment: commitment)
             }
         }
     }

@@ -9,7 +9,7 @@
 ///
 /// Worked example: 1.000.000 kr. paid 2023-11-30 at 5,07 % on 365 days, posted each
 /// 31 December: 2023-12-31 adds 1.000.000 × 0,0507 × 31/365 = 4.306,03 kr.; 2024-12-31
-/// adds 1.004.306,03 × 0,0507 × 366/365 = 51.057,91 kr. (a leap year has 366 days of
+/// adds 1.004.306,03 × 0,0507 × 366/365 = 51.057,82 kr. (a leap year has 366 days of
 /// interest on a 365-day basis).
 public enum ReturnCapFormula {
     /// The value at `horizon` of the installments with interest.

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import OutcomesContractFile
+import OutcomesCore
+import Testing
+
+@testable import OutcomesCLI
+
+func parse<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) throws -> C {
+    let command = try OutcomesCommand.parseAsRoot(arguments)
+    return try #require(command as? C)
+}
+
+func temporaryFile(_ text: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("outcomes-test-\(UInt64.random(in: 0...UInt64.max)).yaml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+@Suite("outcomes contract show / validate")
+struct ContractCommandTests {
+    @Test("show prints the agreement in Danish with clauses")
+    func show() throws {
+        let text = try parse(ContractCommand.Show.self, ["contract", "show"]).output()
+        #expect(text.contains("Relationel Velfærd"))
+        #expect(text.contains("Den Sociale Investeringsfond S/I (tilskudsgiver), CVR-nr. 40056823"))
+        #expect(text.contains("Indsatsperiode 1. november 2023 – 31. oktober 2026 (36 måneder)"))
+        #expect(text.contains("Sats: 8.600 kr. pr. borger pr. måling"))
+        #expect(text.contains("Loft: 1.400.000 kr.  [B5.1 2.6.3]"))
+        #expect(text.contains("Kommunens samlede tilbagebetaling kan aldrig overstige 6.000.000 kr.  [T 5.2]"))
+        #expect(text.contains("Forrentning 5,07 % p.a."))
+        #expect(text.contains("Fortolkninger (SPEC §9)"))
+        #expect(text.contains("[trancheShares]"))
+    }
+
+    @Test("validate --format json prints an array with the five keys")
+    func validateJSON() throws {
+        let output = try parse(ContractCommand.Validate.self, ["contract", "validate", "--format", "json"]).output()
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        #expect(array.count == 20)
+        for object in array {
+            #expect(Set(object.keys) == ["clause", "severity", "message", "stated", "computed"])
+        }
+        let decoded = try JSONDecoder().decode([Finding].self, from: Data(output.utf8))
+        #expect(decoded == ContractValidator.validate(ContractFile.builtIn()))
+        #expect(decoded.contains { $0.clause == "B3.2" && $0.severity == .error && $0.computed == "3912501.00" })
+    }
+
+    @Test("validate prints readable Danish text by default")
+    func validateText() throws {
+        let output = try parse(ContractCommand.Validate.self, ["contract", "validate"]).output()
+        #expect(output.contains("20 fund: 8 fejl, 10 advarsel, 2 bemærkning"))
+        #expect(output.contains("[fejl] B3.2: Udbetalingsplanens rater fra Den Sociale Investeringsfond S/I summerer til 3.912.501 kr."))
+        #expect(output.contains("angivet: 3912500.00   beregnet: 3912501.00"))
+    }
+
+    @Test("--contract reads another file; an unusable file exits 1")
+    func otherFile() throws {
+        let good = try temporaryFile(ContractFile.builtInText.replacingOccurrences(of: "title: Relationel Velfærd", with: "title: Anden indsats"))
+        defer { try? FileManager.default.removeItem(atPath: good) }
+        #expect(try parse(ContractCommand.Show.self, ["contract", "show", "--contract", good]).output().hasPrefix("Anden indsats"))
+
+        let bad = try temporaryFile(ContractFile.builtInText.replacingOccurrences(of: "rate: {amount: 42000,", with: "rate: {amount: -42000,"))
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let command = try parse(ContractCommand.Validate.self, ["contract", "validate", "--contract", bad])
+        #expect(throws: ExitCode(1)) { try command.output() }
+        #expect(throws: ExitCode(1)) {
+            try parse(ContractCommand.Validate.self, ["contract", "validate", "--contract", "/nonexistent.yaml"]).output()
+        }
+    }
+
+    @Test("An unknown format is a usage error")
+    func badFormat() {
+        #expect(throws: (any Error).self) { try OutcomesCommand.parseAsRoot(["contract", "validate", "--format", "xml"]) }
+    }
+}
+
+@Suite("The outcomes executable")
+struct ExecutableTests {
+    /// The binary that `swift test` built next to the tests.
+    static var binary: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/outcomes")
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("Findings exit 0; an unusable file exits 1 naming file, line and field, with nothing on stdout")
+    func exitCodes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first")
+        let ok = try run(["contract", "validate", "--format", "json"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.hasPrefix("["))
+
+        let (text, line) = (ContractFile.builtInText.replacingOccurrences(of: "kind: schoolAbsence", with: "kind: truancy"),
+                            ContractFile.builtInText.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("kind: schoolAbsence") }! + 1)
+        let bad = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let failed = try run(["contract", "validate", "--contract", bad])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.isEmpty)
+        #expect(failed.stderr.hasPrefix("\(bad):\(line): paymentGoals[2].kind: unknown goal 'truancy'"))
+    }
+}
