@@ -50,7 +50,8 @@ public struct ContractCommand: AsyncParsableCommand {
     public struct Validate: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             abstract: "Kontrollér aftalens summer, deltotaler, andele og datoer (SPEC §3).",
-            discussion: "Fund afslutter med kode 0; en fil, der ikke kan bruges, med kode 1.")
+            discussion: "Fund afslutter med kode 0; en fil, der ikke kan bruges, med kode 1."
+        )
 
         public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
 

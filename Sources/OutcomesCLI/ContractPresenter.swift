@@ -8,7 +8,10 @@ enum ContractPresenter {
         out.line(c.source)
         out.line("Underskrevet \(c.signedOn.value.danishLongString)", c.signedOn.clause)
         let period = c.interventionPeriod.value
-        out.line("Indsatsperiode \(period.start.danishLongString) – \(period.end.danishLongString) (\(period.months) måneder)", c.interventionPeriod.clause)
+        out.line(
+            "Indsatsperiode \(period.start.danishLongString) – \(period.end.danishLongString) (\(period.months) måneder)",
+            c.interventionPeriod.clause
+        )
         out.line("Indsatsgruppe: \(c.expectedHouseholds.value) husstande, ca. \(c.expectedPersons.value) personer", c.expectedHouseholds.clause)
 
         out.heading("Parter")
@@ -25,11 +28,12 @@ enum ContractPresenter {
         }
         out.line("I alt \(c.totalGrants.danishShortString)")
         for condition in c.coFunding {
-            let what = switch condition.kind {
-            case .grant: "yder tilskud på"
-            case .outcomePayments: "yder resultatbetaling på op til"
-            case .donation: "donerer"
-            }
+            let what =
+                switch condition.kind {
+                case .grant: "yder tilskud på"
+                case .outcomePayments: "yder resultatbetaling på op til"
+                case .donation: "donerer"
+                }
             let to = condition.recipient.map { " til \(name(c, $0))" } ?? ""
             out.line("Betingelse: \(name(c, condition.party)) \(what) \(condition.amount.value.danishShortString)\(to)", condition.amount.clause)
         }
@@ -53,10 +57,20 @@ enum ContractPresenter {
         }
         for subtotal in budget.subtotals {
             let financing = subtotal.financing.sorted { $0.key < $1.key }.map { "\(name(c, $0.key)) \($0.value.danishShortString)" }
-            out.line("\(subtotal.name): \(subtotal.statedTotal.danishShortString)" + (financing.isEmpty ? "" : " (finansieres af \(financing.joined(separator: " og ")))"), budget.clause)
+            out.line(
+                "\(subtotal.name): \(subtotal.statedTotal.danishShortString)"
+                    + (financing.isEmpty ? "" : " (finansieres af \(financing.joined(separator: " og ")))"),
+                budget.clause
+            )
         }
-        out.line("Budget i alt: \(budget.statedGrandTotal.danishShortString) (pr. år: \(zip(budget.years, budget.statedYearTotals).map { "\($0): \($1.danishShortString)" }.joined(separator: "; ")))", budget.clause)
-        out.line("Forventet antal husstande: \(budget.statedHouseholdTotal) (pr. år: \(zip(budget.years, budget.expectedHouseholds).map { "\($0): \($1)" }.joined(separator: "; ")))", budget.clause)
+        out.line(
+            "Budget i alt: \(budget.statedGrandTotal.danishShortString) (pr. år: \(zip(budget.years, budget.statedYearTotals).map { "\($0): \($1.danishShortString)" }.joined(separator: "; ")))",
+            budget.clause
+        )
+        out.line(
+            "Forventet antal husstande: \(budget.statedHouseholdTotal) (pr. år: \(zip(budget.years, budget.expectedHouseholds).map { "\($0): \($1)" }.joined(separator: "; ")))",
+            budget.clause
+        )
 
         out.heading("Betalingsmål")
         for goal in c.paymentGoals { renderGoal(goal, c, &out) }
@@ -65,14 +79,23 @@ enum ContractPresenter {
         let tranches = c.tranches
         out.line("Tranche 1 indtil Kommunen og LBF samlet har tilbagebetalt \(tranches.threshold.value.danishShortString)", tranches.threshold.clause)
         for share in tranches.shares {
-            out.line("\(name(c, share.funder)): tilskud \(share.statedGrant.danishShortString), andel af samlet tilskud \(share.shareOfGrants.danishString), tranche 1 \(share.tranche1.danishString), tranche 2 \(share.tranche2.danishString)", tranches.clause)
+            out.line(
+                "\(name(c, share.funder)): tilskud \(share.statedGrant.danishShortString), andel af samlet tilskud \(share.shareOfGrants.danishString), tranche 1 \(share.tranche1.danishString), tranche 2 \(share.tranche2.danishString)",
+                tranches.clause
+            )
         }
 
         out.heading("Afkastloft")
         let cap = c.returnCap
         out.line("Kommunens samlede tilbagebetaling kan aldrig overstige \(cap.amount.value.danishShortString)", cap.amount.clause)
-        out.line("Forrentning \(cap.annualRate.value.danishString) p.a., \(cap.dayCountBasis)-dages år, rentetilskrivning \(cap.postingDay)/\(cap.postingMonth), af tilskud fra \(cap.compoundedGrants.map { name(c, $0) }.joined(separator: ", "))", cap.annualRate.clause)
-        out.line("Formlen som trykt" + (cap.printedFormulaIsInterestOnly ? " giver kun renterne: (1 + rente)^år × Tilskud − Tilskud" : ""), cap.printedFormulaClause)
+        out.line(
+            "Forrentning \(cap.annualRate.value.danishString) p.a., \(cap.dayCountBasis)-dages år, rentetilskrivning \(cap.postingDay)/\(cap.postingMonth), af tilskud fra \(cap.compoundedGrants.map { name(c, $0) }.joined(separator: ", "))",
+            cap.annualRate.clause
+        )
+        out.line(
+            "Formlen som trykt" + (cap.printedFormulaIsInterestOnly ? " giver kun renterne: (1 + rente)^år × Tilskud − Tilskud" : ""),
+            cap.printedFormulaClause
+        )
 
         out.heading("Overholdelse")
         let compliance = c.compliance
@@ -80,25 +103,49 @@ enum ContractPresenter {
         for milestone in compliance.enrolmentMilestones {
             out.line("Mindst \(milestone.households) husstande visiteret inden for \(milestone.withinMonths) måneder", milestone.clause)
         }
-        out.line("Genforhandling, hvis realiseret baseline afviger mere end \(compliance.baselineDeviation.value.danishString)", compliance.baselineDeviation.clause)
+        out.line(
+            "Genforhandling, hvis realiseret baseline afviger mere end \(compliance.baselineDeviation.value.danishString)",
+            compliance.baselineDeviation.clause
+        )
         out.line("Visitation med sigte på \(compliance.annualEnrolmentPace.value) husstande årligt", compliance.annualEnrolmentPace.clause)
         out.line("En husstand tæller med efter \(compliance.countingMonths.value) måneders forløb", compliance.countingMonths.clause)
-        out.line("Ophør inden for \(compliance.replacementWindowMonths.value) måneder forpligter til ny visitation (undtagen når behovet er ophørt)", compliance.replacementWindowMonths.clause)
-        out.line("En væsentlig del af indsatsen skal realiseres i de første \(compliance.realisationQuarters.value) kvartaler", compliance.realisationQuarters.clause)
+        out.line(
+            "Ophør inden for \(compliance.replacementWindowMonths.value) måneder forpligter til ny visitation (undtagen når behovet er ophørt)",
+            compliance.replacementWindowMonths.clause
+        )
+        out.line(
+            "En væsentlig del af indsatsen skal realiseres i de første \(compliance.realisationQuarters.value) kvartaler",
+            compliance.realisationQuarters.clause
+        )
 
         out.heading("Rapportering og frister")
         let r = c.reporting
         out.line("Rapportering til Styregruppen \(r.reportsPerYear.value) gange årligt", r.reportsPerYear.clause)
-        out.line("Styregruppemøder: \(r.firstYearMeetingsPerQuarter.value) pr. kvartal i første år, derefter mindst \(r.meetingsPerYear.value) årligt", r.meetingsPerYear.clause)
-        out.line("Årsmøde senest ved udgangen af \(r.annualMeetingByQuarter.value). kvartal; regnskab senest \(r.accountsDaysBeforeAnnualMeeting.value) kalenderdage før", r.annualMeetingByQuarter.clause)
-        out.line("Ikke-anvendt tilskud tilbagebetales senest \(r.unusedGrantRepaymentMonths.value) måned efter Årsmødet", r.unusedGrantRepaymentMonths.clause)
-        out.line("Betalingsopgørelser \(r.settlementsPerYear.value) gange årligt; betaling senest ved udgangen af kvartalet efter perioden", r.settlementsPerYear.clause)
+        out.line(
+            "Styregruppemøder: \(r.firstYearMeetingsPerQuarter.value) pr. kvartal i første år, derefter mindst \(r.meetingsPerYear.value) årligt",
+            r.meetingsPerYear.clause
+        )
+        out.line(
+            "Årsmøde senest ved udgangen af \(r.annualMeetingByQuarter.value). kvartal; regnskab senest \(r.accountsDaysBeforeAnnualMeeting.value) kalenderdage før",
+            r.annualMeetingByQuarter.clause
+        )
+        out.line(
+            "Ikke-anvendt tilskud tilbagebetales senest \(r.unusedGrantRepaymentMonths.value) måned efter Årsmødet",
+            r.unusedGrantRepaymentMonths.clause
+        )
+        out.line(
+            "Betalingsopgørelser \(r.settlementsPerYear.value) gange årligt; betaling senest ved udgangen af kvartalet efter perioden",
+            r.settlementsPerYear.clause
+        )
         let d = c.deadlines
         out.line("Betalingsfrist ved tilbagekaldelse: \(d.revocationPaymentDays.value) kalenderdage", d.revocationPaymentDays.clause)
         out.line("Indsigelse mod tilbagekaldelse: senest \(d.objectionDays.value) kalenderdage efter modtagelse", d.objectionDays.clause)
         out.line("Mindelig løsning af tvister: \(d.amicableResolutionDays.value) kalenderdage", d.amicableResolutionDays.clause)
         if d.nonBusinessDayReceiptMovesForward.value {
-            out.line("Meddelelser modtaget på en dag, der ikke er en hverdag, anses for modtaget første hverdag derefter", d.nonBusinessDayReceiptMovesForward.clause)
+            out.line(
+                "Meddelelser modtaget på en dag, der ikke er en hverdag, anses for modtaget første hverdag derefter",
+                d.nonBusinessDayReceiptMovesForward.clause
+            )
         }
 
         out.heading("Fortolkninger (SPEC §9)")
@@ -119,9 +166,13 @@ enum ContractPresenter {
         case let .employment(t):
             out.line("Forventet baseline og succesrate pr. ydelsestype:", t.clause)
             for row in t.rows {
-                out.item("\(row.label): \(row.expectedCount) personer (\(row.expectedShare.danishString)), \(row.criterion.danishName), forventet succesrate \(row.expectedSuccessRate.danishString)")
+                out.item(
+                    "\(row.label): \(row.expectedCount) personer (\(row.expectedShare.danishString)), \(row.criterion.danishName), forventet succesrate \(row.expectedSuccessRate.danishString)"
+                )
             }
-            out.item("Total: \(t.statedTotalCount) personer (\(t.statedTotalShare.danishString)), samlet succesrate \(t.statedTotalSuccessRate.danishString)")
+            out.item(
+                "Total: \(t.statedTotalCount) personer (\(t.statedTotalShare.danishString)), samlet succesrate \(t.statedTotalSuccessRate.danishString)"
+            )
         case let .socialMeasures(t):
             out.line("Foranstaltningstrappen:", t.clause)
             for row in t.rows {
@@ -135,17 +186,29 @@ enum ContractPresenter {
                 out.item("\(citizen.label): \(citizen.baseline.rawValue) → \(citizen.result.rawValue): \(citizen.statedPayment.danishShortString)")
             }
         case let .schoolAbsence(t):
-            out.line("\(t.cohorts.value) kohorter à mindst \(t.minimumHouseholdsPerCohort.value) husstande; fravær som gennemsnit af de seneste \(t.averagingMonths.value) måneder", t.cohorts.clause)
+            out.line(
+                "\(t.cohorts.value) kohorter à mindst \(t.minimumHouseholdsPerCohort.value) husstande; fravær som gennemsnit af de seneste \(t.averagingMonths.value) måneder",
+                t.cohorts.clause
+            )
             out.line("Forventet fravær (indsats / kontrol / succesrate):", t.expectedClause)
             for row in t.expected {
-                out.item("\(row.point.danishDescription): \(row.treatment.danishString) / \(row.control.danishString)" + (row.successRate.map { " / \($0.danishString)" } ?? ""))
+                out.item(
+                    "\(row.point.danishDescription): \(row.treatment.danishString) / \(row.control.danishString)"
+                        + (row.successRate.map { " / \($0.danishString)" } ?? "")
+                )
             }
             out.line("Loftet svarer til en overperformance på ca. \(t.capOverperformance.value.danishString)", t.capOverperformance.clause)
         case let .lifeSatisfaction(t):
-            out.line("Skala \(t.scaleMinimum)–\(t.scaleMaximum); ca. \(t.expectedPopulation.value) personer; forventet \(t.expectedImprovedShare.value.danishString) med højere livstilfredshed", t.expectedImprovedShare.clause)
+            out.line(
+                "Skala \(t.scaleMinimum)–\(t.scaleMaximum); ca. \(t.expectedPopulation.value) personer; forventet \(t.expectedImprovedShare.value.danishString) med højere livstilfredshed",
+                t.expectedImprovedShare.clause
+            )
         case let .actionPlans(t):
             out.line("En helt opfyldt handleplan udløser \(t.statedFullPlanPayment.value.danishShortString)", t.statedFullPlanPayment.clause)
-            out.line("Forventet opfyldelse \(t.expectedFulfilment.value.danishString); målene kan justeres de første \(t.adjustmentMonths.value) måneder", t.expectedFulfilment.clause)
+            out.line(
+                "Forventet opfyldelse \(t.expectedFulfilment.value.danishString); målene kan justeres de første \(t.adjustmentMonths.value) måneder",
+                t.expectedFulfilment.clause
+            )
         }
     }
 

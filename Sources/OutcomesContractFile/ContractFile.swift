@@ -1,5 +1,5 @@
-public import OutcomesCore
 import Foundation
+public import OutcomesCore
 import Yams
 
 /// The agreement as a reviewable YAML file, and the built-in Viborg agreement.
@@ -138,7 +138,8 @@ struct ContractParser {
                 party: try party(c.required("party")),
                 kind: try c.required("kind").choice(CoFundingCondition.Kind.self, what: "kind"),
                 amount: try c.statedMoney(exceptKeys: ["party", "kind", "recipient"]),
-                recipient: try c.optional("recipient").map { (r) throws(ContractFileError) in try party(r) })
+                recipient: try c.optional("recipient").map { (r) throws(ContractFileError) in try party(r) }
+            )
             return condition
         }
 
@@ -161,14 +162,17 @@ struct ContractParser {
                 at: Clause(try c.required("at").nonEmptyString()),
                 refersTo: Clause(try c.required("refersTo").nonEmptyString()),
                 subject: try c.required("subject").nonEmptyString(),
-                text: try c.required("text").nonEmptyString())
+                text: try c.required("text").nonEmptyString()
+            )
             try c.rejectUnknownKeys()
             return reference
         }
         let annexes = try (root.optional("annexes")?.sequence() ?? []).map { (a) throws(ContractFileError) -> Annex in
             let annex = Annex(
-                key: try a.required("key").nonEmptyString(), number: try a.required("number").nonEmptyString(),
-                title: try a.required("title").nonEmptyString())
+                key: try a.required("key").nonEmptyString(),
+                number: try a.required("number").nonEmptyString(),
+                title: try a.required("title").nonEmptyString()
+            )
             try a.rejectUnknownKeys()
             return annex
         }
@@ -178,11 +182,25 @@ struct ContractParser {
             version: try root.required("version").positiveInt(),
             title: try root.required("title").nonEmptyString(),
             source: try root.required("source").nonEmptyString(),
-            signedOn: signedOn, parties: parties, annexes: annexes, interventionPeriod: period,
-            expectedHouseholds: households, expectedPersons: persons, grants: grants, coFunding: coFunding,
-            disbursementPlan: plan, budget: budget, paymentGoals: goals, tranches: tranches, returnCap: returnCap,
-            compliance: compliance, reporting: reporting, deadlines: deadlines, interpretations: interpretations,
-            crossReferences: crossReferences)
+            signedOn: signedOn,
+            parties: parties,
+            annexes: annexes,
+            interventionPeriod: period,
+            expectedHouseholds: households,
+            expectedPersons: persons,
+            grants: grants,
+            coFunding: coFunding,
+            disbursementPlan: plan,
+            budget: budget,
+            paymentGoals: goals,
+            tranches: tranches,
+            returnCap: returnCap,
+            compliance: compliance,
+            reporting: reporting,
+            deadlines: deadlines,
+            interpretations: interpretations,
+            crossReferences: crossReferences
+        )
         try root.rejectUnknownKeys()
         return commitment
     }
@@ -204,9 +222,13 @@ struct ContractParser {
                 cvr = text
             }
             let party = Party(
-                key: key, name: try p.required("name").nonEmptyString(),
-                role: try p.required("role").choice(Party.Role.self, what: "role"), cvr: cvr,
-                address: try p.optional("address")?.string(), clause: try p.clause())
+                key: key,
+                name: try p.required("name").nonEmptyString(),
+                role: try p.required("role").choice(Party.Role.self, what: "role"),
+                cvr: cvr,
+                address: try p.optional("address")?.string(),
+                clause: try p.clause()
+            )
             try p.rejectUnknownKeys()
             return party
         }
@@ -215,7 +237,8 @@ struct ContractParser {
     // MARK: Money in
 
     func parseDisbursementPlan(
-        _ reader: NodeReader, party: (NodeReader) throws(ContractFileError) -> PartyKey
+        _ reader: NodeReader,
+        party: (NodeReader) throws(ContractFileError) -> PartyKey
     ) throws(ContractFileError) -> DisbursementPlan {
         let installments = try reader.required("installments").sequence().map {
             (i) throws(ContractFileError) -> Installment in
@@ -225,8 +248,10 @@ struct ContractParser {
                 throw monthReader.error("'\(text)' is not a month (YYYY-MM)")
             }
             let installment = Installment(
-                name: try i.required("name").nonEmptyString(), dueBy: first.lastOfMonth,
-                amounts: try partyAmounts(i.required("amounts"), party: party))
+                name: try i.required("name").nonEmptyString(),
+                dueBy: first.lastOfMonth,
+                amounts: try partyAmounts(i.required("amounts"), party: party)
+            )
             try i.rejectUnknownKeys()
             return installment
         }
@@ -239,14 +264,17 @@ struct ContractParser {
             previous = installment.dueBy
         }
         let plan = DisbursementPlan(
-            clause: try reader.clause(), installments: installments,
-            statedTotals: try partyAmounts(reader.required("totals"), party: party))
+            clause: try reader.clause(),
+            installments: installments,
+            statedTotals: try partyAmounts(reader.required("totals"), party: party)
+        )
         try reader.rejectUnknownKeys()
         return plan
     }
 
     func partyAmounts(
-        _ reader: NodeReader, party: (NodeReader) throws(ContractFileError) -> PartyKey
+        _ reader: NodeReader,
+        party: (NodeReader) throws(ContractFileError) -> PartyKey
     ) throws(ContractFileError) -> [PartyKey: Money] {
         var result: [PartyKey: Money] = [:]
         for key in try reader.keys() {
@@ -258,7 +286,8 @@ struct ContractParser {
     }
 
     func parseBudget(
-        _ reader: NodeReader, party: (NodeReader) throws(ContractFileError) -> PartyKey
+        _ reader: NodeReader,
+        party: (NodeReader) throws(ContractFileError) -> PartyKey
     ) throws(ContractFileError) -> Budget {
         let yearsReader = try reader.required("years")
         let years = try yearsReader.sequence().map { (y) throws(ContractFileError) in try y.positiveInt() }
@@ -275,20 +304,24 @@ struct ContractParser {
         }
         let lines = try reader.required("lines").sequence().map { (l) throws(ContractFileError) -> BudgetLine in
             let line = BudgetLine(
-                key: try l.required("key").nonEmptyString(), name: try l.required("name").nonEmptyString(),
+                key: try l.required("key").nonEmptyString(),
+                name: try l.required("name").nonEmptyString(),
                 section: try l.required("section").nonEmptyString(),
                 perYear: try l.optional("perYear").map { (r) throws(ContractFileError) in try perYear(r) },
                 statedTotal: try l.required("total").money(),
-                financedBy: try (l.optional("financedBy")?.sequence() ?? []).map { (r) throws(ContractFileError) in try party(r) })
+                financedBy: try (l.optional("financedBy")?.sequence() ?? []).map { (r) throws(ContractFileError) in try party(r) }
+            )
             try l.rejectUnknownKeys()
             return line
         }
         let subtotals = try (reader.optional("subtotals")?.sequence() ?? []).map {
             (s) throws(ContractFileError) -> BudgetSubtotal in
             let subtotal = BudgetSubtotal(
-                name: try s.required("name").nonEmptyString(), section: try s.required("section").nonEmptyString(),
+                name: try s.required("name").nonEmptyString(),
+                section: try s.required("section").nonEmptyString(),
                 statedTotal: try s.required("total").money(),
-                financing: try s.optional("financing").map { (r) throws(ContractFileError) in try partyAmounts(r, party: party) } ?? [:])
+                financing: try s.optional("financing").map { (r) throws(ContractFileError) in try partyAmounts(r, party: party) } ?? [:]
+            )
             try s.rejectUnknownKeys()
             return subtotal
         }
@@ -298,10 +331,15 @@ struct ContractParser {
             throw householdsReader.error("expected \(years.count) counts, one per budget year")
         }
         let budget = Budget(
-            clause: try reader.clause(), years: years, lines: lines, subtotals: subtotals,
+            clause: try reader.clause(),
+            years: years,
+            lines: lines,
+            subtotals: subtotals,
             statedYearTotals: try perYear(reader.required("yearTotals")),
-            statedGrandTotal: try reader.required("grandTotal").money(), expectedHouseholds: households,
-            statedHouseholdTotal: try reader.required("expectedHouseholdsTotal").nonNegativeInt())
+            statedGrandTotal: try reader.required("grandTotal").money(),
+            expectedHouseholds: households,
+            statedHouseholdTotal: try reader.required("expectedHouseholdsTotal").nonNegativeInt()
+        )
         try reader.rejectUnknownKeys()
         return budget
     }
@@ -309,7 +347,8 @@ struct ContractParser {
     // MARK: Payment goals
 
     func parseGoals(
-        _ reader: NodeReader, party: (NodeReader) throws(ContractFileError) -> PartyKey
+        _ reader: NodeReader,
+        party: (NodeReader) throws(ContractFileError) -> PartyKey
     ) throws(ContractFileError) -> [PaymentGoal] {
         var numbers = Set<Int>()
         var kinds = Set<GoalKind>()
@@ -338,16 +377,26 @@ struct ContractParser {
                 return Subgroup(
                     text: try r.nonEmptyString(),
                     unit: try subgroupReader.required("unit").choice(Subgroup.Unit.self, what: "unit"),
-                    minimumAge: minimum, maximumAge: maximum)
+                    minimumAge: minimum,
+                    maximumAge: maximum
+                )
             }
             let payerReader = try g.required("payer")
             let payer = try payerReader.stated("party") { (r) throws(ContractFileError) in try party(r) }
             let goal = PaymentGoal(
-                number: number, kind: kind, name: try g.required("name").nonEmptyString(), clause: try g.clause(),
-                isPrimary: try g.optional("primary")?.bool() ?? false, subgroup: subgroup, rate: rate, unit: unit,
-                points: points, payer: payer,
+                number: number,
+                kind: kind,
+                name: try g.required("name").nonEmptyString(),
+                clause: try g.clause(),
+                isPrimary: try g.optional("primary")?.bool() ?? false,
+                subgroup: subgroup,
+                rate: rate,
+                unit: unit,
+                points: points,
+                payer: payer,
                 cap: try g.optional("cap").map { (c) throws(ContractFileError) in try c.statedMoney() },
-                terms: try goalTerms(kind, g))
+                terms: try goalTerms(kind, g)
+            )
             try g.rejectUnknownKeys()
             return goal
         }
@@ -373,16 +422,22 @@ struct ContractParser {
             let rows = try expected.required("rows").sequence().map { (r) throws(ContractFileError) -> BenefitTypeRow in
                 let cells = try r.row(6)
                 return BenefitTypeRow(
-                    type: try cells[0].choice(BenefitType.self, what: "benefit type"), label: try cells[1].nonEmptyString(),
-                    expectedCount: try cells[2].nonNegativeInt(), expectedShare: try cells[3].percent(),
+                    type: try cells[0].choice(BenefitType.self, what: "benefit type"),
+                    label: try cells[1].nonEmptyString(),
+                    expectedCount: try cells[2].nonNegativeInt(),
+                    expectedShare: try cells[3].percent(),
                     criterion: try cells[4].choice(SuccessCriterion.self, what: "criterion"),
-                    expectedSuccessRate: try cells[5].percent())
+                    expectedSuccessRate: try cells[5].percent()
+                )
             }
             let total = try expected.required("total")
             let terms = EmploymentTerms(
-                clause: try expected.clause(), rows: rows, statedTotalCount: try total.required("count").nonNegativeInt(),
+                clause: try expected.clause(),
+                rows: rows,
+                statedTotalCount: try total.required("count").nonNegativeInt(),
                 statedTotalShare: try total.required("share").percent(),
-                statedTotalSuccessRate: try total.required("successRate").percent())
+                statedTotalSuccessRate: try total.required("successRate").percent()
+            )
             try total.rejectUnknownKeys()
             try expected.rejectUnknownKeys()
             return .employment(terms)
@@ -392,10 +447,13 @@ struct ContractParser {
             let rows = try expected.required("rows").sequence().map { (r) throws(ContractFileError) -> MeasureRow in
                 let cells = try r.row(6)
                 return MeasureRow(
-                    level: try cells[0].choice(MeasureLevel.self, what: "measure"), label: try cells[1].nonEmptyString(),
-                    expectedCount: try cells[2].nonNegativeInt(), expectedShare: try cells[3].percent(),
+                    level: try cells[0].choice(MeasureLevel.self, what: "measure"),
+                    label: try cells[1].nonEmptyString(),
+                    expectedCount: try cells[2].nonNegativeInt(),
+                    expectedShare: try cells[3].percent(),
                     stepUnits: try cells[4].nonNegativeInt(),
-                    expectedSuccessRate: cells[5].isNull ? nil : try cells[5].percent())
+                    expectedSuccessRate: cells[5].isNull ? nil : try cells[5].percent()
+                )
             }
             let sub = try expected.required("subtotal")
             let subtotal = MeasureSubtotal(
@@ -403,7 +461,9 @@ struct ContractParser {
                 levels: try sub.required("levels").sequence().map { (l) throws(ContractFileError) in
                     try l.choice(MeasureLevel.self, what: "measure")
                 },
-                statedCount: try sub.required("count").nonNegativeInt(), statedShare: try sub.required("share").percent())
+                statedCount: try sub.required("count").nonNegativeInt(),
+                statedShare: try sub.required("share").percent()
+            )
             try sub.rejectUnknownKeys()
             let total = try expected.required("total")
             let example = try g.required("example")
@@ -412,15 +472,20 @@ struct ContractParser {
                     label: try c.required("label").nonEmptyString(),
                     baseline: try c.required("baseline").choice(MeasureLevel.self, what: "measure"),
                     result: try c.required("result").choice(MeasureLevel.self, what: "measure"),
-                    statedPayment: try c.required("payment").money())
+                    statedPayment: try c.required("payment").money()
+                )
                 try c.rejectUnknownKeys()
                 return citizen
             }
             let terms = SocialMeasuresTerms(
-                clause: try expected.clause(), rows: rows, subtotal: subtotal,
+                clause: try expected.clause(),
+                rows: rows,
+                subtotal: subtotal,
                 statedTotalCount: try total.required("count").nonNegativeInt(),
-                statedTotalShare: try total.required("share").percent(), example: citizens,
-                exampleClause: try example.clause())
+                statedTotalShare: try total.required("share").percent(),
+                example: citizens,
+                exampleClause: try example.clause()
+            )
             try total.rejectUnknownKeys()
             try expected.rejectUnknownKeys()
             try example.rejectUnknownKeys()
@@ -431,25 +496,35 @@ struct ContractParser {
             let rows = try expected.required("rows").sequence().map { (r) throws(ContractFileError) -> ExpectedAbsence in
                 let cells = try r.row(4)
                 return ExpectedAbsence(
-                    point: try measurementPoint(cells[0]), treatment: try cells[1].percent(), control: try cells[2].percent(),
-                    successRate: cells[3].isNull ? nil : try cells[3].percent(allowNegative: true))
+                    point: try measurementPoint(cells[0]),
+                    treatment: try cells[1].percent(),
+                    control: try cells[2].percent(),
+                    successRate: cells[3].isNull ? nil : try cells[3].percent(allowNegative: true)
+                )
             }
             let example = try g.required("example")
             let exampleRows = try example.required("rows").sequence().map {
                 (r) throws(ContractFileError) -> AbsenceExampleRow in
                 let cells = try r.row(6)
                 return AbsenceExampleRow(
-                    point: try measurementPoint(cells[0]), control: try cells[1].percent(), treatment: try cells[2].percent(),
+                    point: try measurementPoint(cells[0]),
+                    control: try cells[1].percent(),
+                    treatment: try cells[2].percent(),
                     statedDifference: try cells[3].percent(allowNegative: true),
                     statedCorrected: cells[4].isNull ? nil : try cells[4].percent(allowNegative: true),
-                    statedPayment: cells[5].isNull ? nil : try cells[5].money())
+                    statedPayment: cells[5].isNull ? nil : try cells[5].money()
+                )
             }
             let terms = SchoolAbsenceTerms(
                 cohorts: try g.required("cohorts").statedCount(),
                 minimumHouseholdsPerCohort: try g.required("minimumHouseholdsPerCohort").statedCount(),
-                averagingMonths: try g.required("averagingMonths").statedCount(), expectedClause: try expected.clause(),
-                expected: rows, exampleClause: try example.clause(), example: exampleRows,
-                capOverperformance: try g.required("capOverperformance").statedPercent())
+                averagingMonths: try g.required("averagingMonths").statedCount(),
+                expectedClause: try expected.clause(),
+                expected: rows,
+                exampleClause: try example.clause(),
+                example: exampleRows,
+                capOverperformance: try g.required("capOverperformance").statedPercent()
+            )
             try expected.rejectUnknownKeys()
             try example.rejectUnknownKeys()
             return .schoolAbsence(terms)
@@ -461,28 +536,38 @@ struct ContractParser {
             return .lifeSatisfaction(
                 LifeSatisfactionTerms(
                     expectedImprovedShare: try g.required("expectedImprovedShare").statedPercent(),
-                    expectedPopulation: try g.required("expectedPopulation").statedCount(), scaleMinimum: scale[0],
-                    scaleMaximum: scale[1]))
+                    expectedPopulation: try g.required("expectedPopulation").statedCount(),
+                    scaleMinimum: scale[0],
+                    scaleMaximum: scale[1]
+                )
+            )
 
         case .actionPlans:
             return .actionPlans(
                 ActionPlanTerms(
                     statedFullPlanPayment: try g.required("fullPlanPayment").statedMoney(),
                     expectedFulfilment: try g.required("expectedFulfilment").statedPercent(),
-                    adjustmentMonths: try g.required("adjustmentMonths").statedCount()))
+                    adjustmentMonths: try g.required("adjustmentMonths").statedCount()
+                )
+            )
         }
     }
 
     // MARK: Repayment
 
     func parseTranches(
-        _ reader: NodeReader, party: (NodeReader) throws(ContractFileError) -> PartyKey
+        _ reader: NodeReader,
+        party: (NodeReader) throws(ContractFileError) -> PartyKey
     ) throws(ContractFileError) -> TranchePlan {
         let shares = try reader.required("shares").sequence().map { (r) throws(ContractFileError) -> TrancheShare in
             let cells = try r.row(5)
             return TrancheShare(
-                funder: try party(cells[0]), statedGrant: try cells[1].money(), shareOfGrants: try cells[2].percent(),
-                tranche1: try cells[3].percent(), tranche2: try cells[4].percent())
+                funder: try party(cells[0]),
+                statedGrant: try cells[1].money(),
+                shareOfGrants: try cells[2].percent(),
+                tranche1: try cells[3].percent(),
+                tranche2: try cells[4].percent()
+            )
         }
         let plan = TranchePlan(clause: try reader.clause(), threshold: try reader.required("threshold").statedMoney(), shares: shares)
         try reader.rejectUnknownKeys()
@@ -490,7 +575,8 @@ struct ContractParser {
     }
 
     func parseReturnCap(
-        _ reader: NodeReader, party: (NodeReader) throws(ContractFileError) -> PartyKey
+        _ reader: NodeReader,
+        party: (NodeReader) throws(ContractFileError) -> PartyKey
     ) throws(ContractFileError) -> ReturnCap {
         let postingReader = try reader.required("interestPosting")
         let posting = try postingReader.string()
@@ -504,11 +590,15 @@ struct ContractParser {
             throw dayCountReader.error("a day-count basis is 360, 365 or 366 days, found \(dayCount)")
         }
         let cap = ReturnCap(
-            amount: try reader.required("amount").statedMoney(), annualRate: try reader.required("rate").statedPercent(),
-            dayCountBasis: dayCount, postingMonth: postingDate.month, postingDay: postingDate.day,
+            amount: try reader.required("amount").statedMoney(),
+            annualRate: try reader.required("rate").statedPercent(),
+            dayCountBasis: dayCount,
+            postingMonth: postingDate.month,
+            postingDay: postingDate.day,
             compoundedGrants: try reader.required("compounds").sequence().map { (r) throws(ContractFileError) in try party(r) },
             printedFormulaClause: try formula.clause(),
-            printedFormulaIsInterestOnly: try formula.required("interestOnly").bool())
+            printedFormulaIsInterestOnly: try formula.required("interestOnly").bool()
+        )
         try formula.rejectUnknownKeys()
         try reader.rejectUnknownKeys()
         return cap
@@ -521,17 +611,21 @@ struct ContractParser {
             (m) throws(ContractFileError) -> EnrolmentMilestone in
             let milestone = EnrolmentMilestone(
                 withinMonths: try m.required("withinMonths").positiveInt(),
-                households: try m.required("households").nonNegativeInt(), clause: try m.clause())
+                households: try m.required("households").nonNegativeInt(),
+                clause: try m.clause()
+            )
             try m.rejectUnknownKeys()
             return milestone
         }
         let compliance = ComplianceThresholds(
-            endedCoursesLimit: try reader.required("endedCoursesLimit").statedCount(), enrolmentMilestones: milestones,
+            endedCoursesLimit: try reader.required("endedCoursesLimit").statedCount(),
+            enrolmentMilestones: milestones,
             baselineDeviation: try reader.required("baselineDeviation").statedPercent(),
             annualEnrolmentPace: try reader.required("annualEnrolmentPace").statedCount(),
             countingMonths: try reader.required("countingMonths").statedCount(),
             replacementWindowMonths: try reader.required("replacementWindowMonths").statedCount(),
-            realisationQuarters: try reader.required("realisationQuarters").statedCount())
+            realisationQuarters: try reader.required("realisationQuarters").statedCount()
+        )
         try reader.rejectUnknownKeys()
         return compliance
     }
@@ -545,7 +639,8 @@ struct ContractParser {
             accountsDaysBeforeAnnualMeeting: try reader.required("accountsDaysBeforeAnnualMeeting").statedCount(),
             unusedGrantRepaymentMonths: try reader.required("unusedGrantRepaymentMonths").statedCount(),
             settlementsPerYear: try reader.required("settlementsPerYear").statedCount(),
-            paymentDueQuartersAfterPeriod: try reader.required("paymentDueQuartersAfterPeriod").statedCount())
+            paymentDueQuartersAfterPeriod: try reader.required("paymentDueQuartersAfterPeriod").statedCount()
+        )
         try reader.rejectUnknownKeys()
         return schedule
     }
@@ -562,13 +657,17 @@ struct ContractParser {
             revocationPaymentDays: try reader.required("revocationPaymentDays").statedCount(),
             objectionDays: try reader.required("objectionDays").statedCount(),
             amicableResolutionDays: try reader.required("amicableResolutionDays").statedCount(),
-            nonBusinessDayReceiptMovesForward: receipt)
+            nonBusinessDayReceiptMovesForward: receipt
+        )
         try reader.rejectUnknownKeys()
         return deadlines
     }
 
     func parseInterpretations(_ reader: NodeReader) throws(ContractFileError) -> Interpretations {
-        func read<E: RawRepresentable & CaseIterable & Sendable & Equatable>(_ key: String, _: E.Type)
+        func read<E: RawRepresentable & CaseIterable & Sendable & Equatable>(
+            _ key: String,
+            _: E.Type
+        )
             throws(ContractFileError) -> Interpretation<E> where E.RawValue == String
         {
             let stated = try reader.required(key).stated { (r) throws(ContractFileError) in try r.choice(E.self, what: "reading") }
@@ -578,7 +677,8 @@ struct ContractParser {
         let ages = AgeBases(
             employment: try ageReader.required("employment").choice(AgeBasis.self, what: "age basis"),
             socialMeasures: try ageReader.required("socialMeasures").choice(AgeBasis.self, what: "age basis"),
-            lifeSatisfaction: try ageReader.required("lifeSatisfaction").choice(AgeBasis.self, what: "age basis"))
+            lifeSatisfaction: try ageReader.required("lifeSatisfaction").choice(AgeBasis.self, what: "age basis")
+        )
         let ageClause = try ageReader.clause()
         try ageReader.rejectUnknownKeys()
         let horizon = try reader.required("returnCapHorizon").stated { (r) throws(ContractFileError) in try r.date() }
@@ -593,7 +693,8 @@ struct ContractParser {
             returnCapCoverage: try read("returnCapCoverage", ReturnCapCoverage.self),
             relativeReduction: try read("relativeReduction", RelativeReductionBasis.self),
             returnCapHorizon: Interpretation(horizon.value, horizon.clause),
-            budgetDeviationThreshold: Interpretation(threshold.value, threshold.clause))
+            budgetDeviationThreshold: Interpretation(threshold.value, threshold.clause)
+        )
         try reader.rejectUnknownKeys()
         return interpretations
     }

@@ -59,8 +59,11 @@ struct NodeReader {
             guard let name = key.scalar?.string else { throw error("keys must be plain words") }
             if !known.contains(name) {
                 throw ContractFileError(
-                    file: context.file, line: value.mark?.line ?? key.mark?.line, field: child(name),
-                    message: "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))")
+                    file: context.file,
+                    line: value.mark?.line ?? key.mark?.line,
+                    field: child(name),
+                    message: "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))"
+                )
             }
         }
     }
@@ -176,7 +179,10 @@ struct NodeReader {
     }
 
     /// A mapping `{key: value, clause: "…"}` read by `read`, with no other keys.
-    func stated<T: Sendable & Equatable>(_ key: String = "value", _ read: (NodeReader) throws(ContractFileError) -> T)
+    func stated<T: Sendable & Equatable>(
+        _ key: String = "value",
+        _ read: (NodeReader) throws(ContractFileError) -> T
+    )
         throws(ContractFileError) -> Stated<T>
     {
         let value = try read(required(key))
@@ -192,4 +198,3 @@ struct NodeReader {
     /// `{amount: <kroner>, clause: "…"}`.
     func statedMoney() throws(ContractFileError) -> Stated<Money> { try stated("amount") { r throws(ContractFileError) in try r.money() } }
 }
-

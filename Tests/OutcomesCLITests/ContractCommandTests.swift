@@ -106,8 +106,10 @@ struct ExecutableTests {
         #expect(ok.status == 0)
         #expect(ok.stdout.hasPrefix("["))
 
-        let (text, line) = (ContractFile.builtInText.replacingOccurrences(of: "kind: schoolAbsence", with: "kind: truancy"),
-                            ContractFile.builtInText.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("kind: schoolAbsence") }! + 1)
+        let (text, line) = (
+            ContractFile.builtInText.replacingOccurrences(of: "kind: schoolAbsence", with: "kind: truancy"),
+            ContractFile.builtInText.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("kind: schoolAbsence") }! + 1
+        )
         let bad = try temporaryFile(text)
         defer { try? FileManager.default.removeItem(atPath: bad) }
         let failed = try run(["contract", "validate", "--contract", bad])

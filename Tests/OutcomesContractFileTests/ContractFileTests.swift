@@ -1,3 +1,4 @@
+import Foundation
 import OutcomesCore
 import Testing
 
@@ -23,8 +24,6 @@ func parseError(_ text: String) -> ContractFileError? {
         return error
     }
 }
-
-import Foundation
 
 @Suite("Contract file: Viborg's agreement as data")
 struct BuiltInContractTests {
@@ -64,14 +63,23 @@ struct BuiltInContractTests {
         #expect(viborg.goal(.lifeSatisfaction)?.payer.value == PartyKey("lbf"))
         #expect(viborg.goal(.lifeSatisfaction)?.cap?.value == Money(kroner: 250_000))
         #expect(viborg.goal(.schoolAbsence)?.cap == Stated(Money(kroner: 1_400_000), "B5.1 2.6.3"))
-        guard case let .employment(terms) = viborg.goal(.employment)?.terms else { Issue.record("no employment terms"); return }
+        guard case let .employment(terms) = viborg.goal(.employment)?.terms else {
+            Issue.record("no employment terms")
+            return
+        }
         #expect(terms.rows.map(\.type) == BenefitType.allCases)
         #expect(terms.rows.map(\.expectedCount).reduce(0, +) == 333)
         #expect(terms.statedTotalSuccessRate == Percent(Ratio(262, 10)))
-        guard case let .socialMeasures(social) = viborg.goal(.socialMeasures)?.terms else { Issue.record("no measures"); return }
+        guard case let .socialMeasures(social) = viborg.goal(.socialMeasures)?.terms else {
+            Issue.record("no measures")
+            return
+        }
         #expect(social.rows.map(\.stepUnits) == [0, 1, 3, 5])
         #expect(social.stepUnits(of: .s85) == 3)
-        guard case let .schoolAbsence(absence) = viborg.goal(.schoolAbsence)?.terms else { Issue.record("no absence"); return }
+        guard case let .schoolAbsence(absence) = viborg.goal(.schoolAbsence)?.terms else {
+            Issue.record("no absence")
+            return
+        }
         #expect(absence.expected.map(\.treatment.value) == [Ratio(985, 100), Ratio(754, 100), Ratio(8), Ratio(850, 100)])
         #expect(absence.example.compactMap(\.statedPayment) == [130_000, 72_150, 0].map { Money(kroner: $0) })
     }
@@ -109,8 +117,11 @@ struct ContractFileRejectionTests {
         let error = try #require(parseError(text))
         #expect(error.field == "budget.grandTotal")
         #expect(error.message == "missing field")
-        #expect(error.line == ContractFile.builtInText.split(separator: "\n", omittingEmptySubsequences: false)
-            .firstIndex { $0.hasPrefix("  clause: \"B4.1\"") }.map { $0 + 1 })
+        #expect(
+            error.line
+                == ContractFile.builtInText.split(separator: "\n", omittingEmptySubsequences: false)
+                .firstIndex { $0.hasPrefix("  clause: \"B4.1\"") }.map { $0 + 1 }
+        )
     }
 
     @Test("A negative amount is rejected at its line")

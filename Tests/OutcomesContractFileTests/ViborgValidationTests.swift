@@ -88,7 +88,11 @@ struct ValidationRuleTests {
     @Test("A budget line whose years do not sum to its total")
     func budgetLine() throws {
         let found = try newFindings("perYear: [4167, 25000, 25000, 20833], total: 75000", "perYear: [4167, 25000, 25000, 20833], total: 76000")
-        #expect(found.contains { $0.clause == "B4.1" && $0.stated == "76000.00" && $0.computed == "75000.00" && $0.message.contains("Kørselsgodtgørelse") })
+        #expect(
+            found.contains {
+                $0.clause == "B4.1" && $0.stated == "76000.00" && $0.computed == "75000.00" && $0.message.contains("Kørselsgodtgørelse")
+            }
+        )
     }
 
     @Test("A tranche threshold that is not the sum of the grants")
@@ -107,7 +111,10 @@ struct ValidationRuleTests {
     func workedExample() throws {
         let found = try newFindings("- [12, 10.00, 7.00, -30.00, -20.00, 130000]", "- [12, 10.00, 7.00, -30.00, -20.00, 120000]")
         #expect(found.contains { $0.clause == "B5.1 2.6.2" && $0.stated == "120000.00" && $0.computed == "130000.00" })
-        let social = try newFindings("{label: \"Borger 1\", baseline: s85, result: s82, payment: 84000}", "{label: \"Borger 1\", baseline: s85, result: s82, payment: 126000}")
+        let social = try newFindings(
+            "{label: \"Borger 1\", baseline: s85, result: s82, payment: 84000}",
+            "{label: \"Borger 1\", baseline: s85, result: s82, payment: 126000}"
+        )
         #expect(social.contains { $0.clause == "B5.1 2.5.3" && $0.computed == "84000.00" })
     }
 

@@ -5,17 +5,17 @@ import Testing
 @Suite("Money: exact amounts, one rounding rule, strict parsing")
 struct MoneyTests {
     static let roundingCases: [(Ratio, Int64)] = [
-            (Ratio(1, 200), 1),  // 0.005 kr. → 0.01
-            (Ratio(-1, 200), -1),  // -0.005 → -0.01
-            (Ratio(3, 200), 2),  // 0.015 → 0.02
-            (Ratio(5, 200), 3),  // 0.025 → 0.03 (half-even would give 0.02)
-            (Ratio(2675, 1000), 268),  // 2.675 → 2.68 (a Double holds 2.67499…)
-            (Ratio(1, 300), 0),  // 0.00333…
-            (Ratio(149, 10000), 1),  // 0.0149 → 0.01
-            (Ratio(-2675, 1000), -268),
-            (Ratio(125 * 200, 3), 833_333),  // 125 × 66.666… = 8333.33
-            (Ratio(0), 0),
-        ]
+        (Ratio(1, 200), 1),  // 0.005 kr. → 0.01
+        (Ratio(-1, 200), -1),  // -0.005 → -0.01
+        (Ratio(3, 200), 2),  // 0.015 → 0.02
+        (Ratio(5, 200), 3),  // 0.025 → 0.03 (half-even would give 0.02)
+        (Ratio(2675, 1000), 268),  // 2.675 → 2.68 (a Double holds 2.67499…)
+        (Ratio(1, 300), 0),  // 0.00333…
+        (Ratio(149, 10000), 1),  // 0.0149 → 0.01
+        (Ratio(-2675, 1000), -268),
+        (Ratio(125 * 200, 3), 833_333),  // 125 × 66.666… = 8333.33
+        (Ratio(0), 0),
+    ]
 
     @Test("Rounding to øre is half away from zero", arguments: roundingCases)
     func rounding(kroner: Ratio, expectedOre: Int64) {
@@ -36,7 +36,8 @@ struct MoneyTests {
 
     @Test(
         "Parsing the machine form",
-        arguments: [("1234.50", Int64(123_450)), ("-0.05", -5), ("12", 1200), ("0.5", 50), (" 7.25 ", 725), ("0", 0)])
+        arguments: [("1234.50", Int64(123_450)), ("-0.05", -5), ("12", 1200), ("0.5", 50), (" 7.25 ", 725), ("0", 0)]
+    )
     func machine(text: String, ore: Int64) throws {
         #expect(try Money.parse(text, form: .machine).minorUnits == ore)
     }
@@ -46,7 +47,8 @@ struct MoneyTests {
         arguments: [
             ("1.234,50 kr.", Int64(123_450)), ("1234,5", 123_450), ("3.912.500", 391_250_000), ("-1.234,50", -123_450),
             ("5,07", 507), ("12 kr", 1200), ("DKK 8.600", 860_000), ("999,99 kr.", 99_999), ("5.070", 507_000),
-        ])
+        ]
+    )
     func danish(text: String, ore: Int64) throws {
         #expect(try Money.parse(text, form: .danish).minorUnits == ore)
     }

@@ -52,7 +52,10 @@ public struct HalfYear: Hashable, Comparable, Sendable {
         var result: [HalfYear] = []
         var period = HalfYear(containing: first)
         let final = HalfYear(containing: last)
-        while period <= final { result.append(period); period = period.next }
+        while period <= final {
+            result.append(period)
+            period = period.next
+        }
         return result
     }
 

@@ -40,12 +40,28 @@ public struct Commitment: Sendable, Equatable {
     public var crossReferences: [CrossReference]
 
     public init(
-        id: String, version: Int, title: String, source: String, signedOn: Stated<LocalDate>, parties: [Party],
-        annexes: [Annex], interventionPeriod: Stated<DateRange>, expectedHouseholds: Stated<Int>,
-        expectedPersons: Stated<Int>, grants: [Grant], coFunding: [CoFundingCondition],
-        disbursementPlan: DisbursementPlan, budget: Budget, paymentGoals: [PaymentGoal], tranches: TranchePlan,
-        returnCap: ReturnCap, compliance: ComplianceThresholds, reporting: ReportingSchedule, deadlines: Deadlines,
-        interpretations: Interpretations, crossReferences: [CrossReference]
+        id: String,
+        version: Int,
+        title: String,
+        source: String,
+        signedOn: Stated<LocalDate>,
+        parties: [Party],
+        annexes: [Annex],
+        interventionPeriod: Stated<DateRange>,
+        expectedHouseholds: Stated<Int>,
+        expectedPersons: Stated<Int>,
+        grants: [Grant],
+        coFunding: [CoFundingCondition],
+        disbursementPlan: DisbursementPlan,
+        budget: Budget,
+        paymentGoals: [PaymentGoal],
+        tranches: TranchePlan,
+        returnCap: ReturnCap,
+        compliance: ComplianceThresholds,
+        reporting: ReportingSchedule,
+        deadlines: Deadlines,
+        interpretations: Interpretations,
+        crossReferences: [CrossReference]
     ) {
         self.id = id
         self.version = version
@@ -216,8 +232,14 @@ public struct Budget: Sendable, Equatable {
     public var statedHouseholdTotal: Int
 
     public init(
-        clause: Clause, years: [Int], lines: [BudgetLine], subtotals: [BudgetSubtotal], statedYearTotals: [Money],
-        statedGrandTotal: Money, expectedHouseholds: [Int], statedHouseholdTotal: Int
+        clause: Clause,
+        years: [Int],
+        lines: [BudgetLine],
+        subtotals: [BudgetSubtotal],
+        statedYearTotals: [Money],
+        statedGrandTotal: Money,
+        expectedHouseholds: [Int],
+        statedHouseholdTotal: Int
     ) {
         self.clause = clause
         self.years = years
@@ -320,8 +342,14 @@ public struct ReturnCap: Sendable, Equatable {
     public var printedFormulaClause: Clause
     public var printedFormulaIsInterestOnly: Bool
     public init(
-        amount: Stated<Money>, annualRate: Stated<Percent>, dayCountBasis: Int, postingMonth: Int, postingDay: Int,
-        compoundedGrants: [PartyKey], printedFormulaClause: Clause, printedFormulaIsInterestOnly: Bool
+        amount: Stated<Money>,
+        annualRate: Stated<Percent>,
+        dayCountBasis: Int,
+        postingMonth: Int,
+        postingDay: Int,
+        compoundedGrants: [PartyKey],
+        printedFormulaClause: Clause,
+        printedFormulaIsInterestOnly: Bool
     ) {
         self.amount = amount
         self.annualRate = annualRate
@@ -351,8 +379,12 @@ public struct ComplianceThresholds: Sendable, Equatable {
     /// T 6.2.1 (iii): a substantial part must be realised in the first quarters.
     public var realisationQuarters: Stated<Int>
     public init(
-        endedCoursesLimit: Stated<Int>, enrolmentMilestones: [EnrolmentMilestone], baselineDeviation: Stated<Percent>,
-        annualEnrolmentPace: Stated<Int>, countingMonths: Stated<Int>, replacementWindowMonths: Stated<Int>,
+        endedCoursesLimit: Stated<Int>,
+        enrolmentMilestones: [EnrolmentMilestone],
+        baselineDeviation: Stated<Percent>,
+        annualEnrolmentPace: Stated<Int>,
+        countingMonths: Stated<Int>,
+        replacementWindowMonths: Stated<Int>,
         realisationQuarters: Stated<Int>
     ) {
         self.endedCoursesLimit = endedCoursesLimit
@@ -396,9 +428,13 @@ public struct ReportingSchedule: Sendable, Equatable {
     /// P 4 note 1: payment falls due by the end of the quarter this many quarters after the period.
     public var paymentDueQuartersAfterPeriod: Stated<Int>
     public init(
-        reportsPerYear: Stated<Int>, firstYearMeetingsPerQuarter: Stated<Int>, meetingsPerYear: Stated<Int>,
-        annualMeetingByQuarter: Stated<Int>, accountsDaysBeforeAnnualMeeting: Stated<Int>,
-        unusedGrantRepaymentMonths: Stated<Int>, settlementsPerYear: Stated<Int>,
+        reportsPerYear: Stated<Int>,
+        firstYearMeetingsPerQuarter: Stated<Int>,
+        meetingsPerYear: Stated<Int>,
+        annualMeetingByQuarter: Stated<Int>,
+        accountsDaysBeforeAnnualMeeting: Stated<Int>,
+        unusedGrantRepaymentMonths: Stated<Int>,
+        settlementsPerYear: Stated<Int>,
         paymentDueQuartersAfterPeriod: Stated<Int>
     ) {
         self.reportsPerYear = reportsPerYear
@@ -420,7 +456,9 @@ public struct Deadlines: Sendable, Equatable {
     /// T 10.2: a notice received on a non-business day counts from the next business day.
     public var nonBusinessDayReceiptMovesForward: Stated<Bool>
     public init(
-        revocationPaymentDays: Stated<Int>, objectionDays: Stated<Int>, amicableResolutionDays: Stated<Int>,
+        revocationPaymentDays: Stated<Int>,
+        objectionDays: Stated<Int>,
+        amicableResolutionDays: Stated<Int>,
         nonBusinessDayReceiptMovesForward: Stated<Bool>
     ) {
         self.revocationPaymentDays = revocationPaymentDays

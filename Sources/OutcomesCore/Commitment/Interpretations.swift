@@ -108,11 +108,16 @@ public struct Interpretations: Sendable, Equatable {
     public var budgetDeviationThreshold: Interpretation<Percent>
 
     public init(
-        ageBasis: Interpretation<AgeBases>, previousBenefitType: Interpretation<PreviousBenefitTypeRule>,
-        severalMeasures: Interpretation<SeveralMeasuresRule>, absenceRounding: Interpretation<AbsenceRounding>,
-        imputationWindow: Interpretation<ImputationWindow>, trancheShares: Interpretation<TrancheShareRule>,
-        returnCapCoverage: Interpretation<ReturnCapCoverage>, relativeReduction: Interpretation<RelativeReductionBasis>,
-        returnCapHorizon: Interpretation<LocalDate>, budgetDeviationThreshold: Interpretation<Percent>
+        ageBasis: Interpretation<AgeBases>,
+        previousBenefitType: Interpretation<PreviousBenefitTypeRule>,
+        severalMeasures: Interpretation<SeveralMeasuresRule>,
+        absenceRounding: Interpretation<AbsenceRounding>,
+        imputationWindow: Interpretation<ImputationWindow>,
+        trancheShares: Interpretation<TrancheShareRule>,
+        returnCapCoverage: Interpretation<ReturnCapCoverage>,
+        relativeReduction: Interpretation<RelativeReductionBasis>,
+        returnCapHorizon: Interpretation<LocalDate>,
+        budgetDeviationThreshold: Interpretation<Percent>
     ) {
         self.ageBasis = ageBasis
         self.previousBenefitType = previousBenefitType
@@ -129,36 +134,54 @@ public struct Interpretations: Sendable, Equatable {
     /// One line per interpretation: its key, clause and the reading chosen, in Danish.
     public var summary: [(key: String, clause: Clause, reading: String)] {
         [
-            ("ageBasis", ageBasis.clause,
-             "Alder: beskæftigelse \(ageBasis.choice.employment.danishDescription), sociale foranstaltninger \(ageBasis.choice.socialMeasures.danishDescription), livstilfredshed \(ageBasis.choice.lifeSatisfaction.danishDescription)"),
-            ("previousBenefitType", previousBenefitType.clause,
-             previousBenefitType.choice == .latestEarlierRecorded
-                ? "Forrige ydelsestype: typen ved forrige måling; mangler den, den seneste tidligere registrerede; ellers ukendt"
-                : "Forrige ydelsestype: kun typen ved forrige måling; mangler den, ukendt"),
+            (
+                "ageBasis", ageBasis.clause,
+                "Alder: beskæftigelse \(ageBasis.choice.employment.danishDescription), sociale foranstaltninger \(ageBasis.choice.socialMeasures.danishDescription), livstilfredshed \(ageBasis.choice.lifeSatisfaction.danishDescription)"
+            ),
+            (
+                "previousBenefitType", previousBenefitType.clause,
+                previousBenefitType.choice == .latestEarlierRecorded
+                    ? "Forrige ydelsestype: typen ved forrige måling; mangler den, den seneste tidligere registrerede; ellers ukendt"
+                    : "Forrige ydelsestype: kun typen ved forrige måling; mangler den, ukendt"
+            ),
             ("severalMeasures", severalMeasures.clause, "Flere foranstaltninger: den højeste tæller"),
-            ("absenceRounding", absenceRounding.clause,
-             absenceRounding.choice == .oneDecimal
-                ? "Skolefravær: procentvis forskel afrundes til én decimal, halvt væk fra nul (som B5.1 2.6.2)"
-                : "Skolefravær: procentvis forskel uden afrunding"),
-            ("imputationWindow", imputationWindow.clause,
-             imputationWindow.choice == .periodEnd
-                ? "Manglende data: gennemsnit af leverede linjer dateret senest ved udgangen af linjens egen periode"
-                : "Manglende data: gennemsnit af leverede linjer dateret senest på opgørelsesdagen"),
-            ("trancheShares", trancheShares.clause,
-             trancheShares.choice == .printed
-                ? "Tranche 1: andele som trykt (74 % / 26 %)"
-                : "Tranche 1: eksakte andele af tilskuddene"),
-            ("returnCapCoverage", returnCapCoverage.clause,
-             returnCapCoverage.choice == .municipalityOnly
-                ? "Afkastloft: gælder Kommunens betalinger (mål 1, 2, 3 og 5)"
-                : "Afkastloft: gælder alle betalinger, LBF's mål 4 medregnet"),
-            ("relativeReduction", relativeReduction.clause,
-             relativeReduction.choice == .perYear
-                ? "Relativ reduktion: opgøres pr. budgetår" : "Relativ reduktion: opgøres samlet"),
-            ("returnCapHorizon", returnCapHorizon.clause,
-             "Afkastloftets formel: renters rente beregnes til \(returnCapHorizon.choice.danishLongString)"),
-            ("budgetDeviationThreshold", budgetDeviationThreshold.clause,
-             "Væsentlig budgetafvigelse: mere end \(budgetDeviationThreshold.choice.danishString)"),
+            (
+                "absenceRounding", absenceRounding.clause,
+                absenceRounding.choice == .oneDecimal
+                    ? "Skolefravær: procentvis forskel afrundes til én decimal, halvt væk fra nul (som B5.1 2.6.2)"
+                    : "Skolefravær: procentvis forskel uden afrunding"
+            ),
+            (
+                "imputationWindow", imputationWindow.clause,
+                imputationWindow.choice == .periodEnd
+                    ? "Manglende data: gennemsnit af leverede linjer dateret senest ved udgangen af linjens egen periode"
+                    : "Manglende data: gennemsnit af leverede linjer dateret senest på opgørelsesdagen"
+            ),
+            (
+                "trancheShares", trancheShares.clause,
+                trancheShares.choice == .printed
+                    ? "Tranche 1: andele som trykt (74 % / 26 %)"
+                    : "Tranche 1: eksakte andele af tilskuddene"
+            ),
+            (
+                "returnCapCoverage", returnCapCoverage.clause,
+                returnCapCoverage.choice == .municipalityOnly
+                    ? "Afkastloft: gælder Kommunens betalinger (mål 1, 2, 3 og 5)"
+                    : "Afkastloft: gælder alle betalinger, LBF's mål 4 medregnet"
+            ),
+            (
+                "relativeReduction", relativeReduction.clause,
+                relativeReduction.choice == .perYear
+                    ? "Relativ reduktion: opgøres pr. budgetår" : "Relativ reduktion: opgøres samlet"
+            ),
+            (
+                "returnCapHorizon", returnCapHorizon.clause,
+                "Afkastloftets formel: renters rente beregnes til \(returnCapHorizon.choice.danishLongString)"
+            ),
+            (
+                "budgetDeviationThreshold", budgetDeviationThreshold.clause,
+                "Væsentlig budgetafvigelse: mere end \(budgetDeviationThreshold.choice.danishString)"
+            ),
         ]
     }
 }

@@ -102,9 +102,18 @@ public struct PaymentGoal: Sendable, Equatable {
     public var terms: GoalTerms
 
     public init(
-        number: Int, kind: GoalKind, name: String, clause: Clause, isPrimary: Bool, subgroup: Stated<Subgroup>,
-        rate: Stated<Money>, unit: RateUnit, points: Stated<[MeasurementPoint]>, payer: Stated<PartyKey>,
-        cap: Stated<Money>?, terms: GoalTerms
+        number: Int,
+        kind: GoalKind,
+        name: String,
+        clause: Clause,
+        isPrimary: Bool,
+        subgroup: Stated<Subgroup>,
+        rate: Stated<Money>,
+        unit: RateUnit,
+        points: Stated<[MeasurementPoint]>,
+        payer: Stated<PartyKey>,
+        cap: Stated<Money>?,
+        terms: GoalTerms
     ) {
         self.number = number
         self.kind = kind
@@ -198,7 +207,10 @@ public struct EmploymentTerms: Sendable, Equatable {
     public var statedTotalShare: Percent
     public var statedTotalSuccessRate: Percent
     public init(
-        clause: Clause, rows: [BenefitTypeRow], statedTotalCount: Int, statedTotalShare: Percent,
+        clause: Clause,
+        rows: [BenefitTypeRow],
+        statedTotalCount: Int,
+        statedTotalShare: Percent,
         statedTotalSuccessRate: Percent
     ) {
         self.clause = clause
@@ -219,7 +231,11 @@ public struct BenefitTypeRow: Sendable, Equatable {
     public var criterion: SuccessCriterion
     public var expectedSuccessRate: Percent
     public init(
-        type: BenefitType, label: String, expectedCount: Int, expectedShare: Percent, criterion: SuccessCriterion,
+        type: BenefitType,
+        label: String,
+        expectedCount: Int,
+        expectedShare: Percent,
+        criterion: SuccessCriterion,
         expectedSuccessRate: Percent
     ) {
         self.type = type
@@ -257,8 +273,13 @@ public struct SocialMeasuresTerms: Sendable, Equatable {
     public var example: [MeasureExample]
     public var exampleClause: Clause
     public init(
-        clause: Clause, rows: [MeasureRow], subtotal: MeasureSubtotal, statedTotalCount: Int,
-        statedTotalShare: Percent, example: [MeasureExample], exampleClause: Clause
+        clause: Clause,
+        rows: [MeasureRow],
+        subtotal: MeasureSubtotal,
+        statedTotalCount: Int,
+        statedTotalShare: Percent,
+        example: [MeasureExample],
+        exampleClause: Clause
     ) {
         self.clause = clause
         self.rows = rows
@@ -285,7 +306,11 @@ public struct MeasureRow: Sendable, Equatable {
     /// Expected probability of moving one step down; none for the bottom rung.
     public var expectedSuccessRate: Percent?
     public init(
-        level: MeasureLevel, label: String, expectedCount: Int, expectedShare: Percent, stepUnits: Int,
+        level: MeasureLevel,
+        label: String,
+        expectedCount: Int,
+        expectedShare: Percent,
+        stepUnits: Int,
         expectedSuccessRate: Percent?
     ) {
         self.level = level
@@ -341,8 +366,13 @@ public struct SchoolAbsenceTerms: Sendable, Equatable {
     /// "svarende til en overperformance på ca. 28%".
     public var capOverperformance: Stated<Percent>
     public init(
-        cohorts: Stated<Int>, minimumHouseholdsPerCohort: Stated<Int>, averagingMonths: Stated<Int>,
-        expectedClause: Clause, expected: [ExpectedAbsence], exampleClause: Clause, example: [AbsenceExampleRow],
+        cohorts: Stated<Int>,
+        minimumHouseholdsPerCohort: Stated<Int>,
+        averagingMonths: Stated<Int>,
+        expectedClause: Clause,
+        expected: [ExpectedAbsence],
+        exampleClause: Clause,
+        example: [AbsenceExampleRow],
         capOverperformance: Stated<Percent>
     ) {
         self.cohorts = cohorts
@@ -383,8 +413,12 @@ public struct AbsenceExampleRow: Sendable, Equatable {
     /// "Resultatbetaling"; none at baseline.
     public var statedPayment: Money?
     public init(
-        point: MeasurementPoint, control: Percent, treatment: Percent, statedDifference: Percent,
-        statedCorrected: Percent?, statedPayment: Money?
+        point: MeasurementPoint,
+        control: Percent,
+        treatment: Percent,
+        statedDifference: Percent,
+        statedCorrected: Percent?,
+        statedPayment: Money?
     ) {
         self.point = point
         self.control = control

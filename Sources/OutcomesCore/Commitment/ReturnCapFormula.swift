@@ -23,8 +23,12 @@ public enum ReturnCapFormula {
     ///   - horizon: the date the value is computed for.
     /// - Returns: principal plus interest, to the øre.
     public static func compoundedValue(
-        installments: [(date: LocalDate, amount: Money)], annualRate: Percent, dayCountBasis: Int,
-        postingMonth: Int, postingDay: Int, horizon: LocalDate
+        installments: [(date: LocalDate, amount: Money)],
+        annualRate: Percent,
+        dayCountBasis: Int,
+        postingMonth: Int,
+        postingDay: Int,
+        horizon: LocalDate
     ) -> Money {
         let sorted = installments.filter { $0.date <= horizon }.sorted { $0.date < $1.date }
         guard let first = sorted.first else { return .zero }
@@ -42,7 +46,10 @@ public enum ReturnCapFormula {
         var year = first.date.year
         while cursor <= horizon {
             let posting = LocalDate(year: year, month: postingMonth, day: min(postingDay, LocalDate.daysInMonth(year: year, month: postingMonth)))!
-            if posting < cursor { year += 1; continue }
+            if posting < cursor {
+                year += 1
+                continue
+            }
             let stop = min(posting, horizon)
             while let next = pending.first, next.date <= stop {
                 accrue(to: next.date)

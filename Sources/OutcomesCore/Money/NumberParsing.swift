@@ -69,8 +69,11 @@ extension Money {
             if body.hasPrefix("DKK ") { body = body.dropFirst(4).trimmingSpaces() }
         }
         let number = try DecimalNumber.parse(
-            body, original: text, decimalMark: form == .danish ? "," : ".",
-            groupSeparator: form == .danish ? "." : nil)
+            body,
+            original: text,
+            decimalMark: form == .danish ? "," : ".",
+            groupSeparator: form == .danish ? "." : nil
+        )
         guard number.scale <= 2 else { throw .tooManyDecimals(text) }
         var units = number.units
         for _ in number.scale..<2 { units *= 10 }
@@ -104,12 +107,18 @@ public struct DecimalNumber: Equatable, Sendable {
     }
 
     static func parse(
-        _ body: Substring, original: String, decimalMark: Character, groupSeparator: Character?
+        _ body: Substring,
+        original: String,
+        decimalMark: Character,
+        groupSeparator: Character?
     ) throws(NumberParseError) -> DecimalNumber {
         guard !body.isEmpty else { throw .empty }
         var rest = body
         var negative = false
-        if rest.first == "-" { negative = true; rest = rest.dropFirst() }
+        if rest.first == "-" {
+            negative = true
+            rest = rest.dropFirst()
+        }
         var integerDigits: [Character] = []
         var fractionDigits: [Character] = []
         var groups: [Int] = []  // lengths of digit runs between group separators
@@ -117,7 +126,12 @@ public struct DecimalNumber: Equatable, Sendable {
         var inFraction = false
         for character in rest {
             if character.isASCII, character.isNumber {
-                if inFraction { fractionDigits.append(character) } else { integerDigits.append(character); current += 1 }
+                if inFraction {
+                    fractionDigits.append(character)
+                } else {
+                    integerDigits.append(character)
+                    current += 1
+                }
             } else if character == decimalMark {
                 guard !inFraction else { throw .malformed(original) }
                 inFraction = true

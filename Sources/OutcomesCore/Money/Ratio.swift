@@ -17,9 +17,15 @@ public struct Ratio: Hashable, Sendable {
         precondition(denominator != 0, "Ratio with a zero denominator")
         var n = numerator
         var d = denominator
-        if d < 0 { n = -n; d = -d }
+        if d < 0 {
+            n = -n
+            d = -d
+        }
         let g = Ratio.gcd(n.magnitude, d.magnitude)
-        if g > 1 { n /= Int128(g); d /= Int128(g) }
+        if g > 1 {
+            n /= Int128(g)
+            d /= Int128(g)
+        }
         self.numerator = n
         self.denominator = d
     }
@@ -84,9 +90,16 @@ public struct Ratio: Hashable, Sendable {
     public func compactString(maxScale: Int = 4, danish: Bool = false) -> String {
         var units = rounded(toScale: maxScale)
         var scale = maxScale
-        while scale > 0, units % 10 == 0 { units /= 10; scale -= 1 }
+        while scale > 0, units % 10 == 0 {
+            units /= 10
+            scale -= 1
+        }
         return Ratio.format(
-            units: units, scale: scale, decimalMark: danish ? "," : ".", groupSeparator: danish ? "." : nil)
+            units: units,
+            scale: scale,
+            decimalMark: danish ? "," : ".",
+            groupSeparator: danish ? "." : nil
+        )
     }
 
     /// Lays out `units × 10^-scale` with the given marks.

@@ -46,17 +46,27 @@ private struct Report {
 
     /// Adds a finding when a stated amount differs from the computed one.
     mutating func compare(
-        _ clause: Clause, _ severity: Finding.Severity = .error, stated: Money, computed: Money,
+        _ clause: Clause,
+        _ severity: Finding.Severity = .error,
+        stated: Money,
+        computed: Money,
         _ message: (_ stated: String, _ computed: String, _ difference: String) -> String
     ) {
         guard stated != computed else { return }
         add(
-            clause, severity, message(stated.danishShortString, computed.danishShortString, (stated - computed).danishShortString),
-            stated: stated.machineString, computed: computed.machineString)
+            clause,
+            severity,
+            message(stated.danishShortString, computed.danishShortString, (stated - computed).danishShortString),
+            stated: stated.machineString,
+            computed: computed.machineString
+        )
     }
 
     mutating func compare(
-        _ clause: Clause, _ severity: Finding.Severity = .error, stated: Int, computed: Int,
+        _ clause: Clause,
+        _ severity: Finding.Severity = .error,
+        stated: Int,
+        computed: Int,
         _ message: (_ stated: Int, _ computed: Int) -> String
     ) {
         guard stated != computed else { return }
@@ -66,14 +76,21 @@ private struct Report {
     /// Adds a finding when a printed percentage is not the computed one rounded to the
     /// printed precision (a printed `74` is right for 74,17 %).
     mutating func comparePercent(
-        _ clause: Clause, _ severity: Finding.Severity, stated: Percent, computed: Ratio, _ what: String
+        _ clause: Clause,
+        _ severity: Finding.Severity,
+        stated: Percent,
+        computed: Ratio,
+        _ what: String
     ) {
         let scale = Report.scale(of: stated.value)
         guard Ratio(computed.rounded(toScale: scale), Report.power(scale)) != stated.value else { return }
         add(
-            clause, severity,
+            clause,
+            severity,
             "\(what) er angivet til \(stated.danishString), men beregnes til \(computed.danishString(scale: max(2, scale))) %",
-            stated: stated.value.compactString(), computed: computed.decimalString(scale: max(2, scale)))
+            stated: stated.value.compactString(),
+            computed: computed.decimalString(scale: max(2, scale))
+        )
     }
 
     static func power(_ scale: Int) -> Int128 { (0..<scale).reduce(Int128(1)) { r, _ in r * 10 } }
@@ -100,8 +117,13 @@ private struct Report {
         }
         let municipalities = commitment.parties.filter { $0.role == .municipality }
         if municipalities.count != 1 {
-            add("T", .error, "Aftalen skal have præcis én kommune som part, men har \(municipalities.count)",
-                stated: String(municipalities.count), computed: "1")
+            add(
+                "T",
+                .error,
+                "Aftalen skal have præcis én kommune som part, men har \(municipalities.count)",
+                stated: String(municipalities.count),
+                computed: "1"
+            )
         }
     }
 
@@ -110,17 +132,25 @@ private struct Report {
     mutating func checkDates() {
         let period = commitment.interventionPeriod
         if commitment.signedOn.value > period.value.start {
-            add(commitment.signedOn.clause, .warning,
+            add(
+                commitment.signedOn.clause,
+                .warning,
                 "Tilsagnet er underskrevet \(commitment.signedOn.value.danishString), efter indsatsperiodens start \(period.value.start.danishString)",
-                stated: commitment.signedOn.value.isoString, computed: period.value.start.isoString)
+                stated: commitment.signedOn.value.isoString,
+                computed: period.value.start.isoString
+            )
         }
         let pace = commitment.compliance.annualEnrolmentPace
         let months = period.value.months
         let paced = Ratio(pace.value * months, 12)
         if paced.isInteger, Int(paced.numerator) != commitment.expectedHouseholds.value {
-            add(pace.clause, .warning,
+            add(
+                pace.clause,
+                .warning,
                 "\(pace.value) husstande årligt i \(months) måneder giver \(paced.numerator) husstande, men der forventes \(commitment.expectedHouseholds.value) (\(commitment.expectedHouseholds.clause))",
-                stated: String(commitment.expectedHouseholds.value), computed: String(paced.numerator))
+                stated: String(commitment.expectedHouseholds.value),
+                computed: String(paced.numerator)
+            )
         }
     }
 
@@ -144,14 +174,20 @@ private struct Report {
             case .outcomePayments:
                 let caps = commitment.paymentGoals.filter { $0.payer.value == condition.party }
                 if caps.isEmpty {
-                    add(condition.amount.clause, .error,
-                        "\(name) forpligter sig til resultatbetaling, men betaler intet betalingsmål")
+                    add(
+                        condition.amount.clause,
+                        .error,
+                        "\(name) forpligter sig til resultatbetaling, men betaler intet betalingsmål"
+                    )
                 }
                 for goal in caps {
                     guard let cap = goal.cap else {
-                        add(goal.payer.clause, .warning,
+                        add(
+                            goal.payer.clause,
+                            .warning,
                             "Mål \(goal.number) betales af \(name) uden loft, men \(condition.amount.clause) begrænser betalingen til \(condition.amount.value.danishShortString)",
-                            stated: condition.amount.value.machineString)
+                            stated: condition.amount.value.machineString
+                        )
                         continue
                     }
                     compare(cap.clause, stated: cap.value, computed: condition.amount.value) { s, c, _ in
@@ -166,8 +202,11 @@ private struct Report {
             let payer = goal.payer.value
             let committed = commitment.coFunding.contains { $0.party == payer && $0.kind == .outcomePayments }
             if !committed {
-                add(goal.payer.clause, .error,
-                    "Mål \(goal.number) betales af \(partyName(payer)), som ikke har forpligtet sig til resultatbetaling (T 3.3)")
+                add(
+                    goal.payer.clause,
+                    .error,
+                    "Mål \(goal.number) betales af \(partyName(payer)), som ikke har forpligtet sig til resultatbetaling (T 3.3)"
+                )
             }
         }
     }
@@ -195,15 +234,23 @@ private struct Report {
             }
         }
         for grant in commitment.grants where plan.statedTotals[grant.funder] == nil && !plan.installments.isEmpty {
-            add(plan.clause, .error, "Udbetalingsplanen har ingen rater fra \(partyName(grant.funder))",
-                stated: nil, computed: grant.amount.value.machineString)
+            add(
+                plan.clause,
+                .error,
+                "Udbetalingsplanen har ingen rater fra \(partyName(grant.funder))",
+                stated: nil,
+                computed: grant.amount.value.machineString
+            )
         }
         let period = commitment.interventionPeriod.value
         for installment in plan.installments {
             if installment.dueBy < commitment.signedOn.value || installment.dueBy > period.end {
-                add(plan.clause, .warning,
+                add(
+                    plan.clause,
+                    .warning,
                     "\(installment.name) har frist \(installment.dueBy.danishString), uden for perioden fra underskrift til indsatsperiodens slut",
-                    stated: installment.dueBy.isoString)
+                    stated: installment.dueBy.isoString
+                )
             }
         }
     }
@@ -229,7 +276,9 @@ private struct Report {
         let totalOnly = budget.lines.filter { $0.perYear == nil }
         let yearTotals = Money.sum(budget.statedYearTotals)
         let totalOnlySum = Money.sum(totalOnly.map(\.statedTotal))
-        let withTotalOnly = totalOnly.isEmpty ? "" : " plus poster uden fordeling på år (\(totalOnly.map { "\($0.name) \($0.statedTotal.danishShortString)" }.joined(separator: ", ")))"
+        let withTotalOnly =
+            totalOnly.isEmpty
+            ? "" : " plus poster uden fordeling på år (\(totalOnly.map { "\($0.name) \($0.statedTotal.danishShortString)" }.joined(separator: ", ")))"
         compare(clause, stated: budget.statedGrandTotal, computed: yearTotals + totalOnlySum) { s, c, d in
             "\"Budget i alt\": årstotalerne (\(budget.statedYearTotals.map(\.danishShortString).joined(separator: " + ")))\(withTotalOnly) giver \(c), men totalen er angivet til \(s) (forskel \(d))"
         }
@@ -263,8 +312,11 @@ private struct Report {
         let period = commitment.interventionPeriod.value
         let spanned = Array(period.start.year...period.end.year)
         if budget.years != spanned {
-            add(clause, .warning,
-                "Budgetårene \(budget.years.map(String.init).joined(separator: ", ")) dækker ikke indsatsperiodens år \(spanned.map(String.init).joined(separator: ", "))")
+            add(
+                clause,
+                .warning,
+                "Budgetårene \(budget.years.map(String.init).joined(separator: ", ")) dækker ikke indsatsperiodens år \(spanned.map(String.init).joined(separator: ", "))"
+            )
         }
     }
 
@@ -298,26 +350,42 @@ private struct Report {
         }
         let shares = terms.rows.reduce(Ratio.zero) { $0 + $1.expectedShare.value }
         if shares != terms.statedTotalShare.value {
-            add(clause, .info,
+            add(
+                clause,
+                .info,
                 "Andelene i kolonnen \"Forventet baseline (andel)\" summerer til \(Percent(shares).danishString), men totalen er angivet til \(terms.statedTotalShare.danishString) (afrundede andele)",
-                stated: terms.statedTotalShare.value.compactString(), computed: shares.compactString())
+                stated: terms.statedTotalShare.value.compactString(),
+                computed: shares.compactString()
+            )
         }
         guard terms.statedTotalCount > 0 else { return }
         for row in terms.rows {
-            comparePercent(clause, .error, stated: row.expectedShare,
-                           computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
-                           "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))")
+            comparePercent(
+                clause,
+                .error,
+                stated: row.expectedShare,
+                computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
+                "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))"
+            )
         }
         let weighted = terms.rows.reduce(Ratio.zero) { $0 + $1.expectedSuccessRate.value * $1.expectedCount } / max(1, total)
-        comparePercent(clause, .error, stated: terms.statedTotalSuccessRate, computed: weighted,
-                       "Den samlede forventede succesrate (vægtet med antal personer)")
+        comparePercent(
+            clause,
+            .error,
+            stated: terms.statedTotalSuccessRate,
+            computed: weighted,
+            "Den samlede forventede succesrate (vægtet med antal personer)"
+        )
         let missing = BenefitType.allCases.filter { type in !terms.rows.contains { $0.type == type } }
         if !missing.isEmpty {
             add(clause, .warning, "Tabellen mangler ydelsestyperne \(missing.map(\.rawValue).joined(separator: ", "))")
         }
         for row in terms.rows where row.criterion != row.type.criterion {
-            add(clause, .warning,
-                "\"\(row.label)\" har succeskriteriet \(row.criterion.danishName), men SPEC §4 giver \(row.type.criterion.danishName)")
+            add(
+                clause,
+                .warning,
+                "\"\(row.label)\" har succeskriteriet \(row.criterion.danishName), men SPEC §4 giver \(row.type.criterion.danishName)"
+            )
         }
     }
 
@@ -330,9 +398,13 @@ private struct Report {
         }
         let memberShares = members.reduce(Ratio.zero) { $0 + $1.expectedShare.value }
         if memberShares != terms.subtotal.statedShare.value {
-            add(clause, .error,
+            add(
+                clause,
+                .error,
                 "\"\(terms.subtotal.label)\" har andelen \(terms.subtotal.statedShare.danishString), men rækkerne under den summerer til \(Percent(memberShares).danishString)",
-                stated: terms.subtotal.statedShare.value.compactString(), computed: memberShares.compactString())
+                stated: terms.subtotal.statedShare.value.compactString(),
+                computed: memberShares.compactString()
+            )
         }
         let others = terms.rows.filter { !terms.subtotal.levels.contains($0.level) }
         let allRows = terms.rows.map(\.expectedCount).reduce(0, +)
@@ -345,22 +417,39 @@ private struct Report {
         }
         let topShares = others.reduce(Ratio.zero) { $0 + $1.expectedShare.value } + terms.subtotal.statedShare.value
         if topShares != terms.statedTotalShare.value {
-            add(clause, .error, "Andelene summerer til \(Percent(topShares).danishString), men totalen er angivet til \(terms.statedTotalShare.danishString)",
-                stated: terms.statedTotalShare.value.compactString(), computed: topShares.compactString())
+            add(
+                clause,
+                .error,
+                "Andelene summerer til \(Percent(topShares).danishString), men totalen er angivet til \(terms.statedTotalShare.danishString)",
+                stated: terms.statedTotalShare.value.compactString(),
+                computed: topShares.compactString()
+            )
         }
         if terms.statedTotalCount > 0 {
             for row in others {
-                comparePercent(clause, .warning, stated: row.expectedShare,
-                               computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
-                               "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))")
+                comparePercent(
+                    clause,
+                    .warning,
+                    stated: row.expectedShare,
+                    computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
+                    "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))"
+                )
             }
-            comparePercent(clause, .warning, stated: terms.subtotal.statedShare,
-                           computed: Ratio(terms.subtotal.statedCount * 100, terms.statedTotalCount),
-                           "Andelen for \"\(terms.subtotal.label)\" (\(terms.subtotal.statedCount) af \(terms.statedTotalCount))")
+            comparePercent(
+                clause,
+                .warning,
+                stated: terms.subtotal.statedShare,
+                computed: Ratio(terms.subtotal.statedCount * 100, terms.statedTotalCount),
+                "Andelen for \"\(terms.subtotal.label)\" (\(terms.subtotal.statedCount) af \(terms.statedTotalCount))"
+            )
             for row in members {
-                comparePercent(clause, .warning, stated: row.expectedShare,
-                               computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
-                               "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))")
+                comparePercent(
+                    clause,
+                    .warning,
+                    stated: row.expectedShare,
+                    computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
+                    "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))"
+                )
             }
         }
         for citizen in terms.example {
@@ -380,19 +469,34 @@ private struct Report {
         for row in terms.expected {
             guard let stated = row.successRate, !row.control.value.isZero else { continue }
             let computed = (row.control.value - row.treatment.value) / row.control.value * 100
-            comparePercent(terms.expectedClause, .error, stated: stated, computed: computed,
-                           "Succesraten ved \(row.point.danishDescription) ((\(row.control.danishString) − \(row.treatment.danishString)) / \(row.control.danishString))")
+            comparePercent(
+                terms.expectedClause,
+                .error,
+                stated: stated,
+                computed: computed,
+                "Succesraten ved \(row.point.danishDescription) ((\(row.control.danishString) − \(row.treatment.danishString)) / \(row.control.danishString))"
+            )
         }
         let baselineRow = terms.example.first { $0.point == .start }
         let baselineDifference = baselineRow.map { SchoolAbsenceRule.difference(treatment: $0.treatment, control: $0.control, rounding: rounding) }
         for row in terms.example {
             let difference = SchoolAbsenceRule.difference(treatment: row.treatment, control: row.control, rounding: rounding)
-            comparePercent(terms.exampleClause, .error, stated: row.statedDifference, computed: difference.value,
-                           "Procentvis forskel ved \(row.point.danishDescription)")
+            comparePercent(
+                terms.exampleClause,
+                .error,
+                stated: row.statedDifference,
+                computed: difference.value,
+                "Procentvis forskel ved \(row.point.danishDescription)"
+            )
             guard row.point != .start, let baselineDifference else { continue }
             if let corrected = row.statedCorrected {
-                comparePercent(terms.exampleClause, .error, stated: corrected, computed: (difference.value - baselineDifference.value),
-                               "Forskel korrigeret for baseline ved \(row.point.danishDescription)")
+                comparePercent(
+                    terms.exampleClause,
+                    .error,
+                    stated: corrected,
+                    computed: (difference.value - baselineDifference.value),
+                    "Forskel korrigeret for baseline ved \(row.point.danishDescription)"
+                )
             }
             if let payment = row.statedPayment {
                 let computed = SchoolAbsenceRule.payment(rate: goal.rate.value, baseline: baselineDifference, point: difference)
@@ -406,16 +510,24 @@ private struct Report {
             let expectedPayment = goal.rate.value.kroner * expectedPoints * terms.cohorts.value
             if !expectedPayment.isZero {
                 let overperformance = (cap.value.kroner / expectedPayment - 1) * 100
-                comparePercent(terms.capOverperformance.clause, .warning, stated: terms.capOverperformance.value,
-                               computed: overperformance,
-                               "Loftet på \(cap.value.danishShortString) mod den forventede betaling \(Money.rounded(expectedPayment).danishShortString) (\(terms.cohorts.value) kohorter × \(expectedPoints.danishString(scale: 2)) procentpoint × \(goal.rate.value.danishShortString)) svarer til en overperformance, som")
+                comparePercent(
+                    terms.capOverperformance.clause,
+                    .warning,
+                    stated: terms.capOverperformance.value,
+                    computed: overperformance,
+                    "Loftet på \(cap.value.danishShortString) mod den forventede betaling \(Money.rounded(expectedPayment).danishShortString) (\(terms.cohorts.value) kohorter × \(expectedPoints.danishString(scale: 2)) procentpoint × \(goal.rate.value.danishShortString)) svarer til en overperformance, som"
+                )
             }
         }
         let minimum = terms.cohorts.value * terms.minimumHouseholdsPerCohort.value
         if minimum > commitment.expectedHouseholds.value {
-            add(terms.minimumHouseholdsPerCohort.clause, .error,
+            add(
+                terms.minimumHouseholdsPerCohort.clause,
+                .error,
                 "\(terms.cohorts.value) kohorter à mindst \(terms.minimumHouseholdsPerCohort.value) husstande kræver \(minimum), men indsatsgruppen er \(commitment.expectedHouseholds.value)",
-                stated: String(commitment.expectedHouseholds.value), computed: String(minimum))
+                stated: String(commitment.expectedHouseholds.value),
+                computed: String(minimum)
+            )
         }
     }
 
@@ -433,8 +545,13 @@ private struct Report {
         for (name, column) in columns {
             let sum = plan.shares.reduce(Ratio.zero) { $0 + $1[keyPath: column].value }
             if sum != Ratio(100) {
-                add(plan.clause, .error, "Kolonnen \"\(name)\" summerer til \(Percent(sum).danishString), ikke 100 %",
-                    stated: "100", computed: sum.compactString())
+                add(
+                    plan.clause,
+                    .error,
+                    "Kolonnen \"\(name)\" summerer til \(Percent(sum).danishString), ikke 100 %",
+                    stated: "100",
+                    computed: sum.compactString()
+                )
             }
         }
         let total = commitment.totalGrants
@@ -445,16 +562,24 @@ private struct Report {
                     "Trancheplanen angiver tilskuddet fra \(name) til \(s), men tilskuddet (\(grant.amount.clause)) er \(c)"
                 }
                 if !total.isZero {
-                    comparePercent(plan.clause, .info, stated: share.shareOfGrants,
-                                   computed: grant.amount.value.kroner / total.kroner * 100,
-                                   "Andelen af samlet tilskud for \(name)")
+                    comparePercent(
+                        plan.clause,
+                        .info,
+                        stated: share.shareOfGrants,
+                        computed: grant.amount.value.kroner / total.kroner * 100,
+                        "Andelen af samlet tilskud for \(name)"
+                    )
                     let repaid = Money.rounded(plan.threshold.value.kroner * share.tranche1.fraction)
                     if repaid != grant.amount.value {
                         let difference = repaid - grant.amount.value
                         let direction = difference.isNegative ? "mindre" : "mere"
-                        add(plan.clause, .warning,
+                        add(
+                            plan.clause,
+                            .warning,
                             "Med \(share.tranche1.danishString) af tranche 1 (\(plan.threshold.value.danishShortString)) får \(name) \(repaid.danishShortString) tilbage, \((difference.isNegative ? -difference : difference).danishShortString) \(direction) end tilskuddet på \(grant.amount.value.danishShortString) (fortolkning trancheShares: \(commitment.interpretations.trancheShares.choice.rawValue))",
-                            stated: grant.amount.value.machineString, computed: repaid.machineString)
+                            stated: grant.amount.value.machineString,
+                            computed: repaid.machineString
+                        )
                     }
                 }
             }
@@ -470,12 +595,21 @@ private struct Report {
             cap.compoundedGrants.compactMap { funder in installment.amounts[funder].map { (installment.dueBy, $0) } }
         }
         guard !installments.isEmpty else {
-            add(cap.amount.clause, .warning, "Afkastloftets formel kan ikke beregnes: ingen rater for \(cap.compoundedGrants.map(\.rawValue).joined(separator: ", "))")
+            add(
+                cap.amount.clause,
+                .warning,
+                "Afkastloftets formel kan ikke beregnes: ingen rater for \(cap.compoundedGrants.map(\.rawValue).joined(separator: ", "))"
+            )
             return
         }
         let value = ReturnCapFormula.compoundedValue(
-            installments: installments, annualRate: cap.annualRate.value, dayCountBasis: cap.dayCountBasis,
-            postingMonth: cap.postingMonth, postingDay: cap.postingDay, horizon: horizon)
+            installments: installments,
+            annualRate: cap.annualRate.value,
+            dayCountBasis: cap.dayCountBasis,
+            postingMonth: cap.postingMonth,
+            postingDay: cap.postingDay,
+            horizon: horizon
+        )
         let funders = cap.compoundedGrants.map { partyName($0) }.joined(separator: ", ")
         compare(cap.amount.clause, .warning, stated: cap.amount.value, computed: value) { s, c, d in
             "Afkastloftet er angivet til \(s); formlen (ratene fra \(funders) forrentet med \(cap.annualRate.value.danishString) p.a., \(cap.dayCountBasis)-dages år, rentetilskrivning \(cap.postingDay).\(cap.postingMonth). frem til \(horizon.danishString)) giver \(c) (forskel \(d)). Det angivne loft er bindende"
@@ -487,9 +621,13 @@ private struct Report {
             var factor = Ratio.one
             for _ in 0..<years { factor = factor * (Ratio.one + cap.annualRate.value.fraction) }
             let interestOnly = Money.rounded(grant.kroner * factor - grant.kroner)
-            add(cap.printedFormulaClause, .warning,
+            add(
+                cap.printedFormulaClause,
+                .warning,
                 "Formlen i \(cap.printedFormulaClause) trækker Tilskuddet fra igen og giver kun renterne (med \(years) år: \(interestOnly.danishShortString)), mens \(cap.amount.clause) definerer loftet som Tilskuddet med tillæg af forrentning",
-                stated: cap.amount.value.machineString, computed: interestOnly.machineString)
+                stated: cap.amount.value.machineString,
+                computed: interestOnly.machineString
+            )
         }
     }
 
@@ -498,12 +636,20 @@ private struct Report {
     mutating func checkCompliance() {
         let milestones = commitment.compliance.enrolmentMilestones
         for (a, b) in zip(milestones, milestones.dropFirst()) where b.withinMonths <= a.withinMonths || b.households < a.households {
-            add(b.clause, .error, "Visitationsmilepælene er ikke stigende (\(a.households) inden \(a.withinMonths) mdr., \(b.households) inden \(b.withinMonths) mdr.)")
+            add(
+                b.clause,
+                .error,
+                "Visitationsmilepælene er ikke stigende (\(a.households) inden \(a.withinMonths) mdr., \(b.households) inden \(b.withinMonths) mdr.)"
+            )
         }
         for milestone in milestones where milestone.households > commitment.expectedHouseholds.value {
-            add(milestone.clause, .error,
+            add(
+                milestone.clause,
+                .error,
                 "Milepælen \(milestone.households) husstande overstiger indsatsgruppen på \(commitment.expectedHouseholds.value)",
-                stated: String(milestone.households), computed: String(commitment.expectedHouseholds.value))
+                stated: String(milestone.households),
+                computed: String(commitment.expectedHouseholds.value)
+            )
         }
     }
 
@@ -534,9 +680,13 @@ private struct Report {
             let says = reference.refersTo.reference
             let matches = target.reference == says || target.reference.hasPrefix(says + " ")
             if !matches {
-                add(reference.at, .warning,
+                add(
+                    reference.at,
+                    .warning,
                     "Henvisningen \"\(reference.text)\" peger på \(says), men det, der henvises til, står i \(target.reference)",
-                    stated: says, computed: target.reference)
+                    stated: says,
+                    computed: target.reference
+                )
             }
         }
     }
