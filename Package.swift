@@ -29,11 +29,15 @@ let package = Package(
             resources: [.embedInCode("Resources/viborg-relationel-velfaerd.yaml")],
             swiftSettings: swiftSettings
         ),
+        // Data deliveries: the CSV importer and the demo-data generator.
+        .target(name: "OutcomesDelivery", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
+        // Settlement output: JSON (SPEC §6), CSV for Danish Excel, a Danish table.
+        .target(name: "OutcomesReports", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         // The commands, as a library so tests can run them.
         .target(
             name: "OutcomesCLI",
             dependencies: [
-                "OutcomesCore", "OutcomesContractFile",
+                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

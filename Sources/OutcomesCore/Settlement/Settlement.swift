@@ -1,0 +1,100 @@
+/// One settlement line (SPEC §6): what one person or household earned at one point, or
+/// what one cohort earned at one point for goal 3, and why.
+public struct SettlementLine: Sendable, Equatable {
+    /// The goal's number (1…5).
+    public var goal: Int
+    /// `"12"`, `"18"`, `"24"` or `"end"`.
+    public var point: String
+    public var date: LocalDate
+    public var period: HalfYear
+    public var household: HouseholdID?
+    public var person: PersonID?
+    public var cohort: Int?
+    public var amount: Money
+    /// Missing data replaced by the average of provided lines (B5.1 2.3).
+    public var isImputed: Bool
+    /// Why: the criterion, the values, the rule and its clause.
+    public var basis: LineBasis
+
+    public init(
+        goal: Int, point: String, date: LocalDate, household: HouseholdID?, person: PersonID?, cohort: Int?,
+        amount: Money, isImputed: Bool, basis: LineBasis
+    ) {
+        self.goal = goal
+        self.point = point
+        self.date = date
+        self.period = HalfYear(containing: date)
+        self.household = household
+        self.person = person
+        self.cohort = cohort
+        self.amount = amount
+        self.isImputed = isImputed
+        self.basis = basis
+    }
+}
+
+/// A goal's amount and payable (after its cap) in one period.
+public struct GoalPeriodAmount: Sendable, Equatable {
+    public var goal: Int
+    public var amount: Money
+    public var payable: Money
+}
+
+/// An amount per party, in a fixed order (payers: the municipality first; recipients: the
+/// tranche table's order).
+public struct PartyAmount: Sendable, Equatable {
+    public var party: PartyKey
+    public var amount: Money
+}
+
+/// One half-year settlement period (B5.1 1.2) and what it pays.
+public struct PeriodSettlement: Sendable, Equatable {
+    public var period: HalfYear
+    /// Last day of the quarter after the period (P 4 note 1).
+    public var due: LocalDate
+    /// The period has ended by the as-of date.
+    public var isClosed: Bool
+    public var goals: [GoalPeriodAmount]
+    /// What the return cap (T 5.2) cut in this period.
+    public var capReduction: Money
+    /// What each payer pays: the municipality (goals 1, 2, 3, 5 less the cap reduction),
+    /// LBF (goal 4).
+    public var payers: [PartyAmount]
+    /// The sum of the payers' amounts.
+    public var total: Money
+    /// How the total is split between the funders (B5.1 1.1).
+    public var recipients: [PartyAmount]
+}
+
+/// A goal over all periods.
+public struct GoalSettlement: Sendable, Equatable {
+    public var goal: Int
+    /// The sum of its lines.
+    public var amount: Money
+    /// The sum of its imputed lines.
+    public var imputed: Money
+    /// After the goal's own cap.
+    public var payable: Money
+    public var lines: Int
+}
+
+/// Totals over all periods.
+public struct SettlementTotals: Sendable, Equatable {
+    public var amount: Money
+    public var capReduction: Money
+    public var payers: [PartyAmount]
+    public var total: Money
+    public var recipients: [PartyAmount]
+}
+
+/// A settlement of an agreement as of a date (SPEC §6).
+public struct Settlement: Sendable, Equatable {
+    public var contractID: String
+    public var asOf: LocalDate
+    public var periods: [PeriodSettlement]
+    public var goals: [GoalSettlement]
+    public var totals: SettlementTotals
+    /// Sorted by date, goal, household, person, cohort.
+    public var lines: [SettlementLine]
+    public var warnings: [String]
+}

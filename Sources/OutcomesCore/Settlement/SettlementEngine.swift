@@ -1,0 +1,529 @@
+/// Settles an agreement's payment goals as of a date (SPEC §4 and §6).
+///
+/// Pure: the agreement, the delivery and the as-of date are all it reads. Every line is
+/// rounded to øre, half away from zero; every total is the sum of its rounded lines.
+///
+/// ```swift
+/// let settlement = SettlementEngine.settle(viborg, delivery: delivery, asOf: LocalDate(iso: "2026-11-26")!)
+/// settlement.totals.total
+/// ```
+public enum SettlementEngine {
+    public static func settle(_ commitment: Commitment, delivery: Delivery, asOf: LocalDate) -> Settlement {
+        var run = SettlementRun(commitment: commitment, delivery: delivery, asOf: asOf)
+        return run.settle()
+    }
+
+    /// P 1.1.3 / SPEC §4: a course's end is its end date, or the end of the intervention
+    /// period if it is still running then; an end date after the period reads as its last day.
+    public static func courseEnd(of household: Household, interventionEnd: LocalDate) -> LocalDate {
+        guard let end = household.end else { return interventionEnd }
+        return min(end, interventionEnd)
+    }
+
+    /// P 3.2.4 / B5.1 2.3: a treatment household counts once its course has lasted the
+    /// counting months (3): min(end, as-of) ≥ start + 3 months.
+    public static func hasLasted(
+        _ household: Household, months: Int, interventionEnd: LocalDate, asOf: LocalDate
+    ) -> Bool {
+        guard let start = household.start else { return false }
+        return min(courseEnd(of: household, interventionEnd: interventionEnd), asOf) >= start.addingMonths(months)
+    }
+}
+
+/// A line being built, with integer sort keys (date, goal, household rank, person rank, cohort).
+struct PendingLine {
+    var line: SettlementLine
+    var householdRank: Int32
+    var personRank: Int32
+    /// Missing data: the amount is filled in by imputation.
+    var missing: String?
+}
+
+struct SettlementRun {
+    let commitment: Commitment
+    let delivery: Delivery
+    let asOf: LocalDate
+    let interventionEnd: LocalDate
+    var warnings: [String] = []
+    var lines: [PendingLine] = []
+
+    init(commitment: Commitment, delivery: Delivery, asOf: LocalDate) {
+        self.commitment = commitment
+        self.delivery = delivery
+        self.asOf = asOf
+        self.interventionEnd = commitment.interventionPeriod.value.end
+    }
+
+    // MARK: Who counts
+
+    /// P 3.2.3, P 3.2.4, B5.1 2.3: the treatment households that count, in delivery order.
+    mutating func countedHouseholds() -> [Int] {
+        let months = commitment.compliance.countingMonths.value
+        var replacedBy = [Int?](repeating: nil, count: delivery.households.count)
+        for (index, household) in delivery.households.enumerated() {
+            if let replaced = household.replaces { replacedBy[replaced] = index }
+        }
+        var counted: [Int] = []
+        for (index, household) in delivery.households.enumerated() where household.group == .treatment {
+            guard let start = household.start else { continue }
+            let lasted = SettlementEngine.hasLasted(household, months: months, interventionEnd: interventionEnd, asOf: asOf)
+            if let replacement = replacedBy[index] {
+                // B5.1 2.3: a replaced household is left out entirely, without imputation.
+                if lasted {
+                    let end = SettlementEngine.courseEnd(of: household, interventionEnd: interventionEnd)
+                    warnings.append(
+                        "households.csv: husstand \(household.id) erstattes af \(delivery.households[replacement].id), men forløbet (\(start.danishString)–\(min(end, asOf).danishString)) har varet mindst \(months) måneder og ville ellers tælle med; tjek 'replaces' (P 3.2.3)")
+                }
+                continue
+            }
+            if lasted { counted.append(index) }
+        }
+        return counted
+    }
+
+    // MARK: Settle
+
+    mutating func settle() -> Settlement {
+        let counted = countedHouseholds()
+        let ranks = Ranks(delivery: delivery)
+        let index = DeliveryIndex(delivery: delivery)
+        for goal in commitment.paymentGoals {
+            switch goal.terms {
+            case let .employment(terms): employmentLines(goal, terms, counted, index, ranks)
+            case let .socialMeasures(terms): socialMeasureLines(goal, terms, counted, index, ranks)
+            case .schoolAbsence: schoolAbsenceLines(goal)
+            case .lifeSatisfaction: lifeSatisfactionLines(goal, counted, index, ranks)
+            case .actionPlans: actionPlanLines(goal, counted, index, ranks)
+            }
+        }
+        impute()
+        lines.sort { a, b in
+            let x = a.line, y = b.line
+            if x.date != y.date { return x.date < y.date }
+            if x.goal != y.goal { return x.goal < y.goal }
+            if a.householdRank != b.householdRank { return a.householdRank < b.householdRank }
+            if a.personRank != b.personRank { return a.personRank < b.personRank }
+            return (x.cohort ?? 0) < (y.cohort ?? 0)
+        }
+        return aggregate(lines.map(\.line))
+    }
+
+    /// The age basis of a goal (SPEC §9).
+    func ageBasis(_ kind: GoalKind) -> AgeBasis {
+        let bases = commitment.interpretations.ageBasis.choice
+        switch kind {
+        case .employment: return bases.employment
+        case .socialMeasures: return bases.socialMeasures
+        case .lifeSatisfaction: return bases.lifeSatisfaction
+        case .schoolAbsence, .actionPlans: return .courseStart
+        }
+    }
+
+    func isInSubgroup(_ goal: PaymentGoal, age: Int) -> Bool {
+        let subgroup = goal.subgroup.value
+        if let minimum = subgroup.minimumAge, age < minimum { return false }
+        if let maximum = subgroup.maximumAge, age > maximum { return false }
+        return true
+    }
+
+    func resultMonths(_ goal: PaymentGoal) -> [Int] {
+        goal.points.value.compactMap { if case let .months(m) = $0 { m } else { nil } }
+    }
+
+    mutating func add(
+        _ goal: PaymentGoal, point: String, date: LocalDate, household: Int?, person: Int?, cohort: Int? = nil,
+        amount: Money, basis: LineBasis?, missing: String?, ranks: Ranks?
+    ) {
+        let line = SettlementLine(
+            goal: goal.number, point: point, date: date,
+            household: household.map { delivery.households[$0].id }, person: person.map { delivery.persons[$0].id },
+            cohort: cohort, amount: amount, isImputed: missing != nil,
+            basis: basis ?? .imputed(ImputationBasis(goalName: goal.name, point: point, missing: missing ?? "", providedLines: 0, cutoff: date, average: .zero)))
+        lines.append(
+            PendingLine(
+                line: line, householdRank: household.map { ranks?.household[$0] ?? 0 } ?? -1,
+                personRank: person.map { ranks?.person[$0] ?? 0 } ?? -1, missing: missing))
+    }
+
+    // MARK: Goal 1 — employment (B5.1 2.1, 2.4.1)
+
+    mutating func employmentLines(_ goal: PaymentGoal, _ terms: EmploymentTerms, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
+        var criterionOf: [BenefitType: SuccessCriterion] = [:]
+        for row in terms.rows { criterionOf[row.type] = row.criterion }
+        let rule = commitment.interpretations.previousBenefitType.choice
+        let basis = ageBasis(.employment)
+        let points = resultMonths(goal).compactMap(EmploymentPoint.init(rawValue:))
+        for h in counted {
+            let start = delivery.households[h].start!
+            for p in index.persons(of: h) {
+                let person = delivery.persons[p]
+                for point in points {
+                    let date = start.addingMonths(point.rawValue)
+                    guard date <= asOf else { continue }
+                    let age = person.birthDate.completedYears(on: basis == .measurementDate ? date : start)
+                    guard isInSubgroup(goal, age: age) else { continue }
+                    // B5.1 2.1: at 12 the type at start sets the criterion, at 18 the type at 12,
+                    // at 24 the type at 18; where not recorded, the latest earlier recorded type
+                    // (SPEC §4); else unknown. A recorded `unknown` is a recorded type.
+                    let earlier = EmploymentPoint.allCases.filter { $0 < point }.reversed()
+                    let previous = earlier.first!
+                    var from: EmploymentPoint?
+                    var type = BenefitType.unknown
+                    for candidate in (rule == .latestEarlierRecorded ? Array(earlier) : [previous]) {
+                        if let recorded = index.employment(of: p, at: candidate)?.benefitType {
+                            from = candidate
+                            type = recorded
+                            break
+                        }
+                    }
+                    let criterion = criterionOf[type] ?? type.criterion
+                    let row = index.employment(of: p, at: point)
+                    let atPoint = row?.benefitType
+                    let completed = row?.completedEducation6m == true
+                    let fit = row?.declaredFit
+                    let provided: Bool
+                    let met: Bool
+                    switch criterion {
+                    case .educationOrEmployment:
+                        provided = atPoint != nil || completed
+                        met = completed || [.employed, .inEducation, .noBenefit].contains(atPoint)
+                    case .declaredFit:
+                        provided = fit != nil
+                        met = fit == .partial || fit == .full
+                    case .flexjob:
+                        provided = atPoint != nil
+                        met = atPoint == .flexjob
+                    }
+                    if provided {
+                        let b = EmploymentBasis(
+                            months: point.rawValue, age: age, criterionType: type, criterionFrom: from, previousPoint: previous,
+                            criterion: criterion, typeAtPoint: atPoint, completedEducation6m: completed, declaredFit: fit,
+                            isMet: met, rate: goal.rate.value)
+                        add(goal, point: point.label, date: date, household: h, person: p,
+                            amount: met ? goal.rate.value : .zero, basis: .employment(b), missing: nil, ranks: ranks)
+                    } else {
+                        let what = criterion == .declaredFit
+                            ? "raskmelding ikke oplyst ved målingen (succeskriterie \(criterion.danishName) efter ydelsestypen \(type.danishName))"
+                            : "ydelsestype ikke oplyst ved målingen (succeskriterie \(criterion.danishName))"
+                        add(goal, point: point.label, date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Goal 2 — social measures (B5.1 2.1, 2.5.1)
+
+    mutating func socialMeasureLines(_ goal: PaymentGoal, _ terms: SocialMeasuresTerms, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
+        guard let months = resultMonths(goal).last else { return }
+        let basis = ageBasis(.socialMeasures)
+        for h in counted {
+            let start = delivery.households[h].start!
+            let date = start.addingMonths(months)
+            guard date <= asOf else { continue }
+            for p in index.persons(of: h) {
+                let person = delivery.persons[p]
+                let age = person.birthDate.completedYears(on: basis == .measurementDate ? date : start)
+                guard isInSubgroup(goal, age: age) else { continue }
+                let records = index.socialMeasures(of: p)
+                if let baseline = records.baseline, let result = records.result,
+                    let b = terms.stepUnits(of: baseline), let r = terms.stepUnits(of: result)
+                {
+                    let amount = goal.rate.value * max(0, b - r)
+                    let basis = SocialMeasuresBasis(baseline: baseline, result: result, baselineSteps: b, resultSteps: r, rate: goal.rate.value)
+                    add(goal, point: String(months), date: date, household: h, person: p, amount: amount, basis: .socialMeasures(basis), missing: nil, ranks: ranks)
+                } else {
+                    let what = records.baseline == nil && records.result == nil
+                        ? "foranstaltning ikke oplyst ved baseline og efter \(months) mdr."
+                        : records.baseline == nil ? "foranstaltning ikke oplyst ved baseline" : "foranstaltning ikke oplyst efter \(months) mdr."
+                    add(goal, point: String(months), date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                }
+            }
+        }
+    }
+
+    // MARK: Goal 4 — life satisfaction (B5.1 2.1, 2.7)
+
+    mutating func lifeSatisfactionLines(_ goal: PaymentGoal, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
+        let basis = ageBasis(.lifeSatisfaction)
+        for h in counted {
+            let household = delivery.households[h]
+            let start = household.start!
+            let end = SettlementEngine.courseEnd(of: household, interventionEnd: interventionEnd)
+            // An end measurement is due when the course has ended by the as-of date.
+            guard end <= asOf else { continue }
+            for p in index.persons(of: h) {
+                let age = delivery.persons[p].birthDate.completedYears(on: basis == .measurementDate ? end : start)
+                guard isInSubgroup(goal, age: age) else { continue }
+                let records = index.lifeSatisfaction(of: p)
+                if let baseline = records.baseline, let last = records.result {
+                    let b = LifeSatisfactionBasis(baseline: baseline, end: last, rate: goal.rate.value)
+                    add(goal, point: "end", date: end, household: h, person: p, amount: last > baseline ? goal.rate.value : .zero,
+                        basis: .lifeSatisfaction(b), missing: nil, ranks: ranks)
+                } else {
+                    let what = records.baseline == nil ? "livstilfredshed ikke oplyst ved baseline" : "livstilfredshed ikke oplyst ved afslutning"
+                    add(goal, point: "end", date: end, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                }
+            }
+        }
+    }
+
+    // MARK: Goal 5 — action plans (B5.1 2.1, 2.8)
+
+    mutating func actionPlanLines(_ goal: PaymentGoal, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
+        for h in counted {
+            let end = SettlementEngine.courseEnd(of: delivery.households[h], interventionEnd: interventionEnd)
+            guard end <= asOf else { continue }
+            let goals = index.actionPlanGoals(of: h)
+            let unassessed = goals.filter { $0.fulfilled == nil }.count
+            if goals.isEmpty || unassessed > 0 {
+                let what = goals.isEmpty ? "handleplanen har ingen mål" : "\(unassessed) af \(goals.count) handleplansmål er ikke vurderet"
+                add(goal, point: "end", date: end, household: h, person: nil, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                continue
+            }
+            let fulfilled = goals.filter { $0.fulfilled == true }.count
+            // B5.1 2.1: DKK 125 per percentage point met; p = fulfilled / goals × 100.
+            let amount = Money.rounded(goal.rate.value.kroner * Ratio(fulfilled * 100, goals.count))
+            let basis = ActionPlanBasis(fulfilled: fulfilled, goals: goals.count, rate: goal.rate.value, amount: amount)
+            add(goal, point: "end", date: end, household: h, person: nil, amount: amount, basis: .actionPlan(basis), missing: nil, ranks: ranks)
+        }
+    }
+
+    // MARK: Goal 3 — school absence (B5.1 2.1, 2.6.2)
+
+    mutating func schoolAbsenceLines(_ goal: PaymentGoal) {
+        struct Cell { var treatmentSum = Ratio.zero, treatmentCount = 0, controlSum = Ratio.zero, controlCount = 0, measuredOn: LocalDate? }
+        var cells: [Int: [AbsencePoint: Cell]] = [:]
+        for row in delivery.schoolAbsence {
+            var cell = cells[row.cohort, default: [:]][row.point, default: Cell()]
+            cell.measuredOn = row.measuredOn
+            if let value = row.absencePercent {
+                switch row.group {
+                case .treatment: cell.treatmentSum += value; cell.treatmentCount += 1
+                case .control: cell.controlSum += value; cell.controlCount += 1
+                }
+            }
+            cells[row.cohort, default: [:]][row.point] = cell
+        }
+        let rounding = commitment.interpretations.absenceRounding.choice
+        func difference(_ cell: Cell) -> Percent? {
+            guard cell.treatmentCount > 0, cell.controlCount > 0, !cell.controlSum.isZero else { return nil }
+            return SchoolAbsenceRule.difference(
+                treatment: Percent(cell.treatmentSum / cell.treatmentCount), control: Percent(cell.controlSum / cell.controlCount),
+                rounding: rounding)
+        }
+        func problem(_ cell: Cell, _ what: String) -> String? {
+            if cell.treatmentCount == 0 { return "ingen værdier for indsatsgruppen \(what)" }
+            if cell.controlCount == 0 { return "ingen værdier for kontrolgruppen \(what)" }
+            if cell.controlSum.isZero { return "kontrolgruppens fravær er 0 % \(what), så den procentvise forskel kan ikke beregnes" }
+            return nil
+        }
+        for cohort in cells.keys.sorted() {
+            let points = cells[cohort]!
+            let baseline = points[.baseline]
+            for point in AbsencePoint.allCases where point != .baseline {
+                guard let cell = points[point], let date = cell.measuredOn, date <= asOf else { continue }
+                var basis = SchoolAbsenceBasis(
+                    cohort: cohort, months: point.rawValue,
+                    treatmentMean: cell.treatmentCount > 0 ? cell.treatmentSum / cell.treatmentCount : nil,
+                    controlMean: cell.controlCount > 0 ? cell.controlSum / cell.controlCount : nil,
+                    treatmentChildren: cell.treatmentCount, controlChildren: cell.controlCount,
+                    baselineDifference: baseline.flatMap(difference), difference: difference(cell), rate: goal.rate.value, problem: nil)
+                basis.problem = problem(cell, "ved målingen") ?? (baseline == nil ? "ingen baselinemåling for kohorten" : problem(baseline!, "ved baseline"))
+                var amount = Money.zero
+                if let problem = basis.problem {
+                    warnings.append("school_absence.csv: skolefravær kohorte \(cohort), måling \(point.rawValue) mdr.: \(problem); linjen er sat til 0 kr. Lever de manglende fraværsværdier (B5.1 2.6.2)")
+                } else if let b = basis.baselineDifference, let d = basis.difference {
+                    amount = SchoolAbsenceRule.payment(rate: goal.rate.value, baseline: b, point: d)
+                }
+                add(goal, point: point.label, date: date, household: nil, person: nil, cohort: cohort, amount: amount,
+                    basis: .schoolAbsence(basis), missing: nil, ranks: nil)
+            }
+        }
+    }
+
+    // MARK: Missing data (B5.1 2.3)
+
+    /// A counted person or household at a due point with no usable value gets the average
+    /// amount of the provided lines of the same goal and point (zero amounts included) dated
+    /// up to the end of the missing line's own period (and not after as-of); no provided
+    /// data gives 0 and a warning.
+    mutating func impute() {
+        struct Key: Hashable { var goal: Int; var point: String }
+        var provided: [Key: [(date: Int, ore: Int64)]] = [:]
+        for pending in lines where pending.missing == nil && pending.line.cohort == nil {
+            provided[Key(goal: pending.line.goal, point: pending.line.point), default: []]
+                .append((pending.line.date.dayNumber, pending.line.amount.minorUnits))
+        }
+        // Prefix sums by date, for a binary search per missing line.
+        var prefix: [Key: (dates: [Int], sums: [Int64])] = [:]
+        for (key, values) in provided {
+            let sorted = values.sorted { $0.date < $1.date }
+            var sums: [Int64] = [0]
+            sums.reserveCapacity(sorted.count + 1)
+            for value in sorted { sums.append(sums.last! + value.ore) }
+            prefix[key] = (sorted.map(\.date), sums)
+        }
+        let window = commitment.interpretations.imputationWindow.choice
+        var unfilled: [String: Int] = [:]
+        for i in lines.indices {
+            guard let missing = lines[i].missing else { continue }
+            let line = lines[i].line
+            let cutoff = window == .periodEnd ? min(line.period.end, asOf) : asOf
+            let key = Key(goal: line.goal, point: line.point)
+            var count = 0
+            var sum: Int64 = 0
+            if let table = prefix[key] {
+                count = table.dates.partitioningIndex { $0 > cutoff.dayNumber }
+                sum = table.sums[count]
+            }
+            let average = count == 0 ? Money.zero : Money.rounded(Ratio(Int128(sum), Int128(count) * 100))
+            lines[i].line.amount = average
+            let name = commitment.goal(number: line.goal)?.name ?? "Mål \(line.goal)"
+            lines[i].line.basis = .imputed(
+                ImputationBasis(goalName: name, point: line.point, missing: missing, providedLines: count, cutoff: cutoff, average: average))
+            if count == 0 {
+                unfilled["\(name), måling \(line.point == "end" ? "ved afslutning" : "\(line.point) mdr."), dateret til og med \(cutoff.danishString)", default: 0] += 1
+            }
+        }
+        for (what, count) in unfilled.sorted(by: { $0.key < $1.key }) {
+            warnings.append("\(count) manglende \(count == 1 ? "værdi" : "værdier") for \(what) kunne ikke erstattes med et gennemsnit, fordi ingen data er leveret; de er sat til 0 kr. Lever målingerne (B5.1 2.3)")
+        }
+    }
+
+    // MARK: Periods, caps, payers, recipients
+
+    func aggregate(_ lines: [SettlementLine]) -> Settlement {
+        let start = commitment.interventionPeriod.value.start
+        let periods = asOf < start ? [] : HalfYear.span(from: start, through: asOf)
+        let goals = commitment.paymentGoals.sorted { $0.number < $1.number }
+        let municipality = commitment.municipality?.key ?? PartyKey("kommune")
+        var payerKeys = [municipality]
+        for goal in goals where !payerKeys.contains(goal.payer.value) { payerKeys.append(goal.payer.value) }
+
+        // Amounts per period and goal.
+        var amounts: [HalfYear: [Int: Money]] = [:]
+        var goalAmount: [Int: Money] = [:]
+        var goalImputed: [Int: Money] = [:]
+        var goalLines: [Int: Int] = [:]
+        for line in lines {
+            amounts[line.period, default: [:]][line.goal, default: .zero] += line.amount
+            goalAmount[line.goal, default: .zero] += line.amount
+            if line.isImputed { goalImputed[line.goal, default: .zero] += line.amount }
+            goalLines[line.goal, default: 0] += 1
+        }
+
+        let capRule = commitment.interpretations.returnCapCoverage.choice
+        let returnCap = commitment.returnCap.amount.value
+        let tranches = commitment.tranches
+        let shareRule = commitment.interpretations.trancheShares.choice
+        let total = commitment.totalGrants
+        let tranche1: [Ratio] = tranches.shares.map { share in
+            if shareRule == .proRata, let grant = commitment.grant(of: share.funder), !total.isZero {
+                return grant.amount.value.kroner / total.kroner
+            }
+            return share.tranche1.fraction
+        }
+        let tranche2 = tranches.shares.map(\.tranche2.fraction)
+
+        var capUsed: [Int: Money] = [:]
+        var coveredSoFar = Money.zero
+        var repaidSoFar = Money.zero
+        var goalPayable: [Int: Money] = [:]
+        var result: [PeriodSettlement] = []
+        for period in periods {
+            var goalRows: [GoalPeriodAmount] = []
+            var byPayer: [PartyKey: Money] = [:]
+            for goal in goals {
+                let amount = amounts[period]?[goal.number] ?? .zero
+                var payable = amount
+                // B5.1 2.6.3, 2.7.2: caps are cumulative; the period that would cross is cut.
+                if let cap = goal.cap?.value {
+                    let room = max(.zero, cap - capUsed[goal.number, default: .zero])
+                    payable = min(amount, room)
+                    capUsed[goal.number, default: .zero] += payable
+                }
+                goalPayable[goal.number, default: .zero] += payable
+                byPayer[goal.payer.value, default: .zero] += payable
+                goalRows.append(GoalPeriodAmount(goal: goal.number, amount: amount, payable: payable))
+            }
+            // T 5.2: the return cap on the cumulative payable, cut at period-total level.
+            let municipal = byPayer[municipality, default: .zero]
+            let covered = capRule == .municipalityOnly ? municipal : Money.sum(byPayer.values)
+            let room = max(.zero, returnCap - coveredSoFar)
+            let allowed = min(covered, room)
+            let reduction = covered - allowed
+            coveredSoFar += allowed
+            var payers = payerKeys.map { PartyAmount(party: $0, amount: byPayer[$0, default: .zero]) }
+            var left = reduction
+            for i in payers.indices where left > .zero && (capRule == .allPayers || payers[i].party == municipality) {
+                let cut = min(left, payers[i].amount)
+                payers[i].amount -= cut
+                left -= cut
+            }
+            let periodTotal = Money.sum(payers.map(\.amount))
+            // B5.1 1.1: tranche 1 until the cumulative repayments reach the threshold.
+            let firstRoom = max(.zero, tranches.threshold.value - repaidSoFar)
+            let inFirst = min(periodTotal, firstRoom)
+            let inSecond = periodTotal - inFirst
+            repaidSoFar += periodTotal
+            var recipients: [PartyAmount] = []
+            for (i, share) in tranches.shares.enumerated() {
+                if i == tranches.shares.count - 1 {
+                    recipients.append(PartyAmount(party: share.funder, amount: periodTotal - Money.sum(recipients.map(\.amount))))
+                } else {
+                    let amount = Money.rounded(inFirst.kroner * tranche1[i]) + Money.rounded(inSecond.kroner * tranche2[i])
+                    recipients.append(PartyAmount(party: share.funder, amount: amount))
+                }
+            }
+            var due = Quarter(containing: period.end)
+            for _ in 0..<commitment.reporting.paymentDueQuartersAfterPeriod.value { due = due.next }
+            result.append(
+                PeriodSettlement(
+                    period: period, due: due.end, isClosed: period.end <= asOf, goals: goalRows, capReduction: reduction,
+                    payers: payers, total: periodTotal, recipients: recipients))
+        }
+
+        let goalSummaries = goals.map { goal in
+            GoalSettlement(
+                goal: goal.number, amount: goalAmount[goal.number, default: .zero], imputed: goalImputed[goal.number, default: .zero],
+                payable: goalPayable[goal.number, default: .zero], lines: goalLines[goal.number, default: 0])
+        }
+        func sum(_ select: (PeriodSettlement) -> [PartyAmount], _ keys: [PartyKey]) -> [PartyAmount] {
+            keys.map { key in PartyAmount(party: key, amount: Money.sum(result.map { select($0).first { $0.party == key }?.amount ?? .zero })) }
+        }
+        let totals = SettlementTotals(
+            amount: Money.sum(goalSummaries.map(\.amount)), capReduction: Money.sum(result.map(\.capReduction)),
+            payers: sum(\.payers, payerKeys), total: Money.sum(result.map(\.total)),
+            recipients: sum(\.recipients, tranches.shares.map(\.funder)))
+        return Settlement(
+            contractID: commitment.id, asOf: asOf, periods: result, goals: goalSummaries, totals: totals, lines: lines,
+            warnings: warnings)
+    }
+}
+
+extension EmploymentPoint {
+    /// 0…3, for per-person tables.
+    public var index: Int {
+        switch self {
+        case .start: 0
+        case .months12: 1
+        case .months18: 2
+        case .months24: 3
+        }
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongsInSecondPartition`, for an array
+    /// partitioned by it (binary search).
+    func partitioningIndex(where belongsInSecondPartition: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongsInSecondPartition(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}

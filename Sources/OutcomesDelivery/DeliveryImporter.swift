@@ -1,0 +1,337 @@
+public import OutcomesCore
+public import Foundation
+
+/// One problem with a delivery: `file:line: column: message` (line 1 is the header).
+public struct ImportIssue: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: String
+    public var message: String
+
+    public init(file: String, line: Int, column: String, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line): \(column): \(message)" }
+}
+
+/// A delivery rejected as a whole, with every problem found.
+public struct DeliveryRejected: Error, Equatable, Sendable, CustomStringConvertible {
+    public var issues: [ImportIssue]
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
+
+/// A delivery read without errors, and what the importer warns about.
+public struct ImportedDelivery: Sendable {
+    public var delivery: Delivery
+    /// Absent files, unknown columns: each names what to fix.
+    public var warnings: [String]
+}
+
+/// Reads a data delivery (SPEC §5): a folder of CSV files, all-or-nothing.
+///
+/// Every bad value — wrong type, out of range, unknown reference, duplicate id or
+/// duplicate (id, point) row, differing `measured_on` within a cohort and point — is
+/// reported as `file:line: column: message`, and the delivery is rejected whole.
+///
+/// ```swift
+/// let imported = try DeliveryImporter.importFolder("examples/delivery", commitment: viborg)
+/// ```
+public enum DeliveryImporter {
+    /// The files of a delivery, in the order they are read (references point backwards).
+    public static let fileNames = [
+        "households.csv", "persons.csv", "employment.csv", "social_measures.csv", "life_satisfaction.csv",
+        "action_plan_goals.csv", "school_absence.csv",
+    ]
+
+    /// Reads the delivery in a folder.
+    public static func importFolder(_ path: String, commitment: Commitment) throws(DeliveryRejected) -> ImportedDelivery {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DeliveryRejected(issues: [ImportIssue(file: path, line: 0, column: "-", message: "mappen findes ikke")])
+        }
+        var files: [String: Data] = [:]
+        for name in fileNames {
+            let file = (path as NSString).appendingPathComponent(name)
+            if let data = FileManager.default.contents(atPath: file) { files[name] = data }
+        }
+        return try importFiles(files, commitment: commitment)
+    }
+
+    /// Reads a delivery from the contents of its files, by file name.
+    public static func importFiles(_ files: [String: Data], commitment: Commitment) throws(DeliveryRejected) -> ImportedDelivery {
+        var importer = Importer(commitment: commitment)
+        importer.run(files)
+        if !importer.issues.isEmpty { throw DeliveryRejected(issues: importer.issues) }
+        return ImportedDelivery(delivery: importer.delivery, warnings: importer.warnings)
+    }
+}
+
+/// Reads the files in order and collects every issue.
+struct Importer {
+    let commitment: Commitment
+    var delivery = Delivery()
+    var issues: [ImportIssue] = []
+    var warnings: [String] = []
+    var householdIndex: [String: Int] = [:]
+    var personIndex: [String: Int] = [:]
+
+    init(commitment: Commitment) { self.commitment = commitment }
+
+    mutating func run(_ files: [String: Data]) {
+        guard let households = files["households.csv"] else {
+            issues.append(ImportIssue(file: "households.csv", line: 0, column: "-", message: "filen mangler; den er påkrævet"))
+            return
+        }
+        readFile("households.csv", households)
+        for name in DeliveryImporter.fileNames.dropFirst() {
+            guard let data = files[name] else {
+                warnings.append("\(name) mangler i leverancen; den læses som tom")
+                continue
+            }
+            readFile(name, data)
+        }
+    }
+
+    /// Opens a file's header and reads its rows.
+    mutating func readFile(_ name: String, _ data: Data) {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let reader = CSVReader(bytes: bytes) else {
+                warnings.append("\(name) er tom; den læses som tom")
+                return
+            }
+            var sheet = Sheet(file: name, reader: reader)
+            switch name {
+            case "households.csv": readHouseholds(&sheet)
+            case "persons.csv": readPersons(&sheet)
+            case "employment.csv": readEmployment(&sheet)
+            case "social_measures.csv": readSocialMeasures(&sheet)
+            case "life_satisfaction.csv": readLifeSatisfaction(&sheet)
+            case "action_plan_goals.csv": readActionPlanGoals(&sheet)
+            default: readSchoolAbsence(&sheet)
+            }
+            issues += sheet.issues
+            for column in sheet.unknownColumns {
+                warnings.append("\(name): ukendt kolonne '\(column)' ignoreres")
+            }
+        }
+    }
+
+    // MARK: households.csv
+
+    mutating func readHouseholds(_ sheet: inout Sheet) {
+        let id = sheet.column("household_id")
+        let area = sheet.column("area")
+        let listPosition = sheet.column("list_position", required: false)
+        let group = sheet.column("group")
+        let start = sheet.column("start_date", required: false)
+        let end = sheet.column("end_date", required: false)
+        let endReason = sheet.column("end_reason", required: false)
+        let replaces = sheet.column("replaces", required: false)
+        let cohort = sheet.column("cohort", required: false)
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return }
+        let period = commitment.interventionPeriod.value
+        let cohorts = commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
+            if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
+        } ?? 3
+        var pendingReplaces: [(household: Int, id: String, line: Int)] = []
+        sheet.rows { row in
+            guard let key = row.required(id) else { return }
+            if householdIndex[key] != nil {
+                row.fail(id, "husstanden '\(key)' findes allerede i filen (dubleret id)")
+                return
+            }
+            guard let areaValue: Area = row.choice(area, required: true), let groupValue: Group = row.choice(group, required: true) else { return }
+            let startDate = row.date(start)
+            let endDate = row.date(end)
+            if groupValue == .treatment, row.isBlank(start) {
+                row.fail(start, "mangler: en husstand i indsatsgruppen skal have en startdato")
+            }
+            if let startDate, !period.contains(startDate) {
+                row.fail(start, "\(startDate.isoString) ligger uden for indsatsperioden \(period.start.isoString)–\(period.end.isoString)")
+            }
+            if let startDate, let endDate, endDate < startDate {
+                row.fail(end, "\(endDate.isoString) ligger før startdatoen \(startDate.isoString)")
+            }
+            let position = row.int(listPosition, in: 1...Int.max)
+            let cohortValue = row.int(cohort, in: 1...cohorts)
+            let reason: EndReason? = row.choice(endReason, required: false)
+            let index = self.delivery.households.count
+            self.householdIndex[key] = index
+            self.delivery.households.append(
+                Household(
+                    id: HouseholdID(key), area: areaValue, listPosition: position, group: groupValue, start: startDate,
+                    end: endDate, endReason: reason, replaces: nil, cohort: cohortValue))
+            if let replaced = row.text(replaces) { pendingReplaces.append((index, replaced, row.line)) }
+        }
+        for pending in pendingReplaces {
+            guard let target = householdIndex[pending.id] else {
+                sheet.issues.append(ImportIssue(file: sheet.file, line: pending.line, column: "replaces", message: "husstanden '\(pending.id)' findes ikke i households.csv"))
+                continue
+            }
+            if target == pending.household {
+                sheet.issues.append(ImportIssue(file: sheet.file, line: pending.line, column: "replaces", message: "en husstand kan ikke erstatte sig selv"))
+                continue
+            }
+            delivery.households[pending.household].replaces = target
+        }
+    }
+
+    // MARK: persons.csv
+
+    mutating func readPersons(_ sheet: inout Sheet) {
+        let id = sheet.column("person_id")
+        let household = sheet.column("household_id")
+        let birth = sheet.column("birth_date")
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return }
+        sheet.rows { row in
+            guard let key = row.required(id) else { return }
+            if personIndex[key] != nil {
+                row.fail(id, "personen '\(key)' findes allerede i filen (dubleret id)")
+                return
+            }
+            let householdNumber = row.reference(household, in: householdIndex, what: "husstanden", file: "households.csv")
+            let birthDate = row.date(birth, required: true)
+            guard let householdNumber, let birthDate else { return }
+            self.personIndex[key] = self.delivery.persons.count
+            self.delivery.persons.append(Person(id: PersonID(key), household: householdNumber, birthDate: birthDate))
+        }
+    }
+
+    // MARK: Measurements
+
+    mutating func readEmployment(_ sheet: inout Sheet) {
+        let person = sheet.column("person_id")
+        let point = sheet.column("point")
+        let type = sheet.column("benefit_type")
+        let completed = sheet.column("completed_education_6m", required: false)
+        let fit = sheet.column("declared_fit", required: false)
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return }
+        var seen = Set<Int>()
+        sheet.rows { row in
+            let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
+            let pointValue: EmploymentPoint? = row.choice(point, required: true, words: ["start": .start, "12": .months12, "18": .months18, "24": .months24])
+            let typeValue: BenefitType? = row.choice(type, required: false)
+            let completedValue = row.bool(completed)
+            let fitValue: DeclaredFit? = row.choice(fit, required: false)
+            guard let personNumber, let pointValue, !row.hasFailed else { return }
+            guard seen.insert(personNumber * 4 + pointValue.index).inserted else {
+                row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue.label)'")
+                return
+            }
+            self.delivery.employment.append(
+                EmploymentMeasurement(person: personNumber, point: pointValue, benefitType: typeValue, completedEducation6m: completedValue, declaredFit: fitValue))
+        }
+    }
+
+    mutating func readSocialMeasures(_ sheet: inout Sheet) {
+        let person = sheet.column("person_id")
+        let point = sheet.column("point")
+        let measure = sheet.column("measure")
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return }
+        var seen = Set<Int>()
+        sheet.rows { row in
+            let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
+            let pointValue: BaselineOrResult? = row.choice(point, required: true, words: ["baseline": .baseline, "24": .result])
+            let measureValue: MeasureLevel? = row.choice(measure, required: false)
+            guard let personNumber, let pointValue, !row.hasFailed else { return }
+            guard seen.insert(personNumber * 2 + (pointValue == .baseline ? 0 : 1)).inserted else {
+                row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue == .baseline ? "baseline" : "24")'")
+                return
+            }
+            self.delivery.socialMeasures.append(SocialMeasureMeasurement(person: personNumber, point: pointValue, measure: measureValue))
+        }
+    }
+
+    mutating func readLifeSatisfaction(_ sheet: inout Sheet) {
+        let person = sheet.column("person_id")
+        let point = sheet.column("point")
+        let score = sheet.column("score")
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return }
+        var scale = 0...10
+        if case let .lifeSatisfaction(terms)? = commitment.goal(.lifeSatisfaction)?.terms { scale = terms.scaleMinimum...terms.scaleMaximum }
+        var seen = Set<Int>()
+        sheet.rows { row in
+            let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
+            let pointValue: BaselineOrResult? = row.choice(point, required: true, words: ["baseline": .baseline, "end": .result])
+            let scoreValue = row.int(score, in: scale)
+            guard let personNumber, let pointValue, !row.hasFailed else { return }
+            guard seen.insert(personNumber * 2 + (pointValue == .baseline ? 0 : 1)).inserted else {
+                row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue == .baseline ? "baseline" : "end")'")
+                return
+            }
+            self.delivery.lifeSatisfaction.append(LifeSatisfactionMeasurement(person: personNumber, point: pointValue, score: scoreValue))
+        }
+    }
+
+    mutating func readActionPlanGoals(_ sheet: inout Sheet) {
+        let household = sheet.column("household_id")
+        let goal = sheet.column("goal_id")
+        let fulfilled = sheet.column("fulfilled")
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return }
+        var seen = Set<String>()
+        sheet.rows { row in
+            let householdNumber = row.reference(household, in: householdIndex, what: "husstanden", file: "households.csv")
+            let goalID = row.required(goal)
+            let value = row.bool(fulfilled)
+            guard let householdNumber, let goalID, !row.hasFailed else { return }
+            guard seen.insert("\(householdNumber)\u{1F}\(goalID)").inserted else {
+                row.fail(goal, "husstanden '\(self.delivery.households[householdNumber].id)' har allerede handleplansmålet '\(goalID)'")
+                return
+            }
+            self.delivery.actionPlanGoals.append(ActionPlanGoalAssessment(household: householdNumber, goalID: goalID, fulfilled: value))
+        }
+    }
+
+    mutating func readSchoolAbsence(_ sheet: inout Sheet) {
+        let cohort = sheet.column("cohort")
+        let point = sheet.column("point")
+        let group = sheet.column("group")
+        let child = sheet.column("child_id")
+        let absence = sheet.column("absence_pct")
+        let measured = sheet.column("measured_on")
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return }
+        let cohorts = commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
+            if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
+        } ?? 3
+        let start = commitment.interventionPeriod.value.start
+        var seen = Set<String>()
+        var dates: [Int: (date: LocalDate, line: Int)] = [:]
+        sheet.rows { row in
+            let cohortValue = row.int(cohort, in: 1...cohorts, required: true)
+            let pointValue: AbsencePoint? = row.choice(point, required: true, words: ["baseline": .baseline, "12": .months12, "18": .months18, "24": .months24])
+            let groupValue: Group? = row.choice(group, required: true)
+            let childID = row.required(child)
+            let percent = row.decimal(absence, in: Ratio(0)...Ratio(100))
+            let date = row.date(measured, required: true)
+            guard let cohortValue, let pointValue, let groupValue, let childID, let date, !row.hasFailed else { return }
+            if pointValue != .baseline, date < start {
+                row.fail(measured, "\(date.isoString) ligger før indsatsperiodens start \(start.isoString)")
+                return
+            }
+            let cell = cohortValue * 100 + pointValue.rawValue
+            if let first = dates[cell], first.date != date {
+                row.fail(measured, "\(date.isoString) afviger fra \(first.date.isoString) (linje \(first.line)); kohorte \(cohortValue), måling \(pointValue.label) har én måledato")
+                return
+            }
+            dates[cell] = dates[cell] ?? (date, row.line)
+            guard seen.insert("\(cell)\u{1F}\(childID)").inserted else {
+                row.fail(child, "barnet '\(childID)' har allerede en række for kohorte \(cohortValue), måling \(pointValue.label)")
+                return
+            }
+            self.delivery.schoolAbsence.append(
+                SchoolAbsenceMeasurement(cohort: cohortValue, point: pointValue, group: groupValue, childID: childID, absencePercent: percent, measuredOn: date))
+        }
+    }
+}

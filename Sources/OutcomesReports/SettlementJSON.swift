@@ -1,0 +1,64 @@
+public import OutcomesCore
+
+/// The settlement as JSON, exactly as SPEC §6 lays it out: keys in the order given, amounts
+/// as strings with two decimals, one object per line on its own line.
+///
+/// ```json
+/// { "contract": "viborg-relationel-velfaerd", "asOf": "2026-11-26",
+///   "periods": [ { "period": "2023-H2", "start": "2023-07-01", … } ], … }
+/// ```
+public enum SettlementJSON {
+    public static func write(_ s: Settlement, to w: inout ByteWriter) {
+        w.write("{\n  \"contract\": ")
+        w.writeJSONString(s.contractID)
+        w.write(",\n  \"asOf\": \"\(s.asOf.isoString)\",\n  \"periods\": [")
+        for (i, p) in s.periods.enumerated() {
+            w.write(i == 0 ? "\n    " : ",\n    ")
+            w.write("{\"period\": \"\(p.period.label)\", \"start\": \"\(p.period.start.isoString)\", \"end\": \"\(p.period.end.isoString)\", \"due\": \"\(p.due.isoString)\", \"closed\": \(p.isClosed), \"goals\": {")
+            w.write(p.goals.map { "\"\($0.goal)\": {\"amount\": \"\($0.amount.machineString)\", \"payable\": \"\($0.payable.machineString)\"}" }.joined(separator: ", "))
+            w.write("}, \"capReduction\": \"\(p.capReduction.machineString)\", ")
+            w.write(partyFields(p.payers, prefix: ""))
+            w.write("\"total\": \"\(p.total.machineString)\", ")
+            w.write(partyFields(p.recipients, prefix: "to").dropLast(2) + "}")
+        }
+        w.write(s.periods.isEmpty ? "],\n  \"goals\": {" : "\n  ],\n  \"goals\": {")
+        for (i, g) in s.goals.enumerated() {
+            w.write(i == 0 ? "\n    " : ",\n    ")
+            w.write("\"\(g.goal)\": {\"amount\": \"\(g.amount.machineString)\", \"imputed\": \"\(g.imputed.machineString)\", \"payable\": \"\(g.payable.machineString)\", \"lines\": \(g.lines)}")
+        }
+        let t = s.totals
+        w.write("\n  },\n  \"totals\": {\"amount\": \"\(t.amount.machineString)\", \"capReduction\": \"\(t.capReduction.machineString)\", ")
+        w.write(partyFields(t.payers, prefix: ""))
+        w.write("\"total\": \"\(t.total.machineString)\", ")
+        w.write(partyFields(t.recipients, prefix: "to").dropLast(2) + "},\n  \"lines\": [")
+        for (i, line) in s.lines.enumerated() {
+            w.write(i == 0 ? "\n    " : ",\n    ")
+            w.write("{\"goal\": \(line.goal), \"point\": \"\(line.point)\", \"date\": \"\(line.date.isoString)\", \"period\": \"\(line.period.label)\", \"household\": ")
+            if let household = line.household { w.writeJSONString(household.rawValue) } else { w.write("null") }
+            w.write(", \"person\": ")
+            if let person = line.person { w.writeJSONString(person.rawValue) } else { w.write("null") }
+            w.write(", \"cohort\": \(line.cohort.map(String.init) ?? "null"), \"amount\": \"\(line.amount.machineString)\", \"imputed\": \(line.isImputed), \"basis\": ")
+            w.writeJSONString(line.basis.text)
+            w.write(byte: UInt8(ascii: "}"))
+        }
+        w.write(s.lines.isEmpty ? "],\n  \"warnings\": [" : "\n  ],\n  \"warnings\": [")
+        for (i, warning) in s.warnings.enumerated() {
+            w.write(i == 0 ? "\n    " : ",\n    ")
+            w.writeJSONString(warning)
+        }
+        w.write(s.warnings.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+    }
+
+    /// `"kommune": "…", "lbf": "…", ` or `"toDSI": "…", "toLBF": "…", `.
+    static func partyFields(_ amounts: [PartyAmount], prefix: String) -> String {
+        amounts.map { amount in
+            let key = prefix.isEmpty ? amount.party.rawValue : prefix + amount.party.rawValue.uppercased()
+            return "\"\(key)\": \"\(amount.amount.machineString)\", "
+        }.joined()
+    }
+
+    /// The whole JSON as a string.
+    public static func string(_ settlement: Settlement) -> String {
+        ByteWriter.string { write(settlement, to: &$0) }
+    }
+}
