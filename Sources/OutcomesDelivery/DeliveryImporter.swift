@@ -142,11 +142,10 @@ struct Importer {
         var pendingReplaces: [(household: Int, id: String, line: Int)] = []
         sheet.rows { row in
             guard let key = row.required(id) else { return }
-            if householdIndex[key] != nil {
-                row.fail(id, "husstanden '\(key)' findes allerede i filen (dubleret id)")
-                return
-            }
-            guard let areaValue: Area = row.choice(area, required: true), let groupValue: Group = row.choice(group, required: true) else { return }
+            let isDuplicate = householdIndex[key] != nil
+            if isDuplicate { row.fail(id, "husstanden '\(key)' findes allerede i filen (dubleret id)") }
+            let areaValue: Area? = row.choice(area, required: true)
+            let groupValue: Group? = row.choice(group, required: true)
             let startDate = row.date(start)
             let endDate = row.date(end)
             if groupValue == .treatment, row.isBlank(start) {
@@ -161,11 +160,15 @@ struct Importer {
             let position = row.int(listPosition, in: 1...Int.max)
             let cohortValue = row.int(cohort, in: 1...cohorts)
             let reason: EndReason? = row.choice(endReason, required: false)
+            guard !isDuplicate else { return }
+            // The id is registered even when the row has errors, so later files do not report
+            // it as unknown; a delivery with any error is rejected whole, so nothing of it is kept.
             let index = self.delivery.households.count
             self.householdIndex[key] = index
             self.delivery.households.append(
                 Household(
-                    id: HouseholdID(key), area: areaValue, listPosition: position, group: groupValue, start: startDate,
+                    id: HouseholdID(key), area: areaValue ?? .houlkaer, listPosition: position, group: groupValue ?? .control,
+                    start: startDate,
                     end: endDate, endReason: reason, replaces: nil, cohort: cohortValue))
             if let replaced = row.text(replaces) { pendingReplaces.append((index, replaced, row.line)) }
         }
@@ -192,15 +195,14 @@ struct Importer {
         guard sheet.issues.isEmpty else { return }
         sheet.rows { row in
             guard let key = row.required(id) else { return }
-            if personIndex[key] != nil {
-                row.fail(id, "personen '\(key)' findes allerede i filen (dubleret id)")
-                return
-            }
+            let isDuplicate = personIndex[key] != nil
+            if isDuplicate { row.fail(id, "personen '\(key)' findes allerede i filen (dubleret id)") }
             let householdNumber = row.reference(household, in: householdIndex, what: "husstanden", file: "households.csv")
             let birthDate = row.date(birth, required: true)
-            guard let householdNumber, let birthDate else { return }
+            guard !isDuplicate else { return }
             self.personIndex[key] = self.delivery.persons.count
-            self.delivery.persons.append(Person(id: PersonID(key), household: householdNumber, birthDate: birthDate))
+            self.delivery.persons.append(
+                Person(id: PersonID(key), household: householdNumber ?? 0, birthDate: birthDate ?? LocalDate(dayNumber: 0)))
         }
     }
 

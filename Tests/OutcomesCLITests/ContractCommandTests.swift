@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import OutcomesContractFile
 import OutcomesCore
+import OutcomesDelivery
+import OutcomesReports
 import Testing
 
 @testable import OutcomesCLI
@@ -116,5 +118,62 @@ struct ExecutableTests {
         #expect(failed.status == 1)
         #expect(failed.stdout.isEmpty)
         #expect(failed.stderr.hasPrefix("\(bad):\(line): paymentGoals[2].kind: unknown goal 'truancy'"))
+    }
+
+    @Test("A rejected delivery exits 1 with every error on stderr and nothing on stdout")
+    func rejectedDelivery() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-bad-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-02-30\nH1,nowhere,treatment,2024-03-01\n"
+            .write(to: folder.appendingPathComponent("households.csv"), atomically: true, encoding: .utf8)
+        let result = try run(["settle", "--data", folder.path, "--as-of", "2026-11-26"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("households.csv:2: start_date: '2024-02-30' er ikke en dato"))
+        #expect(result.stderr.contains("households.csv:3: household_id: husstanden 'H1' findes allerede i filen (dubleret id)"))
+        #expect(result.stderr.contains("households.csv:3: area: 'nowhere' er ikke en gyldig værdi"))
+
+        let good = try run(["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26", "--format", "csv"])
+        #expect(good.status == 0 && good.stdout.hasPrefix("\u{FEFF}mål;"))
+    }
+}
+
+@Suite("outcomes settle / demo-data")
+struct SettleCommandTests {
+    static var examples: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/viborg-demo").path
+    }
+
+    @Test("The committed example delivery is what demo-data writes for seed 2023")
+    func exampleIsReproducible() throws {
+        let generated = DemoData.generate(commitment: ContractFile.builtIn(), seed: 2023, households: 180)
+        for (name, text) in generated {
+            let committed = try String(contentsOfFile: Self.examples + "/" + name, encoding: .utf8)
+            #expect(committed == text, "\(name) differs from demo-data --seed 2023")
+        }
+    }
+
+    @Test("settle prints JSON by default, a table or CSV on request")
+    func formats() throws {
+        func output(_ format: String) throws -> String {
+            let command = try parse(SettleCommand.self, ["settle", "--data", Self.examples, "--as-of", "2026-11-26", "--format", format])
+            return ByteWriter.string { try! command.write(to: &$0, warn: { _ in }) }
+        }
+        let json = try output("json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["asOf"] as? String == "2026-11-26")
+        #expect((object["lines"] as? [Any])?.isEmpty == false)
+        #expect(try output("table").contains("Betalingsopgørelse"))
+        #expect(try output("csv").hasPrefix("\u{FEFF}mål;"))
+    }
+
+    @Test("A bad --as-of is a usage error")
+    func badDate() {
+        #expect(throws: (any Error).self) {
+            try OutcomesCommand.parseAsRoot(["settle", "--data", Self.examples, "--as-of", "26-11-2026"])
+        }
     }
 }

@@ -207,8 +207,7 @@ public struct SchoolAbsenceMeasurement: Sendable, Equatable {
 /// A data delivery (SPEC §5): everything the evaluator needs to settle, with references
 /// resolved to indices (a person's household, a measurement's person).
 ///
-/// Build one with the importer (`OutcomesDelivery`) or, in tests, with
-/// ``Delivery/resolving(households:persons:employment:socialMeasures:lifeSatisfaction:actionPlanGoals:schoolAbsence:)``.
+/// The importer (`OutcomesDelivery`) builds one from CSV files and checks every reference.
 public struct Delivery: Sendable, Equatable {
     public var households: [Household]
     public var persons: [Person]

@@ -64,6 +64,8 @@ struct SettlementRun {
             if let replaced = household.replaces { replacedBy[replaced] = index }
         }
         var counted: [Int] = []
+        var replacedWarnings: [(HouseholdID, String)] = []
+        defer { warnings += replacedWarnings.sorted { $0.0 < $1.0 }.map(\.1) }
         for (index, household) in delivery.households.enumerated() where household.group == .treatment {
             guard let start = household.start else { continue }
             let lasted = SettlementEngine.hasLasted(household, months: months, interventionEnd: interventionEnd, asOf: asOf)
@@ -71,8 +73,8 @@ struct SettlementRun {
                 // B5.1 2.3: a replaced household is left out entirely, without imputation.
                 if lasted {
                     let end = SettlementEngine.courseEnd(of: household, interventionEnd: interventionEnd)
-                    warnings.append(
-                        "households.csv: husstand \(household.id) erstattes af \(delivery.households[replacement].id), men forløbet (\(start.danishString)–\(min(end, asOf).danishString)) har varet mindst \(months) måneder og ville ellers tælle med; tjek 'replaces' (P 3.2.3)")
+                    replacedWarnings.append((household.id,
+                        "households.csv: husstand \(household.id) erstattes af \(delivery.households[replacement].id), men forløbet (\(start.danishString)–\(min(end, asOf).danishString)) har varet mindst \(months) måneder og ville ellers tælle med; tjek 'replaces' (P 3.2.3)"))
                 }
                 continue
             }

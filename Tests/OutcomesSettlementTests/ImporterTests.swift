@@ -1,0 +1,136 @@
+import Foundation
+import OutcomesCore
+import Testing
+
+@testable import OutcomesDelivery
+
+func files(_ contents: [String: String]) -> [String: Data] {
+    contents.mapValues { Data($0.utf8) }
+}
+
+func importing(_ contents: [String: String]) throws(DeliveryRejected) -> ImportedDelivery {
+    try DeliveryImporter.importFiles(files(contents), commitment: viborg)
+}
+
+func issues(_ contents: [String: String]) -> [String] {
+    do {
+        _ = try importing(contents)
+        return []
+    } catch {
+        return error.issues.map(\.description)
+    }
+}
+
+@Suite("Importer: what a delivery may look like (SPEC §5)")
+struct ImporterAcceptsTests {
+    @Test("Semicolons, a BOM, CRLF, quotes, Danish dates and decimals, ja/nej, any case, blank lines, any column order")
+    func lenientForms() throws {
+        let households = "\u{FEFF}Household_ID ; group;area;start_date;cohort;extra\r\n\"H1\";Treatment;HOULKAER;15-01-2024;1;x\r\n\r\n H2 ;control;karup-kolvraa;;;\r\n"
+        let persons = "person_id,household_id,birth_date\nP1,H1,1980-05-01\n\"P2\",\"H1\",\"2012-03-04\"\n"
+        let employment = "point,person_id,benefit_type,completed_education_6m,declared_fit\nSTART,P1,Cash_Benefit_Job_Ready,,\n12,P1,employed,Ja,\n"
+        let absence = "cohort;point;group;child_id;absence_pct;measured_on\n1;baseline;treatment;P2;9,85;31-01-2024\n1;baseline;control;K1;\"10,5\";31-01-2024\n"
+        let plans = "household_id,goal_id,fulfilled\nH1,M1,nej\nH1,\"M2, med komma\",1\nH1,M3,\n"
+        let imported = try importing([
+            "households.csv": households, "persons.csv": persons, "employment.csv": employment,
+            "school_absence.csv": absence, "action_plan_goals.csv": plans,
+        ])
+        let d = imported.delivery
+        #expect(d.households.map(\.id.rawValue) == ["H1", "H2"])
+        #expect(d.households[0].start == day("2024-01-15") && d.households[0].group == .treatment && d.households[0].area == .houlkaer)
+        #expect(d.households[1].group == .control && d.households[1].start == nil)
+        #expect(d.persons.map(\.household) == [0, 0])
+        #expect(d.employment.map(\.benefitType) == [.cashBenefitJobReady, .employed])
+        #expect(d.employment[1].completedEducation6m == true)
+        #expect(d.schoolAbsence.map(\.absencePercent) == [Ratio(985, 100), Ratio(105, 10)])
+        #expect(d.actionPlanGoals.map(\.goalID) == ["M1", "M2, med komma", "M3"])
+        #expect(d.actionPlanGoals.map(\.fulfilled) == [false, true, nil])
+        #expect(imported.warnings.contains("households.csv: ukendt kolonne 'extra' ignoreres"))
+        #expect(imported.warnings.contains("social_measures.csv mangler i leverancen; den læses som tom"))
+    }
+
+    @Test("Only households.csv is required")
+    func onlyHouseholds() throws {
+        let imported = try importing(["households.csv": "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-15\n"])
+        #expect(imported.delivery.households.count == 1)
+        #expect(imported.warnings.count == 6)
+        #expect(issues([:]) == ["households.csv:0: -: filen mangler; den er påkrævet"])
+    }
+
+    @Test("Quoted fields may hold separators, doubled quotes and line breaks; line numbers follow the file")
+    func quoting() throws {
+        let plans = "household_id,goal_id,fulfilled\nH1,\"Mål \"\"bolig\"\"\nmed linjeskift\",ja\nH9,M2,ja\n"
+        let found = issues([
+            "households.csv": "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-15\n",
+            "action_plan_goals.csv": plans,
+        ])
+        #expect(found == ["action_plan_goals.csv:4: household_id: husstanden 'H9' findes ikke i households.csv"])
+    }
+}
+
+@Suite("Importer: a bad delivery is rejected whole, with every error")
+struct ImporterRejectsTests {
+    static let households = """
+        household_id,area,group,start_date,end_date,replaces,cohort
+        H1,houlkaer,treatment,2024-01-15,,,1
+        H1,houlkaer,treatment,2024-02-15,,,1
+        H2,ellekonebakken,treatment,2024-13-01,,,1
+        H3,vestbyen,treatment,2024-03-01,2024-02-01,,4
+        H4,houlkaer,treatment,,,H9,
+        H5,houlkaer,treatment,2022-01-01,,,
+
+        """
+
+    @Test("Every error is reported as file:line: column: message")
+    func everyError() {
+        let found = issues([
+            "households.csv": Self.households,
+            "persons.csv": "person_id,household_id,birth_date\nP1,H1,1980-01-01\nP1,H1,1981-01-01\nP2,H7,1980-01-01\nP3,H1,01/02/1980\n",
+            "employment.csv": "person_id,point,benefit_type\nP1,start,employed\nP1,start,employed\nP1,6,employed\nP9,12,employed\nP1,12,rich\n",
+            "life_satisfaction.csv": "person_id,point,score\nP1,baseline,11\nP1,end,7.5\n",
+            "school_absence.csv": "cohort,point,group,child_id,absence_pct,measured_on\n1,12,treatment,B1,9.5,2025-01-31\n1,12,control,B2,101,2025-01-31\n1,12,control,B3,9,2025-02-28\n1,12,treatment,B1,9,2025-01-31\n",
+        ])
+        let expected = [
+            "households.csv:3: household_id: husstanden 'H1' findes allerede i filen (dubleret id)",
+            "households.csv:4: start_date: '2024-13-01' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
+            "households.csv:5: area: 'vestbyen' er ikke en gyldig værdi (tilladt: ellekonebakken, houlkaer, karup-kolvraa)",
+            "households.csv:5: end_date: 2024-02-01 ligger før startdatoen 2024-03-01",
+            "households.csv:5: cohort: 4 ligger uden for 1–3",
+            "households.csv:6: start_date: mangler: en husstand i indsatsgruppen skal have en startdato",
+            "households.csv:7: start_date: 2022-01-01 ligger uden for indsatsperioden 2023-11-01–2026-10-31",
+            "households.csv:6: replaces: husstanden 'H9' findes ikke i households.csv",
+            "persons.csv:3: person_id: personen 'P1' findes allerede i filen (dubleret id)",
+            "persons.csv:4: household_id: husstanden 'H7' findes ikke i households.csv",
+            "persons.csv:5: birth_date: '01/02/1980' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
+            "employment.csv:3: point: personen 'P1' har allerede en række for måling 'start'",
+            "employment.csv:4: point: '6' er ikke en gyldig værdi (tilladt: 12, 18, 24, start)",
+            "employment.csv:5: person_id: personen 'P9' findes ikke i persons.csv",
+            "employment.csv:6: benefit_type: 'rich' er ikke en gyldig værdi (tilladt: cash_benefit_activity_ready, cash_benefit_job_ready, early_retirement, education_benefit_activity_ready, education_benefit_job_ready, employed, flexjob, in_education, integration_benefit_activity_ready, integration_benefit_job_ready, job_clarification, no_benefit, rehabilitation, resource_programme, self_support_return_programme, self_supporting_in_programme, sickness_benefit, unemployment_insurance, unknown)",
+            "life_satisfaction.csv:2: score: 11 ligger uden for 0–10",
+            "life_satisfaction.csv:3: score: '7.5' er ikke et helt tal",
+            "school_absence.csv:3: absence_pct: 101 ligger uden for 0–100",
+            "school_absence.csv:4: measured_on: 2025-02-28 afviger fra 2025-01-31 (linje 2); kohorte 1, måling 12 har én måledato",
+            "school_absence.csv:5: child_id: barnet 'B1' har allerede en række for kohorte 1, måling 12",
+        ]
+        #expect(found == expected)
+    }
+
+    @Test("A missing column is an error at the header line")
+    func missingColumn() {
+        #expect(issues(["households.csv": "household_id,group\nH1,control\n"]) == ["households.csv:1: area: kolonnen mangler"])
+    }
+
+    @Test("A row with more fields than the header is an error")
+    func extraFields() {
+        let found = issues(["households.csv": "household_id,area,group\nH1,houlkaer,control,extra\n"])
+        #expect(found == ["households.csv:2: -: rækken har 4 felter, men overskriften har 3"])
+    }
+
+    @Test("End dates before start dates, and a household replacing itself, are rejected")
+    func endBeforeStart() {
+        let found = issues(["households.csv": "household_id,area,group,start_date,end_date,replaces\nH1,houlkaer,treatment,2024-03-01,2024-02-01,\nH2,houlkaer,treatment,2024-03-01,,H2\n"])
+        #expect(found == [
+            "households.csv:2: end_date: 2024-02-01 ligger før startdatoen 2024-03-01",
+            "households.csv:3: replaces: en husstand kan ikke erstatte sig selv",
+        ])
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import OutcomesCore
+import Testing
+
+@testable import OutcomesDelivery
+@testable import OutcomesReports
+
+@Suite("Settlement output (SPEC §6)")
+struct OutputTests {
+    func tiny() throws -> Settlement {
+        let imported = try importing([
+            "households.csv": "household_id,area,group,start_date,end_date,end_reason\nH1,houlkaer,treatment,2024-01-15,2025-01-15,stable\n",
+            "action_plan_goals.csv": "household_id,goal_id,fulfilled\nH1,M1,ja\nH1,M2,nej\n",
+        ])
+        var settlement = SettlementEngine.settle(viborg, delivery: imported.delivery, asOf: day("2025-02-01"))
+        settlement.warnings = imported.warnings + settlement.warnings
+        return settlement
+    }
+
+    @Test("JSON: keys, nesting, amounts as two-decimal strings, exactly")
+    func json() throws {
+        let expected = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("tiny-settlement.json").path, encoding: .utf8)
+        #expect(SettlementJSON.string(try tiny()) == expected)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["contract", "asOf", "periods", "goals", "totals", "lines", "warnings"])
+    }
+
+    @Test("JSON escapes quotes, backslashes and control characters in ids")
+    func escaping() throws {
+        var b = DeliveryBuilder()
+        b.household("H\"1\\\n", start: "2024-01-10", end: "2025-01-10", reason: .stable)
+        b.plan("H\"1\\\n", [true])
+        let text = SettlementJSON.string(b.settle(asOf: "2025-06-30"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let lines = try #require(object["lines"] as? [[String: Any]])
+        #expect(lines.first?["household"] as? String == "H\"1\\\n")
+    }
+
+    @Test("CSV for Danish Excel: BOM, semicolons, decimal comma, CRLF, quoted basis")
+    func csv() throws {
+        let text = SettlementCSV.string(try tiny())
+        #expect(text.hasPrefix("\u{FEFF}mål;måling;dato;periode;husstand;person;kohorte;beløb;imputeret;grundlag\r\n"))
+        #expect(text.contains("\r\n5;end;2025-01-15;2025-H1;H1;;;6250,00;nej;Handleplan: 1 af 2 mål opfyldt = 50,00 procentpoint × 125 kr. = 6.250 kr. (B5.1 2.1, 2.8).\r\n"))
+        #expect(SettlementCSV.field("a;b") == "\"a;b\"")
+        #expect(SettlementCSV.field("a\"b") == "\"a\"\"b\"")
+    }
+
+    @Test("Table: a Danish summary per period and goal")
+    func table() throws {
+        let text = SettlementTable.render(try tiny(), commitment: viborg)
+        #expect(text.contains("Betalingsopgørelse: Relationel Velfærd (viborg-relationel-velfaerd) pr. 1. februar 2025"))
+        #expect(text.contains("1. halvår 2025 (åben)"))
+        #expect(text.contains("6.250,00"))
+        #expect(text.contains("5. Handleplaner: 1 linjer"))
+        #expect(text.contains("Fortolkninger (SPEC §9)"))
+    }
+}
