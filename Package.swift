@@ -48,6 +48,13 @@ let package = Package(
             dependencies: ["OutcomesCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        // The benchmark of docs/benchmarks.md (a program, not a timed test).
+        .executableTarget(
+            name: "outcomes-benchmark",
+            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports"],
+            path: "Sources/OutcomesBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OutcomesCoreTests", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutcomesContractFileTests",

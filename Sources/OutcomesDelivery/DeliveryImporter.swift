@@ -70,6 +70,20 @@ public enum DeliveryImporter {
     }
 }
 
+/// The words of each enumerated column (SPEC §5).
+enum Words {
+    static let area = WordTable(Area.self)
+    static let group = WordTable(Group.self)
+    static let endReason = WordTable(EndReason.self)
+    static let benefitType = WordTable(BenefitType.self)
+    static let declaredFit = WordTable(DeclaredFit.self)
+    static let measure = WordTable(MeasureLevel.self)
+    static let employmentPoint = WordTable(["start": EmploymentPoint.start, "12": .months12, "18": .months18, "24": .months24])
+    static let socialPoint = WordTable(["baseline": BaselineOrResult.baseline, "24": .result])
+    static let lifePoint = WordTable(["baseline": BaselineOrResult.baseline, "end": .result])
+    static let absencePoint = WordTable(["baseline": AbsencePoint.baseline, "12": .months12, "18": .months18, "24": .months24])
+}
+
 /// Reads the files in order and collects every issue.
 struct Importer {
     let commitment: Commitment
@@ -140,12 +154,14 @@ struct Importer {
             if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
         } ?? 3
         var pendingReplaces: [(household: Int, id: String, line: Int)] = []
+        householdIndex.reserveCapacity(sheet.estimatedRows)
+        delivery.households.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             guard let key = row.required(id) else { return }
             let isDuplicate = householdIndex[key] != nil
             if isDuplicate { row.fail(id, "husstanden '\(key)' findes allerede i filen (dubleret id)") }
-            let areaValue: Area? = row.choice(area, required: true)
-            let groupValue: Group? = row.choice(group, required: true)
+            let areaValue = row.choice(area, required: true, Words.area)
+            let groupValue = row.choice(group, required: true, Words.group)
             let startDate = row.date(start)
             let endDate = row.date(end)
             if groupValue == .treatment, row.isBlank(start) {
@@ -159,7 +175,7 @@ struct Importer {
             }
             let position = row.int(listPosition, in: 1...Int.max)
             let cohortValue = row.int(cohort, in: 1...cohorts)
-            let reason: EndReason? = row.choice(endReason, required: false)
+            let reason = row.choice(endReason, required: false, Words.endReason)
             guard !isDuplicate else { return }
             // The id is registered even when the row has errors, so later files do not report
             // it as unknown; a delivery with any error is rejected whole, so nothing of it is kept.
@@ -193,6 +209,8 @@ struct Importer {
         let birth = sheet.column("birth_date")
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
+        personIndex.reserveCapacity(sheet.estimatedRows)
+        delivery.persons.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             guard let key = row.required(id) else { return }
             let isDuplicate = personIndex[key] != nil
@@ -216,18 +234,21 @@ struct Importer {
         let fit = sheet.column("declared_fit", required: false)
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
-        var seen = Set<Int>()
+        var seen = [UInt8](repeating: 0, count: delivery.persons.count)  // a bit per point and person
+        delivery.employment.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
-            let pointValue: EmploymentPoint? = row.choice(point, required: true, words: ["start": .start, "12": .months12, "18": .months18, "24": .months24])
-            let typeValue: BenefitType? = row.choice(type, required: false)
+            let pointValue = row.choice(point, required: true, Words.employmentPoint)
+            let typeValue = row.choice(type, required: false, Words.benefitType)
             let completedValue = row.bool(completed)
-            let fitValue: DeclaredFit? = row.choice(fit, required: false)
+            let fitValue = row.choice(fit, required: false, Words.declaredFit)
             guard let personNumber, let pointValue, !row.hasFailed else { return }
-            guard seen.insert(personNumber * 4 + pointValue.index).inserted else {
+            let bit = UInt8(1) << pointValue.index
+            guard seen[personNumber] & bit == 0 else {
                 row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue.label)'")
                 return
             }
+            seen[personNumber] |= bit
             self.delivery.employment.append(
                 EmploymentMeasurement(person: personNumber, point: pointValue, benefitType: typeValue, completedEducation6m: completedValue, declaredFit: fitValue))
         }
@@ -239,16 +260,19 @@ struct Importer {
         let measure = sheet.column("measure")
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
-        var seen = Set<Int>()
+        var seen = [UInt8](repeating: 0, count: delivery.persons.count)  // a bit per point and person
+        delivery.socialMeasures.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
-            let pointValue: BaselineOrResult? = row.choice(point, required: true, words: ["baseline": .baseline, "24": .result])
-            let measureValue: MeasureLevel? = row.choice(measure, required: false)
+            let pointValue = row.choice(point, required: true, Words.socialPoint)
+            let measureValue = row.choice(measure, required: false, Words.measure)
             guard let personNumber, let pointValue, !row.hasFailed else { return }
-            guard seen.insert(personNumber * 2 + (pointValue == .baseline ? 0 : 1)).inserted else {
+            let bit: UInt8 = pointValue == .baseline ? 1 : 2
+            guard seen[personNumber] & bit == 0 else {
                 row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue == .baseline ? "baseline" : "24")'")
                 return
             }
+            seen[personNumber] |= bit
             self.delivery.socialMeasures.append(SocialMeasureMeasurement(person: personNumber, point: pointValue, measure: measureValue))
         }
     }
@@ -261,16 +285,19 @@ struct Importer {
         guard sheet.issues.isEmpty else { return }
         var scale = 0...10
         if case let .lifeSatisfaction(terms)? = commitment.goal(.lifeSatisfaction)?.terms { scale = terms.scaleMinimum...terms.scaleMaximum }
-        var seen = Set<Int>()
+        var seen = [UInt8](repeating: 0, count: delivery.persons.count)  // a bit per point and person
+        delivery.lifeSatisfaction.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
-            let pointValue: BaselineOrResult? = row.choice(point, required: true, words: ["baseline": .baseline, "end": .result])
+            let pointValue = row.choice(point, required: true, Words.lifePoint)
             let scoreValue = row.int(score, in: scale)
             guard let personNumber, let pointValue, !row.hasFailed else { return }
-            guard seen.insert(personNumber * 2 + (pointValue == .baseline ? 0 : 1)).inserted else {
+            let bit: UInt8 = pointValue == .baseline ? 1 : 2
+            guard seen[personNumber] & bit == 0 else {
                 row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue == .baseline ? "baseline" : "end")'")
                 return
             }
+            seen[personNumber] |= bit
             self.delivery.lifeSatisfaction.append(LifeSatisfactionMeasurement(person: personNumber, point: pointValue, score: scoreValue))
         }
     }
@@ -281,16 +308,19 @@ struct Importer {
         let fulfilled = sheet.column("fulfilled")
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
-        var seen = Set<String>()
+        // Goal ids per household, to find duplicates without hashing every row.
+        var goalsOf = [[String]](repeating: [], count: delivery.households.count)
+        delivery.actionPlanGoals.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             let householdNumber = row.reference(household, in: householdIndex, what: "husstanden", file: "households.csv")
             let goalID = row.required(goal)
             let value = row.bool(fulfilled)
             guard let householdNumber, let goalID, !row.hasFailed else { return }
-            guard seen.insert("\(householdNumber)\u{1F}\(goalID)").inserted else {
+            guard !goalsOf[householdNumber].contains(goalID) else {
                 row.fail(goal, "husstanden '\(self.delivery.households[householdNumber].id)' har allerede handleplansmålet '\(goalID)'")
                 return
             }
+            goalsOf[householdNumber].append(goalID)
             self.delivery.actionPlanGoals.append(ActionPlanGoalAssessment(household: householdNumber, goalID: goalID, fulfilled: value))
         }
     }
@@ -308,12 +338,15 @@ struct Importer {
             if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
         } ?? 3
         let start = commitment.interventionPeriod.value.start
-        var seen = Set<String>()
+        // Per child, a bit per cohort and point already seen.
+        var seen: [String: UInt64] = [:]
+        seen.reserveCapacity(sheet.estimatedRows / 4)
+        delivery.schoolAbsence.reserveCapacity(sheet.estimatedRows)
         var dates: [Int: (date: LocalDate, line: Int)] = [:]
         sheet.rows { row in
             let cohortValue = row.int(cohort, in: 1...cohorts, required: true)
-            let pointValue: AbsencePoint? = row.choice(point, required: true, words: ["baseline": .baseline, "12": .months12, "18": .months18, "24": .months24])
-            let groupValue: Group? = row.choice(group, required: true)
+            let pointValue = row.choice(point, required: true, Words.absencePoint)
+            let groupValue = row.choice(group, required: true, Words.group)
             let childID = row.required(child)
             let percent = row.decimal(absence, in: Ratio(0)...Ratio(100))
             let date = row.date(measured, required: true)
@@ -328,10 +361,13 @@ struct Importer {
                 return
             }
             dates[cell] = dates[cell] ?? (date, row.line)
-            guard seen.insert("\(cell)\u{1F}\(childID)").inserted else {
+            let bit = UInt64(1) << UInt64(((cohortValue - 1) * 4 + (AbsencePoint.allCases.firstIndex(of: pointValue) ?? 0)) % 64)
+            let known = seen[childID, default: 0]
+            guard known & bit == 0 else {
                 row.fail(child, "barnet '\(childID)' har allerede en række for kohorte \(cohortValue), måling \(pointValue.label)")
                 return
             }
+            seen[childID] = known | bit
             self.delivery.schoolAbsence.append(
                 SchoolAbsenceMeasurement(cohort: cohortValue, point: pointValue, group: groupValue, childID: childID, absencePercent: percent, measuredOn: date))
         }

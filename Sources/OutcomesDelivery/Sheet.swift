@@ -30,6 +30,13 @@ struct Sheet {
         return Column(index: index, name: name)
     }
 
+    /// An upper bound on the rows, for reserving capacity: the file's line breaks.
+    var estimatedRows: Int {
+        var count = 0
+        for byte in reader.bytes where byte == CSVReader.newline { count += 1 }
+        return count
+    }
+
     /// Notes the header's columns that nobody asked for (a warning, not an error).
     mutating func finishHeader() {
         unknownColumns = reader.header.filter { !requested.contains($0) && !$0.isEmpty }
@@ -108,39 +115,36 @@ final class Row {
         return value
     }
 
-    /// One of an enumeration's raw values, case-insensitively.
-    func choice<E: RawRepresentable & CaseIterable>(_ column: Column?, required: Bool) -> E? where E.RawValue == String {
-        choice(column, required: required, words: Dictionary(uniqueKeysWithValues: E.allCases.map { ($0.rawValue, $0) }))
-    }
-
-    func choice<E>(_ column: Column?, required: Bool, words: [String: E]) -> E? {
-        guard let value = text(column) else {
+    /// One of a table's words, case-insensitively, read from the bytes without a String.
+    func choice<E>(_ column: Column?, required: Bool, _ table: WordTable<E>) -> E? {
+        guard let field = field(column) else {
             if required { fail(column, "mangler (feltet er tomt)") }
             return nil
         }
-        if let match = words[value] ?? words[value.lowercased()] { return match }
-        fail(column, "'\(value)' er ikke en gyldig værdi (tilladt: \(words.keys.sorted().joined(separator: ", ")))")
+        if let value = table.lookup(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) { return value }
+        fail(column, "'\(CSVReader.decode(bytes, field))' er ikke en gyldig værdi (tilladt: \(table.allowed))")
         return nil
     }
 
     /// An ISO (`2024-08-31`) or Danish-order (`31-08-2024`) date.
     func date(_ column: Column?, required: Bool = false) -> LocalDate? {
-        guard let value = text(column) else {
+        guard let field = field(column) else {
             if required { fail(column, "mangler (feltet er tomt)") }
             return nil
         }
-        if let date = LocalDate(iso: value) ?? LocalDate(danish: value) { return date }
-        fail(column, "'\(value)' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)")
+        let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        if let date = LocalDate(isoBytes: slice) ?? LocalDate(danishBytes: slice) { return date }
+        fail(column, "'\(CSVReader.decode(bytes, field))' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)")
         return nil
     }
 
     func int(_ column: Column?, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
-        guard let value = text(column) else {
+        guard let field = field(column) else {
             if required { fail(column, "mangler (feltet er tomt)") }
             return nil
         }
-        guard let number = Int(value) else {
-            fail(column, "'\(value)' er ikke et helt tal")
+        guard let number = Row.integer(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) else {
+            fail(column, "'\(CSVReader.decode(bytes, field))' er ikke et helt tal")
             return nil
         }
         guard range.contains(number) else {
@@ -152,28 +156,43 @@ final class Row {
 
     /// A decimal with `.` or `,` as the decimal mark.
     func decimal(_ column: Column?, in range: ClosedRange<Ratio>) -> Ratio? {
-        guard let value = text(column) else { return nil }
+        guard let field = field(column) else { return nil }
         let number: Ratio
         do {
-            number = try DecimalNumber.parseEitherMark(value).ratio
+            number = try DecimalNumber.parseEitherMark(bytes: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])).ratio
         } catch {
-            fail(column, "'\(value)' er ikke et tal")
+            fail(column, "'\(CSVReader.decode(bytes, field))' er ikke et tal")
             return nil
         }
         guard range.contains(number) else {
-            fail(column, "\(value) ligger uden for \(range.lowerBound.compactString(danish: true))–\(range.upperBound.compactString(danish: true))")
+            fail(column, "\(CSVReader.decode(bytes, field)) ligger uden for \(range.lowerBound.compactString(danish: true))–\(range.upperBound.compactString(danish: true))")
             return nil
         }
         return number
     }
 
-    static let booleans: [String: Bool] = ["true": true, "false": false, "yes": true, "no": false, "ja": true, "nej": false, "1": true, "0": false]
+    /// SPEC §5: `true/false/yes/no/ja/nej/1/0`, any case.
+    static let booleans = WordTable(["true": true, "false": false, "yes": true, "no": false, "ja": true, "nej": false, "1": true, "0": false])
 
     func bool(_ column: Column?) -> Bool? {
-        guard let value = text(column) else { return nil }
-        if let bool = Row.booleans[value.lowercased()] { return bool }
-        fail(column, "'\(value)' er ikke ja/nej (tilladt: true/false, yes/no, ja/nej, 1/0)")
+        guard let field = field(column) else { return nil }
+        if let bool = Row.booleans.lookup(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) { return bool }
+        fail(column, "'\(CSVReader.decode(bytes, field))' er ikke ja/nej (tilladt: true/false, yes/no, ja/nej, 1/0)")
         return nil
+    }
+
+    /// A whole number written with ASCII digits and an optional minus.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var value = 0
+        var negative = false
+        var digits = 0
+        for (i, byte) in bytes.enumerated() {
+            if i == 0, byte == UInt8(ascii: "-") { negative = true; continue }
+            guard byte >= 48, byte <= 57, digits < 18 else { return nil }
+            value = value * 10 + Int(byte - 48)
+            digits += 1
+        }
+        return digits == 0 ? nil : (negative ? -value : value)
     }
 
     /// An id that must name a row of an earlier file.
@@ -184,5 +203,36 @@ final class Row {
             return nil
         }
         return index
+    }
+}
+
+/// Words a column may hold, matched case-insensitively against a field's bytes.
+struct WordTable<Value>: @unchecked Sendable {
+    private let entries: [(word: [UInt8], value: Value)]
+    /// The words, sorted, for error messages.
+    let allowed: String
+
+    init(_ words: [String: Value]) {
+        entries = words.map { (Array($0.key.lowercased().utf8), $0.value) }
+        allowed = words.keys.sorted().joined(separator: ", ")
+    }
+
+    func lookup(_ field: UnsafeBufferPointer<UInt8>) -> Value? {
+        for entry in entries where entry.word.count == field.count {
+            var equal = true
+            for (a, b) in zip(entry.word, field) {
+                let lower = b >= 65 && b <= 90 ? b + 32 : b
+                if a != lower { equal = false; break }
+            }
+            if equal { return entry.value }
+        }
+        return nil
+    }
+}
+
+extension WordTable where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+    /// An enumeration's raw values.
+    init(_: Value.Type) {
+        self.init(Dictionary(uniqueKeysWithValues: Value.allCases.map { ($0.rawValue, $0) }))
     }
 }

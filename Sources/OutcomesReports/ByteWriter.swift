@@ -1,5 +1,8 @@
+public import OutcomesCore
+
 /// An append-only byte buffer that hands full chunks to a sink, so a settlement of millions
 /// of lines is written in bounded memory.
+
 public struct ByteWriter {
     private var buffer: [UInt8] = []
     private let chunkSize: Int
@@ -22,23 +25,73 @@ public struct ByteWriter {
 
     public mutating func write(byte: UInt8) { buffer.append(byte) }
 
+    /// Writes a literal without making a String.
+    public mutating func write(_ literal: StaticString) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Writes a whole number in decimal.
+    public mutating func write(int value: Int) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        writeDigits(value.magnitude, minimumDigits: 1)
+    }
+
+    /// Writes an amount in machine form, `1234.50`.
+    public mutating func write(money: Money) {
+        if money.isNegative { buffer.append(UInt8(ascii: "-")) }
+        let ore = money.minorUnits.magnitude
+        writeDigits(UInt(ore / 100), minimumDigits: 1)
+        buffer.append(UInt8(ascii: "."))
+        writeDigits(UInt(ore % 100), minimumDigits: 2)
+    }
+
+    /// Writes a date in ISO form, `2024-08-31`.
+    public mutating func write(date: LocalDate) {
+        writeDigits(UInt(date.year), minimumDigits: 4)
+        buffer.append(UInt8(ascii: "-"))
+        writeDigits(UInt(date.month), minimumDigits: 2)
+        buffer.append(UInt8(ascii: "-"))
+        writeDigits(UInt(date.day), minimumDigits: 2)
+    }
+
+    private mutating func writeDigits(_ value: UInt, minimumDigits: Int) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0 || count < minimumDigits
+            for i in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[i]) }
+        }
+    }
+
     /// Writes a JSON string literal, escaping as RFC 8259 requires.
     public mutating func writeJSONString(_ text: String) {
-        buffer.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [92, 92])
-            case 0x0A: buffer.append(contentsOf: [92, 110])
-            case 0x0D: buffer.append(contentsOf: [92, 114])
-            case 0x09: buffer.append(contentsOf: [92, 116])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: buffer.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            buffer.append(UInt8(ascii: "\""))
+            var runStart = 0
+            for (i, byte) in utf8.enumerated() where byte == 0x22 || byte == 0x5C || byte < 0x20 {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                switch byte {
+                case 0x22: buffer.append(contentsOf: [92, 34])
+                case 0x5C: buffer.append(contentsOf: [92, 92])
+                case 0x0A: buffer.append(contentsOf: [92, 110])
+                case 0x0D: buffer.append(contentsOf: [92, 114])
+                case 0x09: buffer.append(contentsOf: [92, 116])
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    buffer.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                }
+                runStart = i + 1
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            buffer.append(UInt8(ascii: "\""))
         }
-        buffer.append(UInt8(ascii: "\""))
         if buffer.count >= chunkSize { flush() }
     }
 

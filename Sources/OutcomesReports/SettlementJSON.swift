@@ -32,12 +32,27 @@ public enum SettlementJSON {
         w.write("\"total\": \"\(t.total.machineString)\", ")
         w.write(partyFields(t.recipients, prefix: "to").dropLast(2) + "},\n  \"lines\": [")
         for (i, line) in s.lines.enumerated() {
-            w.write(i == 0 ? "\n    " : ",\n    ")
-            w.write("{\"goal\": \(line.goal), \"point\": \"\(line.point)\", \"date\": \"\(line.date.isoString)\", \"period\": \"\(line.period.label)\", \"household\": ")
+            w.write(i == 0 ? "\n    " as StaticString : ",\n    ")
+            w.write("{\"goal\": ")
+            w.write(int: line.goal)
+            w.write(", \"point\": \"")
+            switch line.point {
+            case let .months(months): w.write(int: months)
+            case .end: w.write("end")
+            }
+            w.write("\", \"date\": \"")
+            w.write(date: line.date)
+            w.write("\", \"period\": \"")
+            w.write(int: line.period.year)
+            w.write(line.period.half == 1 ? "-H1\", \"household\": " as StaticString : "-H2\", \"household\": ")
             if let household = line.household { w.writeJSONString(household.rawValue) } else { w.write("null") }
             w.write(", \"person\": ")
             if let person = line.person { w.writeJSONString(person.rawValue) } else { w.write("null") }
-            w.write(", \"cohort\": \(line.cohort.map(String.init) ?? "null"), \"amount\": \"\(line.amount.machineString)\", \"imputed\": \(line.isImputed), \"basis\": ")
+            w.write(", \"cohort\": ")
+            if let cohort = line.cohort { w.write(int: cohort) } else { w.write("null") }
+            w.write(", \"amount\": \"")
+            w.write(money: line.amount)
+            w.write(line.isImputed ? "\", \"imputed\": true, \"basis\": " as StaticString : "\", \"imputed\": false, \"basis\": ")
             w.writeJSONString(line.basis.text)
             w.write(byte: UInt8(ascii: "}"))
         }

@@ -134,3 +134,38 @@ struct ImporterRejectsTests {
         ])
     }
 }
+
+@Suite("Importer: duplicates are found per person, household and child")
+struct ImporterDuplicateTests {
+    @Test("The same child may appear at every cohort and point, but only once at each")
+    func childAtEveryPoint() throws {
+        var rows = "cohort,point,group,child_id,absence_pct,measured_on\n"
+        for cohort in 1...3 {
+            for (point, date) in [("baseline", "2024-04-30"), ("12", "2025-04-30"), ("18", "2025-10-31"), ("24", "2026-04-30")] {
+                rows += "\(cohort),\(point),treatment,B1,9.5,\(date)\n"
+            }
+        }
+        let households = "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-15\n"
+        #expect(try importing(["households.csv": households, "school_absence.csv": rows]).delivery.schoolAbsence.count == 12)
+        let duplicate = rows + "3,24,control,B1,9.5,2026-04-30\n"
+        #expect(issues(["households.csv": households, "school_absence.csv": duplicate])
+            == ["school_absence.csv:14: child_id: barnet 'B1' har allerede en række for kohorte 3, måling 24"])
+    }
+
+    @Test("A person may have every point once; a household each goal id once")
+    func personAndHousehold() {
+        let households = "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-15\nH2,houlkaer,treatment,2024-01-15\n"
+        let persons = "person_id,household_id,birth_date\nP1,H1,1980-01-01\nP2,H2,1980-01-01\n"
+        let found = issues([
+            "households.csv": households, "persons.csv": persons,
+            "social_measures.csv": "person_id,point,measure\nP1,baseline,s85\nP1,24,none\nP2,24,none\nP1,24,s82\n",
+            "life_satisfaction.csv": "person_id,point,score\nP1,baseline,5\nP2,baseline,5\nP1,end,6\nP2,baseline,4\n",
+            "action_plan_goals.csv": "household_id,goal_id,fulfilled\nH1,M1,ja\nH2,M1,ja\nH1,M1,nej\n",
+        ])
+        #expect(found == [
+            "social_measures.csv:5: point: personen 'P1' har allerede en række for måling '24'",
+            "life_satisfaction.csv:5: point: personen 'P2' har allerede en række for måling 'baseline'",
+            "action_plan_goals.csv:4: goal_id: husstanden 'H1' har allerede handleplansmålet 'M1'",
+        ])
+    }
+}

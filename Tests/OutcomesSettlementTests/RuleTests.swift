@@ -423,7 +423,7 @@ struct SchoolAbsenceRuleTests {
         b.absence(.months24, .treatment, child: "T1", Ratio(7), on: "2026-01-31")
         b.absence(.months24, .control, child: "C1", Ratio(8), on: "2026-01-31")
         let s = b.settle(asOf: "2025-12-31")
-        #expect(s.lines(goal: 3).map(\.point) == ["12"])
+        #expect(s.lines(goal: 3).map(\.point.label) == ["12"])
         #expect(s.lines(goal: 3).first?.amount == .zero)
         #expect(s.warnings.contains { $0.contains("kohorte 1, måling 12 mdr.: ingen værdier for kontrolgruppen") })
     }

@@ -68,7 +68,7 @@ struct DeliveryBuilder {
 extension Settlement {
     func lines(goal: Int) -> [SettlementLine] { lines.filter { $0.goal == goal } }
     func line(goal: Int, person: String, point: String) -> SettlementLine? {
-        lines.first { $0.goal == goal && $0.person?.rawValue == person && $0.point == point }
+        lines.first { $0.goal == goal && $0.person?.rawValue == person && $0.point.label == point }
     }
     func period(_ label: String) -> PeriodSettlement? { periods.first { $0.period.label == label } }
     func payer(_ key: String, in period: String) -> Money? {

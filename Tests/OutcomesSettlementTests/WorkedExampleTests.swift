@@ -36,7 +36,7 @@ struct WorkedExampleTests {
         let s = b.settle(asOf: "2026-06-30")
         let lines = s.lines(goal: 3)
         #expect(lines.map(\.amount.machineString) == ["130000.00", "72150.00", "0.00"])
-        #expect(lines.map(\.point) == ["12", "18", "24"])
+        #expect(lines.map(\.point.label) == ["12", "18", "24"])
         #expect(lines.allSatisfy { $0.cohort == 1 && $0.household == nil && $0.person == nil && !$0.isImputed })
         #expect(lines[1].basis.text.contains("procentvis forskel -21,1 % mod -10,0 % ved baseline"))
         #expect(lines[1].basis.text.contains("reduktion 11,1 procentpoint × 6.500 kr. = 72.150 kr."))
@@ -48,7 +48,7 @@ struct WorkedExampleTests {
         b.household("H1", start: "2024-01-15", end: "2025-01-15", reason: .stable)
         b.plan("H1", [true, true, true, true, true])
         let line = try #require(b.settle(asOf: "2025-06-30").lines(goal: 5).first)
-        #expect(line.amount == kr("12500.00") && line.date == day("2025-01-15") && line.point == "end")
+        #expect(line.amount == kr("12500.00") && line.date == day("2025-01-15") && line.point == .end)
         #expect(line.basis.text.contains("5 af 5 mål opfyldt"))
     }
 }

@@ -23,14 +23,16 @@ public struct Quarter: Hashable, Comparable, Sendable {
 
 /// A half-year (*halvår*), the settlement period of B5.1 1.2: H1 January–June, H2 July–December.
 public struct HalfYear: Hashable, Comparable, Sendable {
-    public let year: Int
+    private let storedYear: Int16
+    private let storedHalf: UInt8
+    public var year: Int { Int(storedYear) }
     /// 1 or 2.
-    public let half: Int
+    public var half: Int { Int(storedHalf) }
 
     public init(year: Int, half: Int) {
         precondition(half == 1 || half == 2, "half out of range")
-        self.year = year
-        self.half = half
+        storedYear = Int16(year)
+        storedHalf = UInt8(half)
     }
 
     public init(containing date: LocalDate) { self.init(year: date.year, half: date.month <= 6 ? 1 : 2) }

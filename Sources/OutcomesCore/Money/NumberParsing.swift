@@ -107,55 +107,79 @@ public struct DecimalNumber: Equatable, Sendable {
     }
 
     static func parse(
-        _ body: Substring,
-        original: String,
-        decimalMark: Character,
-        groupSeparator: Character?
+        _ body: Substring, original: String, decimalMark: Character, groupSeparator: Character?
     ) throws(NumberParseError) -> DecimalNumber {
-        guard !body.isEmpty else { throw .empty }
-        var rest = body
-        var negative = false
-        if rest.first == "-" {
-            negative = true
-            rest = rest.dropFirst()
-        }
-        var integerDigits: [Character] = []
-        var fractionDigits: [Character] = []
-        var groups: [Int] = []  // lengths of digit runs between group separators
-        var current = 0
-        var inFraction = false
-        for character in rest {
-            if character.isASCII, character.isNumber {
-                if inFraction {
-                    fractionDigits.append(character)
-                } else {
-                    integerDigits.append(character)
-                    current += 1
-                }
-            } else if character == decimalMark {
-                guard !inFraction else { throw .malformed(original) }
-                inFraction = true
-            } else if let separator = groupSeparator, character == separator, !inFraction {
-                groups.append(current)
-                current = 0
-            } else if character == "." || character == "," {
-                throw groupSeparator != nil && character == "." ? .ambiguousFullStop(original) : .malformed(original)
-            } else {
-                throw .unexpectedCharacter(character, in: original)
+        var body = body
+        let result = body.withUTF8 { bytes in
+            Result { () throws(NumberParseError) -> DecimalNumber in
+                try parse(
+                    bytes: bytes, original: original, decimalMark: decimalMark.asciiValue ?? 0,
+                    groupSeparator: groupSeparator?.asciiValue)
             }
+        }
+        return try result.get()
+    }
+
+    /// Parses a decimal from UTF-8 bytes (no String needed), `.` or `,` as the decimal mark.
+    public static func parseEitherMark(bytes: UnsafeBufferPointer<UInt8>) throws(NumberParseError) -> DecimalNumber {
+        let mark = bytes.contains(UInt8(ascii: ",")) ? UInt8(ascii: ",") : UInt8(ascii: ".")
+        return try parse(bytes: bytes, original: nil, decimalMark: mark, groupSeparator: nil)
+    }
+
+    /// The parser: sign, digits with optional group separators, decimal mark, digits.
+    static func parse(
+        bytes: UnsafeBufferPointer<UInt8>, original: String?, decimalMark: UInt8, groupSeparator: UInt8?
+    ) throws(NumberParseError) -> DecimalNumber {
+        func text() -> String { original ?? String(decoding: bytes, as: UTF8.self) }
+        guard !bytes.isEmpty else { throw .empty }
+        var index = 0
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") {
+            negative = true
+            index = 1
+        }
+        var units: Int128 = 0
+        var digits = 0
+        var integerDigits = 0
+        var fractionDigits = 0
+        var currentGroup = 0
+        var groups: [Int] = []
+        var inFraction = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 48, byte <= 57 {
+                digits += 1
+                guard digits <= 30 else { throw .outOfRange(text()) }
+                units = units * 10 + Int128(byte - 48)
+                if inFraction {
+                    fractionDigits += 1
+                } else {
+                    integerDigits += 1
+                    currentGroup += 1
+                }
+            } else if byte == decimalMark {
+                guard !inFraction else { throw .malformed(text()) }
+                inFraction = true
+            } else if let groupSeparator, byte == groupSeparator, !inFraction {
+                groups.append(currentGroup)
+                currentGroup = 0
+            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ",") {
+                throw groupSeparator != nil && byte == UInt8(ascii: ".") ? .ambiguousFullStop(text()) : .malformed(text())
+            } else {
+                let character = String(decoding: UnsafeBufferPointer(rebasing: bytes[index...]), as: UTF8.self).first ?? "?"
+                throw .unexpectedCharacter(character, in: text())
+            }
+            index += 1
         }
         if !groups.isEmpty {
-            groups.append(current)
+            groups.append(currentGroup)
             // First group 1–3 digits, every later group exactly 3.
             guard let first = groups.first, (1...3).contains(first), groups.dropFirst().allSatisfy({ $0 == 3 }) else {
-                throw .ambiguousFullStop(original)
+                throw .ambiguousFullStop(text())
             }
         }
-        guard !integerDigits.isEmpty, !inFraction || !fractionDigits.isEmpty else { throw .malformed(original) }
-        guard integerDigits.count + fractionDigits.count <= 30 else { throw .outOfRange(original) }
-        var units: Int128 = 0
-        for digit in integerDigits + fractionDigits { units = units * 10 + Int128(digit.wholeNumberValue!) }
-        return DecimalNumber(units: negative ? -units : units, scale: fractionDigits.count)
+        guard integerDigits > 0, !inFraction || fractionDigits > 0 else { throw .malformed(text()) }
+        return DecimalNumber(units: negative ? -units : units, scale: fractionDigits)
     }
 }
 

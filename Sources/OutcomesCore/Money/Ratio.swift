@@ -104,6 +104,44 @@ public struct Ratio: Hashable, Sendable {
 
     /// Lays out `units × 10^-scale` with the given marks.
     static func format(units: Int128, scale: Int, decimalMark: String, groupSeparator: String?) -> String {
+        let magnitude = units.magnitude
+        guard magnitude <= UInt128(UInt64.max), decimalMark.utf8.count == 1, (groupSeparator?.utf8.count ?? 1) == 1 else {
+            return slowFormat(units: units, scale: scale, decimalMark: decimalMark, groupSeparator: groupSeparator)
+        }
+        return format(
+            magnitude: UInt64(magnitude), negative: units < 0, scale: scale, decimalMark: decimalMark.utf8.first!,
+            groupSeparator: groupSeparator?.utf8.first)
+    }
+
+    /// The fast path: digits written right to left into one buffer, no intermediate strings.
+    static func format(magnitude: UInt64, negative: Bool, scale: Int, decimalMark: UInt8, groupSeparator: UInt8?) -> String {
+        String(unsafeUninitializedCapacity: 48) { buffer in
+            var end = 48
+            var value = magnitude
+            var written = 0
+            func put(_ byte: UInt8) {
+                end -= 1
+                buffer[end] = byte
+            }
+            for _ in 0..<scale {
+                put(UInt8(ascii: "0") + UInt8(value % 10))
+                value /= 10
+            }
+            if scale > 0 { put(decimalMark) }
+            repeat {
+                if written > 0, written % 3 == 0, let groupSeparator { put(groupSeparator) }
+                put(UInt8(ascii: "0") + UInt8(value % 10))
+                value /= 10
+                written += 1
+            } while value > 0
+            if negative { put(UInt8(ascii: "-")) }
+            let count = 48 - end
+            for i in 0..<count { buffer[i] = buffer[end + i] }
+            return count
+        }
+    }
+
+    static func slowFormat(units: Int128, scale: Int, decimalMark: String, groupSeparator: String?) -> String {
         let negative = units < 0
         var digits = String(units.magnitude)
         if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }

@@ -46,8 +46,8 @@ struct DeliveryIndex {
         return (start, order)
     }
 
-    func persons(of household: Int) -> [Int] {
-        personOrder[Int(personStart[household])..<Int(personStart[household + 1])].map { Int($0) }
+    func persons(of household: Int) -> LazyMapSequence<ArraySlice<Int32>, Int> {
+        personOrder[Int(personStart[household])..<Int(personStart[household + 1])].lazy.map { Int($0) }
     }
 
     func employment(of person: Int, at point: EmploymentPoint) -> EmploymentMeasurement? {

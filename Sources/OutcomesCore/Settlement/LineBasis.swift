@@ -6,10 +6,12 @@
 public enum LineBasis: Sendable, Equatable {
     case employment(EmploymentBasis)
     case socialMeasures(SocialMeasuresBasis)
-    case schoolAbsence(SchoolAbsenceBasis)
+    /// Boxed: large, and one line per cohort and point only.
+    indirect case schoolAbsence(SchoolAbsenceBasis)
     case lifeSatisfaction(LifeSatisfactionBasis)
     case actionPlan(ActionPlanBasis)
-    case imputed(ImputationBasis)
+    /// Boxed: large, and only for missing data.
+    indirect case imputed(ImputationBasis)
 
     /// The basis in words a caseworker understands (Danish).
     public var text: String {
@@ -42,7 +44,9 @@ public struct EmploymentBasis: Sendable, Equatable {
     public var rate: Money
 
     var text: String {
-        var s = "Beskæftigelse, måling \(months) mdr., alder \(age) år. "
+        var s = ""
+        s.reserveCapacity(320)
+        s += "Beskæftigelse, måling \(months) mdr., alder \(age) år. "
         switch criterionFrom {
         case nil:
             s += "Ingen ydelsestype registreret før målingen, så typen regnes som ukendt"
@@ -139,7 +143,7 @@ public struct ActionPlanBasis: Sendable, Equatable {
 /// Missing data replaced by the average of provided lines (B5.1 2.3).
 public struct ImputationBasis: Sendable, Equatable {
     public var goalName: String
-    public var point: String
+    public var point: LinePoint
     /// What was missing, in words.
     public var missing: String
     public var providedLines: Int
@@ -148,7 +152,7 @@ public struct ImputationBasis: Sendable, Equatable {
     public var average: Money
 
     var text: String {
-        let where_ = "\(goalName), måling \(point == "end" ? "ved afslutning" : "\(point) mdr.")"
+        let where_ = "\(goalName), måling \(point.danishDescription)"
         if providedLines == 0 {
             return "\(where_): \(missing). Ingen leverede data for samme mål og måling dateret til og med \(cutoff.danishString) → 0 kr. (B5.1 2.3)."
         }

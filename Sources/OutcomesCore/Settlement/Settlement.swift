@@ -3,8 +3,8 @@
 public struct SettlementLine: Sendable, Equatable {
     /// The goal's number (1…5).
     public var goal: Int
-    /// `"12"`, `"18"`, `"24"` or `"end"`.
-    public var point: String
+    /// 12, 18 or 24 months after start, or the course's end.
+    public var point: LinePoint
     public var date: LocalDate
     public var period: HalfYear
     public var household: HouseholdID?
@@ -17,7 +17,7 @@ public struct SettlementLine: Sendable, Equatable {
     public var basis: LineBasis
 
     public init(
-        goal: Int, point: String, date: LocalDate, household: HouseholdID?, person: PersonID?, cohort: Int?,
+        goal: Int, point: LinePoint, date: LocalDate, household: HouseholdID?, person: PersonID?, cohort: Int?,
         amount: Money, isImputed: Bool, basis: LineBasis
     ) {
         self.goal = goal
@@ -30,6 +30,30 @@ public struct SettlementLine: Sendable, Equatable {
         self.amount = amount
         self.isImputed = isImputed
         self.basis = basis
+    }
+}
+
+/// The point a line is for: months after the course's start, or its end.
+public enum LinePoint: Hashable, Sendable, CustomStringConvertible {
+    case months(Int)
+    case end
+
+    /// `"12"`, `"18"`, `"24"` or `"end"` (SPEC §6).
+    public var label: String {
+        switch self {
+        case let .months(months): String(months)
+        case .end: "end"
+        }
+    }
+
+    public var description: String { label }
+
+    /// "12 mdr." or "ved afslutning".
+    public var danishDescription: String {
+        switch self {
+        case let .months(months): "\(months) mdr."
+        case .end: "ved afslutning"
+        }
     }
 }
 

@@ -30,22 +30,18 @@ public enum SettlementEngine {
     }
 }
 
-/// A line being built, with integer sort keys (date, goal, household rank, person rank, cohort).
-struct PendingLine {
-    var line: SettlementLine
-    var householdRank: Int32
-    var personRank: Int32
-    /// Missing data: the amount is filled in by imputation.
-    var missing: String?
-}
-
 struct SettlementRun {
     let commitment: Commitment
     let delivery: Delivery
     let asOf: LocalDate
     let interventionEnd: LocalDate
     var warnings: [String] = []
-    var lines: [PendingLine] = []
+    var lines: [SettlementLine] = []
+    /// Per line, the rank of its household and person ids (−1 for none), for sorting.
+    var householdRanks: [Int32] = []
+    var personRanks: [Int32] = []
+    /// Per line, whether its value is missing (filled in by imputation).
+    var isMissing: [Bool] = []
 
     init(commitment: Commitment, delivery: Delivery, asOf: LocalDate) {
         self.commitment = commitment
@@ -87,6 +83,11 @@ struct SettlementRun {
 
     mutating func settle() -> Settlement {
         let counted = countedHouseholds()
+        let capacity = delivery.persons.count * 4 + counted.count
+        lines.reserveCapacity(capacity)
+        householdRanks.reserveCapacity(capacity)
+        personRanks.reserveCapacity(capacity)
+        isMissing.reserveCapacity(capacity)
         let ranks = Ranks(delivery: delivery)
         let index = DeliveryIndex(delivery: delivery)
         for goal in commitment.paymentGoals {
@@ -99,15 +100,37 @@ struct SettlementRun {
             }
         }
         impute()
-        lines.sort { a, b in
-            let x = a.line, y = b.line
-            if x.date != y.date { return x.date < y.date }
-            if x.goal != y.goal { return x.goal < y.goal }
-            if a.householdRank != b.householdRank { return a.householdRank < b.householdRank }
-            if a.personRank != b.personRank { return a.personRank < b.personRank }
-            return (x.cohort ?? 0) < (y.cohort ?? 0)
+        let sorted = sortedLines()
+        lines = []
+        return aggregate(sorted)
+    }
+
+    /// SPEC §6: lines sorted by date, goal, household, person, cohort — on packed integer
+    /// keys, then moved into place once.
+    mutating func sortedLines() -> [SettlementLine] {
+        var keys: [(UInt64, UInt64, Int32)] = []
+        keys.reserveCapacity(lines.count)
+        for (i, line) in lines.enumerated() {
+            let first = UInt64(UInt32(bitPattern: line.date.orderKey)) << 8 | UInt64(line.goal & 0xFF)
+            let second = UInt64(UInt32(bitPattern: householdRanks[i] &+ 1)) << 36
+                | UInt64(UInt32(bitPattern: personRanks[i] &+ 1)) << 8 | UInt64((line.cohort ?? 0) & 0xFF)
+            keys.append((first, second, Int32(i)))
         }
-        return aggregate(lines.map(\.line))
+        keys.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        // Apply the permutation in place, cycle by cycle.
+        var done = [Bool](repeating: false, count: lines.count)
+        for start in 0..<lines.count where !done[start] {
+            var target = start
+            var source = Int(keys[start].2)
+            while source != start {
+                lines.swapAt(target, source)
+                done[target] = true
+                target = source
+                source = Int(keys[source].2)
+            }
+            done[target] = true
+        }
+        return lines
     }
 
     /// The age basis of a goal (SPEC §9).
@@ -121,11 +144,9 @@ struct SettlementRun {
         }
     }
 
-    func isInSubgroup(_ goal: PaymentGoal, age: Int) -> Bool {
-        let subgroup = goal.subgroup.value
-        if let minimum = subgroup.minimumAge, age < minimum { return false }
-        if let maximum = subgroup.maximumAge, age > maximum { return false }
-        return true
+    /// The subgroup's age bounds (B5.1 2.1: "18-66 år", "over 17 år"), inclusive.
+    func ageRange(_ goal: PaymentGoal) -> ClosedRange<Int> {
+        (goal.subgroup.value.minimumAge ?? 0)...(goal.subgroup.value.maximumAge ?? Int.max)
     }
 
     func resultMonths(_ goal: PaymentGoal) -> [Int] {
@@ -133,7 +154,7 @@ struct SettlementRun {
     }
 
     mutating func add(
-        _ goal: PaymentGoal, point: String, date: LocalDate, household: Int?, person: Int?, cohort: Int? = nil,
+        _ goal: PaymentGoal, point: LinePoint, date: LocalDate, household: Int?, person: Int?, cohort: Int? = nil,
         amount: Money, basis: LineBasis?, missing: String?, ranks: Ranks?
     ) {
         let line = SettlementLine(
@@ -141,10 +162,10 @@ struct SettlementRun {
             household: household.map { delivery.households[$0].id }, person: person.map { delivery.persons[$0].id },
             cohort: cohort, amount: amount, isImputed: missing != nil,
             basis: basis ?? .imputed(ImputationBasis(goalName: goal.name, point: point, missing: missing ?? "", providedLines: 0, cutoff: date, average: .zero)))
-        lines.append(
-            PendingLine(
-                line: line, householdRank: household.map { ranks?.household[$0] ?? 0 } ?? -1,
-                personRank: person.map { ranks?.person[$0] ?? 0 } ?? -1, missing: missing))
+        lines.append(line)
+        householdRanks.append(household.map { ranks?.household[$0] ?? 0 } ?? -1)
+        personRanks.append(person.map { ranks?.person[$0] ?? 0 } ?? -1)
+        isMissing.append(missing != nil)
     }
 
     // MARK: Goal 1 — employment (B5.1 2.1, 2.4.1)
@@ -155,23 +176,26 @@ struct SettlementRun {
         let rule = commitment.interpretations.previousBenefitType.choice
         let basis = ageBasis(.employment)
         let points = resultMonths(goal).compactMap(EmploymentPoint.init(rawValue:))
+        let ages = ageRange(goal)
+        // The points before each point, latest first (start for 12; 12, start for 18; …).
+        let earlierPoints = points.map { point in Array(EmploymentPoint.allCases.filter { $0 < point }.reversed()) }
         for h in counted {
             let start = delivery.households[h].start!
             for p in index.persons(of: h) {
                 let person = delivery.persons[p]
-                for point in points {
+                for (pointIndex, point) in points.enumerated() {
                     let date = start.addingMonths(point.rawValue)
                     guard date <= asOf else { continue }
                     let age = person.birthDate.completedYears(on: basis == .measurementDate ? date : start)
-                    guard isInSubgroup(goal, age: age) else { continue }
+                    guard ages.contains(age) else { continue }
                     // B5.1 2.1: at 12 the type at start sets the criterion, at 18 the type at 12,
                     // at 24 the type at 18; where not recorded, the latest earlier recorded type
                     // (SPEC §4); else unknown. A recorded `unknown` is a recorded type.
-                    let earlier = EmploymentPoint.allCases.filter { $0 < point }.reversed()
-                    let previous = earlier.first!
+                    let earlier = earlierPoints[pointIndex]
+                    let previous = earlier[0]
                     var from: EmploymentPoint?
                     var type = BenefitType.unknown
-                    for candidate in (rule == .latestEarlierRecorded ? Array(earlier) : [previous]) {
+                    for candidate in earlier.prefix(rule == .latestEarlierRecorded ? earlier.count : 1) {
                         if let recorded = index.employment(of: p, at: candidate)?.benefitType {
                             from = candidate
                             type = recorded
@@ -188,7 +212,7 @@ struct SettlementRun {
                     switch criterion {
                     case .educationOrEmployment:
                         provided = atPoint != nil || completed
-                        met = completed || [.employed, .inEducation, .noBenefit].contains(atPoint)
+                        met = completed || atPoint == .employed || atPoint == .inEducation || atPoint == .noBenefit
                     case .declaredFit:
                         provided = fit != nil
                         met = fit == .partial || fit == .full
@@ -201,13 +225,13 @@ struct SettlementRun {
                             months: point.rawValue, age: age, criterionType: type, criterionFrom: from, previousPoint: previous,
                             criterion: criterion, typeAtPoint: atPoint, completedEducation6m: completed, declaredFit: fit,
                             isMet: met, rate: goal.rate.value)
-                        add(goal, point: point.label, date: date, household: h, person: p,
+                        add(goal, point: .months(point.rawValue), date: date, household: h, person: p,
                             amount: met ? goal.rate.value : .zero, basis: .employment(b), missing: nil, ranks: ranks)
                     } else {
                         let what = criterion == .declaredFit
                             ? "raskmelding ikke oplyst ved målingen (succeskriterie \(criterion.danishName) efter ydelsestypen \(type.danishName))"
                             : "ydelsestype ikke oplyst ved målingen (succeskriterie \(criterion.danishName))"
-                        add(goal, point: point.label, date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                        add(goal, point: .months(point.rawValue), date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
                     }
                 }
             }
@@ -219,6 +243,7 @@ struct SettlementRun {
     mutating func socialMeasureLines(_ goal: PaymentGoal, _ terms: SocialMeasuresTerms, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
         guard let months = resultMonths(goal).last else { return }
         let basis = ageBasis(.socialMeasures)
+        let ages = ageRange(goal)
         for h in counted {
             let start = delivery.households[h].start!
             let date = start.addingMonths(months)
@@ -226,19 +251,19 @@ struct SettlementRun {
             for p in index.persons(of: h) {
                 let person = delivery.persons[p]
                 let age = person.birthDate.completedYears(on: basis == .measurementDate ? date : start)
-                guard isInSubgroup(goal, age: age) else { continue }
+                guard ages.contains(age) else { continue }
                 let records = index.socialMeasures(of: p)
                 if let baseline = records.baseline, let result = records.result,
                     let b = terms.stepUnits(of: baseline), let r = terms.stepUnits(of: result)
                 {
                     let amount = goal.rate.value * max(0, b - r)
                     let basis = SocialMeasuresBasis(baseline: baseline, result: result, baselineSteps: b, resultSteps: r, rate: goal.rate.value)
-                    add(goal, point: String(months), date: date, household: h, person: p, amount: amount, basis: .socialMeasures(basis), missing: nil, ranks: ranks)
+                    add(goal, point: .months(months), date: date, household: h, person: p, amount: amount, basis: .socialMeasures(basis), missing: nil, ranks: ranks)
                 } else {
                     let what = records.baseline == nil && records.result == nil
                         ? "foranstaltning ikke oplyst ved baseline og efter \(months) mdr."
                         : records.baseline == nil ? "foranstaltning ikke oplyst ved baseline" : "foranstaltning ikke oplyst efter \(months) mdr."
-                    add(goal, point: String(months), date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                    add(goal, point: .months(months), date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
                 }
             }
         }
@@ -248,6 +273,7 @@ struct SettlementRun {
 
     mutating func lifeSatisfactionLines(_ goal: PaymentGoal, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
         let basis = ageBasis(.lifeSatisfaction)
+        let ages = ageRange(goal)
         for h in counted {
             let household = delivery.households[h]
             let start = household.start!
@@ -256,15 +282,15 @@ struct SettlementRun {
             guard end <= asOf else { continue }
             for p in index.persons(of: h) {
                 let age = delivery.persons[p].birthDate.completedYears(on: basis == .measurementDate ? end : start)
-                guard isInSubgroup(goal, age: age) else { continue }
+                guard ages.contains(age) else { continue }
                 let records = index.lifeSatisfaction(of: p)
                 if let baseline = records.baseline, let last = records.result {
                     let b = LifeSatisfactionBasis(baseline: baseline, end: last, rate: goal.rate.value)
-                    add(goal, point: "end", date: end, household: h, person: p, amount: last > baseline ? goal.rate.value : .zero,
+                    add(goal, point: .end, date: end, household: h, person: p, amount: last > baseline ? goal.rate.value : .zero,
                         basis: .lifeSatisfaction(b), missing: nil, ranks: ranks)
                 } else {
                     let what = records.baseline == nil ? "livstilfredshed ikke oplyst ved baseline" : "livstilfredshed ikke oplyst ved afslutning"
-                    add(goal, point: "end", date: end, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                    add(goal, point: .end, date: end, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
                 }
             }
         }
@@ -280,14 +306,14 @@ struct SettlementRun {
             let unassessed = goals.filter { $0.fulfilled == nil }.count
             if goals.isEmpty || unassessed > 0 {
                 let what = goals.isEmpty ? "handleplanen har ingen mål" : "\(unassessed) af \(goals.count) handleplansmål er ikke vurderet"
-                add(goal, point: "end", date: end, household: h, person: nil, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                add(goal, point: .end, date: end, household: h, person: nil, amount: .zero, basis: nil, missing: what, ranks: ranks)
                 continue
             }
             let fulfilled = goals.filter { $0.fulfilled == true }.count
             // B5.1 2.1: DKK 125 per percentage point met; p = fulfilled / goals × 100.
             let amount = Money.rounded(goal.rate.value.kroner * Ratio(fulfilled * 100, goals.count))
             let basis = ActionPlanBasis(fulfilled: fulfilled, goals: goals.count, rate: goal.rate.value, amount: amount)
-            add(goal, point: "end", date: end, household: h, person: nil, amount: amount, basis: .actionPlan(basis), missing: nil, ranks: ranks)
+            add(goal, point: .end, date: end, household: h, person: nil, amount: amount, basis: .actionPlan(basis), missing: nil, ranks: ranks)
         }
     }
 
@@ -338,7 +364,7 @@ struct SettlementRun {
                 } else if let b = basis.baselineDifference, let d = basis.difference {
                     amount = SchoolAbsenceRule.payment(rate: goal.rate.value, baseline: b, point: d)
                 }
-                add(goal, point: point.label, date: date, household: nil, person: nil, cohort: cohort, amount: amount,
+                add(goal, point: .months(point.rawValue), date: date, household: nil, person: nil, cohort: cohort, amount: amount,
                     basis: .schoolAbsence(basis), missing: nil, ranks: nil)
             }
         }
@@ -351,11 +377,10 @@ struct SettlementRun {
     /// up to the end of the missing line's own period (and not after as-of); no provided
     /// data gives 0 and a warning.
     mutating func impute() {
-        struct Key: Hashable { var goal: Int; var point: String }
+        struct Key: Hashable { var goal: Int; var point: LinePoint }
         var provided: [Key: [(date: Int, ore: Int64)]] = [:]
-        for pending in lines where pending.missing == nil && pending.line.cohort == nil {
-            provided[Key(goal: pending.line.goal, point: pending.line.point), default: []]
-                .append((pending.line.date.dayNumber, pending.line.amount.minorUnits))
+        for (i, line) in lines.enumerated() where !isMissing[i] && line.cohort == nil {
+            provided[Key(goal: line.goal, point: line.point), default: []].append((line.date.dayNumber, line.amount.minorUnits))
         }
         // Prefix sums by date, for a binary search per missing line.
         var prefix: [Key: (dates: [Int], sums: [Int64])] = [:]
@@ -368,9 +393,10 @@ struct SettlementRun {
         }
         let window = commitment.interpretations.imputationWindow.choice
         var unfilled: [String: Int] = [:]
-        for i in lines.indices {
-            guard let missing = lines[i].missing else { continue }
-            let line = lines[i].line
+        for i in lines.indices where isMissing[i] {
+            let line = lines[i]
+            guard case let .imputed(placeholder) = line.basis else { continue }
+            let missing = placeholder.missing
             let cutoff = window == .periodEnd ? min(line.period.end, asOf) : asOf
             let key = Key(goal: line.goal, point: line.point)
             var count = 0
@@ -380,12 +406,12 @@ struct SettlementRun {
                 sum = table.sums[count]
             }
             let average = count == 0 ? Money.zero : Money.rounded(Ratio(Int128(sum), Int128(count) * 100))
-            lines[i].line.amount = average
+            lines[i].amount = average
             let name = commitment.goal(number: line.goal)?.name ?? "Mål \(line.goal)"
-            lines[i].line.basis = .imputed(
+            lines[i].basis = .imputed(
                 ImputationBasis(goalName: name, point: line.point, missing: missing, providedLines: count, cutoff: cutoff, average: average))
             if count == 0 {
-                unfilled["\(name), måling \(line.point == "end" ? "ved afslutning" : "\(line.point) mdr."), dateret til og med \(cutoff.danishString)", default: 0] += 1
+                unfilled["\(name), måling \(line.point.danishDescription), dateret til og med \(cutoff.danishString)", default: 0] += 1
             }
         }
         for (what, count) in unfilled.sorted(by: { $0.key < $1.key }) {

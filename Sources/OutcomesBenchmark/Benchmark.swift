@@ -1,0 +1,54 @@
+import Foundation
+import OutcomesContractFile
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesReports
+
+/// `outcomes-benchmark DIR [AS-OF] [JSON-OUT]`: times import, settlement and the JSON
+/// written to a file, and reports peak memory (docs/benchmarks.md). Not a test: run it on
+/// a release build.
+@main
+enum Benchmark {
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    static func peakMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(0, &usage)  // RUSAGE_SELF
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    static func main() throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let folder = arguments.first else {
+            print("usage: outcomes-benchmark DIR [AS-OF] [JSON-OUT]")
+            exit(2)
+        }
+        let asOf = LocalDate(iso: arguments.dropFirst().first ?? "2028-12-31")!
+        let output = arguments.dropFirst(2).first ?? "/tmp/outcomes-benchmark.json"
+        let commitment = ContractFile.builtIn()
+
+        let t0 = now()
+        let imported = try DeliveryImporter.importFolder(folder, commitment: commitment)
+        let t1 = now()
+        let settlement = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf)
+        let t2 = now()
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        var writer = ByteWriter { handle.write(Data($0)) }
+        SettlementJSON.write(settlement, to: &writer)
+        writer.flush()
+        try handle.close()
+        let t3 = now()
+        let d = imported.delivery
+        let rows = d.households.count + d.persons.count + d.employment.count + d.socialMeasures.count
+            + d.lifeSatisfaction.count + d.actionPlanGoals.count + d.schoolAbsence.count
+        print("rows            \(rows)")
+        print("lines           \(settlement.lines.count)")
+        print(String(format: "import          %.3f s", t1 - t0))
+        print(String(format: "settlement      %.3f s", t2 - t1))
+        print(String(format: "import+settle   %.3f s", t2 - t0))
+        print(String(format: "json to file    %.3f s", t3 - t2))
+        print(String(format: "whole run       %.3f s", t3 - t0))
+        print(String(format: "peak memory     %.0f MB", peakMegabytes()))
+    }
+}
