@@ -84,14 +84,20 @@ enum Words {
     static let absencePoint = WordTable(["baseline": AbsencePoint.baseline, "12": .months12, "18": .months18, "24": .months24])
 }
 
+/// Hands a buffer to the threads of `concurrentPerform`, each of which writes only its own element.
+struct SendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}
+
 /// Reads the files in order and collects every issue.
 struct Importer {
     let commitment: Commitment
     var delivery = Delivery()
     var issues: [ImportIssue] = []
     var warnings: [String] = []
-    var householdIndex: [String: Int] = [:]
-    var personIndex: [String: Int] = [:]
+    var householdIndex = ByteKeyTable()
+    var personIndex = ByteKeyTable()
 
     init(commitment: Commitment) { self.commitment = commitment }
 
@@ -101,13 +107,49 @@ struct Importer {
             return
         }
         readFile("households.csv", households)
-        for name in DeliveryImporter.fileNames.dropFirst() {
-            guard let data = files[name] else {
-                warnings.append("\(name) mangler i leverancen; den læses som tom")
-                continue
-            }
-            readFile(name, data)
+        readFileIfPresent("persons.csv", files)
+        // The measurement files only read the households and persons, so they are read on two
+        // threads: employment (the largest) on one, the rest on the other; the results are
+        // joined in file order, so issues and warnings read the same as on one thread.
+        let groups = [["employment.csv", "life_satisfaction.csv"], ["social_measures.csv", "action_plan_goals.csv", "school_absence.csv"]]
+        let (issuesBefore, warningsBefore) = (issues.count, warnings.count)
+        let parts = UnsafeMutableBufferPointer<Importer>.allocate(capacity: groups.count)
+        defer {
+            _ = parts.deinitialize()
+            parts.deallocate()
         }
+        _ = parts.initialize(repeating: self)
+        let shared = SendableBuffer(parts)
+        DispatchQueue.concurrentPerform(iterations: groups.count) { index in
+            for name in groups[index] { shared.buffer[index].readFileIfPresent(name, files) }
+        }
+        delivery.employment = parts[0].delivery.employment
+        delivery.lifeSatisfaction = parts[0].delivery.lifeSatisfaction
+        delivery.socialMeasures = parts[1].delivery.socialMeasures
+        delivery.actionPlanGoals = parts[1].delivery.actionPlanGoals
+        delivery.schoolAbsence = parts[1].delivery.schoolAbsence
+        for part in parts {
+            issues += part.issues.dropFirst(issuesBefore)
+            warnings += part.warnings.dropFirst(warningsBefore)
+        }
+        // Report in file order, and by line within a file, whichever thread read it.
+        func fileOrder(_ text: String) -> Int {
+            DeliveryImporter.fileNames.firstIndex { text.hasPrefix($0) } ?? DeliveryImporter.fileNames.count
+        }
+        issues = issues.enumerated().sorted { a, b in
+            (fileOrder(a.element.file), a.element.line, a.offset) < (fileOrder(b.element.file), b.element.line, b.offset)
+        }.map(\.element)
+        warnings = warnings.enumerated().sorted { a, b in
+            (fileOrder(a.element), a.offset) < (fileOrder(b.element), b.offset)
+        }.map(\.element)
+    }
+
+    mutating func readFileIfPresent(_ name: String, _ files: [String: Data]) {
+        guard let data = files[name] else {
+            warnings.append("\(name) mangler i leverancen; den læses som tom")
+            return
+        }
+        readFile(name, data)
     }
 
     /// Opens a file's header and reads its rows.
@@ -154,11 +196,11 @@ struct Importer {
             if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
         } ?? 3
         var pendingReplaces: [(household: Int, id: String, line: Int)] = []
-        householdIndex.reserveCapacity(sheet.estimatedRows)
+        householdIndex = ByteKeyTable(capacity: sheet.estimatedRows)
         delivery.households.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             guard let key = row.required(id) else { return }
-            let isDuplicate = householdIndex[key] != nil
+            let isDuplicate = householdIndex.find(key) != nil
             if isDuplicate { row.fail(id, "husstanden '\(key)' findes allerede i filen (dubleret id)") }
             let areaValue = row.choice(area, required: true, Words.area)
             let groupValue = row.choice(group, required: true, Words.group)
@@ -180,7 +222,7 @@ struct Importer {
             // The id is registered even when the row has errors, so later files do not report
             // it as unknown; a delivery with any error is rejected whole, so nothing of it is kept.
             let index = self.delivery.households.count
-            self.householdIndex[key] = index
+            self.householdIndex.insert(key, value: index)
             self.delivery.households.append(
                 Household(
                     id: HouseholdID(key), area: areaValue ?? .houlkaer, listPosition: position, group: groupValue ?? .control,
@@ -189,7 +231,7 @@ struct Importer {
             if let replaced = row.text(replaces) { pendingReplaces.append((index, replaced, row.line)) }
         }
         for pending in pendingReplaces {
-            guard let target = householdIndex[pending.id] else {
+            guard let target = householdIndex.find(pending.id) else {
                 sheet.issues.append(ImportIssue(file: sheet.file, line: pending.line, column: "replaces", message: "husstanden '\(pending.id)' findes ikke i households.csv"))
                 continue
             }
@@ -209,16 +251,16 @@ struct Importer {
         let birth = sheet.column("birth_date")
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
-        personIndex.reserveCapacity(sheet.estimatedRows)
+        personIndex = ByteKeyTable(capacity: sheet.estimatedRows)
         delivery.persons.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             guard let key = row.required(id) else { return }
-            let isDuplicate = personIndex[key] != nil
+            let isDuplicate = personIndex.find(key) != nil
             if isDuplicate { row.fail(id, "personen '\(key)' findes allerede i filen (dubleret id)") }
             let householdNumber = row.reference(household, in: householdIndex, what: "husstanden", file: "households.csv")
             let birthDate = row.date(birth, required: true)
             guard !isDuplicate else { return }
-            self.personIndex[key] = self.delivery.persons.count
+            self.personIndex.insert(key, value: self.delivery.persons.count)
             self.delivery.persons.append(
                 Person(id: PersonID(key), household: householdNumber ?? 0, birthDate: birthDate ?? LocalDate(dayNumber: 0)))
         }
@@ -338,11 +380,11 @@ struct Importer {
             if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
         } ?? 3
         let start = commitment.interventionPeriod.value.start
-        // Per child, a bit per cohort and point already seen.
-        var seen: [String: UInt64] = [:]
-        seen.reserveCapacity(sheet.estimatedRows / 4)
+        // Per child, a bit per cohort and point already seen; per cohort and point, its date.
+        var children = ByteKeyTable(capacity: sheet.estimatedRows / 4)
+        var seen: [UInt64] = []
         delivery.schoolAbsence.reserveCapacity(sheet.estimatedRows)
-        var dates: [Int: (date: LocalDate, line: Int)] = [:]
+        var dates = [(date: LocalDate, line: Int)?](repeating: nil, count: cohorts * 4)
         sheet.rows { row in
             let cohortValue = row.int(cohort, in: 1...cohorts, required: true)
             let pointValue = row.choice(point, required: true, Words.absencePoint)
@@ -355,19 +397,26 @@ struct Importer {
                 row.fail(measured, "\(date.isoString) ligger før indsatsperiodens start \(start.isoString)")
                 return
             }
-            let cell = cohortValue * 100 + pointValue.rawValue
+            let cell = (cohortValue - 1) * 4 + pointValue.index
             if let first = dates[cell], first.date != date {
                 row.fail(measured, "\(date.isoString) afviger fra \(first.date.isoString) (linje \(first.line)); kohorte \(cohortValue), måling \(pointValue.label) har én måledato")
                 return
             }
-            dates[cell] = dates[cell] ?? (date, row.line)
-            let bit = UInt64(1) << UInt64(((cohortValue - 1) * 4 + (AbsencePoint.allCases.firstIndex(of: pointValue) ?? 0)) % 64)
-            let known = seen[childID, default: 0]
-            guard known & bit == 0 else {
+            if dates[cell] == nil { dates[cell] = (date, row.line) }
+            let bit = UInt64(1) << UInt64(cell % 64)
+            let number: Int
+            if let known = children.find(childID) {
+                number = known
+            } else {
+                number = seen.count
+                children.insert(childID, value: number)
+                seen.append(0)
+            }
+            guard seen[number] & bit == 0 else {
                 row.fail(child, "barnet '\(childID)' har allerede en række for kohorte \(cohortValue), måling \(pointValue.label)")
                 return
             }
-            seen[childID] = known | bit
+            seen[number] |= bit
             self.delivery.schoolAbsence.append(
                 SchoolAbsenceMeasurement(cohort: cohortValue, point: pointValue, group: groupValue, childID: childID, absencePercent: percent, measuredOn: date))
         }

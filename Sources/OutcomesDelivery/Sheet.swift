@@ -195,14 +195,23 @@ final class Row {
         return digits == 0 ? nil : (negative ? -value : value)
     }
 
-    /// An id that must name a row of an earlier file.
-    func reference(_ column: Column?, in table: [String: Int], what: String, file: String) -> Int? {
-        guard let key = required(column) else { return nil }
-        guard let index = table[key] else {
-            fail(column, "\(what) '\(key)' findes ikke i \(file)")
+    /// An id that must name a row of an earlier file, looked up from the field's bytes.
+    func reference(_ column: Column?, in table: ByteKeyTable, what: String, file: String) -> Int? {
+        guard let field = field(column) else {
+            fail(column, "mangler (feltet er tomt)")
             return nil
         }
-        return index
+        let found: Int?
+        if field.hasEscapedQuotes {
+            found = table.find(CSVReader.decode(bytes, field))
+        } else {
+            found = table.find(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+        }
+        guard let found else {
+            fail(column, "\(what) '\(CSVReader.decode(bytes, field))' findes ikke i \(file)")
+            return nil
+        }
+        return found
     }
 }
 

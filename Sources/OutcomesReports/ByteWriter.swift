@@ -14,7 +14,7 @@ public struct ByteWriter {
     public init(chunkSize: Int = 1 << 22, sink: @escaping ([UInt8]) -> Void) {
         self.chunkSize = chunkSize
         self.sink = sink
-        buffer.reserveCapacity(chunkSize + 4096)
+        buffer.reserveCapacity(min(chunkSize, 1 << 22) + 4096)
     }
 
     public mutating func write(_ text: String) {
@@ -100,6 +100,21 @@ public struct ByteWriter {
         guard !buffer.isEmpty else { return }
         sink(buffer)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends bytes rendered elsewhere.
+    public mutating func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= chunkSize { flush() }
+    }
+
+    /// Collects what `body` writes into one byte array.
+    public static func collect(_ body: (inout ByteWriter) -> Void) -> [UInt8] {
+        var collected: [UInt8] = []
+        var writer = ByteWriter(chunkSize: Int.max / 2) { collected.append(contentsOf: $0) }
+        body(&writer)
+        writer.flush()
+        return collected
     }
 
     /// Collects everything into one string (for tests and small outputs).

@@ -1,4 +1,5 @@
 public import OutcomesCore
+import Dispatch
 
 /// The settlement as JSON, exactly as SPEC §6 lays it out: keys in the order given, amounts
 /// as strings with two decimals, one object per line on its own line.
@@ -31,30 +32,31 @@ public enum SettlementJSON {
         w.write(partyFields(t.payers, prefix: ""))
         w.write("\"total\": \"\(t.total.machineString)\", ")
         w.write(partyFields(t.recipients, prefix: "to").dropLast(2) + "},\n  \"lines\": [")
-        for (i, line) in s.lines.enumerated() {
-            w.write(i == 0 ? "\n    " as StaticString : ",\n    ")
-            w.write("{\"goal\": ")
-            w.write(int: line.goal)
-            w.write(", \"point\": \"")
-            switch line.point {
-            case let .months(months): w.write(int: months)
-            case .end: w.write("end")
+        // Lines are rendered in blocks on both cores and written in order.
+        let blockSize = 8192
+        let blocks = (s.lines.count + blockSize - 1) / blockSize
+        let batch = 8
+        var first = 0
+        while first < blocks {
+            let count = min(batch, blocks - first)
+            let rendered = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
+            _ = rendered.initialize(repeating: [])
+            let shared = RenderSlots(rendered)
+            let base = first
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                let lower = (base + k) * blockSize
+                let upper = min(s.lines.count, lower + blockSize)
+                shared.buffer[k] = ByteWriter.collect { w in
+                    for i in lower..<upper {
+                        w.write(i == 0 ? "\n    " as StaticString : ",\n    ")
+                        writeLine(s.lines[i], to: &w)
+                    }
+                }
             }
-            w.write("\", \"date\": \"")
-            w.write(date: line.date)
-            w.write("\", \"period\": \"")
-            w.write(int: line.period.year)
-            w.write(line.period.half == 1 ? "-H1\", \"household\": " as StaticString : "-H2\", \"household\": ")
-            if let household = line.household { w.writeJSONString(household.rawValue) } else { w.write("null") }
-            w.write(", \"person\": ")
-            if let person = line.person { w.writeJSONString(person.rawValue) } else { w.write("null") }
-            w.write(", \"cohort\": ")
-            if let cohort = line.cohort { w.write(int: cohort) } else { w.write("null") }
-            w.write(", \"amount\": \"")
-            w.write(money: line.amount)
-            w.write(line.isImputed ? "\", \"imputed\": true, \"basis\": " as StaticString : "\", \"imputed\": false, \"basis\": ")
-            w.writeJSONString(line.basis.text)
-            w.write(byte: UInt8(ascii: "}"))
+            for chunk in rendered { w.write(bytes: chunk) }
+            _ = rendered.deinitialize()
+            rendered.deallocate()
+            first += count
         }
         w.write(s.lines.isEmpty ? "],\n  \"warnings\": [" : "\n  ],\n  \"warnings\": [")
         for (i, warning) in s.warnings.enumerated() {
@@ -62,6 +64,32 @@ public enum SettlementJSON {
             w.writeJSONString(warning)
         }
         w.write(s.warnings.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+    }
+
+    /// One line object (SPEC §6), keys in order.
+    static func writeLine(_ line: SettlementLine, to w: inout ByteWriter) {
+        w.write("{\"goal\": ")
+        w.write(int: line.goal)
+        w.write(", \"point\": \"")
+        switch line.point {
+        case let .months(months): w.write(int: months)
+        case .end: w.write("end")
+        }
+        w.write("\", \"date\": \"")
+        w.write(date: line.date)
+        w.write("\", \"period\": \"")
+        w.write(int: line.period.year)
+        w.write(line.period.half == 1 ? "-H1\", \"household\": " as StaticString : "-H2\", \"household\": ")
+        if let household = line.household { w.writeJSONString(household.rawValue) } else { w.write("null") }
+        w.write(", \"person\": ")
+        if let person = line.person { w.writeJSONString(person.rawValue) } else { w.write("null") }
+        w.write(", \"cohort\": ")
+        if let cohort = line.cohort { w.write(int: cohort) } else { w.write("null") }
+        w.write(", \"amount\": \"")
+        w.write(money: line.amount)
+        w.write(line.isImputed ? "\", \"imputed\": true, \"basis\": " as StaticString : "\", \"imputed\": false, \"basis\": ")
+        w.writeJSONString(line.basis.text)
+        w.write(byte: UInt8(ascii: "}"))
     }
 
     /// `"kommune": "…", "lbf": "…", ` or `"toDSI": "…", "toLBF": "…", `.
@@ -76,4 +104,10 @@ public enum SettlementJSON {
     public static func string(_ settlement: Settlement) -> String {
         ByteWriter.string { write(settlement, to: &$0) }
     }
+}
+
+/// Per-block output buffers shared with `concurrentPerform`; each thread writes only its own.
+struct RenderSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<[UInt8]>
+    init(_ buffer: UnsafeMutableBufferPointer<[UInt8]>) { self.buffer = buffer }
 }

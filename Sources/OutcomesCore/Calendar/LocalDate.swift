@@ -6,13 +6,15 @@
 public struct LocalDate: Hashable, Comparable, Sendable {
     /// `year × 512 + month × 32 + day`: four bytes that order like the date itself, so a
     /// settlement of millions of lines stays small and sorts fast.
-    private let packed: Int32
+    @usableFromInline
+    let packed: Int32
 
     public var year: Int { Int(packed >> 9) }
     public var month: Int { Int((packed >> 5) & 15) }
     public var day: Int { Int(packed & 31) }
 
     /// Creates a date, or `nil` when the day does not exist (`2023-02-29`).
+    @inlinable
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             (1...LocalDate.daysInMonth(year: year, month: month)).contains(day)
@@ -21,6 +23,7 @@ public struct LocalDate: Hashable, Comparable, Sendable {
     }
 
     /// Creates a date known to be valid.
+    @usableFromInline
     init(unchecked year: Int, _ month: Int, _ day: Int) {
         packed = Int32(year << 9 | month << 5 | day)
     }
@@ -30,10 +33,12 @@ public struct LocalDate: Hashable, Comparable, Sendable {
     /// A number that orders like the date (not a day count): for compact sort keys.
     public var orderKey: Int32 { packed }
 
+    @inlinable
     public static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
+    @inlinable
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
@@ -135,6 +140,7 @@ public struct LocalDate: Hashable, Comparable, Sendable {
     }
 
     /// Parses `YYYY-MM-DD` from UTF-8 bytes (no String needed).
+    @inlinable
     public init?<Bytes: RandomAccessCollection<UInt8>>(isoBytes b: Bytes) where Bytes.Index == Int {
         let o = b.startIndex
         guard b.count == 10, b[o + 4] == UInt8(ascii: "-"), b[o + 7] == UInt8(ascii: "-"),
@@ -144,6 +150,7 @@ public struct LocalDate: Hashable, Comparable, Sendable {
     }
 
     /// Parses `DD-MM-YYYY` or `DD.MM.YYYY` from UTF-8 bytes.
+    @inlinable
     public init?<Bytes: RandomAccessCollection<UInt8>>(danishBytes b: Bytes) where Bytes.Index == Int {
         let o = b.startIndex
         guard b.count == 10, b[o + 2] == UInt8(ascii: "-") || b[o + 2] == UInt8(ascii: "."), b[o + 5] == b[o + 2],
@@ -152,7 +159,8 @@ public struct LocalDate: Hashable, Comparable, Sendable {
         self.init(year: y, month: m, day: d)
     }
 
-    private static func digits<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ from: Int, _ count: Int) -> Int?
+    @usableFromInline
+    static func digits<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ from: Int, _ count: Int) -> Int?
     where Bytes.Index == Int {
         var value = 0
         for i in from..<(from + count) {

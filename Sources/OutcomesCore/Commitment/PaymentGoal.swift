@@ -171,6 +171,10 @@ public enum BenefitType: String, Sendable, CaseIterable {
     case noBenefit = "no_benefit"
     case unknown
 
+    /// The type's position in the table of B5.1 2.4.1 (0…18).
+    public var ordinal: Int { BenefitType.table.firstIndex(of: self)! }
+    private static let table = allCases
+
     /// B5.1 2.4.1 / SPEC §4: the success criterion that applies to a person of this type.
     public var criterion: SuccessCriterion {
         switch self {

@@ -182,6 +182,15 @@ public enum AbsencePoint: Int, Sendable, CaseIterable, Comparable {
     case months24 = 24
 
     public var label: String { self == .baseline ? "baseline" : String(rawValue) }
+    /// 0…3, for per-cohort tables.
+    public var index: Int {
+        switch self {
+        case .baseline: 0
+        case .months12: 1
+        case .months18: 2
+        case .months24: 3
+        }
+    }
     public static func < (lhs: AbsencePoint, rhs: AbsencePoint) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

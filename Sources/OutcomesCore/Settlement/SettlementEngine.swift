@@ -110,11 +110,13 @@ struct SettlementRun {
     mutating func sortedLines() -> [SettlementLine] {
         var keys: [(UInt64, UInt64, Int32)] = []
         keys.reserveCapacity(lines.count)
-        for (i, line) in lines.enumerated() {
-            let first = UInt64(UInt32(bitPattern: line.date.orderKey)) << 8 | UInt64(line.goal & 0xFF)
-            let second = UInt64(UInt32(bitPattern: householdRanks[i] &+ 1)) << 36
-                | UInt64(UInt32(bitPattern: personRanks[i] &+ 1)) << 8 | UInt64((line.cohort ?? 0) & 0xFF)
-            keys.append((first, second, Int32(i)))
+        lines.withUnsafeBufferPointer { lines in
+            for i in lines.indices {
+                let first = UInt64(UInt32(bitPattern: lines[i].date.orderKey)) << 8 | UInt64(lines[i].goal & 0xFF)
+                let second = UInt64(UInt32(bitPattern: householdRanks[i] &+ 1)) << 36
+                    | UInt64(UInt32(bitPattern: personRanks[i] &+ 1)) << 8 | UInt64((lines[i].cohort ?? 0) & 0xFF)
+                keys.append((first, second, Int32(i)))
+            }
         }
         keys.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         // Apply the permutation in place, cycle by cycle.
@@ -171,8 +173,9 @@ struct SettlementRun {
     // MARK: Goal 1 — employment (B5.1 2.1, 2.4.1)
 
     mutating func employmentLines(_ goal: PaymentGoal, _ terms: EmploymentTerms, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
-        var criterionOf: [BenefitType: SuccessCriterion] = [:]
-        for row in terms.rows { criterionOf[row.type] = row.criterion }
+        // The agreement's criterion per benefit type (B5.1 2.4.1), by the type's position.
+        var criterionOf = BenefitType.allCases.map(\.criterion)
+        for row in terms.rows { criterionOf[BenefitType.allCases.firstIndex(of: row.type)!] = row.criterion }
         let rule = commitment.interpretations.previousBenefitType.choice
         let basis = ageBasis(.employment)
         let points = resultMonths(goal).compactMap(EmploymentPoint.init(rawValue:))
@@ -202,7 +205,7 @@ struct SettlementRun {
                             break
                         }
                     }
-                    let criterion = criterionOf[type] ?? type.criterion
+                    let criterion = criterionOf[type.ordinal]
                     let row = index.employment(of: p, at: point)
                     let atPoint = row?.benefitType
                     let completed = row?.completedEducation6m == true
@@ -429,16 +432,23 @@ struct SettlementRun {
         var payerKeys = [municipality]
         for goal in goals where !payerKeys.contains(goal.payer.value) { payerKeys.append(goal.payer.value) }
 
-        // Amounts per period and goal.
-        var amounts: [HalfYear: [Int: Money]] = [:]
-        var goalAmount: [Int: Money] = [:]
-        var goalImputed: [Int: Money] = [:]
-        var goalLines: [Int: Int] = [:]
-        for line in lines {
-            amounts[line.period, default: [:]][line.goal, default: .zero] += line.amount
-            goalAmount[line.goal, default: .zero] += line.amount
-            if line.isImputed { goalImputed[line.goal, default: .zero] += line.amount }
-            goalLines[line.goal, default: 0] += 1
+        // Amounts per period and goal, in arrays indexed by period and goal position.
+        let firstPeriod = periods.first ?? HalfYear(containing: start)
+        func periodIndex(_ period: HalfYear) -> Int { (period.year - firstPeriod.year) * 2 + period.half - firstPeriod.half }
+        let goalPosition = Dictionary(uniqueKeysWithValues: goals.enumerated().map { ($1.number, $0) })
+        var amounts = [[Money]](repeating: [Money](repeating: .zero, count: goals.count), count: periods.count)
+        var goalAmount = [Money](repeating: .zero, count: goals.count)
+        var goalImputed = [Money](repeating: .zero, count: goals.count)
+        var goalLines = [Int](repeating: 0, count: goals.count)
+        lines.withUnsafeBufferPointer { lines in
+            for line in lines {
+                guard let g = goalPosition[line.goal] else { continue }
+                let p = periodIndex(line.period)
+                if p >= 0, p < periods.count { amounts[p][g] += line.amount }
+                goalAmount[g] += line.amount
+                if line.isImputed { goalImputed[g] += line.amount }
+                goalLines[g] += 1
+            }
         }
 
         let capRule = commitment.interpretations.returnCapCoverage.choice
@@ -459,11 +469,11 @@ struct SettlementRun {
         var repaidSoFar = Money.zero
         var goalPayable: [Int: Money] = [:]
         var result: [PeriodSettlement] = []
-        for period in periods {
+        for (p, period) in periods.enumerated() {
             var goalRows: [GoalPeriodAmount] = []
             var byPayer: [PartyKey: Money] = [:]
-            for goal in goals {
-                let amount = amounts[period]?[goal.number] ?? .zero
+            for (g, goal) in goals.enumerated() {
+                let amount = amounts[p][g]
                 var payable = amount
                 // B5.1 2.6.3, 2.7.2: caps are cumulative; the period that would cross is cut.
                 if let cap = goal.cap?.value {
@@ -512,10 +522,10 @@ struct SettlementRun {
                     payers: payers, total: periodTotal, recipients: recipients))
         }
 
-        let goalSummaries = goals.map { goal in
+        let goalSummaries = goals.enumerated().map { g, goal in
             GoalSettlement(
-                goal: goal.number, amount: goalAmount[goal.number, default: .zero], imputed: goalImputed[goal.number, default: .zero],
-                payable: goalPayable[goal.number, default: .zero], lines: goalLines[goal.number, default: 0])
+                goal: goal.number, amount: goalAmount[g], imputed: goalImputed[g],
+                payable: goalPayable[goal.number, default: .zero], lines: goalLines[g])
         }
         func sum(_ select: (PeriodSettlement) -> [PartyAmount], _ keys: [PartyKey]) -> [PartyAmount] {
             keys.map { key in PartyAmount(party: key, amount: Money.sum(result.map { select($0).first { $0.party == key }?.amount ?? .zero })) }
