@@ -67,6 +67,7 @@ let package = Package(
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            exclude: ["tiny-settlement.json"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,24 +2,31 @@
 ///
 /// Looks ids up straight from a file's bytes: no `String` per lookup and no seeded SipHash,
 /// which is what makes 2,7 M references resolve in well under a second (docs/benchmarks.md).
-/// Open addressing with linear probing, FNV-1a hashes, load factor at most ½.
+/// Open addressing with linear probing and FNV-1a hashes, load factor at most ½. A key of up
+/// to 16 bytes is kept in its slot, so a lookup touches one cache line; longer keys live in
+/// an arena.
 struct ByteKeyTable {
-    private var slots: [Int32]
+    private struct Slot {
+        var hash: UInt64 = 0
+        /// The key's bytes (up to 16), or its arena offset in `low` for longer keys.
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        /// The row number; −1 for an empty slot.
+        var value: Int32 = -1
+        var length: Int32 = 0
+    }
+
+    private var slots: [Slot]
     private var mask: Int
     private var arena: [UInt8] = []
-    private var starts: [Int32] = []
-    private var lengths: [Int32] = []
-    private var hashes: [UInt64] = []
-    private(set) var values: [Int32] = []
+    private(set) var count = 0
 
     init(capacity: Int = 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [Slot](repeating: Slot(), count: size)
         mask = size - 1
     }
-
-    var count: Int { values.count }
 
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -30,44 +37,57 @@ struct ByteKeyTable {
         return hash ^ (hash >> 29)
     }
 
-    private func matches(_ entry: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let length = Int(lengths[entry])
-        guard length == key.count else { return false }
-        let start = Int(starts[entry])
-        for i in 0..<length where arena[start + i] != key[i] { return false }
+    /// The first 16 bytes of a key, packed little-endian.
+    private static func pack(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for (i, byte) in key.prefix(16).enumerated() {
+            if i < 8 { low |= UInt64(byte) << (8 * UInt64(i)) } else { high |= UInt64(byte) << (8 * UInt64(i - 8)) }
+        }
+        return (low, high)
+    }
+
+    private func matches(_ slot: Slot, _ key: UnsafeBufferPointer<UInt8>, _ packed: (UInt64, UInt64)) -> Bool {
+        guard Int(slot.length) == key.count else { return false }
+        if key.count <= 16 { return slot.low == packed.0 && slot.high == packed.1 }
+        let start = Int(slot.low)
+        for i in 0..<key.count where arena[start + i] != key[i] { return false }
         return true
     }
 
     /// The value stored for `key`, if any.
     func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let hash = ByteKeyTable.hash(key)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { return nil }
-            if hashes[entry] == hash, matches(entry, key) { return Int(values[entry]) }
-            slot = (slot + 1) & mask
+        let packed = ByteKeyTable.pack(key)
+        return slots.withUnsafeBufferPointer { slots in
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let slot = slots[index]
+                if slot.value < 0 { return nil }
+                if slot.hash == hash, matches(slot, key, packed) { return Int(slot.value) }
+                index = (index + 1) & mask
+            }
         }
     }
 
     /// Stores `value` for `key`; false (and nothing stored) when the key is already there.
     @discardableResult
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int) -> Bool {
-        if (values.count + 1) * 2 > slots.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         let hash = ByteKeyTable.hash(key)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { break }
-            if hashes[entry] == hash, matches(entry, key) { return false }
-            slot = (slot + 1) & mask
+        let packed = ByteKeyTable.pack(key)
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while slots[index].value >= 0 {
+            if slots[index].hash == hash, matches(slots[index], key, packed) { return false }
+            index = (index + 1) & mask
         }
-        slots[slot] = Int32(values.count)
-        starts.append(Int32(arena.count))
-        lengths.append(Int32(key.count))
-        arena.append(contentsOf: key)
-        hashes.append(hash)
-        values.append(Int32(value))
+        var slot = Slot(hash: hash, low: packed.0, high: packed.1, value: Int32(value), length: Int32(key.count))
+        if key.count > 16 {
+            slot.low = UInt64(arena.count)
+            arena.append(contentsOf: key)
+        }
+        slots[index] = slot
+        count += 1
         return true
     }
 
@@ -84,13 +104,14 @@ struct ByteKeyTable {
     }
 
     private mutating func grow() {
+        let old = slots
         let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
+        slots = [Slot](repeating: Slot(), count: size)
         mask = size - 1
-        for entry in hashes.indices {
-            var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(entry)
+        for slot in old where slot.value >= 0 {
+            var index = Int(truncatingIfNeeded: slot.hash) & mask
+            while slots[index].value >= 0 { index = (index + 1) & mask }
+            slots[index] = slot
         }
     }
 }

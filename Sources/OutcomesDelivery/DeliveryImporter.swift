@@ -98,6 +98,8 @@ struct Importer {
     var warnings: [String] = []
     var householdIndex = ByteKeyTable()
     var personIndex = ByteKeyTable()
+    /// Persons whose household reference waits for households.csv: (person, household id, line).
+    var pendingHouseholds: [(Int, String, Int)] = []
 
     init(commitment: Commitment) { self.commitment = commitment }
 
@@ -106,8 +108,23 @@ struct Importer {
             issues.append(ImportIssue(file: "households.csv", line: 0, column: "-", message: "filen mangler; den er påkrævet"))
             return
         }
-        readFile("households.csv", households)
-        readFileIfPresent("persons.csv", files)
+        // households.csv and persons.csv are read side by side, then joined.
+        let first = UnsafeMutableBufferPointer<Importer>.allocate(capacity: 2)
+        _ = first.initialize(repeating: self)
+        let both = SendableBuffer(first)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { both.buffer[0].readFile("households.csv", households) } else { both.buffer[1].readFileIfPresent("persons.csv", files) }
+        }
+        delivery.households = first[0].delivery.households
+        householdIndex = first[0].householdIndex
+        delivery.persons = first[1].delivery.persons
+        personIndex = first[1].personIndex
+        pendingHouseholds = first[1].pendingHouseholds
+        issues = first[0].issues + first[1].issues
+        warnings = first[0].warnings + first[1].warnings
+        _ = first.deinitialize()
+        first.deallocate()
+        resolvePersonHouseholds()
         // The measurement files only read the households and persons, so they are read on two
         // threads: employment (the largest) on one, the rest on the other; the results are
         // joined in file order, so issues and warnings read the same as on one thread.
@@ -257,13 +274,27 @@ struct Importer {
             guard let key = row.required(id) else { return }
             let isDuplicate = personIndex.find(key) != nil
             if isDuplicate { row.fail(id, "personen '\(key)' findes allerede i filen (dubleret id)") }
-            let householdNumber = row.reference(household, in: householdIndex, what: "husstanden", file: "households.csv")
+            // Households are read at the same time on another thread: the reference is
+            // resolved afterwards (``resolvePersonHouseholds()``).
+            let householdKey = row.required(household)
             let birthDate = row.date(birth, required: true)
             guard !isDuplicate else { return }
+            if let householdKey { self.pendingHouseholds.append((self.delivery.persons.count, householdKey, row.line)) }
             self.personIndex.insert(key, value: self.delivery.persons.count)
-            self.delivery.persons.append(
-                Person(id: PersonID(key), household: householdNumber ?? 0, birthDate: birthDate ?? LocalDate(dayNumber: 0)))
+            self.delivery.persons.append(Person(id: PersonID(key), household: 0, birthDate: birthDate ?? LocalDate(dayNumber: 0)))
         }
+    }
+
+    /// Points each person at its household, now that both files are read.
+    mutating func resolvePersonHouseholds() {
+        for (person, key, line) in pendingHouseholds {
+            if let household = householdIndex.find(key) {
+                delivery.persons[person].household = household
+            } else {
+                issues.append(ImportIssue(file: "persons.csv", line: line, column: "household_id", message: "husstanden '\(key)' findes ikke i households.csv"))
+            }
+        }
+        pendingHouseholds = []
     }
 
     // MARK: Measurements

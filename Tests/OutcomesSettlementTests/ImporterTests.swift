@@ -169,3 +169,24 @@ struct ImporterDuplicateTests {
         ])
     }
 }
+
+@Suite("The byte-keyed id table")
+struct ByteKeyTableTests {
+    @Test("Finds what was inserted, short and long keys alike, through growth; refuses duplicates")
+    func roundTrip() {
+        var table = ByteKeyTable(capacity: 1)
+        let keys = (0..<5000).map { $0 % 3 == 0 ? "H\($0)" : "a-rather-long-household-identifier-\($0)" }
+        for (i, key) in keys.enumerated() {
+            let inserted = table.insert(key, value: i)
+            #expect(inserted)
+        }
+        #expect(table.count == keys.count)
+        for (i, key) in keys.enumerated() { #expect(table.find(key) == i) }
+        let again = table.insert("H0", value: 99)
+        #expect(!again)
+        #expect(table.find("H0") == 0)
+        #expect(table.find("H1") == nil)
+        #expect(table.find("a-rather-long-household-identifier-") == nil)
+        #expect(table.find("") == nil)
+    }
+}

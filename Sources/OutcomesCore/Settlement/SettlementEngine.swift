@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Settles an agreement's payment goals as of a date (SPEC §4 and §6).
 ///
 /// Pure: the agreement, the delivery and the as-of date are all it reads. Every line is
@@ -42,6 +44,8 @@ struct SettlementRun {
     var personRanks: [Int32] = []
     /// Per line, whether its value is missing (filled in by imputation).
     var isMissing: [Bool] = []
+    /// The lines' order, once made.
+    var order: [(key: SortKey, index: Int32)] = []
 
     init(commitment: Commitment, delivery: Delivery, asOf: LocalDate) {
         self.commitment = commitment
@@ -83,14 +87,51 @@ struct SettlementRun {
 
     mutating func settle() -> Settlement {
         let counted = countedHouseholds()
-        let capacity = delivery.persons.count * 4 + counted.count
+        let ranks = Ranks(delivery: delivery)
+        let index = DeliveryIndex(delivery: delivery)
+        // Goal 1 (most lines) on one core, the other goals on the other. Each part makes,
+        // imputes and sorts its own lines (imputation never crosses goals); the parts are
+        // then merged in order. The result does not depend on which thread finishes first.
+        let groups: [[PaymentGoal]] = [
+            commitment.paymentGoals.filter { $0.kind == .employment },
+            commitment.paymentGoals.filter { $0.kind != .employment },
+        ]
+        let parts = UnsafeMutableBufferPointer<SettlementRun>.allocate(capacity: groups.count)
+        defer {
+            _ = parts.deinitialize()
+            parts.deallocate()
+        }
+        var empty = self
+        empty.warnings = []
+        _ = parts.initialize(repeating: empty)
+        let shared = SharedRuns(parts)
+        DispatchQueue.concurrentPerform(iterations: groups.count) { i in
+            shared.buffer[i].makeLines(groups[i], counted: counted, index: index, ranks: ranks)
+        }
+        var merged: [SettlementLine] = []
+        merged.reserveCapacity(parts.reduce(0) { $0 + $1.lines.count })
+        var cursors = [Int](repeating: 0, count: parts.count)
+        while true {
+            var best = -1
+            for p in parts.indices where cursors[p] < parts[p].order.count {
+                if best < 0 || parts[p].order[cursors[p]].key < parts[best].order[cursors[best]].key { best = p }
+            }
+            guard best >= 0 else { break }
+            merged.append(parts[best].lines[Int(parts[best].order[cursors[best]].index)])
+            cursors[best] += 1
+        }
+        for part in parts { warnings += part.warnings }
+        return aggregate(merged)
+    }
+
+    /// Makes, imputes and orders the lines of some goals.
+    mutating func makeLines(_ goals: [PaymentGoal], counted: [Int], index: DeliveryIndex, ranks: Ranks) {
+        let capacity = goals.contains { $0.kind == .employment } ? delivery.persons.count * 3 : delivery.persons.count * 2 + counted.count
         lines.reserveCapacity(capacity)
         householdRanks.reserveCapacity(capacity)
         personRanks.reserveCapacity(capacity)
         isMissing.reserveCapacity(capacity)
-        let ranks = Ranks(delivery: delivery)
-        let index = DeliveryIndex(delivery: delivery)
-        for goal in commitment.paymentGoals {
+        for goal in goals {
             switch goal.terms {
             case let .employment(terms): employmentLines(goal, terms, counted, index, ranks)
             case let .socialMeasures(terms): socialMeasureLines(goal, terms, counted, index, ranks)
@@ -100,39 +141,24 @@ struct SettlementRun {
             }
         }
         impute()
-        let sorted = sortedLines()
-        lines = []
-        return aggregate(sorted)
+        order = sortKeys()
     }
 
-    /// SPEC §6: lines sorted by date, goal, household, person, cohort — on packed integer
-    /// keys, then moved into place once.
-    mutating func sortedLines() -> [SettlementLine] {
-        var keys: [(UInt64, UInt64, Int32)] = []
+    /// SPEC §6: lines sort by date, goal, household, person, cohort — here as two packed
+    /// integers per line, so the large line values move only once, when merged.
+    func sortKeys() -> [(key: SortKey, index: Int32)] {
+        var keys: [(key: SortKey, index: Int32)] = []
         keys.reserveCapacity(lines.count)
         lines.withUnsafeBufferPointer { lines in
             for i in lines.indices {
                 let first = UInt64(UInt32(bitPattern: lines[i].date.orderKey)) << 8 | UInt64(lines[i].goal & 0xFF)
                 let second = UInt64(UInt32(bitPattern: householdRanks[i] &+ 1)) << 36
                     | UInt64(UInt32(bitPattern: personRanks[i] &+ 1)) << 8 | UInt64((lines[i].cohort ?? 0) & 0xFF)
-                keys.append((first, second, Int32(i)))
+                keys.append((SortKey(first: first, second: second), Int32(i)))
             }
         }
-        keys.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        // Apply the permutation in place, cycle by cycle.
-        var done = [Bool](repeating: false, count: lines.count)
-        for start in 0..<lines.count where !done[start] {
-            var target = start
-            var source = Int(keys[start].2)
-            while source != start {
-                lines.swapAt(target, source)
-                done[target] = true
-                target = source
-                source = Int(keys[source].2)
-            }
-            done[target] = true
-        }
-        return lines
+        keys.sort { $0.key < $1.key }
+        return keys
     }
 
     /// The age basis of a goal (SPEC §9).
@@ -538,6 +564,19 @@ struct SettlementRun {
             contractID: commitment.id, asOf: asOf, periods: result, goals: goalSummaries, totals: totals, lines: lines,
             warnings: warnings)
     }
+}
+
+/// A line's place in the order of SPEC §6, packed into two integers.
+struct SortKey: Comparable {
+    var first: UInt64
+    var second: UInt64
+    static func < (lhs: SortKey, rhs: SortKey) -> Bool { (lhs.first, lhs.second) < (rhs.first, rhs.second) }
+}
+
+/// The parts of a settlement, shared with `concurrentPerform`; each thread writes only its own.
+struct SharedRuns: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<SettlementRun>
+    init(_ buffer: UnsafeMutableBufferPointer<SettlementRun>) { self.buffer = buffer }
 }
 
 extension EmploymentPoint {
