@@ -21,10 +21,19 @@ public struct Ratio: Hashable, Sendable {
             n = -n
             d = -d
         }
-        let g = Ratio.gcd(n.magnitude, d.magnitude)
-        if g > 1 {
-            n /= Int128(g)
-            d /= Int128(g)
+        if let small = Int64(exactly: n), let smallDenominator = Int64(exactly: d) {
+            // Hardware division when both fit in 64 bits.
+            let g = Int64(Ratio.gcd64(small.magnitude, smallDenominator.magnitude))
+            if g > 1 {
+                n = Int128(small / g)
+                d = Int128(smallDenominator / g)
+            }
+        } else {
+            let g = Ratio.gcd(n.magnitude, d.magnitude)
+            if g > 1 {
+                n /= Int128(g)
+                d /= Int128(g)
+            }
         }
         self.numerator = n
         self.denominator = d
@@ -41,6 +50,16 @@ public struct Ratio: Hashable, Sendable {
 
     /// Greatest common divisor (Euclid).
     static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var (a, b) = (a, b)
+        // 128-bit division is done in software: finish in 64 bits as soon as both fit.
+        while b != 0 {
+            if a <= UInt128(UInt64.max), b <= UInt128(UInt64.max) { return UInt128(gcd64(UInt64(a), UInt64(b))) }
+            (a, b) = (b, a % b)
+        }
+        return a
+    }
+
+    static func gcd64(_ a: UInt64, _ b: UInt64) -> UInt64 {
         var (a, b) = (a, b)
         while b != 0 { (a, b) = (b, a % b) }
         return a
