@@ -87,8 +87,19 @@ struct SettlementRun {
 
     mutating func settle() -> Settlement {
         let counted = countedHouseholds()
-        let ranks = Ranks(delivery: delivery)
-        let index = DeliveryIndex(delivery: delivery)
+        // The id ranks (a sort of every id) and the lookup tables are built side by side.
+        let delivery = self.delivery
+        let builtRanks = SharedSlots<Ranks?>(count: 1, initial: nil)
+        let builtIndex = SharedSlots<DeliveryIndex?>(count: 1, initial: nil)
+        defer {
+            builtRanks.release()
+            builtIndex.release()
+        }
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { builtRanks.buffer[0] = Ranks(delivery: delivery) } else { builtIndex.buffer[0] = DeliveryIndex(delivery: delivery) }
+        }
+        let ranks = builtRanks.buffer[0]!
+        let index = builtIndex.buffer[0]!
         // Goal 1 (most lines) on one core, the other goals on the other. Each part makes,
         // imputes and sorts its own lines (imputation never crosses goals); the parts are
         // then merged in order. The result does not depend on which thread finishes first.
@@ -571,6 +582,19 @@ struct SortKey: Comparable {
     var first: UInt64
     var second: UInt64
     static func < (lhs: SortKey, rhs: SortKey) -> Bool { (lhs.first, lhs.second) < (rhs.first, rhs.second) }
+}
+
+/// Slots shared with `concurrentPerform`; each thread writes only its own slot or field.
+final class SharedSlots<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(count: Int, initial: Element) {
+        buffer = .allocate(capacity: count)
+        _ = buffer.initialize(repeating: initial)
+    }
+    func release() {
+        _ = buffer.deinitialize()
+        buffer.deallocate()
+    }
 }
 
 /// The parts of a settlement, shared with `concurrentPerform`; each thread writes only its own.
