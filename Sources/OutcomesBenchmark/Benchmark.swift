@@ -40,7 +40,8 @@ enum Benchmark {
         try handle.close()
         let t3 = now()
         let d = imported.delivery
-        let rows = d.households.count + d.persons.count + d.employment.count + d.socialMeasures.count
+        let rows =
+            d.households.count + d.persons.count + d.employment.count + d.socialMeasures.count
             + d.lifeSatisfaction.count + d.actionPlanGoals.count + d.schoolAbsence.count
         print("rows            \(rows)")
         print("lines           \(settlement.lines.count)")

@@ -9,7 +9,8 @@ public struct SettleCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "settle",
         abstract: "Opgør betalingsmålene for en dataleverance pr. en dato.",
-        discussion: "En leverance med fejl afvises helt: alle fejl skrives som fil:linje: kolonne: besked, og koden er 1.")
+        discussion: "En leverance med fejl afvises helt: alle fejl skrives som fil:linje: kolonne: besked, og koden er 1."
+    )
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case json, table, csv }
 
@@ -62,7 +63,8 @@ public struct SettleCommand: AsyncParsableCommand {
 public struct DemoDataCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "demo-data",
-        abstract: "Skriv en deterministisk, realistisk dataleverance som Viborgs.")
+        abstract: "Skriv en deterministisk, realistisk dataleverance som Viborgs."
+    )
 
     @OptionGroup public var options: ContractCommand.ContractOption
     @Option(name: .long, help: "Frø: samme frø giver samme leverance.") public var seed: UInt64

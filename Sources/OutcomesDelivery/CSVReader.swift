@@ -52,8 +52,9 @@ struct CSVReader {
         var scan = position
         while scan < bytes.count {
             let byte = bytes[scan]
-            if byte == CSVReader.quote { inQuotes.toggle() }
-            else if !inQuotes {
+            if byte == CSVReader.quote {
+                inQuotes.toggle()
+            } else if !inQuotes {
                 if byte == CSVReader.newline { break }
                 if byte == CSVReader.comma { commas += 1 } else if byte == CSVReader.semicolon { semicolons += 1 }
             }
@@ -88,7 +89,11 @@ struct CSVReader {
     /// Returns false at the end of the bytes.
     @discardableResult
     static func readRecord(
-        _ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8, from position: inout Int, line: inout Int, into fields: inout [Field]
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        separator: UInt8,
+        from position: inout Int,
+        line: inout Int,
+        into fields: inout [Field]
     ) -> Bool {
         fields.removeAll(keepingCapacity: true)
         let count = bytes.count
@@ -103,7 +108,11 @@ struct CSVReader {
                 while i < count {
                     let byte = bytes[i]
                     if byte == quote {
-                        if i + 1 < count, bytes[i + 1] == quote { escaped = true; i += 2; continue }
+                        if i + 1 < count, bytes[i + 1] == quote {
+                            escaped = true
+                            i += 2
+                            continue
+                        }
                         break
                     }
                     if byte == newline { line += 1 }
@@ -120,10 +129,16 @@ struct CSVReader {
                 while end > start, bytes[end - 1] == space || bytes[end - 1] == tab || bytes[end - 1] == carriageReturn { end -= 1 }
                 fields.append(Field(start: start, end: end, hasEscapedQuotes: false))
             }
-            if i < count, bytes[i] == separator { i += 1; continue }
+            if i < count, bytes[i] == separator {
+                i += 1
+                continue
+            }
             // End of record: skip CR, LF.
             if i < count, bytes[i] == carriageReturn { i += 1 }
-            if i < count, bytes[i] == newline { i += 1; line += 1 }
+            if i < count, bytes[i] == newline {
+                i += 1
+                line += 1
+            }
             position = i
             return true
         }

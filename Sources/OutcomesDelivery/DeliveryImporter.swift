@@ -1,5 +1,5 @@
-public import OutcomesCore
 public import Foundation
+public import OutcomesCore
 
 /// One problem with a delivery: `file:line: column: message` (line 1 is the header).
 public struct ImportIssue: Error, Equatable, Sendable, CustomStringConvertible {
@@ -209,9 +209,10 @@ struct Importer {
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
         let period = commitment.interventionPeriod.value
-        let cohorts = commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
-            if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
-        } ?? 3
+        let cohorts =
+            commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
+                if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
+            } ?? 3
         var pendingReplaces: [(household: Int, id: String, line: Int)] = []
         householdIndex = ByteKeyTable(capacity: sheet.estimatedRows)
         delivery.households.reserveCapacity(sheet.estimatedRows)
@@ -242,18 +243,35 @@ struct Importer {
             self.householdIndex.insert(key, value: index)
             self.delivery.households.append(
                 Household(
-                    id: HouseholdID(key), area: areaValue ?? .houlkaer, listPosition: position, group: groupValue ?? .control,
+                    id: HouseholdID(key),
+                    area: areaValue ?? .houlkaer,
+                    listPosition: position,
+                    group: groupValue ?? .control,
                     start: startDate,
-                    end: endDate, endReason: reason, replaces: nil, cohort: cohortValue))
+                    end: endDate,
+                    endReason: reason,
+                    replaces: nil,
+                    cohort: cohortValue
+                )
+            )
             if let replaced = row.text(replaces) { pendingReplaces.append((index, replaced, row.line)) }
         }
         for pending in pendingReplaces {
             guard let target = householdIndex.find(pending.id) else {
-                sheet.issues.append(ImportIssue(file: sheet.file, line: pending.line, column: "replaces", message: "husstanden '\(pending.id)' findes ikke i households.csv"))
+                sheet.issues.append(
+                    ImportIssue(
+                        file: sheet.file,
+                        line: pending.line,
+                        column: "replaces",
+                        message: "husstanden '\(pending.id)' findes ikke i households.csv"
+                    )
+                )
                 continue
             }
             if target == pending.household {
-                sheet.issues.append(ImportIssue(file: sheet.file, line: pending.line, column: "replaces", message: "en husstand kan ikke erstatte sig selv"))
+                sheet.issues.append(
+                    ImportIssue(file: sheet.file, line: pending.line, column: "replaces", message: "en husstand kan ikke erstatte sig selv")
+                )
                 continue
             }
             delivery.households[pending.household].replaces = target
@@ -291,7 +309,9 @@ struct Importer {
             if let household = householdIndex.find(key) {
                 delivery.persons[person].household = household
             } else {
-                issues.append(ImportIssue(file: "persons.csv", line: line, column: "household_id", message: "husstanden '\(key)' findes ikke i households.csv"))
+                issues.append(
+                    ImportIssue(file: "persons.csv", line: line, column: "household_id", message: "husstanden '\(key)' findes ikke i households.csv")
+                )
             }
         }
         pendingHouseholds = []
@@ -323,56 +343,67 @@ struct Importer {
             }
             seen[personNumber] |= bit
             self.delivery.employment.append(
-                EmploymentMeasurement(person: personNumber, point: pointValue, benefitType: typeValue, completedEducation6m: completedValue, declaredFit: fitValue))
+                EmploymentMeasurement(
+                    person: personNumber,
+                    point: pointValue,
+                    benefitType: typeValue,
+                    completedEducation6m: completedValue,
+                    declaredFit: fitValue
+                )
+            )
         }
     }
 
     mutating func readSocialMeasures(_ sheet: inout Sheet) {
-        let person = sheet.column("person_id")
-        let point = sheet.column("point")
-        let measure = sheet.column("measure")
-        sheet.finishHeader()
-        guard sheet.issues.isEmpty else { return }
-        var seen = [UInt8](repeating: 0, count: delivery.persons.count)  // a bit per point and person
-        delivery.socialMeasures.reserveCapacity(sheet.estimatedRows)
-        sheet.rows { row in
-            let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
-            let pointValue = row.choice(point, required: true, Words.socialPoint)
-            let measureValue = row.choice(measure, required: false, Words.measure)
-            guard let personNumber, let pointValue, !row.hasFailed else { return }
-            let bit: UInt8 = pointValue == .baseline ? 1 : 2
-            guard seen[personNumber] & bit == 0 else {
-                row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue == .baseline ? "baseline" : "24")'")
-                return
-            }
-            seen[personNumber] |= bit
-            self.delivery.socialMeasures.append(SocialMeasureMeasurement(person: personNumber, point: pointValue, measure: measureValue))
+        let rows = readBaselineAndResult(&sheet, value: "measure", points: Words.socialPoint, result: "24") { row, column in
+            row.choice(column, required: false, Words.measure)
         }
+        delivery.socialMeasures = rows.map { SocialMeasureMeasurement(person: $0.person, point: $0.point, measure: $0.value) }
     }
 
     mutating func readLifeSatisfaction(_ sheet: inout Sheet) {
-        let person = sheet.column("person_id")
-        let point = sheet.column("point")
-        let score = sheet.column("score")
-        sheet.finishHeader()
-        guard sheet.issues.isEmpty else { return }
         var scale = 0...10
         if case let .lifeSatisfaction(terms)? = commitment.goal(.lifeSatisfaction)?.terms { scale = terms.scaleMinimum...terms.scaleMaximum }
+        let rows = readBaselineAndResult(&sheet, value: "score", points: Words.lifePoint, result: "end") { row, column in
+            row.int(column, in: scale)
+        }
+        delivery.lifeSatisfaction = rows.map { LifeSatisfactionMeasurement(person: $0.person, point: $0.point, score: $0.value) }
+    }
+
+    /// Reads a file of `person_id`, `point` (baseline or result) and one value per row, each
+    /// person and point at most once (goals 2 and 4).
+    func readBaselineAndResult<Value>(
+        _ sheet: inout Sheet,
+        value valueName: String,
+        points: WordTable<BaselineOrResult>,
+        result: String,
+        parse: (Row, Column?) -> Value?
+    ) -> [(person: Int, point: BaselineOrResult, value: Value?)] {
+        let person = sheet.column("person_id")
+        let point = sheet.column("point")
+        let valueColumn = sheet.column(valueName)
+        sheet.finishHeader()
+        guard sheet.issues.isEmpty else { return [] }
         var seen = [UInt8](repeating: 0, count: delivery.persons.count)  // a bit per point and person
-        delivery.lifeSatisfaction.reserveCapacity(sheet.estimatedRows)
+        var rows: [(person: Int, point: BaselineOrResult, value: Value?)] = []
+        rows.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             let personNumber = row.reference(person, in: personIndex, what: "personen", file: "persons.csv")
-            let pointValue = row.choice(point, required: true, Words.lifePoint)
-            let scoreValue = row.int(score, in: scale)
+            let pointValue = row.choice(point, required: true, points)
+            let value = parse(row, valueColumn)
             guard let personNumber, let pointValue, !row.hasFailed else { return }
             let bit: UInt8 = pointValue == .baseline ? 1 : 2
             guard seen[personNumber] & bit == 0 else {
-                row.fail(point, "personen '\(self.delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue == .baseline ? "baseline" : "end")'")
+                row.fail(
+                    point,
+                    "personen '\(delivery.persons[personNumber].id)' har allerede en række for måling '\(pointValue == .baseline ? "baseline" : result)'"
+                )
                 return
             }
             seen[personNumber] |= bit
-            self.delivery.lifeSatisfaction.append(LifeSatisfactionMeasurement(person: personNumber, point: pointValue, score: scoreValue))
+            rows.append((personNumber, pointValue, value))
         }
+        return rows
     }
 
     mutating func readActionPlanGoals(_ sheet: inout Sheet) {
@@ -407,9 +438,10 @@ struct Importer {
         let measured = sheet.column("measured_on")
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
-        let cohorts = commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
-            if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
-        } ?? 3
+        let cohorts =
+            commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
+                if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
+            } ?? 3
         let start = commitment.interventionPeriod.value.start
         // Per child, a bit per cohort and point already seen; per cohort and point, its date.
         var children = ByteKeyTable(capacity: sheet.estimatedRows / 4)
@@ -430,7 +462,10 @@ struct Importer {
             }
             let cell = (cohortValue - 1) * 4 + pointValue.index
             if let first = dates[cell], first.date != date {
-                row.fail(measured, "\(date.isoString) afviger fra \(first.date.isoString) (linje \(first.line)); kohorte \(cohortValue), måling \(pointValue.label) har én måledato")
+                row.fail(
+                    measured,
+                    "\(date.isoString) afviger fra \(first.date.isoString) (linje \(first.line)); kohorte \(cohortValue), måling \(pointValue.label) har én måledato"
+                )
                 return
             }
             if dates[cell] == nil { dates[cell] = (date, row.line) }
@@ -449,7 +484,15 @@ struct Importer {
             }
             seen[number] |= bit
             self.delivery.schoolAbsence.append(
-                SchoolAbsenceMeasurement(cohort: cohortValue, point: pointValue, group: groupValue, childID: childID, absencePercent: percent, measuredOn: date))
+                SchoolAbsenceMeasurement(
+                    cohort: cohortValue,
+                    point: pointValue,
+                    group: groupValue,
+                    childID: childID,
+                    absencePercent: percent,
+                    measuredOn: date
+                )
+            )
         }
     }
 }

@@ -1,5 +1,5 @@
-public import OutcomesCore
 import Foundation
+public import OutcomesCore
 
 /// A small, fast, seeded pseudo-random generator (SplitMix64): the same seed gives the same
 /// delivery on every machine.
@@ -162,10 +162,14 @@ private struct Generator {
         // Some courses end stably after about a year; the rest run to the period's end.
         if end == nil, chance(Ratio(35)) {
             let stable = start.addingMonths(int(10...20))
-            if stable < interventionEnd { end = stable; reason = chance(Ratio(20)) ? .noLongerNeeded : .stable }
+            if stable < interventionEnd {
+                end = stable
+                reason = chance(Ratio(20)) ? .noLongerNeeded : .stable
+            }
         }
         let cohort = cohort(of: start)
-        households += "\(id),\(area()),\(position),treatment,\(start.isoString),\(end?.isoString ?? ""),\(reason?.rawValue ?? ""),\(replaces ?? ""),\(cohort)\n"
+        households +=
+            "\(id),\(area()),\(position),treatment,\(start.isoString),\(end?.isoString ?? ""),\(reason?.rawValue ?? ""),\(replaces ?? ""),\(cohort)\n"
         let courseEnd = min(end ?? interventionEnd, interventionEnd)
 
         // Members: one or two adults, and children (~2,55 persons per household, P 1.6.1).

@@ -165,7 +165,10 @@ final class Row {
             return nil
         }
         guard range.contains(number) else {
-            fail(column, "\(CSVReader.decode(bytes, field)) ligger uden for \(range.lowerBound.compactString(danish: true))–\(range.upperBound.compactString(danish: true))")
+            fail(
+                column,
+                "\(CSVReader.decode(bytes, field)) ligger uden for \(range.lowerBound.compactString(danish: true))–\(range.upperBound.compactString(danish: true))"
+            )
             return nil
         }
         return number
@@ -187,7 +190,10 @@ final class Row {
         var negative = false
         var digits = 0
         for (i, byte) in bytes.enumerated() {
-            if i == 0, byte == UInt8(ascii: "-") { negative = true; continue }
+            if i == 0, byte == UInt8(ascii: "-") {
+                negative = true
+                continue
+            }
             guard byte >= 48, byte <= 57, digits < 18 else { return nil }
             value = value * 10 + Int(byte - 48)
             digits += 1
@@ -231,7 +237,10 @@ struct WordTable<Value>: @unchecked Sendable {
             var equal = true
             for (a, b) in zip(entry.word, field) {
                 let lower = b >= 65 && b <= 90 ? b + 32 : b
-                if a != lower { equal = false; break }
+                if a != lower {
+                    equal = false
+                    break
+                }
             }
             if equal { return entry.value }
         }

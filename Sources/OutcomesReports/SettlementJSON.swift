@@ -1,5 +1,5 @@
-public import OutcomesCore
 import Dispatch
+public import OutcomesCore
 
 /// The settlement as JSON, exactly as SPEC §6 lays it out: keys in the order given, amounts
 /// as strings with two decimals, one object per line on its own line.
@@ -15,8 +15,14 @@ public enum SettlementJSON {
         w.write(",\n  \"asOf\": \"\(s.asOf.isoString)\",\n  \"periods\": [")
         for (i, p) in s.periods.enumerated() {
             w.write(i == 0 ? "\n    " : ",\n    ")
-            w.write("{\"period\": \"\(p.period.label)\", \"start\": \"\(p.period.start.isoString)\", \"end\": \"\(p.period.end.isoString)\", \"due\": \"\(p.due.isoString)\", \"closed\": \(p.isClosed), \"goals\": {")
-            w.write(p.goals.map { "\"\($0.goal)\": {\"amount\": \"\($0.amount.machineString)\", \"payable\": \"\($0.payable.machineString)\"}" }.joined(separator: ", "))
+            w.write(
+                "{\"period\": \"\(p.period.label)\", \"start\": \"\(p.period.start.isoString)\", \"end\": \"\(p.period.end.isoString)\", \"due\": \"\(p.due.isoString)\", \"closed\": \(p.isClosed), \"goals\": {"
+            )
+            w.write(
+                p.goals.map { "\"\($0.goal)\": {\"amount\": \"\($0.amount.machineString)\", \"payable\": \"\($0.payable.machineString)\"}" }.joined(
+                    separator: ", "
+                )
+            )
             w.write("}, \"capReduction\": \"\(p.capReduction.machineString)\", ")
             w.write(partyFields(p.payers, prefix: ""))
             w.write("\"total\": \"\(p.total.machineString)\", ")
@@ -25,7 +31,9 @@ public enum SettlementJSON {
         w.write(s.periods.isEmpty ? "],\n  \"goals\": {" : "\n  ],\n  \"goals\": {")
         for (i, g) in s.goals.enumerated() {
             w.write(i == 0 ? "\n    " : ",\n    ")
-            w.write("\"\(g.goal)\": {\"amount\": \"\(g.amount.machineString)\", \"imputed\": \"\(g.imputed.machineString)\", \"payable\": \"\(g.payable.machineString)\", \"lines\": \(g.lines)}")
+            w.write(
+                "\"\(g.goal)\": {\"amount\": \"\(g.amount.machineString)\", \"imputed\": \"\(g.imputed.machineString)\", \"payable\": \"\(g.payable.machineString)\", \"lines\": \(g.lines)}"
+            )
         }
         let t = s.totals
         w.write("\n  },\n  \"totals\": {\"amount\": \"\(t.amount.machineString)\", \"capReduction\": \"\(t.capReduction.machineString)\", ")

@@ -15,17 +15,22 @@ public enum SettlementTable {
                 [p.period.danishLabel + (p.isClosed ? "" : " (åben)"), p.due.danishString]
                     + p.goals.map { $0.payable == $0.amount ? $0.amount.danishNumber : "\($0.payable.danishNumber) af \($0.amount.danishNumber)" }
                     + [p.capReduction.danishNumber] + p.payers.map(\.amount.danishNumber) + [p.total.danishNumber]
-                    + p.recipients.map(\.amount.danishNumber))
+                    + p.recipients.map(\.amount.danishNumber)
+            )
         }
         let t = s.totals
         rows.append(
-            ["I alt", ""] + s.goals.map { $0.payable == $0.amount ? $0.amount.danishNumber : "\($0.payable.danishNumber) af \($0.amount.danishNumber)" }
-                + [t.capReduction.danishNumber] + t.payers.map(\.amount.danishNumber) + [t.total.danishNumber] + t.recipients.map(\.amount.danishNumber))
+            ["I alt", ""]
+                + s.goals.map { $0.payable == $0.amount ? $0.amount.danishNumber : "\($0.payable.danishNumber) af \($0.amount.danishNumber)" }
+                + [t.capReduction.danishNumber] + t.payers.map(\.amount.danishNumber) + [t.total.danishNumber]
+                + t.recipients.map(\.amount.danishNumber)
+        )
         out += table(headers, rows)
         out += "\nBeløb i kr. \"x af y\": x kan udbetales af beregnede y (målets loft).\n\nBetalingsmål\n"
         for (goal, summary) in zip(goals, s.goals) {
             let cap = goal.cap.map { ", loft \($0.value.danishShortString) [\($0.clause)]" } ?? ""
-            out += "  \(goal.number). \(goal.name): \(summary.lines) linjer, beregnet \(summary.amount.danishString) heraf imputeret \(summary.imputed.danishString), kan udbetales \(summary.payable.danishString)\(cap)\n"
+            out +=
+                "  \(goal.number). \(goal.name): \(summary.lines) linjer, beregnet \(summary.amount.danishString) heraf imputeret \(summary.imputed.danishString), kan udbetales \(summary.payable.danishString)\(cap)\n"
         }
         out += "\nFortolkninger (SPEC §9)\n"
         for item in commitment.interpretations.summary { out += "  \(item.reading) [\(item.clause)]\n" }

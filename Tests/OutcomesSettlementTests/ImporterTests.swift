@@ -25,10 +25,12 @@ func issues(_ contents: [String: String]) -> [String] {
 struct ImporterAcceptsTests {
     @Test("Semicolons, a BOM, CRLF, quotes, Danish dates and decimals, ja/nej, any case, blank lines, any column order")
     func lenientForms() throws {
-        let households = "\u{FEFF}Household_ID ; group;area;start_date;cohort;extra\r\n\"H1\";Treatment;HOULKAER;15-01-2024;1;x\r\n\r\n H2 ;control;karup-kolvraa;;;\r\n"
+        let households =
+            "\u{FEFF}Household_ID ; group;area;start_date;cohort;extra\r\n\"H1\";Treatment;HOULKAER;15-01-2024;1;x\r\n\r\n H2 ;control;karup-kolvraa;;;\r\n"
         let persons = "person_id,household_id,birth_date\nP1,H1,1980-05-01\n\"P2\",\"H1\",\"2012-03-04\"\n"
         let employment = "point,person_id,benefit_type,completed_education_6m,declared_fit\nSTART,P1,Cash_Benefit_Job_Ready,,\n12,P1,employed,Ja,\n"
-        let absence = "cohort;point;group;child_id;absence_pct;measured_on\n1;baseline;treatment;P2;9,85;31-01-2024\n1;baseline;control;K1;\"10,5\";31-01-2024\n"
+        let absence =
+            "cohort;point;group;child_id;absence_pct;measured_on\n1;baseline;treatment;P2;9,85;31-01-2024\n1;baseline;control;K1;\"10,5\";31-01-2024\n"
         let plans = "household_id,goal_id,fulfilled\nH1,M1,nej\nH1,\"M2, med komma\",1\nH1,M3,\n"
         let imported = try importing([
             "households.csv": households, "persons.csv": persons, "employment.csv": employment,
@@ -87,7 +89,8 @@ struct ImporterRejectsTests {
             "persons.csv": "person_id,household_id,birth_date\nP1,H1,1980-01-01\nP1,H1,1981-01-01\nP2,H7,1980-01-01\nP3,H1,01/02/1980\n",
             "employment.csv": "person_id,point,benefit_type\nP1,start,employed\nP1,start,employed\nP1,6,employed\nP9,12,employed\nP1,12,rich\n",
             "life_satisfaction.csv": "person_id,point,score\nP1,baseline,11\nP1,end,7.5\n",
-            "school_absence.csv": "cohort,point,group,child_id,absence_pct,measured_on\n1,12,treatment,B1,9.5,2025-01-31\n1,12,control,B2,101,2025-01-31\n1,12,control,B3,9,2025-02-28\n1,12,treatment,B1,9,2025-01-31\n",
+            "school_absence.csv":
+                "cohort,point,group,child_id,absence_pct,measured_on\n1,12,treatment,B1,9.5,2025-01-31\n1,12,control,B2,101,2025-01-31\n1,12,control,B3,9,2025-02-28\n1,12,treatment,B1,9,2025-01-31\n",
         ])
         let expected = [
             "households.csv:3: household_id: husstanden 'H1' findes allerede i filen (dubleret id)",
@@ -127,11 +130,16 @@ struct ImporterRejectsTests {
 
     @Test("End dates before start dates, and a household replacing itself, are rejected")
     func endBeforeStart() {
-        let found = issues(["households.csv": "household_id,area,group,start_date,end_date,replaces\nH1,houlkaer,treatment,2024-03-01,2024-02-01,\nH2,houlkaer,treatment,2024-03-01,,H2\n"])
-        #expect(found == [
-            "households.csv:2: end_date: 2024-02-01 ligger før startdatoen 2024-03-01",
-            "households.csv:3: replaces: en husstand kan ikke erstatte sig selv",
+        let found = issues([
+            "households.csv":
+                "household_id,area,group,start_date,end_date,replaces\nH1,houlkaer,treatment,2024-03-01,2024-02-01,\nH2,houlkaer,treatment,2024-03-01,,H2\n"
         ])
+        #expect(
+            found == [
+                "households.csv:2: end_date: 2024-02-01 ligger før startdatoen 2024-03-01",
+                "households.csv:3: replaces: en husstand kan ikke erstatte sig selv",
+            ]
+        )
     }
 }
 
@@ -148,8 +156,10 @@ struct ImporterDuplicateTests {
         let households = "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-15\n"
         #expect(try importing(["households.csv": households, "school_absence.csv": rows]).delivery.schoolAbsence.count == 12)
         let duplicate = rows + "3,24,control,B1,9.5,2026-04-30\n"
-        #expect(issues(["households.csv": households, "school_absence.csv": duplicate])
-            == ["school_absence.csv:14: child_id: barnet 'B1' har allerede en række for kohorte 3, måling 24"])
+        #expect(
+            issues(["households.csv": households, "school_absence.csv": duplicate])
+                == ["school_absence.csv:14: child_id: barnet 'B1' har allerede en række for kohorte 3, måling 24"]
+        )
     }
 
     @Test("A person may have every point once; a household each goal id once")
@@ -162,11 +172,13 @@ struct ImporterDuplicateTests {
             "life_satisfaction.csv": "person_id,point,score\nP1,baseline,5\nP2,baseline,5\nP1,end,6\nP2,baseline,4\n",
             "action_plan_goals.csv": "household_id,goal_id,fulfilled\nH1,M1,ja\nH2,M1,ja\nH1,M1,nej\n",
         ])
-        #expect(found == [
-            "social_measures.csv:5: point: personen 'P1' har allerede en række for måling '24'",
-            "life_satisfaction.csv:5: point: personen 'P2' har allerede en række for måling 'baseline'",
-            "action_plan_goals.csv:4: goal_id: husstanden 'H1' har allerede handleplansmålet 'M1'",
-        ])
+        #expect(
+            found == [
+                "social_measures.csv:5: point: personen 'P1' har allerede en række for måling '24'",
+                "life_satisfaction.csv:5: point: personen 'P2' har allerede en række for måling 'baseline'",
+                "action_plan_goals.csv:4: goal_id: husstanden 'H1' har allerede handleplansmålet 'M1'",
+            ]
+        )
     }
 }
 

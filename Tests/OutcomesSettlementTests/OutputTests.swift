@@ -19,7 +19,10 @@ struct OutputTests {
 
     @Test("JSON: keys, nesting, amounts as two-decimal strings, exactly")
     func json() throws {
-        let expected = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("tiny-settlement.json").path, encoding: .utf8)
+        let expected = try String(
+            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("tiny-settlement.json").path,
+            encoding: .utf8
+        )
         #expect(SettlementJSON.string(try tiny()) == expected)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["contract", "asOf", "periods", "goals", "totals", "lines", "warnings"])
@@ -40,7 +43,11 @@ struct OutputTests {
     func csv() throws {
         let text = SettlementCSV.string(try tiny())
         #expect(text.hasPrefix("\u{FEFF}mål;måling;dato;periode;husstand;person;kohorte;beløb;imputeret;grundlag\r\n"))
-        #expect(text.contains("\r\n5;end;2025-01-15;2025-H1;H1;;;6250,00;nej;Handleplan: 1 af 2 mål opfyldt = 50,00 procentpoint × 125 kr. = 6.250 kr. (B5.1 2.1, 2.8).\r\n"))
+        #expect(
+            text.contains(
+                "\r\n5;end;2025-01-15;2025-H1;H1;;;6250,00;nej;Handleplan: 1 af 2 mål opfyldt = 50,00 procentpoint × 125 kr. = 6.250 kr. (B5.1 2.1, 2.8).\r\n"
+            )
+        )
         #expect(SettlementCSV.field("a;b") == "\"a;b\"")
         #expect(SettlementCSV.field("a\"b") == "\"a\"\"b\"")
     }

@@ -28,12 +28,18 @@ struct PropertyTests {
     @Test("Totals balance, no cap is exceeded, lines sum to their goals")
     func invariants() async {
         await propertyCheck(
-            count: 25, input: Gen.uint64(in: 0...UInt64.max), Gen.int(in: 1...60), Gen.int(in: 0...60),
+            count: 25,
+            input: Gen.uint64(in: 0...UInt64.max),
+            Gen.int(in: 1...60),
+            Gen.int(in: 0...60),
             Gen.int(in: 0...4).array(of: 4)
         ) { seed, households, month, caps in
             let commitment = squeezed(
-                [1_400_000, 200_000, 50_000, 0, 10_000][caps[0]], [250_000, 20_000, 4_000, 0, 1][caps[1]],
-                [6_000_000, 300_000, 100_000, 0, 25_000][caps[2]], [5_275_000, 200_000, 50_000, 0, 1][caps[3]])
+                [1_400_000, 200_000, 50_000, 0, 10_000][caps[0]],
+                [250_000, 20_000, 4_000, 0, 1][caps[1]],
+                [6_000_000, 300_000, 100_000, 0, 25_000][caps[2]],
+                [5_275_000, 200_000, 50_000, 0, 1][caps[3]]
+            )
             let s = try settle(seed: seed, households: households, asOf: Self.asOfs[month], commitment)
             for p in s.periods {
                 #expect(Money.sum(p.recipients.map(\.amount)) == p.total)
@@ -56,9 +62,11 @@ struct PropertyTests {
             #expect(Money.sum(s.goals.map(\.amount)) == s.totals.amount)
             #expect(s.lines.allSatisfy { $0.date <= s.asOf && !$0.amount.isNegative })
             let keys = s.lines.map { ($0.date.dayNumber, $0.goal, $0.household?.rawValue ?? "", $0.person?.rawValue ?? "", $0.cohort ?? 0) }
-            #expect(zip(keys, keys.dropFirst()).allSatisfy { a, b in
-                (a.0, a.1) < (b.0, b.1) || ((a.0, a.1) == (b.0, b.1) && (a.2, a.3, a.4) <= (b.2, b.3, b.4))
-            })
+            #expect(
+                zip(keys, keys.dropFirst()).allSatisfy { a, b in
+                    (a.0, a.1) < (b.0, b.1) || ((a.0, a.1) == (b.0, b.1) && (a.2, a.3, a.4) <= (b.2, b.3, b.4))
+                }
+            )
         }
     }
 

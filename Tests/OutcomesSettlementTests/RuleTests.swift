@@ -298,10 +298,7 @@ struct CapTests {
     @Test("Goal 3's cap (B5.1 2.6.3) is cut inside a period")
     func absenceCap() throws {
         var b = DeliveryBuilder()
-        for row in WorkedExampleTests.absenceExample {
-            for (i, value) in row.control.enumerated() { b.absence(row.point, .control, child: "C\(i)", value, on: row.date) }
-            for (i, value) in row.treatment.enumerated() { b.absence(row.point, .treatment, child: "T\(i)", value, on: row.date) }
-        }
+        b.absenceExample()
         let s = b.settle(asOf: "2026-06-30", viborg.withCap(goal: 3, kr("150000.00")))
         #expect(s.period("2025-H1")!.goals[2].payable == kr("130000.00"))
         #expect(s.period("2025-H2")!.goals[2].payable == kr("20000.00"))
@@ -404,7 +401,10 @@ struct RoundingTests {
 
     @Test("Goal 3 differences round to one decimal half away from zero, or not at all")
     func absenceRounding() {
-        #expect(SchoolAbsenceRule.difference(treatment: Percent(Ratio(75, 10)), control: Percent(Ratio(95, 10)), rounding: .oneDecimal).value == Ratio(-211, 10))
+        #expect(
+            SchoolAbsenceRule.difference(treatment: Percent(Ratio(75, 10)), control: Percent(Ratio(95, 10)), rounding: .oneDecimal).value
+                == Ratio(-211, 10)
+        )
         let exact = SchoolAbsenceRule.difference(treatment: Percent(Ratio(75, 10)), control: Percent(Ratio(95, 10)), rounding: .exact)
         #expect(exact.value == Ratio(-400, 19))
         #expect(SchoolAbsenceRule.payment(rate: kr("6500.00"), baseline: Percent(Ratio(-10)), point: exact) == kr("71842.11"))  // 11,0526… × 6.500

@@ -19,14 +19,28 @@ struct DeliveryBuilder {
     var persons: [String: Int] = [:]
 
     mutating func household(
-        _ id: String, start: String?, end: String? = nil, reason: EndReason? = nil, group: Group = .treatment,
-        replaces: String? = nil, cohort: Int? = nil, area: Area = .houlkaer
+        _ id: String,
+        start: String?,
+        end: String? = nil,
+        reason: EndReason? = nil,
+        group: Group = .treatment,
+        replaces: String? = nil,
+        cohort: Int? = nil,
+        area: Area = .houlkaer
     ) {
         households[id] = delivery.households.count
         delivery.households.append(
             Household(
-                id: HouseholdID(id), area: area, group: group, start: start.map(day), end: end.map(day), endReason: reason,
-                replaces: replaces.map { households[$0]! }, cohort: cohort))
+                id: HouseholdID(id),
+                area: area,
+                group: group,
+                start: start.map(day),
+                end: end.map(day),
+                endReason: reason,
+                replaces: replaces.map { households[$0]! },
+                cohort: cohort
+            )
+        )
     }
 
     mutating func person(_ id: String, in household: String, born: String) {
@@ -36,7 +50,8 @@ struct DeliveryBuilder {
 
     mutating func employment(_ person: String, _ point: EmploymentPoint, _ type: BenefitType?, completed: Bool? = nil, fit: DeclaredFit? = nil) {
         delivery.employment.append(
-            EmploymentMeasurement(person: persons[person]!, point: point, benefitType: type, completedEducation6m: completed, declaredFit: fit))
+            EmploymentMeasurement(person: persons[person]!, point: point, benefitType: type, completedEducation6m: completed, declaredFit: fit)
+        )
     }
 
     mutating func social(_ person: String, baseline: MeasureLevel?, result: MeasureLevel?) {
@@ -57,7 +72,16 @@ struct DeliveryBuilder {
 
     mutating func absence(cohort: Int = 1, _ point: AbsencePoint, _ group: Group, child: String, _ percent: Ratio?, on date: String) {
         delivery.schoolAbsence.append(
-            SchoolAbsenceMeasurement(cohort: cohort, point: point, group: group, childID: child, absencePercent: percent, measuredOn: day(date)))
+            SchoolAbsenceMeasurement(cohort: cohort, point: point, group: group, childID: child, absencePercent: percent, measuredOn: day(date))
+        )
+    }
+
+    /// The school-absence rows of the worked example B5.1 2.6.2 (cohort 1).
+    mutating func absenceExample() {
+        for row in WorkedExampleTests.absenceExample {
+            for (i, value) in row.control.enumerated() { absence(row.point, .control, child: "C\(i)", value, on: row.date) }
+            for (i, value) in row.treatment.enumerated() { absence(row.point, .treatment, child: "T\(i)", value, on: row.date) }
+        }
     }
 
     func settle(asOf: String, _ commitment: Commitment = viborg) -> Settlement {

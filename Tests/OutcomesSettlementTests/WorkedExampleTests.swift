@@ -29,10 +29,7 @@ struct WorkedExampleTests {
     @Test("B5.1 2.6.2: 130.000, 72.150 and 0 (−21,05 rounds to −21,1)")
     func schoolAbsence() throws {
         var b = DeliveryBuilder()
-        for row in Self.absenceExample {
-            for (i, value) in row.control.enumerated() { b.absence(row.point, .control, child: "C\(i)", value, on: row.date) }
-            for (i, value) in row.treatment.enumerated() { b.absence(row.point, .treatment, child: "T\(i)", value, on: row.date) }
-        }
+        b.absenceExample()
         let s = b.settle(asOf: "2026-06-30")
         let lines = s.lines(goal: 3)
         #expect(lines.map(\.amount.machineString) == ["130000.00", "72150.00", "0.00"])

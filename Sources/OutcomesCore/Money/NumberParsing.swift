@@ -107,14 +107,20 @@ public struct DecimalNumber: Equatable, Sendable {
     }
 
     static func parse(
-        _ body: Substring, original: String, decimalMark: Character, groupSeparator: Character?
+        _ body: Substring,
+        original: String,
+        decimalMark: Character,
+        groupSeparator: Character?
     ) throws(NumberParseError) -> DecimalNumber {
         var body = body
         let result = body.withUTF8 { bytes in
             Result { () throws(NumberParseError) -> DecimalNumber in
                 try parse(
-                    bytes: bytes, original: original, decimalMark: decimalMark.asciiValue ?? 0,
-                    groupSeparator: groupSeparator?.asciiValue)
+                    bytes: bytes,
+                    original: original,
+                    decimalMark: decimalMark.asciiValue ?? 0,
+                    groupSeparator: groupSeparator?.asciiValue
+                )
             }
         }
         return try result.get()
@@ -128,7 +134,10 @@ public struct DecimalNumber: Equatable, Sendable {
 
     /// The parser: sign, digits with optional group separators, decimal mark, digits.
     static func parse(
-        bytes: UnsafeBufferPointer<UInt8>, original: String?, decimalMark: UInt8, groupSeparator: UInt8?
+        bytes: UnsafeBufferPointer<UInt8>,
+        original: String?,
+        decimalMark: UInt8,
+        groupSeparator: UInt8?
     ) throws(NumberParseError) -> DecimalNumber {
         func text() -> String { original ?? String(decoding: bytes, as: UTF8.self) }
         guard !bytes.isEmpty else { throw .empty }

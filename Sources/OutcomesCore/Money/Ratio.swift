@@ -128,8 +128,12 @@ public struct Ratio: Hashable, Sendable {
             return slowFormat(units: units, scale: scale, decimalMark: decimalMark, groupSeparator: groupSeparator)
         }
         return format(
-            magnitude: UInt64(magnitude), negative: units < 0, scale: scale, decimalMark: decimalMark.utf8.first!,
-            groupSeparator: groupSeparator?.utf8.first)
+            magnitude: UInt64(magnitude),
+            negative: units < 0,
+            scale: scale,
+            decimalMark: decimalMark.utf8.first!,
+            groupSeparator: groupSeparator?.utf8.first
+        )
     }
 
     /// The fast path: digits written right to left into one buffer, no intermediate strings.

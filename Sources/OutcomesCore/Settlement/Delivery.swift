@@ -67,8 +67,15 @@ public struct Household: Sendable, Equatable {
     public var cohort: Int?
 
     public init(
-        id: HouseholdID, area: Area, listPosition: Int? = nil, group: Group, start: LocalDate? = nil,
-        end: LocalDate? = nil, endReason: EndReason? = nil, replaces: Int? = nil, cohort: Int? = nil
+        id: HouseholdID,
+        area: Area,
+        listPosition: Int? = nil,
+        group: Group,
+        start: LocalDate? = nil,
+        end: LocalDate? = nil,
+        endReason: EndReason? = nil,
+        replaces: Int? = nil,
+        cohort: Int? = nil
     ) {
         self.id = id
         self.area = area
@@ -227,9 +234,13 @@ public struct Delivery: Sendable, Equatable {
     public var schoolAbsence: [SchoolAbsenceMeasurement]
 
     public init(
-        households: [Household] = [], persons: [Person] = [], employment: [EmploymentMeasurement] = [],
-        socialMeasures: [SocialMeasureMeasurement] = [], lifeSatisfaction: [LifeSatisfactionMeasurement] = [],
-        actionPlanGoals: [ActionPlanGoalAssessment] = [], schoolAbsence: [SchoolAbsenceMeasurement] = []
+        households: [Household] = [],
+        persons: [Person] = [],
+        employment: [EmploymentMeasurement] = [],
+        socialMeasures: [SocialMeasureMeasurement] = [],
+        lifeSatisfaction: [LifeSatisfactionMeasurement] = [],
+        actionPlanGoals: [ActionPlanGoalAssessment] = [],
+        schoolAbsence: [SchoolAbsenceMeasurement] = []
     ) {
         self.households = households
         self.persons = persons

@@ -74,7 +74,9 @@ struct Ranks {
 
     static func rank(_ ids: [String]) -> [Int32] {
         var rank = [Int32](repeating: 0, count: ids.count)
-        for (position, index) in ids.indices.sorted(by: { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }).enumerated() { rank[index] = Int32(position) }
+        for (position, index) in ids.indices.sorted(by: { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }).enumerated() {
+            rank[index] = Int32(position)
+        }
         return rank
     }
 }

@@ -53,7 +53,8 @@ public struct EmploymentBasis: Sendable, Equatable {
         case let from? where from == previousPoint:
             s += "Ydelsestype \(from == .start ? "ved start" : "ved \(from.rawValue) mdr.") (forrige måling): \(criterionType.danishName)"
         case let from?:
-            s += "Ydelsestype ved \(previousPoint == .start ? "start" : "\(previousPoint.rawValue) mdr.") mangler; seneste registrerede (\(from == .start ? "ved start" : "ved \(from.rawValue) mdr.")): \(criterionType.danishName)"
+            s +=
+                "Ydelsestype ved \(previousPoint == .start ? "start" : "\(previousPoint.rawValue) mdr.") mangler; seneste registrerede (\(from == .start ? "ved start" : "ved \(from.rawValue) mdr.")): \(criterionType.danishName)"
         }
         s += " → succeskriterie \(criterion.danishName). "
         switch criterion {
@@ -80,10 +81,12 @@ public struct SocialMeasuresBasis: Sendable, Equatable {
 
     var text: String {
         let steps = baselineSteps - resultSteps
-        let outcome = steps > 0
+        let outcome =
+            steps > 0
             ? "\(steps) trin ned × \(rate.danishShortString) = \((rate * steps).danishShortString)"
             : "ingen bevægelse ned ad trappen: 0 kr."
-        return "Sociale foranstaltninger: baseline \(baseline.danishName) (\(baselineSteps) trin), efter 24 mdr. \(result.danishName) (\(resultSteps) trin) → \(outcome) (B5.1 2.1, 2.5.1)."
+        return
+            "Sociale foranstaltninger: baseline \(baseline.danishName) (\(baselineSteps) trin), efter 24 mdr. \(result.danishName) (\(resultSteps) trin) → \(outcome) (B5.1 2.1, 2.5.1)."
     }
 }
 
@@ -105,10 +108,12 @@ public struct SchoolAbsenceBasis: Sendable, Equatable {
         var s = "Skolefravær, kohorte \(cohort), måling \(months) mdr.: "
         if let problem { return s + problem + " → 0 kr. (B5.1 2.6.2)." }
         guard let t = treatmentMean, let c = controlMean, let b = baselineDifference, let d = difference else { return s }
-        s += "gennemsnitligt fravær indsatsgruppe \(t.danishString(scale: 2)) % (\(treatmentChildren) børn), kontrolgruppe \(c.danishString(scale: 2)) % (\(controlChildren) børn); "
+        s +=
+            "gennemsnitligt fravær indsatsgruppe \(t.danishString(scale: 2)) % (\(treatmentChildren) børn), kontrolgruppe \(c.danishString(scale: 2)) % (\(controlChildren) børn); "
         s += "procentvis forskel \(d.value.danishString(scale: 1)) % mod \(b.value.danishString(scale: 1)) % ved baseline"
         let fall = (b.value - d.value)
-        s += fall.isNegative || fall.isZero
+        s +=
+            fall.isNegative || fall.isZero
             ? " → ingen reduktion: 0 kr."
             : " → reduktion \(fall.danishString(scale: 1)) procentpoint × \(rate.danishShortString) = \(SchoolAbsenceRule.payment(rate: rate, baseline: b, point: d).danishShortString)"
         return s + " (B5.1 2.1, 2.6.2)."
@@ -136,7 +141,8 @@ public struct ActionPlanBasis: Sendable, Equatable {
 
     var text: String {
         let percent = Ratio(fulfilled * 100, goals)
-        return "Handleplan: \(fulfilled) af \(goals) mål opfyldt = \(percent.danishString(scale: 2)) procentpoint × \(rate.danishShortString) = \(amount.danishShortString) (B5.1 2.1, 2.8)."
+        return
+            "Handleplan: \(fulfilled) af \(goals) mål opfyldt = \(percent.danishString(scale: 2)) procentpoint × \(rate.danishShortString) = \(amount.danishShortString) (B5.1 2.1, 2.8)."
     }
 }
 
@@ -156,7 +162,8 @@ public struct ImputationBasis: Sendable, Equatable {
         if providedLines == 0 {
             return "\(where_): \(missing). Ingen leverede data for samme mål og måling dateret til og med \(cutoff.danishString) → 0 kr. (B5.1 2.3)."
         }
-        return "\(where_): \(missing) → erstattet med gennemsnittet af \(providedLines) leverede linjer for samme mål og måling dateret til og med \(cutoff.danishString): \(average.danishString) (B5.1 2.3)."
+        return
+            "\(where_): \(missing) → erstattet med gennemsnittet af \(providedLines) leverede linjer for samme mål og måling dateret til og med \(cutoff.danishString): \(average.danishString) (B5.1 2.3)."
     }
 }
 

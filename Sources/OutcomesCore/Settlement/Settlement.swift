@@ -17,8 +17,15 @@ public struct SettlementLine: Sendable, Equatable {
     public var basis: LineBasis
 
     public init(
-        goal: Int, point: LinePoint, date: LocalDate, household: HouseholdID?, person: PersonID?, cohort: Int?,
-        amount: Money, isImputed: Bool, basis: LineBasis
+        goal: Int,
+        point: LinePoint,
+        date: LocalDate,
+        household: HouseholdID?,
+        person: PersonID?,
+        cohort: Int?,
+        amount: Money,
+        isImputed: Bool,
+        basis: LineBasis
     ) {
         self.goal = goal
         self.point = point

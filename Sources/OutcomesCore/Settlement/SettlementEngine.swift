@@ -25,7 +25,10 @@ public enum SettlementEngine {
     /// P 3.2.4 / B5.1 2.3: a treatment household counts once its course has lasted the
     /// counting months (3): min(end, as-of) ≥ start + 3 months.
     public static func hasLasted(
-        _ household: Household, months: Int, interventionEnd: LocalDate, asOf: LocalDate
+        _ household: Household,
+        months: Int,
+        interventionEnd: LocalDate,
+        asOf: LocalDate
     ) -> Bool {
         guard let start = household.start else { return false }
         return min(courseEnd(of: household, interventionEnd: interventionEnd), asOf) >= start.addingMonths(months)
@@ -73,8 +76,12 @@ struct SettlementRun {
                 // B5.1 2.3: a replaced household is left out entirely, without imputation.
                 if lasted {
                     let end = SettlementEngine.courseEnd(of: household, interventionEnd: interventionEnd)
-                    replacedWarnings.append((household.id,
-                        "households.csv: husstand \(household.id) erstattes af \(delivery.households[replacement].id), men forløbet (\(start.danishString)–\(min(end, asOf).danishString)) har varet mindst \(months) måneder og ville ellers tælle med; tjek 'replaces' (P 3.2.3)"))
+                    replacedWarnings.append(
+                        (
+                            household.id,
+                            "households.csv: husstand \(household.id) erstattes af \(delivery.households[replacement].id), men forløbet (\(start.danishString)–\(min(end, asOf).danishString)) har varet mindst \(months) måneder og ville ellers tælle med; tjek 'replaces' (P 3.2.3)"
+                        )
+                    )
                 }
                 continue
             }
@@ -163,7 +170,8 @@ struct SettlementRun {
         lines.withUnsafeBufferPointer { lines in
             for i in lines.indices {
                 let first = UInt64(UInt32(bitPattern: lines[i].date.orderKey)) << 8 | UInt64(lines[i].goal & 0xFF)
-                let second = UInt64(UInt32(bitPattern: householdRanks[i] &+ 1)) << 36
+                let second =
+                    UInt64(UInt32(bitPattern: householdRanks[i] &+ 1)) << 36
                     | UInt64(UInt32(bitPattern: personRanks[i] &+ 1)) << 8 | UInt64((lines[i].cohort ?? 0) & 0xFF)
                 keys.append((SortKey(first: first, second: second), Int32(i)))
             }
@@ -193,14 +201,31 @@ struct SettlementRun {
     }
 
     mutating func add(
-        _ goal: PaymentGoal, point: LinePoint, date: LocalDate, household: Int?, person: Int?, cohort: Int? = nil,
-        amount: Money, basis: LineBasis?, missing: String?, ranks: Ranks?
+        _ goal: PaymentGoal,
+        point: LinePoint,
+        date: LocalDate,
+        household: Int?,
+        person: Int?,
+        cohort: Int? = nil,
+        amount: Money,
+        basis: LineBasis?,
+        missing: String?,
+        ranks: Ranks?
     ) {
         let line = SettlementLine(
-            goal: goal.number, point: point, date: date,
-            household: household.map { delivery.households[$0].id }, person: person.map { delivery.persons[$0].id },
-            cohort: cohort, amount: amount, isImputed: missing != nil,
-            basis: basis ?? .imputed(ImputationBasis(goalName: goal.name, point: point, missing: missing ?? "", providedLines: 0, cutoff: date, average: .zero)))
+            goal: goal.number,
+            point: point,
+            date: date,
+            household: household.map { delivery.households[$0].id },
+            person: person.map { delivery.persons[$0].id },
+            cohort: cohort,
+            amount: amount,
+            isImputed: missing != nil,
+            basis: basis
+                ?? .imputed(
+                    ImputationBasis(goalName: goal.name, point: point, missing: missing ?? "", providedLines: 0, cutoff: date, average: .zero)
+                )
+        )
         lines.append(line)
         householdRanks.append(household.map { ranks?.household[$0] ?? 0 } ?? -1)
         personRanks.append(person.map { ranks?.person[$0] ?? 0 } ?? -1)
@@ -262,16 +287,45 @@ struct SettlementRun {
                     }
                     if provided {
                         let b = EmploymentBasis(
-                            months: point.rawValue, age: age, criterionType: type, criterionFrom: from, previousPoint: previous,
-                            criterion: criterion, typeAtPoint: atPoint, completedEducation6m: completed, declaredFit: fit,
-                            isMet: met, rate: goal.rate.value)
-                        add(goal, point: .months(point.rawValue), date: date, household: h, person: p,
-                            amount: met ? goal.rate.value : .zero, basis: .employment(b), missing: nil, ranks: ranks)
+                            months: point.rawValue,
+                            age: age,
+                            criterionType: type,
+                            criterionFrom: from,
+                            previousPoint: previous,
+                            criterion: criterion,
+                            typeAtPoint: atPoint,
+                            completedEducation6m: completed,
+                            declaredFit: fit,
+                            isMet: met,
+                            rate: goal.rate.value
+                        )
+                        add(
+                            goal,
+                            point: .months(point.rawValue),
+                            date: date,
+                            household: h,
+                            person: p,
+                            amount: met ? goal.rate.value : .zero,
+                            basis: .employment(b),
+                            missing: nil,
+                            ranks: ranks
+                        )
                     } else {
-                        let what = criterion == .declaredFit
+                        let what =
+                            criterion == .declaredFit
                             ? "raskmelding ikke oplyst ved målingen (succeskriterie \(criterion.danishName) efter ydelsestypen \(type.danishName))"
                             : "ydelsestype ikke oplyst ved målingen (succeskriterie \(criterion.danishName))"
-                        add(goal, point: .months(point.rawValue), date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
+                        add(
+                            goal,
+                            point: .months(point.rawValue),
+                            date: date,
+                            household: h,
+                            person: p,
+                            amount: .zero,
+                            basis: nil,
+                            missing: what,
+                            ranks: ranks
+                        )
                     }
                 }
             }
@@ -298,9 +352,20 @@ struct SettlementRun {
                 {
                     let amount = goal.rate.value * max(0, b - r)
                     let basis = SocialMeasuresBasis(baseline: baseline, result: result, baselineSteps: b, resultSteps: r, rate: goal.rate.value)
-                    add(goal, point: .months(months), date: date, household: h, person: p, amount: amount, basis: .socialMeasures(basis), missing: nil, ranks: ranks)
+                    add(
+                        goal,
+                        point: .months(months),
+                        date: date,
+                        household: h,
+                        person: p,
+                        amount: amount,
+                        basis: .socialMeasures(basis),
+                        missing: nil,
+                        ranks: ranks
+                    )
                 } else {
-                    let what = records.baseline == nil && records.result == nil
+                    let what =
+                        records.baseline == nil && records.result == nil
                         ? "foranstaltning ikke oplyst ved baseline og efter \(months) mdr."
                         : records.baseline == nil ? "foranstaltning ikke oplyst ved baseline" : "foranstaltning ikke oplyst efter \(months) mdr."
                     add(goal, point: .months(months), date: date, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
@@ -326,8 +391,17 @@ struct SettlementRun {
                 let records = index.lifeSatisfaction(of: p)
                 if let baseline = records.baseline, let last = records.result {
                     let b = LifeSatisfactionBasis(baseline: baseline, end: last, rate: goal.rate.value)
-                    add(goal, point: .end, date: end, household: h, person: p, amount: last > baseline ? goal.rate.value : .zero,
-                        basis: .lifeSatisfaction(b), missing: nil, ranks: ranks)
+                    add(
+                        goal,
+                        point: .end,
+                        date: end,
+                        household: h,
+                        person: p,
+                        amount: last > baseline ? goal.rate.value : .zero,
+                        basis: .lifeSatisfaction(b),
+                        missing: nil,
+                        ranks: ranks
+                    )
                 } else {
                     let what = records.baseline == nil ? "livstilfredshed ikke oplyst ved baseline" : "livstilfredshed ikke oplyst ved afslutning"
                     add(goal, point: .end, date: end, household: h, person: p, amount: .zero, basis: nil, missing: what, ranks: ranks)
@@ -367,8 +441,12 @@ struct SettlementRun {
             cell.measuredOn = row.measuredOn
             if let value = row.absencePercent {
                 switch row.group {
-                case .treatment: cell.treatmentSum += value; cell.treatmentCount += 1
-                case .control: cell.controlSum += value; cell.controlCount += 1
+                case .treatment:
+                    cell.treatmentSum += value
+                    cell.treatmentCount += 1
+                case .control:
+                    cell.controlSum += value
+                    cell.controlCount += 1
                 }
             }
             cells[row.cohort, default: [:]][row.point] = cell
@@ -377,8 +455,10 @@ struct SettlementRun {
         func difference(_ cell: Cell) -> Percent? {
             guard cell.treatmentCount > 0, cell.controlCount > 0, !cell.controlSum.isZero else { return nil }
             return SchoolAbsenceRule.difference(
-                treatment: Percent(cell.treatmentSum / cell.treatmentCount), control: Percent(cell.controlSum / cell.controlCount),
-                rounding: rounding)
+                treatment: Percent(cell.treatmentSum / cell.treatmentCount),
+                control: Percent(cell.controlSum / cell.controlCount),
+                rounding: rounding
+            )
         }
         func problem(_ cell: Cell, _ what: String) -> String? {
             if cell.treatmentCount == 0 { return "ingen værdier for indsatsgruppen \(what)" }
@@ -392,20 +472,39 @@ struct SettlementRun {
             for point in AbsencePoint.allCases where point != .baseline {
                 guard let cell = points[point], let date = cell.measuredOn, date <= asOf else { continue }
                 var basis = SchoolAbsenceBasis(
-                    cohort: cohort, months: point.rawValue,
+                    cohort: cohort,
+                    months: point.rawValue,
                     treatmentMean: cell.treatmentCount > 0 ? cell.treatmentSum / cell.treatmentCount : nil,
                     controlMean: cell.controlCount > 0 ? cell.controlSum / cell.controlCount : nil,
-                    treatmentChildren: cell.treatmentCount, controlChildren: cell.controlCount,
-                    baselineDifference: baseline.flatMap(difference), difference: difference(cell), rate: goal.rate.value, problem: nil)
-                basis.problem = problem(cell, "ved målingen") ?? (baseline == nil ? "ingen baselinemåling for kohorten" : problem(baseline!, "ved baseline"))
+                    treatmentChildren: cell.treatmentCount,
+                    controlChildren: cell.controlCount,
+                    baselineDifference: baseline.flatMap(difference),
+                    difference: difference(cell),
+                    rate: goal.rate.value,
+                    problem: nil
+                )
+                basis.problem =
+                    problem(cell, "ved målingen") ?? (baseline == nil ? "ingen baselinemåling for kohorten" : problem(baseline!, "ved baseline"))
                 var amount = Money.zero
                 if let problem = basis.problem {
-                    warnings.append("school_absence.csv: skolefravær kohorte \(cohort), måling \(point.rawValue) mdr.: \(problem); linjen er sat til 0 kr. Lever de manglende fraværsværdier (B5.1 2.6.2)")
+                    warnings.append(
+                        "school_absence.csv: skolefravær kohorte \(cohort), måling \(point.rawValue) mdr.: \(problem); linjen er sat til 0 kr. Lever de manglende fraværsværdier (B5.1 2.6.2)"
+                    )
                 } else if let b = basis.baselineDifference, let d = basis.difference {
                     amount = SchoolAbsenceRule.payment(rate: goal.rate.value, baseline: b, point: d)
                 }
-                add(goal, point: .months(point.rawValue), date: date, household: nil, person: nil, cohort: cohort, amount: amount,
-                    basis: .schoolAbsence(basis), missing: nil, ranks: nil)
+                add(
+                    goal,
+                    point: .months(point.rawValue),
+                    date: date,
+                    household: nil,
+                    person: nil,
+                    cohort: cohort,
+                    amount: amount,
+                    basis: .schoolAbsence(basis),
+                    missing: nil,
+                    ranks: nil
+                )
             }
         }
     }
@@ -417,7 +516,10 @@ struct SettlementRun {
     /// up to the end of the missing line's own period (and not after as-of); no provided
     /// data gives 0 and a warning.
     mutating func impute() {
-        struct Key: Hashable { var goal: Int; var point: LinePoint }
+        struct Key: Hashable {
+            var goal: Int
+            var point: LinePoint
+        }
         var provided: [Key: [(date: Int, ore: Int64)]] = [:]
         for (i, line) in lines.enumerated() where !isMissing[i] && line.cohort == nil {
             provided[Key(goal: line.goal, point: line.point), default: []].append((line.date.dayNumber, line.amount.minorUnits))
@@ -449,13 +551,16 @@ struct SettlementRun {
             lines[i].amount = average
             let name = commitment.goal(number: line.goal)?.name ?? "Mål \(line.goal)"
             lines[i].basis = .imputed(
-                ImputationBasis(goalName: name, point: line.point, missing: missing, providedLines: count, cutoff: cutoff, average: average))
+                ImputationBasis(goalName: name, point: line.point, missing: missing, providedLines: count, cutoff: cutoff, average: average)
+            )
             if count == 0 {
                 unfilled["\(name), måling \(line.point.danishDescription), dateret til og med \(cutoff.danishString)", default: 0] += 1
             }
         }
         for (what, count) in unfilled.sorted(by: { $0.key < $1.key }) {
-            warnings.append("\(count) manglende \(count == 1 ? "værdi" : "værdier") for \(what) kunne ikke erstattes med et gennemsnit, fordi ingen data er leveret; de er sat til 0 kr. Lever målingerne (B5.1 2.3)")
+            warnings.append(
+                "\(count) manglende \(count == 1 ? "værdi" : "værdier") for \(what) kunne ikke erstattes med et gennemsnit, fordi ingen data er leveret; de er sat til 0 kr. Lever målingerne (B5.1 2.3)"
+            )
         }
     }
 
@@ -555,25 +660,46 @@ struct SettlementRun {
             for _ in 0..<commitment.reporting.paymentDueQuartersAfterPeriod.value { due = due.next }
             result.append(
                 PeriodSettlement(
-                    period: period, due: due.end, isClosed: period.end <= asOf, goals: goalRows, capReduction: reduction,
-                    payers: payers, total: periodTotal, recipients: recipients))
+                    period: period,
+                    due: due.end,
+                    isClosed: period.end <= asOf,
+                    goals: goalRows,
+                    capReduction: reduction,
+                    payers: payers,
+                    total: periodTotal,
+                    recipients: recipients
+                )
+            )
         }
 
         let goalSummaries = goals.enumerated().map { g, goal in
             GoalSettlement(
-                goal: goal.number, amount: goalAmount[g], imputed: goalImputed[g],
-                payable: goalPayable[goal.number, default: .zero], lines: goalLines[g])
+                goal: goal.number,
+                amount: goalAmount[g],
+                imputed: goalImputed[g],
+                payable: goalPayable[goal.number, default: .zero],
+                lines: goalLines[g]
+            )
         }
         func sum(_ select: (PeriodSettlement) -> [PartyAmount], _ keys: [PartyKey]) -> [PartyAmount] {
             keys.map { key in PartyAmount(party: key, amount: Money.sum(result.map { select($0).first { $0.party == key }?.amount ?? .zero })) }
         }
         let totals = SettlementTotals(
-            amount: Money.sum(goalSummaries.map(\.amount)), capReduction: Money.sum(result.map(\.capReduction)),
-            payers: sum(\.payers, payerKeys), total: Money.sum(result.map(\.total)),
-            recipients: sum(\.recipients, tranches.shares.map(\.funder)))
+            amount: Money.sum(goalSummaries.map(\.amount)),
+            capReduction: Money.sum(result.map(\.capReduction)),
+            payers: sum(\.payers, payerKeys),
+            total: Money.sum(result.map(\.total)),
+            recipients: sum(\.recipients, tranches.shares.map(\.funder))
+        )
         return Settlement(
-            contractID: commitment.id, asOf: asOf, periods: result, goals: goalSummaries, totals: totals, lines: lines,
-            warnings: warnings)
+            contractID: commitment.id,
+            asOf: asOf,
+            periods: result,
+            goals: goalSummaries,
+            totals: totals,
+            lines: lines,
+            warnings: warnings
+        )
     }
 }
 

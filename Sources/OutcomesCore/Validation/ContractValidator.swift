@@ -426,29 +426,17 @@ private struct Report {
             )
         }
         if terms.statedTotalCount > 0 {
-            for row in others {
+            let printed =
+                others.map { ($0.label, $0.expectedCount, $0.expectedShare) }
+                + [(terms.subtotal.label, terms.subtotal.statedCount, terms.subtotal.statedShare)]
+                + members.map { ($0.label, $0.expectedCount, $0.expectedShare) }
+            for (label, count, share) in printed {
                 comparePercent(
                     clause,
                     .warning,
-                    stated: row.expectedShare,
-                    computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
-                    "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))"
-                )
-            }
-            comparePercent(
-                clause,
-                .warning,
-                stated: terms.subtotal.statedShare,
-                computed: Ratio(terms.subtotal.statedCount * 100, terms.statedTotalCount),
-                "Andelen for \"\(terms.subtotal.label)\" (\(terms.subtotal.statedCount) af \(terms.statedTotalCount))"
-            )
-            for row in members {
-                comparePercent(
-                    clause,
-                    .warning,
-                    stated: row.expectedShare,
-                    computed: Ratio(row.expectedCount * 100, terms.statedTotalCount),
-                    "Andelen for \"\(row.label)\" (\(row.expectedCount) af \(terms.statedTotalCount))"
+                    stated: share,
+                    computed: Ratio(count * 100, terms.statedTotalCount),
+                    "Andelen for \"\(label)\" (\(count) af \(terms.statedTotalCount))"
                 )
             }
         }
