@@ -14,6 +14,9 @@ struct CSVReader {
     let separator: UInt8
     /// The header's column names, trimmed and lower-cased.
     let header: [String]
+    /// What is malformed in the header line, if anything, and its line.
+    let headerProblem: String?
+    let headerLine: Int
     /// Where the first record after the header starts, and its line.
     private let bodyStart: Int
     private let bodyLine: Int
@@ -38,13 +41,18 @@ struct CSVReader {
         self.bytes = bytes
         var position = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
-        // Skip blank lines before the header.
+        // Skip blank (or only white-space) lines before the header.
         var line = 1
-        while position < bytes.count, bytes[position] == CSVReader.newline || bytes[position] == CSVReader.carriageReturn {
-            if bytes[position] == CSVReader.newline { line += 1 }
+        var lineStart = position
+        while position < bytes.count, [CSVReader.newline, CSVReader.carriageReturn, CSVReader.space, CSVReader.tab].contains(bytes[position]) {
+            if bytes[position] == CSVReader.newline {
+                line += 1
+                lineStart = position + 1
+            }
             position += 1
         }
         guard position < bytes.count else { return nil }
+        position = lineStart
         // The separator is whichever of `,` and `;` the header line has more of, outside quotes.
         var commas = 0
         var semicolons = 0
@@ -64,36 +72,42 @@ struct CSVReader {
         var fields: [Field] = []
         var next = position
         var lineCount = line
-        _ = CSVReader.readRecord(bytes, separator: separator, from: &next, line: &lineCount, into: &fields)
+        var problem: String?
+        CSVReader.readRecord(bytes, separator: separator, from: &next, line: &lineCount, into: &fields, problem: &problem)
         header = fields.map { CSVReader.decode(bytes, $0).lowercased() }
+        headerProblem = problem
+        headerLine = line
         bodyStart = next
         bodyLine = lineCount
-        _ = line
     }
 
-    /// Calls `body` for every non-blank record with its 1-based line number and its fields.
-    func forEachRecord(_ body: (_ line: Int, _ fields: [Field]) -> Void) {
+    /// Calls `body` for every non-blank record with its 1-based line number, its fields, and
+    /// what is malformed in it (an unclosed quote, text after a closing quote), if anything.
+    func forEachRecord(_ body: (_ line: Int, _ fields: [Field], _ problem: String?) -> Void) {
         var position = bodyStart
         var line = bodyLine
         var fields: [Field] = []
         fields.reserveCapacity(header.count)
         while position < bytes.count {
             let recordLine = line
-            _ = CSVReader.readRecord(bytes, separator: separator, from: &position, line: &line, into: &fields)
-            if fields.count == 1, fields[0].start == fields[0].end { continue }  // blank line
-            body(recordLine, fields)
+            var problem: String?
+            CSVReader.readRecord(bytes, separator: separator, from: &position, line: &line, into: &fields, problem: &problem)
+            // A blank line, or one of separators only (as spreadsheets export empty rows).
+            if problem == nil, fields.allSatisfy({ $0.start == $0.end }) { continue }
+            body(recordLine, fields, problem)
         }
     }
 
-    /// Reads one record starting at `position`, leaving `position` after its line break.
-    /// Returns false at the end of the bytes.
+    /// Reads one record starting at `position`, leaving `position` after its line break, and
+    /// notes in `problem` what is malformed. Returns false at the end of the bytes.
     @discardableResult
     static func readRecord(
         _ bytes: UnsafeBufferPointer<UInt8>,
         separator: UInt8,
         from position: inout Int,
         line: inout Int,
-        into fields: inout [Field]
+        into fields: inout [Field],
+        problem: inout String?
     ) -> Bool {
         fields.removeAll(keepingCapacity: true)
         let count = bytes.count
@@ -119,8 +133,16 @@ struct CSVReader {
                     i += 1
                 }
                 let end = i
-                if i < count { i += 1 }  // closing quote
-                while i < count, bytes[i] != separator, bytes[i] != newline, bytes[i] != carriageReturn { i += 1 }
+                if i < count {
+                    i += 1  // closing quote
+                } else {
+                    problem = problem ?? "anførselstegnet i felt \(fields.count + 1) lukkes aldrig (RFC 4180)"
+                }
+                while i < count, bytes[i] == space || bytes[i] == tab { i += 1 }
+                if i < count, bytes[i] != separator, bytes[i] != newline, bytes[i] != carriageReturn {
+                    problem = problem ?? "tekst efter det afsluttende anførselstegn i felt \(fields.count + 1) (RFC 4180)"
+                    while i < count, bytes[i] != separator, bytes[i] != newline, bytes[i] != carriageReturn { i += 1 }
+                }
                 fields.append(Field(start: start, end: end, hasEscapedQuotes: escaped))
             } else {
                 let start = i

@@ -174,7 +174,13 @@ struct Importer {
         data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard let reader = CSVReader(bytes: bytes) else {
-                warnings.append("\(name) er tom; den læses som tom")
+                // No header at all: the required households.csv cannot be read; another file
+                // is read as having no rows.
+                if name == "households.csv" {
+                    issues.append(ImportIssue(file: name, line: 1, column: "-", message: "filen er tom: overskriften med kolonnerne mangler"))
+                } else {
+                    warnings.append("\(name) er tom; den læses som tom")
+                }
                 return
             }
             var sheet = Sheet(file: name, reader: reader)
@@ -225,7 +231,7 @@ struct Importer {
             let startDate = row.date(start)
             let endDate = row.date(end)
             if groupValue == .treatment, row.isBlank(start) {
-                row.fail(start, "mangler: en husstand i indsatsgruppen skal have en startdato")
+                row.fail(start ?? Column(index: -1, name: "start_date"), "mangler: en husstand i indsatsgruppen skal have en startdato")
             }
             if let startDate, !period.contains(startDate) {
                 row.fail(start, "\(startDate.isoString) ligger uden for indsatsperioden \(period.start.isoString)–\(period.end.isoString)")

@@ -12,7 +12,10 @@ struct Sheet {
     init(file: String, reader: CSVReader) {
         self.file = file
         self.reader = reader
-        for (index, name) in reader.header.enumerated() {
+        if let problem = reader.headerProblem {
+            issues.append(ImportIssue(file: file, line: reader.headerLine, column: "-", message: problem))
+        }
+        for (index, name) in reader.header.enumerated() where !name.isEmpty {
             if columns[name] != nil {
                 issues.append(ImportIssue(file: file, line: 1, column: name, message: "kolonnen står to gange i overskriften"))
             }
@@ -45,8 +48,12 @@ struct Sheet {
     /// Calls `body` for every record, collecting the issues it raises.
     mutating func rows(_ body: (Row) -> Void) {
         let row = Row(sheet: self)
-        reader.forEachRecord { line, fields in
+        reader.forEachRecord { line, fields, problem in
             row.start(line: line, fields: fields)
+            if let problem {
+                row.fail(nil, problem)
+                return
+            }
             body(row)
         }
         issues += row.issues
@@ -79,7 +86,7 @@ final class Row {
         self.line = line
         self.fields = fields
         hasFailed = false
-        if fields.count > columnCount {
+        if fields.count != columnCount {
             fail(nil, "rækken har \(fields.count) felter, men overskriften har \(columnCount)")
         }
     }
@@ -90,7 +97,7 @@ final class Row {
     }
 
     private func field(_ column: Column?) -> CSVReader.Field? {
-        guard let column, column.index < fields.count else { return nil }
+        guard let column, column.index >= 0, column.index < fields.count else { return nil }
         let field = fields[column.index]
         var start = field.start
         var end = field.end

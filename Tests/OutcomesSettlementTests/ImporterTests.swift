@@ -202,3 +202,53 @@ struct ByteKeyTableTests {
         #expect(table.find("") == nil)
     }
 }
+
+@Suite("Importer: malformed CSV is an error, never silently lost rows")
+struct MalformedCSVTests {
+    static let households = "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-15\n"
+    static let persons = "person_id,household_id,birth_date\nP1,H1,1980-01-01\nP2,H1,1981-01-01\n"
+
+    @Test("An unclosed quote is reported at its line, not swallowing the rest of the file")
+    func unclosedQuote() {
+        let found = issues([
+            "households.csv": Self.households, "persons.csv": Self.persons,
+            "life_satisfaction.csv": "person_id,point,score\nP1,baseline,\"5\nP2,baseline,6\nP2,end,7\n",
+        ])
+        #expect(found == ["life_satisfaction.csv:2: -: anførselstegnet i felt 3 lukkes aldrig (RFC 4180)"])
+    }
+
+    @Test("Text after a closing quote is an error")
+    func textAfterQuote() {
+        let found = issues([
+            "households.csv": Self.households, "persons.csv": Self.persons,
+            "life_satisfaction.csv": "person_id,point,score\nP1,baseline,\"5\"x\n",
+        ])
+        #expect(found == ["life_satisfaction.csv:2: -: tekst efter det afsluttende anførselstegn i felt 3 (RFC 4180)"])
+    }
+
+    @Test("A row with fewer fields than the header is an error, not a missing value")
+    func shortRow() {
+        let found = issues([
+            "households.csv": Self.households, "persons.csv": Self.persons,
+            "life_satisfaction.csv": "person_id,point,score\nP1,end\n",
+        ])
+        #expect(found == ["life_satisfaction.csv:2: -: rækken har 2 felter, men overskriften har 3"])
+    }
+
+    @Test("An empty households.csv is an error; separator-only rows and blank lines before the header are fine")
+    func emptyAndBlank() throws {
+        #expect(issues(["households.csv": "\u{FEFF}\n  \n"]) == ["households.csv:1: -: filen er tom: overskriften med kolonnerne mangler"])
+        let imported = try importing([
+            "households.csv": "  \n\nhousehold_id;area;group;start_date;;\nH1;houlkaer;treatment;2024-01-15;;\n;;;;;\n"
+        ])
+        #expect(imported.delivery.households.count == 1)
+    }
+
+    @Test("A missing start_date column still names the column in the error")
+    func missingStartColumn() {
+        #expect(
+            issues(["households.csv": "household_id,area,group\nH1,houlkaer,treatment\n"])
+                == ["households.csv:2: start_date: mangler: en husstand i indsatsgruppen skal have en startdato"]
+        )
+    }
+}
