@@ -20,6 +20,9 @@ struct ByteKeyTable {
     private var mask: Int
     private var arena: [UInt8] = []
     private(set) var count = 0
+    /// The slots in insertion order, and each value's insertion position, for hinted lookups.
+    private var order: [Slot] = []
+    private var insertion: [Int32] = []
 
     init(capacity: Int = 16) {
         var size = 16
@@ -55,6 +58,25 @@ struct ByteKeyTable {
         return true
     }
 
+    /// The value stored for `key`, trying first the entries inserted right at and after
+    /// `hint` (updated to the entry found). Deliveries list rows in the order of the file
+    /// they refer to, so this mostly finds the key without hashing or a cache miss.
+    func find(_ key: UnsafeBufferPointer<UInt8>, hint: inout Int) -> Int? {
+        if key.count <= 16 {
+            let packed = ByteKeyTable.pack(key)
+            for candidate in [hint, hint + 1] where candidate >= 0 && candidate < order.count {
+                let slot = order[candidate]
+                if Int(slot.length) == key.count, slot.low == packed.0, slot.high == packed.1 {
+                    hint = candidate
+                    return Int(slot.value)
+                }
+            }
+        }
+        guard let found = find(key) else { return nil }
+        hint = Int(insertion[found])
+        return found
+    }
+
     /// The value stored for `key`, if any.
     func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let hash = ByteKeyTable.hash(key)
@@ -87,6 +109,9 @@ struct ByteKeyTable {
             arena.append(contentsOf: key)
         }
         slots[index] = slot
+        order.append(slot)
+        if value >= insertion.count { insertion.append(contentsOf: repeatElement(-1, count: value - insertion.count + 1)) }
+        insertion[value] = Int32(count)
         count += 1
         return true
     }

@@ -75,6 +75,8 @@ final class Row {
     private var fields: [CSVReader.Field] = []
     private(set) var issues: [ImportIssue] = []
     private(set) var hasFailed = false
+    /// Where the last reference was found, for the next lookup (``ByteKeyTable/find(_:hint:)``).
+    private var referenceHint = 0
 
     init(sheet: Sheet) {
         file = sheet.file
@@ -218,7 +220,7 @@ final class Row {
         if field.hasEscapedQuotes {
             found = table.find(CSVReader.decode(bytes, field))
         } else {
-            found = table.find(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+            found = table.find(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), hint: &referenceHint)
         }
         guard let found else {
             fail(column, "\(what) '\(CSVReader.decode(bytes, field))' findes ikke i \(file)")

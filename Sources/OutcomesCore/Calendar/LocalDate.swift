@@ -159,7 +159,7 @@ public struct LocalDate: Hashable, Comparable, Sendable {
         self.init(year: y, month: m, day: d)
     }
 
-    @usableFromInline
+    @inlinable
     static func digits<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ from: Int, _ count: Int) -> Int?
     where Bytes.Index == Int {
         var value = 0
