@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Pure domain: money, calendar, the agreement, validation. No I/O, no clock.
@@ -32,13 +36,25 @@ let package = Package(
         ),
         // Data deliveries: the CSV importer and the demo-data generator.
         .target(name: "OutcomesDelivery", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
+        // The system of record: one SQL code path on SQLite (default) and PostgreSQL.
+        .target(
+            name: "OutcomesStore",
+            dependencies: [
+                "OutcomesCore", "OutcomesDelivery",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Settlement output: JSON (SPEC §6), CSV for Danish Excel, a Danish table.
         .target(name: "OutcomesReports", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         // The commands, as a library so tests can run them.
         .target(
             name: "OutcomesCLI",
             dependencies: [
-                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports",
+                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -68,6 +84,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["tiny-settlement.json"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutcomesStoreTests",
+            dependencies: ["OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import Foundation
 public import OutcomesCore
 import OutcomesDelivery
 public import OutcomesReports
+import OutcomesStore
 
 /// `outcomes settle`: reads a data delivery and prints the settlement (SPEC §5, §6).
 public struct SettleCommand: AsyncParsableCommand {
@@ -15,7 +16,9 @@ public struct SettleCommand: AsyncParsableCommand {
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case json, table, csv }
 
     @OptionGroup public var options: ContractCommand.ContractOption
-    @Option(name: .long, help: "Mappen med leverancens CSV-filer.") public var data: String
+    @Option(name: .long, help: "Mappen med leverancens CSV-filer.") public var data: String?
+    @Option(name: .long, help: "Opgør den seneste leverance i databasen i stedet (SQLite-fil eller postgres://…).")
+    public var database: String?
     @Option(name: .customLong("as-of"), help: "Opgørelsesdato (ÅÅÅÅ-MM-DD).") public var asOf: String
     @Option(name: .long, help: "Uddata: json, table eller csv.") public var format: Format = .json
 
@@ -23,17 +26,23 @@ public struct SettleCommand: AsyncParsableCommand {
 
     public func validate() throws {
         guard LocalDate(iso: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' er ikke en dato (ÅÅÅÅ-MM-DD)") }
+        guard (data == nil) != (database == nil) else { throw ValidationError("angiv enten --data eller --database") }
     }
 
     public func run() async throws {
+        let (commitment, imported) = try await load()
         var writer = ByteWriter { FileHandle.standardOutput.write(Data($0)) }
-        try write(to: &writer) { printError($0) }
+        write(settle(commitment, imported), commitment: commitment, to: &writer) { printError($0) }
         writer.flush()
     }
 
     /// Settles and writes the chosen format; warnings that the format does not carry go to `warn`.
-    public func write(to writer: inout ByteWriter, warn: (String) -> Void) throws {
-        let (commitment, settlement) = try settle()
+    public func write(to writer: inout ByteWriter, warn: (String) -> Void) async throws {
+        let (commitment, imported) = try await load()
+        write(settle(commitment, imported), commitment: commitment, to: &writer, warn: warn)
+    }
+
+    func write(_ settlement: Settlement, commitment: Commitment, to writer: inout ByteWriter, warn: (String) -> Void) {
         switch format {
         case .json: SettlementJSON.write(settlement, to: &writer)
         case .csv:
@@ -43,19 +52,94 @@ public struct SettleCommand: AsyncParsableCommand {
         }
     }
 
-    /// Loads the agreement and the delivery and settles; a rejected delivery exits 1.
-    public func settle() throws -> (Commitment, Settlement) {
+    /// Loads the agreement and the delivery (from the folder or the store); a rejected
+    /// delivery exits 1 with every error on standard error.
+    func load() async throws -> (Commitment, ImportedDelivery) {
         let commitment = try options.load()
-        let imported: ImportedDelivery
+        if let database {
+            let store = try await openStore(database)
+            let current = try await store.currentDelivery()
+            try await store.close()
+            guard let current else {
+                printError("Databasen \(database) har ingen leverancer endnu: importér en med 'outcomes import'")
+                throw ExitCode(1)
+            }
+            return (commitment, current)
+        }
         do {
-            imported = try DeliveryImporter.importFolder(data, commitment: commitment)
+            return (commitment, try DeliveryImporter.importFolder(data!, commitment: commitment))
         } catch {
-            printError("Leverancen \(data) er afvist (\(error.issues.count) fejl):\n\(error.description)")
+            printError("Leverancen \(data!) er afvist (\(error.issues.count) fejl):\n\(error.description)")
             throw ExitCode(1)
         }
+    }
+
+    func settle(_ commitment: Commitment, _ imported: ImportedDelivery) -> Settlement {
         var settlement = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: LocalDate(iso: asOf)!)
         settlement.warnings = imported.warnings + settlement.warnings
-        return (commitment, settlement)
+        return settlement
+    }
+}
+
+/// Opens a store, migrating it, or exits 1 with a clear message.
+func openStore(_ url: String) async throws -> SQLOutcomesStore {
+    do {
+        let store = try await SQLOutcomesStore.open(url: url)
+        try await store.migrate()
+        return store
+    } catch let error as StoreError {
+        printError(error.description)
+        throw ExitCode(1)
+    } catch {
+        printError("databasen '\(url)' kan ikke åbnes")
+        throw ExitCode(1)
+    }
+}
+
+/// `outcomes import`: keeps a data delivery in the store, all-or-nothing and idempotently.
+public struct ImportCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Gem en dataleverance i databasen (alt eller intet; samme leverance to gange ændrer intet)."
+    )
+
+    @OptionGroup public var options: ContractCommand.ContractOption
+    @Option(name: .long, help: "Mappen med leverancens CSV-filer.") public var data: String
+    @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
+    @Option(name: .customLong("received-on"), help: "Modtagelsesdato (ÅÅÅÅ-MM-DD); uden den i dag.") public var receivedOn: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if let receivedOn, LocalDate(iso: receivedOn) == nil {
+            throw ValidationError("--received-on '\(receivedOn)' er ikke en dato (ÅÅÅÅ-MM-DD)")
+        }
+    }
+
+    public func run() async throws {
+        let commitment = try options.load()
+        var files: [String: Data] = [:]
+        for name in DeliveryImporter.fileNames {
+            if let contents = FileManager.default.contents(atPath: (data as NSString).appendingPathComponent(name)) { files[name] = contents }
+        }
+        let day = receivedOn.flatMap { LocalDate(iso: $0) } ?? LocalDate.today()
+        let store = try await openStore(database)
+        do {
+            let receipt = try await store.importDelivery(files, commitment: commitment, receivedOn: day)
+            try await store.close()
+            if receipt.isNew {
+                print(
+                    "Leverance \(receipt.number) gemt (\(receipt.rowCount) rækker)"
+                        + (receipt.supersedes.map { "; den afløser leverance \($0)" } ?? "")
+                )
+            } else {
+                print("Leverancen findes allerede som nr. \(receipt.number) (modtaget \(receipt.receivedOn.danishString)); intet ændret")
+            }
+        } catch let rejected as DeliveryRejected {
+            try? await store.close()
+            printError("Leverancen \(data) er afvist (\(rejected.issues.count) fejl); intet er gemt:\n\(rejected.description)")
+            throw ExitCode(1)
+        }
     }
 }
 

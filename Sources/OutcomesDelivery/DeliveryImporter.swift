@@ -29,6 +29,11 @@ public struct ImportedDelivery: Sendable {
     public var delivery: Delivery
     /// Absent files, unknown columns: each names what to fix.
     public var warnings: [String]
+
+    public init(delivery: Delivery, warnings: [String]) {
+        self.delivery = delivery
+        self.warnings = warnings
+    }
 }
 
 /// Reads a data delivery (SPEC §5): a folder of CSV files, all-or-nothing.

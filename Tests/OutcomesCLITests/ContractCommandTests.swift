@@ -138,6 +138,21 @@ struct ExecutableTests {
         let good = try run(["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26", "--format", "csv"])
         #expect(good.status == 0 && good.stdout.hasPrefix("\u{FEFF}mål;"))
     }
+
+    @Test("import keeps a delivery; settle --database prints byte for byte what settle --data prints")
+    func importAndSettleFromDatabase() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first")
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-cli-\(UInt64.random(in: 0...UInt64.max))/store.sqlite")
+            .path
+        let imported = try run(["import", "--data", SettleCommandTests.examples, "--database", database, "--received-on", "2026-11-26"])
+        #expect(imported.status == 0 && imported.stdout.hasPrefix("Leverance 1 gemt"))
+        let again = try run(["import", "--data", SettleCommandTests.examples, "--database", database])
+        #expect(again.status == 0 && again.stdout.contains("findes allerede som nr. 1"))
+        let fromFolder = try run(["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26"])
+        let fromStore = try run(["settle", "--database", database, "--as-of", "2026-11-26"])
+        #expect(fromStore.status == 0)
+        #expect(fromStore.stdout == fromFolder.stdout)
+    }
 }
 
 @Suite("outcomes settle / demo-data")
@@ -157,23 +172,29 @@ struct SettleCommandTests {
     }
 
     @Test("settle prints JSON by default, a table or CSV on request")
-    func formats() throws {
-        func output(_ format: String) throws -> String {
+    func formats() async throws {
+        func output(_ format: String) async throws -> String {
             let command = try parse(SettleCommand.self, ["settle", "--data", Self.examples, "--as-of", "2026-11-26", "--format", format])
-            return ByteWriter.string { try! command.write(to: &$0, warn: { _ in }) }
+            let (commitment, imported) = try await command.load()
+            let settlement = command.settle(commitment, imported)
+            return ByteWriter.string { command.write(settlement, commitment: commitment, to: &$0, warn: { _ in }) }
         }
-        let json = try output("json")
+        let json = try await output("json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["asOf"] as? String == "2026-11-26")
         #expect((object["lines"] as? [Any])?.isEmpty == false)
-        #expect(try output("table").contains("Betalingsopgørelse"))
-        #expect(try output("csv").hasPrefix("\u{FEFF}mål;"))
+        #expect(try await output("table").contains("Betalingsopgørelse"))
+        #expect(try await output("csv").hasPrefix("\u{FEFF}mål;"))
     }
 
-    @Test("A bad --as-of is a usage error")
-    func badDate() {
+    @Test("A bad --as-of, or neither or both of --data and --database, is a usage error")
+    func badArguments() {
         #expect(throws: (any Error).self) {
             try OutcomesCommand.parseAsRoot(["settle", "--data", Self.examples, "--as-of", "26-11-2026"])
+        }
+        #expect(throws: (any Error).self) { try OutcomesCommand.parseAsRoot(["settle", "--as-of", "2026-11-26"]) }
+        #expect(throws: (any Error).self) {
+            try OutcomesCommand.parseAsRoot(["settle", "--data", Self.examples, "--database", "x.sqlite", "--as-of", "2026-11-26"])
         }
     }
 }

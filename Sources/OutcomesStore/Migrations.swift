@@ -1,0 +1,87 @@
+import SQLKit
+
+/// A schema version: its statements run once, in one transaction, in version order.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    var statements: [SQLQueryString]
+}
+
+/// The schema's versions. Tables and columns are English, singular and camelCased (GRDB's
+/// schema recommendations, STYLE.md §4); dates are ISO text; exact decimals are fractions in
+/// text; no float columns.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1,
+            name: "contracts and data deliveries",
+            statements: [
+                """
+                CREATE TABLE \(ident: "contract") (
+                    \(ident: "id") TEXT NOT NULL, \(ident: "version") BIGINT NOT NULL, \(ident: "text") TEXT NOT NULL,
+                    PRIMARY KEY (\(ident: "id"), \(ident: "version")))
+                """,
+                """
+                CREATE TABLE \(ident: "delivery") (
+                    \(ident: "number") BIGINT PRIMARY KEY, \(ident: "contentHash") TEXT NOT NULL UNIQUE,
+                    \(ident: "receivedOn") TEXT NOT NULL,
+                    \(ident: "supersedes") BIGINT REFERENCES \(ident: "delivery") (\(ident: "number")),
+                    \(ident: "warnings") TEXT NOT NULL, \(ident: "rowCount") BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE \(ident: "household") (
+                    \(ident: "delivery") BIGINT NOT NULL REFERENCES \(ident: "delivery") (\(ident: "number")),
+                    \(ident: "position") BIGINT NOT NULL, \(ident: "householdId") TEXT NOT NULL, \(ident: "area") TEXT NOT NULL,
+                    \(ident: "listPosition") BIGINT, \(ident: "groupName") TEXT NOT NULL, \(ident: "startDate") TEXT,
+                    \(ident: "endDate") TEXT, \(ident: "endReason") TEXT, \(ident: "replaces") TEXT, \(ident: "cohort") BIGINT,
+                    PRIMARY KEY (\(ident: "delivery"), \(ident: "householdId")))
+                """,
+                """
+                CREATE TABLE \(ident: "person") (
+                    \(ident: "delivery") BIGINT NOT NULL REFERENCES \(ident: "delivery") (\(ident: "number")),
+                    \(ident: "position") BIGINT NOT NULL, \(ident: "personId") TEXT NOT NULL, \(ident: "householdId") TEXT NOT NULL,
+                    \(ident: "birthDate") TEXT NOT NULL,
+                    PRIMARY KEY (\(ident: "delivery"), \(ident: "personId")),
+                    FOREIGN KEY (\(ident: "delivery"), \(ident: "householdId")) REFERENCES \(ident: "household") (\(ident: "delivery"), \(ident: "householdId")))
+                """,
+                """
+                CREATE TABLE \(ident: "employmentMeasurement") (
+                    \(ident: "delivery") BIGINT NOT NULL, \(ident: "position") BIGINT NOT NULL,
+                    \(ident: "personId") TEXT NOT NULL, \(ident: "point") TEXT NOT NULL, \(ident: "benefitType") TEXT,
+                    \(ident: "completedEducation6m") BIGINT, \(ident: "declaredFit") TEXT,
+                    PRIMARY KEY (\(ident: "delivery"), \(ident: "personId"), \(ident: "point")),
+                    FOREIGN KEY (\(ident: "delivery"), \(ident: "personId")) REFERENCES \(ident: "person") (\(ident: "delivery"), \(ident: "personId")))
+                """,
+                """
+                CREATE TABLE \(ident: "socialMeasureMeasurement") (
+                    \(ident: "delivery") BIGINT NOT NULL, \(ident: "position") BIGINT NOT NULL,
+                    \(ident: "personId") TEXT NOT NULL, \(ident: "point") TEXT NOT NULL, \(ident: "measure") TEXT,
+                    PRIMARY KEY (\(ident: "delivery"), \(ident: "personId"), \(ident: "point")),
+                    FOREIGN KEY (\(ident: "delivery"), \(ident: "personId")) REFERENCES \(ident: "person") (\(ident: "delivery"), \(ident: "personId")))
+                """,
+                """
+                CREATE TABLE \(ident: "lifeSatisfactionMeasurement") (
+                    \(ident: "delivery") BIGINT NOT NULL, \(ident: "position") BIGINT NOT NULL,
+                    \(ident: "personId") TEXT NOT NULL, \(ident: "point") TEXT NOT NULL, \(ident: "score") BIGINT,
+                    PRIMARY KEY (\(ident: "delivery"), \(ident: "personId"), \(ident: "point")),
+                    FOREIGN KEY (\(ident: "delivery"), \(ident: "personId")) REFERENCES \(ident: "person") (\(ident: "delivery"), \(ident: "personId")))
+                """,
+                """
+                CREATE TABLE \(ident: "actionPlanGoal") (
+                    \(ident: "delivery") BIGINT NOT NULL, \(ident: "position") BIGINT NOT NULL,
+                    \(ident: "householdId") TEXT NOT NULL, \(ident: "goalId") TEXT NOT NULL, \(ident: "fulfilled") BIGINT,
+                    PRIMARY KEY (\(ident: "delivery"), \(ident: "householdId"), \(ident: "goalId")),
+                    FOREIGN KEY (\(ident: "delivery"), \(ident: "householdId")) REFERENCES \(ident: "household") (\(ident: "delivery"), \(ident: "householdId")))
+                """,
+                """
+                CREATE TABLE \(ident: "schoolAbsenceMeasurement") (
+                    \(ident: "delivery") BIGINT NOT NULL REFERENCES \(ident: "delivery") (\(ident: "number")),
+                    \(ident: "position") BIGINT NOT NULL, \(ident: "cohort") BIGINT NOT NULL, \(ident: "point") TEXT NOT NULL,
+                    \(ident: "groupName") TEXT NOT NULL, \(ident: "childId") TEXT NOT NULL, \(ident: "absencePercent") TEXT,
+                    \(ident: "measuredOn") TEXT NOT NULL,
+                    PRIMARY KEY (\(ident: "delivery"), \(ident: "cohort"), \(ident: "point"), \(ident: "childId")))
+                """,
+            ]
+        )
+    ]
+}

@@ -1,0 +1,69 @@
+public import Foundation
+public import OutcomesCore
+public import OutcomesDelivery
+
+/// The system of record: agreements and data deliveries, kept for good.
+///
+/// One interface, two backends that share one SQL code path (``SQLOutcomesStore``): SQLite,
+/// the embedded default, and PostgreSQL for shared deployments. The conformance suite in
+/// `Tests/OutcomesStoreTests` runs against both.
+public protocol OutcomesStore: Sendable {
+    /// Brings the schema to the newest version (``Migrations``); safe to call on every start.
+    func migrate() async throws
+
+    /// Keeps a version of a contract file; false when that version is already kept with the
+    /// same text.
+    ///
+    /// - Throws: ``StoreError/contractVersionConflict(id:version:)`` when the version is kept
+    ///   with another text: a changed agreement needs a new version.
+    func saveContract(id: String, version: Int, text: String) async throws -> Bool
+
+    /// Imports a data delivery all-or-nothing and idempotently.
+    ///
+    /// The same files twice change nothing (the first receipt is returned); different files
+    /// supersede the current delivery, and both stay on record. A delivery with any error is
+    /// rejected whole and nothing is written.
+    ///
+    /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
+    func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate) async throws -> DeliveryReceipt
+
+    /// Every delivery on record, oldest first.
+    func deliveries() async throws -> [DeliveryReceipt]
+
+    /// The current (newest) delivery, as the importer read it, or `nil` when there is none.
+    func currentDelivery() async throws -> ImportedDelivery?
+
+    /// Closes the connection.
+    func close() async throws
+}
+
+/// A delivery on record.
+public struct DeliveryReceipt: Sendable, Equatable {
+    /// 1, 2, 3… in the order received.
+    public var number: Int
+    /// SHA-256 of the files' names and contents: the same files give the same hash.
+    public var contentHash: String
+    public var receivedOn: LocalDate
+    /// The delivery this one replaced, if any.
+    public var supersedes: Int?
+    /// False when the import found these files already on record and wrote nothing.
+    public var isNew: Bool
+    public var rowCount: Int
+}
+
+/// What the store refuses.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case contractVersionConflict(id: String, version: Int)
+    case unsupportedDatabaseURL(String)
+    case corruptRow(table: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .contractVersionConflict(id, version):
+            "kontrakten \(id) version \(version) findes allerede med en anden tekst; giv den ændrede aftale et nyt versionsnummer"
+        case let .unsupportedDatabaseURL(url):
+            "databasen '\(url)' kan ikke bruges: angiv en sti til en SQLite-fil, sqlite:///sti eller postgres://…"
+        case let .corruptRow(table, detail): "en række i tabellen \(table) kan ikke læses: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Crypto
+public import Foundation
+import Logging
+import NIOPosix
+public import OutcomesCore
+public import OutcomesDelivery
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The store on SQL: one code path for SQLite and PostgreSQL through SQLKit.
+///
+/// Holds one connection and serialises its work (an actor), so a delivery's rows are written
+/// in one transaction on one connection. Money would be integer øre and exact decimals are
+/// kept as exact fractions in text (`197/20`), never a float column (PLATFORM.md: SQLite
+/// stores `NUMERIC` as real).
+///
+/// ```swift
+/// let store = try await SQLOutcomesStore.open(url: "data/outcomes.sqlite")
+/// try await store.migrate()
+/// let receipt = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
+/// ```
+public actor SQLOutcomesStore: OutcomesStore {
+    let database: any SQLDatabase
+    private let onClose: @Sendable () async throws -> Void
+
+    init(database: any SQLDatabase, onClose: @escaping @Sendable () async throws -> Void) {
+        self.database = database
+        self.onClose = onClose
+    }
+
+    /// Opens the store a URL names: `postgres://…` (or `postgresql://…`), `sqlite:///path`,
+    /// `sqlite::memory:`, or a plain file path for SQLite.
+    public static func open(url: String) async throws -> SQLOutcomesStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return try await postgres(url: url) }
+        if url == "sqlite::memory:" || url == ":memory:" { return try await sqlite(path: nil) }
+        if url.hasPrefix("sqlite://") { return try await sqlite(path: String(url.dropFirst("sqlite://".count))) }
+        guard !url.contains("://") else { throw StoreError.unsupportedDatabaseURL(url) }
+        return try await sqlite(path: url)
+    }
+
+    /// SQLite in a file (WAL, foreign keys on), or in memory when `path` is nil.
+    public static func sqlite(path: String?) async throws -> SQLOutcomesStore {
+        if let path {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let connection = try await SQLiteConnection.open(storage: path.map { .file(path: $0) } ?? .memory)
+        let database = connection.sql()
+        if path != nil { try await database.raw("PRAGMA journal_mode=WAL").run() }
+        try await database.raw("PRAGMA foreign_keys=ON").run()
+        return SQLOutcomesStore(database: database) { try await connection.close() }
+    }
+
+    /// PostgreSQL by URL (`postgres://user@host:port/db?tlsmode=disable`). With `schema`,
+    /// the store lives in that schema (created if missing): the tests give each run its own.
+    public static func postgres(url: String, schema: String? = nil) async throws -> SQLOutcomesStore {
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(),
+            configuration: configuration.coreConfiguration,
+            id: 1,
+            logger: Logger(label: "outcomes.store")
+        ).get()
+        let database = connection.sql()
+        if let schema {
+            try await database.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            try await database.raw("SET search_path TO \(ident: schema)").run()
+        }
+        return SQLOutcomesStore(database: database) { try await connection.close() }
+    }
+
+    public func close() async throws { try await onClose() }
+
+    // MARK: Migrations
+
+    public func migrate() async throws {
+        try await database.raw(
+            "CREATE TABLE IF NOT EXISTS \(ident: "schemaMigration") (\(ident: "version") BIGINT PRIMARY KEY, \(ident: "name") TEXT NOT NULL)"
+        ).run()
+        let applied = Set(
+            try await database.select().column("version").from("schemaMigration").all().map { try $0.decode(column: "version", as: Int.self) }
+        )
+        for migration in Migrations.all where !applied.contains(migration.version) {
+            try await transaction { database in
+                for statement in migration.statements { try await database.raw(statement).run() }
+                try await database.insert(into: "schemaMigration").columns("version", "name")
+                    .values(migration.version, migration.name).run()
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it is written, or none.
+    func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database.raw("BEGIN").run()
+        do {
+            let result = try await body(database)
+            try await database.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await database.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    // MARK: Contracts
+
+    public func saveContract(id: String, version: Int, text: String) async throws -> Bool {
+        let existing = try await database.select().column("text").from("contract")
+            .where("id", .equal, id).where("version", .equal, version).all()
+        if let row = existing.first {
+            guard try row.decode(column: "text", as: String.self) == text else {
+                throw StoreError.contractVersionConflict(id: id, version: version)
+            }
+            return false
+        }
+        try await database.insert(into: "contract").columns("id", "version", "text").values(id, version, text).run()
+        return true
+    }
+
+    // MARK: Deliveries
+
+    /// SHA-256 over the files' names and contents, in name order.
+    static func contentHash(_ files: [String: Data]) -> String {
+        var hash = SHA256()
+        for name in files.keys.sorted() {
+            hash.update(data: Data("\(name)\u{0}\(files[name]!.count)\u{0}".utf8))
+            hash.update(data: files[name]!)
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate) async throws -> DeliveryReceipt {
+        let hash = SQLOutcomesStore.contentHash(files)
+        if let known = try await deliveries().first(where: { $0.contentHash == hash }) {
+            var receipt = known
+            receipt.isNew = false
+            return receipt
+        }
+        // Validate everything before writing anything.
+        let imported = try DeliveryImporter.importFiles(files, commitment: commitment)
+        return try await transaction { database in
+            let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("number")), as: "last")
+                .from("delivery").first()
+            let previous = try last?.decode(column: "last", as: Int?.self)
+            let number = (previous ?? 0) + 1
+            let rows = DeliveryRows(imported.delivery)
+            let warnings = String(decoding: try JSONEncoder().encode(imported.warnings), as: UTF8.self)
+            try await database.insert(into: "delivery")
+                .columns("number", "contentHash", "receivedOn", "supersedes", "warnings", "rowCount")
+                .values(number, hash, receivedOn.isoString, previous, warnings, rows.count).run()
+            try await rows.write(delivery: number, to: database)
+            return DeliveryReceipt(
+                number: number,
+                contentHash: hash,
+                receivedOn: receivedOn,
+                supersedes: previous,
+                isNew: true,
+                rowCount: rows.count
+            )
+        }
+    }
+
+    public func deliveries() async throws -> [DeliveryReceipt] {
+        try await database.select().columns("number", "contentHash", "receivedOn", "supersedes", "rowCount").from("delivery")
+            .orderBy("number").all().map { row in
+                let text = try row.decode(column: "receivedOn", as: String.self)
+                guard let date = LocalDate(iso: text) else { throw StoreError.corruptRow(table: "delivery", detail: "receivedOn '\(text)'") }
+                return DeliveryReceipt(
+                    number: try row.decode(column: "number", as: Int.self),
+                    contentHash: try row.decode(column: "contentHash", as: String.self),
+                    receivedOn: date,
+                    supersedes: try row.decode(column: "supersedes", as: Int?.self),
+                    isNew: false,
+                    rowCount: try row.decode(column: "rowCount", as: Int.self)
+                )
+            }
+    }
+
+    public func currentDelivery() async throws -> ImportedDelivery? {
+        guard let current = try await deliveries().last else { return nil }
+        let warningsRow = try await database.select().column("warnings").from("delivery").where("number", .equal, current.number).first()
+        let warnings = try JSONDecoder().decode(
+            [String].self,
+            from: Data((try warningsRow?.decode(column: "warnings", as: String.self) ?? "[]").utf8)
+        )
+        let delivery = try await DeliveryRows.read(delivery: current.number, from: database)
+        return ImportedDelivery(delivery: delivery, warnings: warnings)
+    }
+}
