@@ -21,6 +21,8 @@ public struct SettleCommand: AsyncParsableCommand {
     public var database: String?
     @Option(name: .customLong("as-of"), help: "Opgørelsesdato (ÅÅÅÅ-MM-DD).") public var asOf: String
     @Option(name: .long, help: "Uddata: json, table eller csv.") public var format: Format = .json
+    @Option(name: .long, help: "Formålet med at læse persondata fra databasen (revisionssporet).")
+    public var purpose = "betalingsopgørelse"
 
     public init() {}
 
@@ -57,9 +59,17 @@ public struct SettleCommand: AsyncParsableCommand {
     func load() async throws -> (Commitment, ImportedDelivery) {
         let commitment = try options.load()
         if let database {
-            let store = try await openStore(database)
-            let current = try await store.currentDelivery()
-            try await store.close()
+            let current = try await withStore(database) { store in
+                let current = try await store.currentDelivery()
+                if current != nil {
+                    // Settlement lines name persons (pseudonyms): a read of person data is audited.
+                    let number = try await store.deliveries().last?.number ?? 0
+                    _ = try await store.appendAudit(
+                        AuditEvent(actor: cliActor(), action: "read-person-data", subject: "delivery \(number)", purpose: purpose, at: timestamp())
+                    )
+                }
+                return current
+            }
             guard let current else {
                 printError("Databasen \(database) har ingen leverancer endnu: importér en med 'outcomes import'")
                 throw ExitCode(1)
@@ -81,17 +91,35 @@ public struct SettleCommand: AsyncParsableCommand {
     }
 }
 
+/// Runs `body` with an open, migrated store and closes it whatever happens.
+func withStore<T>(_ url: String, _ body: (SQLOutcomesStore) async throws -> T) async throws -> T {
+    let store = try await openStore(url)
+    do {
+        let result = try await body(store)
+        try await store.close()
+        return result
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}
+
 /// Opens a store, migrating it, or exits 1 with a clear message.
 func openStore(_ url: String) async throws -> SQLOutcomesStore {
     do {
         let store = try await SQLOutcomesStore.open(url: url)
-        try await store.migrate()
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
         return store
     } catch let error as StoreError {
         printError(error.description)
         throw ExitCode(1)
     } catch {
-        printError("databasen '\(url)' kan ikke åbnes")
+        printError("databasen '\(url)' kan ikke åbnes: \(String(reflecting: error))")
         throw ExitCode(1)
     }
 }
@@ -107,6 +135,7 @@ public struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Mappen med leverancens CSV-filer.") public var data: String
     @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
     @Option(name: .customLong("received-on"), help: "Modtagelsesdato (ÅÅÅÅ-MM-DD); uden den i dag.") public var receivedOn: String?
+    @Option(name: .long, help: "Formålet, som skrives i revisionssporet.") public var purpose = "dataleverance til betalingsopgørelse"
 
     public init() {}
 
@@ -123,10 +152,15 @@ public struct ImportCommand: AsyncParsableCommand {
             if let contents = FileManager.default.contents(atPath: (data as NSString).appendingPathComponent(name)) { files[name] = contents }
         }
         let day = receivedOn.flatMap { LocalDate(iso: $0) } ?? LocalDate.today()
-        let store = try await openStore(database)
         do {
-            let receipt = try await store.importDelivery(files, commitment: commitment, receivedOn: day)
-            try await store.close()
+            let receipt = try await withStore(database) { store in
+                try await store.importDelivery(
+                    files,
+                    commitment: commitment,
+                    receivedOn: day,
+                    audit: AuditEvent(actor: cliActor(), action: "import-delivery", subject: "", purpose: purpose, at: timestamp())
+                )
+            }
             if receipt.isNew {
                 print(
                     "Leverance \(receipt.number) gemt (\(receipt.rowCount) rækker)"
@@ -136,13 +170,48 @@ public struct ImportCommand: AsyncParsableCommand {
                 print("Leverancen findes allerede som nr. \(receipt.number) (modtaget \(receipt.receivedOn.danishString)); intet ændret")
             }
         } catch let rejected as DeliveryRejected {
-            try? await store.close()
             printError("Leverancen \(data) er afvist (\(rejected.issues.count) fejl); intet er gemt:\n\(rejected.description)")
             throw ExitCode(1)
         }
     }
 }
 
+/// The command line's actor in the audit trail: `cli:` and the login name.
+func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
+
+/// Now, in ISO 8601 UTC: the outer layer's clock.
+func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+/// `outcomes audit verify`: checks the audit trail's hash chain.
+public struct AuditCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Revisionssporet.",
+        subcommands: [Verify.self]
+    )
+
+    public init() {}
+
+    public struct Verify: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Kontrollér, at ingen post i revisionssporet er ændret, indsat eller fjernet.",
+            discussion: "Et intakt spor afslutter med kode 0; et brudt med kode 1 og den første dårlige post."
+        )
+        @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
+        public init() {}
+
+        public func run() async throws {
+            let verdict = try await withStore(database) { try await $0.verifyAudit() }
+            switch verdict {
+            case let .intact(entries):
+                print("Revisionssporet er intakt: \(entries) poster.")
+            case let .broken(first, reason):
+                printError("Revisionssporet er brudt ved post \(first): \(reason).")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
 /// `outcomes demo-data`: writes a deterministic, realistic delivery.
 public struct DemoDataCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(

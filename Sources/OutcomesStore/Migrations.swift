@@ -82,6 +82,26 @@ enum Migrations {
                     PRIMARY KEY (\(ident: "delivery"), \(ident: "cohort"), \(ident: "point"), \(ident: "childId")))
                 """,
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "audit trail",
+            statements: [
+                """
+                CREATE TABLE \(ident: "auditEntry") (
+                    \(ident: "sequence") BIGINT PRIMARY KEY, \(ident: "at") TEXT NOT NULL, \(ident: "actor") TEXT NOT NULL,
+                    \(ident: "action") TEXT NOT NULL, \(ident: "subject") TEXT NOT NULL, \(ident: "purpose") TEXT NOT NULL,
+                    \(ident: "previousHash") TEXT NOT NULL, \(ident: "hash") TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE \(ident: "auditHead") (
+                    \(ident: "id") BIGINT PRIMARY KEY, \(ident: "count") BIGINT NOT NULL, \(ident: "lastHash") TEXT NOT NULL)
+                """,
+                """
+                INSERT INTO \(ident: "auditHead") (\(ident: "id"), \(ident: "count"), \(ident: "lastHash"))
+                VALUES (1, 0, \(bind: AuditChain.genesis))
+                """,
+            ]
+        ),
     ]
 }

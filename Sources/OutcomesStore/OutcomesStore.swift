@@ -25,13 +25,29 @@ public protocol OutcomesStore: Sendable {
     /// rejected whole and nothing is written.
     ///
     /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
-    func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate) async throws -> DeliveryReceipt
+    func importDelivery(
+        _ files: [String: Data],
+        commitment: Commitment,
+        receivedOn: LocalDate,
+        audit: AuditEvent?
+    ) async throws
+        -> DeliveryReceipt
 
     /// Every delivery on record, oldest first.
     func deliveries() async throws -> [DeliveryReceipt]
 
     /// The current (newest) delivery, as the importer read it, or `nil` when there is none.
     func currentDelivery() async throws -> ImportedDelivery?
+
+    /// Appends an event to the audit trail (in the same transaction as what it records, where
+    /// the store writes something for it).
+    func appendAudit(_ event: AuditEvent) async throws -> AuditEntry
+
+    /// The whole trail, in order.
+    func auditEntries() async throws -> [AuditEntry]
+
+    /// Checks that no entry was changed, inserted or removed, and names the first bad one.
+    func verifyAudit() async throws -> AuditVerification
 
     /// Closes the connection.
     func close() async throws
@@ -65,5 +81,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "databasen '\(url)' kan ikke bruges: angiv en sti til en SQLite-fil, sqlite:///sti eller postgres://…"
         case let .corruptRow(table, detail): "en række i tabellen \(table) kan ikke læses: \(detail)"
         }
+    }
+}
+
+extension OutcomesStore {
+    /// Imports without an audit event (tests and tools that record their own).
+    public func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate) async throws -> DeliveryReceipt {
+        try await importDelivery(files, commitment: commitment, receivedOn: receivedOn, audit: nil)
     }
 }

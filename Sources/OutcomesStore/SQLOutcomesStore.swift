@@ -130,7 +130,12 @@ public actor SQLOutcomesStore: OutcomesStore {
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    public func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate) async throws -> DeliveryReceipt {
+    public func importDelivery(
+        _ files: [String: Data],
+        commitment: Commitment,
+        receivedOn: LocalDate,
+        audit: AuditEvent?
+    ) async throws -> DeliveryReceipt {
         let hash = SQLOutcomesStore.contentHash(files)
         if let known = try await deliveries().first(where: { $0.contentHash == hash }) {
             var receipt = known
@@ -150,6 +155,10 @@ public actor SQLOutcomesStore: OutcomesStore {
                 .columns("number", "contentHash", "receivedOn", "supersedes", "warnings", "rowCount")
                 .values(number, hash, receivedOn.isoString, previous, warnings, rows.count).run()
             try await rows.write(delivery: number, to: database)
+            if var audit {
+                audit.subject = audit.subject.isEmpty ? "delivery \(number)" : audit.subject
+                _ = try await SQLOutcomesStore.append(audit, to: database)
+            }
             return DeliveryReceipt(
                 number: number,
                 contentHash: hash,
@@ -186,5 +195,54 @@ public actor SQLOutcomesStore: OutcomesStore {
         )
         let delivery = try await DeliveryRows.read(delivery: current.number, from: database)
         return ImportedDelivery(delivery: delivery, warnings: warnings)
+    }
+
+    // MARK: Audit trail
+
+    public func appendAudit(_ event: AuditEvent) async throws -> AuditEntry {
+        try await transaction { database in try await SQLOutcomesStore.append(event, to: database) }
+    }
+
+    /// Appends within the caller's transaction: the entry and the head move together.
+    static func append(_ event: AuditEvent, to database: any SQLDatabase) async throws -> AuditEntry {
+        guard let head = try await database.select().columns("count", "lastHash").from("auditHead").where("id", .equal, 1).first() else {
+            throw StoreError.corruptRow(table: "auditHead", detail: "the head row is missing")
+        }
+        let sequence = try head.decode(column: "count", as: Int.self) + 1
+        let previous = try head.decode(column: "lastHash", as: String.self)
+        let hash = AuditChain.hash(sequence: sequence, event: event, previousHash: previous)
+        try await database.insert(into: "auditEntry")
+            .columns("sequence", "at", "actor", "action", "subject", "purpose", "previousHash", "hash")
+            .values(sequence, event.at, event.actor, event.action, event.subject, event.purpose, previous, hash).run()
+        try await database.update("auditHead").set("count", to: sequence).set("lastHash", to: hash).where("id", .equal, 1).run()
+        return AuditEntry(sequence: sequence, event: event, previousHash: previous, hash: hash)
+    }
+
+    public func auditEntries() async throws -> [AuditEntry] {
+        try await database.select().column("*").from("auditEntry").orderBy("sequence").all().map { row in
+            AuditEntry(
+                sequence: try row.decode(column: "sequence", as: Int.self),
+                event: AuditEvent(
+                    actor: try row.decode(column: "actor", as: String.self),
+                    action: try row.decode(column: "action", as: String.self),
+                    subject: try row.decode(column: "subject", as: String.self),
+                    purpose: try row.decode(column: "purpose", as: String.self),
+                    at: try row.decode(column: "at", as: String.self)
+                ),
+                previousHash: try row.decode(column: "previousHash", as: String.self),
+                hash: try row.decode(column: "hash", as: String.self)
+            )
+        }
+    }
+
+    public func verifyAudit() async throws -> AuditVerification {
+        guard let head = try await database.select().columns("count", "lastHash").from("auditHead").where("id", .equal, 1).first() else {
+            return .broken(firstBadEntry: 1, reason: "kædens hoved mangler")
+        }
+        return AuditChain.verify(
+            try await auditEntries(),
+            headCount: try head.decode(column: "count", as: Int.self),
+            headHash: try head.decode(column: "lastHash", as: String.self)
+        )
     }
 }

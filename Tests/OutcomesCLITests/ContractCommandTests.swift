@@ -152,6 +152,8 @@ struct ExecutableTests {
         let fromStore = try run(["settle", "--database", database, "--as-of", "2026-11-26"])
         #expect(fromStore.status == 0)
         #expect(fromStore.stdout == fromFolder.stdout)
+        let verified = try run(["audit", "verify", "--database", database])
+        #expect(verified.status == 0 && verified.stdout.contains("intakt: 2 poster"))  // the import and the read
     }
 }
 

@@ -19,6 +19,19 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
         ProcessInfo.processInfo.environment["OUTCOMES_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
+    /// Runs `body` with a fresh store and closes it whatever happens (an unclosed SQLite
+    /// connection traps in debug builds).
+    func withStore(_ body: (SQLOutcomesStore) async throws -> Void) async throws {
+        let store = try await makeStore()
+        do {
+            try await body(store)
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
     /// A fresh, migrated store: a new SQLite file, or a new PostgreSQL schema.
     func makeStore() async throws -> SQLOutcomesStore {
         let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -52,83 +65,85 @@ func exampleFiles() throws -> [String: Data] {
 struct StoreConformanceTests {
     @Test("Migrations run once and can run again", arguments: Backend.available)
     func migrations(backend: Backend) async throws {
-        let store = try await backend.makeStore()
-        try await store.migrate()
-        #expect(try await store.deliveries().isEmpty)
-        try await store.close()
+        try await backend.withStore { store in
+            try await store.migrate()
+            #expect(try await store.deliveries().isEmpty)
+        }
     }
 
     @Test("Contract versions are kept; a changed text needs a new version", arguments: Backend.available)
     func contracts(backend: Backend) async throws {
-        let store = try await backend.makeStore()
-        #expect(try await store.saveContract(id: viborg.id, version: 1, text: ContractFile.builtInText))
-        #expect(try await !store.saveContract(id: viborg.id, version: 1, text: ContractFile.builtInText))
-        await #expect(throws: StoreError.contractVersionConflict(id: viborg.id, version: 1)) {
-            try await store.saveContract(id: viborg.id, version: 1, text: ContractFile.builtInText + "\n# changed\n")
+        try await backend.withStore { store in
+            let first = try await store.saveContract(id: viborg.id, version: 1, text: ContractFile.builtInText)
+            let again = try await store.saveContract(id: viborg.id, version: 1, text: ContractFile.builtInText)
+            #expect(first && !again)
+            await #expect(throws: StoreError.contractVersionConflict(id: viborg.id, version: 1)) {
+                try await store.saveContract(id: viborg.id, version: 1, text: ContractFile.builtInText + "\n# changed\n")
+            }
+            let second = try await store.saveContract(id: viborg.id, version: 2, text: ContractFile.builtInText + "\n# changed\n")
+            #expect(second)
         }
-        #expect(try await store.saveContract(id: viborg.id, version: 2, text: ContractFile.builtInText + "\n# changed\n"))
-        try await store.close()
     }
 
     @Test("Settling the stored delivery gives byte for byte the JSON of the folder", arguments: Backend.available)
     func settleFromStore(backend: Backend) async throws {
-        let store = try await backend.makeStore()
-        let files = try exampleFiles()
-        let receipt = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
-        #expect(receipt.number == 1 && receipt.isNew && receipt.supersedes == nil)
-        let stored = try #require(try await store.currentDelivery())
-        let direct = try DeliveryImporter.importFiles(files, commitment: viborg)
-        #expect(stored.delivery == direct.delivery)
-        #expect(stored.warnings == direct.warnings)
-        func json(_ imported: ImportedDelivery) -> String {
-            var settlement = SettlementEngine.settle(viborg, delivery: imported.delivery, asOf: today)
-            settlement.warnings = imported.warnings + settlement.warnings
-            return SettlementJSON.string(settlement)
+        try await backend.withStore { store in
+            let files = try exampleFiles()
+            let receipt = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
+            #expect(receipt.number == 1 && receipt.isNew && receipt.supersedes == nil)
+            let stored = try #require(try await store.currentDelivery())
+            let direct = try DeliveryImporter.importFiles(files, commitment: viborg)
+            #expect(stored.delivery == direct.delivery)
+            #expect(stored.warnings == direct.warnings)
+            func json(_ imported: ImportedDelivery) -> String {
+                var settlement = SettlementEngine.settle(viborg, delivery: imported.delivery, asOf: today)
+                settlement.warnings = imported.warnings + settlement.warnings
+                return SettlementJSON.string(settlement)
+            }
+            #expect(json(stored) == json(direct))
         }
-        #expect(json(stored) == json(direct))
-        try await store.close()
     }
 
     @Test("The same delivery twice changes nothing", arguments: Backend.available)
     func idempotent(backend: Backend) async throws {
-        let store = try await backend.makeStore()
-        let files = try exampleFiles()
-        let first = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
-        let second = try await store.importDelivery(files, commitment: viborg, receivedOn: LocalDate(iso: "2026-12-01")!)
-        #expect(!second.isNew && second.number == first.number && second.contentHash == first.contentHash)
-        #expect(second.receivedOn == first.receivedOn)
-        #expect(try await store.deliveries().count == 1)
-        try await store.close()
+        try await backend.withStore { store in
+            let files = try exampleFiles()
+            let first = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
+            let second = try await store.importDelivery(files, commitment: viborg, receivedOn: LocalDate(iso: "2026-12-01")!)
+            #expect(!second.isNew && second.number == first.number && second.contentHash == first.contentHash)
+            #expect(second.receivedOn == first.receivedOn)
+            #expect(try await store.deliveries().count == 1)
+        }
     }
 
     @Test("A corrected delivery supersedes the earlier one; both stay on record", arguments: Backend.available)
     func supersede(backend: Backend) async throws {
-        let store = try await backend.makeStore()
-        var files = try exampleFiles()
-        let first = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
-        var plans = String(decoding: files["action_plan_goals.csv"]!, as: UTF8.self)
-        plans = plans.replacingOccurrences(of: ",nej\n", with: ",ja\n")
-        files["action_plan_goals.csv"] = Data(plans.utf8)
-        let second = try await store.importDelivery(files, commitment: viborg, receivedOn: LocalDate(iso: "2026-12-01")!)
-        #expect(second.isNew && second.number == 2 && second.supersedes == first.number)
-        #expect(try await store.deliveries().map(\.number) == [1, 2])
-        let current = try #require(try await store.currentDelivery())
-        #expect(!current.delivery.actionPlanGoals.contains { $0.fulfilled == false })
-        try await store.close()
+        try await backend.withStore { store in
+            var files = try exampleFiles()
+            let first = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
+            var plans = String(decoding: files["action_plan_goals.csv"]!, as: UTF8.self)
+            plans = plans.replacingOccurrences(of: ",nej\n", with: ",ja\n")
+            files["action_plan_goals.csv"] = Data(plans.utf8)
+            let second = try await store.importDelivery(files, commitment: viborg, receivedOn: LocalDate(iso: "2026-12-01")!)
+            #expect(second.isNew && second.number == 2 && second.supersedes == first.number)
+            #expect(try await store.deliveries().map(\.number) == [1, 2])
+            let current = try #require(try await store.currentDelivery())
+            #expect(!current.delivery.actionPlanGoals.contains { $0.fulfilled == false })
+        }
     }
 
     @Test("A rejected delivery writes nothing", arguments: Backend.available)
     func allOrNothing(backend: Backend) async throws {
-        let store = try await backend.makeStore()
-        var files = try exampleFiles()
-        _ = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
-        files["persons.csv"] = Data((String(decoding: files["persons.csv"]!, as: UTF8.self) + "P999999,H99999,1980-01-01\n").utf8)
-        await #expect(throws: DeliveryRejected.self) {
-            try await store.importDelivery(files, commitment: viborg, receivedOn: today)
+        try await backend.withStore { store in
+            var files = try exampleFiles()
+            _ = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
+            files["persons.csv"] = Data((String(decoding: files["persons.csv"]!, as: UTF8.self) + "P999999,H99999,1980-01-01\n").utf8)
+            await #expect(throws: DeliveryRejected.self) {
+                try await store.importDelivery(files, commitment: viborg, receivedOn: today)
+            }
+            #expect(try await store.deliveries().count == 1)
+            #expect(try await store.currentDelivery()?.delivery == DeliveryImporter.importFiles(try exampleFiles(), commitment: viborg).delivery)
         }
-        #expect(try await store.deliveries().count == 1)
-        #expect(try await store.currentDelivery()?.delivery == DeliveryImporter.importFiles(try exampleFiles(), commitment: viborg).delivery)
-        try await store.close()
     }
 }
 
