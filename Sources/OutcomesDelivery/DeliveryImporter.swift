@@ -109,51 +109,29 @@ struct Importer {
     init(commitment: Commitment) { self.commitment = commitment }
 
     mutating func run(_ files: [String: Data]) {
-        guard let households = files["households.csv"] else {
+        guard files["households.csv"] != nil else {
             issues.append(ImportIssue(file: "households.csv", line: 0, column: "-", message: "filen mangler; den er påkrævet"))
             return
         }
         // households.csv and persons.csv are read side by side, then joined.
-        let first = UnsafeMutableBufferPointer<Importer>.allocate(capacity: 2)
-        _ = first.initialize(repeating: self)
-        let both = SendableBuffer(first)
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            if i == 0 { both.buffer[0].readFile("households.csv", households) } else { both.buffer[1].readFileIfPresent("persons.csv", files) }
-        }
+        let first = readSideBySide([["households.csv"], ["persons.csv"]], files)
         delivery.households = first[0].delivery.households
         householdIndex = first[0].householdIndex
         delivery.persons = first[1].delivery.persons
         personIndex = first[1].personIndex
         pendingHouseholds = first[1].pendingHouseholds
-        issues = first[0].issues + first[1].issues
-        warnings = first[0].warnings + first[1].warnings
-        _ = first.deinitialize()
-        first.deallocate()
         resolvePersonHouseholds()
-        // The measurement files only read the households and persons, so they are read on two
-        // threads, split by measured cost (docs/benchmarks.md); the results are
-        // joined in file order, so issues and warnings read the same as on one thread.
-        let groups = [["employment.csv", "social_measures.csv", "action_plan_goals.csv"], ["life_satisfaction.csv", "school_absence.csv"]]
-        let (issuesBefore, warningsBefore) = (issues.count, warnings.count)
-        let parts = UnsafeMutableBufferPointer<Importer>.allocate(capacity: groups.count)
-        defer {
-            _ = parts.deinitialize()
-            parts.deallocate()
-        }
-        _ = parts.initialize(repeating: self)
-        let shared = SendableBuffer(parts)
-        DispatchQueue.concurrentPerform(iterations: groups.count) { index in
-            for name in groups[index] { shared.buffer[index].readFileIfPresent(name, files) }
-        }
-        delivery.employment = parts[0].delivery.employment
-        delivery.socialMeasures = parts[0].delivery.socialMeasures
-        delivery.actionPlanGoals = parts[0].delivery.actionPlanGoals
-        delivery.lifeSatisfaction = parts[1].delivery.lifeSatisfaction
-        delivery.schoolAbsence = parts[1].delivery.schoolAbsence
-        for part in parts {
-            issues += part.issues.dropFirst(issuesBefore)
-            warnings += part.warnings.dropFirst(warningsBefore)
-        }
+        // The measurement files only read the households and persons, so they too are read on
+        // two threads, split by measured cost (docs/benchmarks.md).
+        let second = readSideBySide(
+            [["employment.csv", "social_measures.csv", "action_plan_goals.csv"], ["life_satisfaction.csv", "school_absence.csv"]],
+            files
+        )
+        delivery.employment = second[0].delivery.employment
+        delivery.socialMeasures = second[0].delivery.socialMeasures
+        delivery.actionPlanGoals = second[0].delivery.actionPlanGoals
+        delivery.lifeSatisfaction = second[1].delivery.lifeSatisfaction
+        delivery.schoolAbsence = second[1].delivery.schoolAbsence
         // Report in file order, and by line within a file, whichever thread read it.
         func fileOrder(_ text: String) -> Int {
             DeliveryImporter.fileNames.firstIndex { text.hasPrefix($0) } ?? DeliveryImporter.fileNames.count
@@ -164,6 +142,27 @@ struct Importer {
         warnings = warnings.enumerated().sorted { a, b in
             (fileOrder(a.element), a.offset) < (fileOrder(b.element), b.offset)
         }.map(\.element)
+    }
+
+    /// Reads groups of files on separate threads, each group into its own copy of the
+    /// importer, and gathers their issues and warnings here.
+    mutating func readSideBySide(_ groups: [[String]], _ files: [String: Data]) -> [Importer] {
+        let parts = UnsafeMutableBufferPointer<Importer>.allocate(capacity: groups.count)
+        defer {
+            _ = parts.deinitialize()
+            parts.deallocate()
+        }
+        _ = parts.initialize(repeating: self)
+        let shared = SendableBuffer(parts)
+        DispatchQueue.concurrentPerform(iterations: groups.count) { index in
+            for name in groups[index] { shared.buffer[index].readFileIfPresent(name, files) }
+        }
+        let (issuesBefore, warningsBefore) = (issues.count, warnings.count)
+        for part in parts {
+            issues += part.issues.dropFirst(issuesBefore)
+            warnings += part.warnings.dropFirst(warningsBefore)
+        }
+        return Array(parts)
     }
 
     mutating func readFileIfPresent(_ name: String, _ files: [String: Data]) {
