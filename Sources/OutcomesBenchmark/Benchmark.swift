@@ -32,7 +32,7 @@ enum Benchmark {
         let t1 = now()
         let settlement = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf)
         let t2 = now()
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         var writer = ByteWriter { handle.write(Data($0)) }
         SettlementJSON.write(settlement, to: &writer)

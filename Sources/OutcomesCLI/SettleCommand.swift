@@ -1,6 +1,6 @@
 public import ArgumentParser
 import Foundation
-public import OutcomesCore
+import OutcomesCore
 import OutcomesDelivery
 public import OutcomesReports
 import OutcomesStore

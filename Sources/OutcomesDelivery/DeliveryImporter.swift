@@ -152,7 +152,7 @@ struct Importer {
             _ = parts.deinitialize()
             parts.deallocate()
         }
-        _ = parts.initialize(repeating: self)
+        parts.initialize(repeating: self)
         let shared = SendableBuffer(parts)
         DispatchQueue.concurrentPerform(iterations: groups.count) { index in
             for name in groups[index] { shared.buffer[index].readFileIfPresent(name, files) }

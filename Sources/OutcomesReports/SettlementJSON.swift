@@ -48,7 +48,7 @@ public enum SettlementJSON {
         while first < blocks {
             let count = min(batch, blocks - first)
             let rendered = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
-            _ = rendered.initialize(repeating: [])
+            rendered.initialize(repeating: [])
             let shared = RenderSlots(rendered)
             let base = first
             DispatchQueue.concurrentPerform(iterations: count) { k in

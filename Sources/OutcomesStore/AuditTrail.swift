@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// One thing that happened: who, when, what, and the stated purpose.
 ///

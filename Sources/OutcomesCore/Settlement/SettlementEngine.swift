@@ -121,7 +121,7 @@ struct SettlementRun {
         }
         var empty = self
         empty.warnings = []
-        _ = parts.initialize(repeating: empty)
+        parts.initialize(repeating: empty)
         let shared = SharedRuns(parts)
         DispatchQueue.concurrentPerform(iterations: groups.count) { i in
             shared.buffer[i].makeLines(groups[i], counted: counted, index: index, ranks: ranks)
@@ -715,7 +715,7 @@ final class SharedSlots<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
     init(count: Int, initial: Element) {
         buffer = .allocate(capacity: count)
-        _ = buffer.initialize(repeating: initial)
+        buffer.initialize(repeating: initial)
     }
     func release() {
         _ = buffer.deinitialize()
