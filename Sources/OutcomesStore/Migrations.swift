@@ -103,5 +103,22 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 3,
+            name: "action plans",
+            statements: [
+                """
+                CREATE TABLE \(ident: "actionPlan") (
+                    \(ident: "householdId") TEXT PRIMARY KEY, \(ident: "courseStart") TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE \(ident: "actionPlanGoalDefinition") (
+                    \(ident: "householdId") TEXT NOT NULL REFERENCES \(ident: "actionPlan") (\(ident: "householdId")),
+                    \(ident: "position") BIGINT NOT NULL, \(ident: "goalId") TEXT NOT NULL, \(ident: "text") TEXT NOT NULL,
+                    \(ident: "fulfilled") BIGINT,
+                    PRIMARY KEY (\(ident: "householdId"), \(ident: "goalId")))
+                """,
+            ]
+        ),
     ]
 }

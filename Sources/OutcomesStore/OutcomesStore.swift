@@ -39,6 +39,27 @@ public protocol OutcomesStore: Sendable {
     /// The current (newest) delivery, as the importer read it, or `nil` when there is none.
     func currentDelivery() async throws -> ImportedDelivery?
 
+    /// A household's action plan, or `nil` when it has none.
+    func actionPlan(for household: HouseholdID) async throws -> ActionPlan?
+
+    /// Keeps a new action plan (with its first goals), recording it in the audit trail.
+    func createActionPlan(_ plan: ActionPlan, audit: AuditEvent) async throws
+
+    /// Adjusts a plan's goals on `date`, in one transaction with its audit entry.
+    ///
+    /// - Throws: `ActionPlanError.locked(since:)` from six months after the course's start
+    ///   (B5.1 2.8.1); nothing is written then.
+    func changeActionPlan(
+        _ household: HouseholdID,
+        _ change: ActionPlan.Change,
+        on date: LocalDate,
+        adjustmentMonths: Int,
+        audit: AuditEvent
+    ) async throws -> ActionPlan
+
+    /// Records whether a goal was met (allowed also after the lock).
+    func assessActionPlanGoal(_ household: HouseholdID, goal: String, fulfilled: Bool?, audit: AuditEvent) async throws -> ActionPlan
+
     /// Appends an event to the audit trail (in the same transaction as what it records, where
     /// the store writes something for it).
     func appendAudit(_ event: AuditEvent) async throws -> AuditEntry
@@ -72,6 +93,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case contractVersionConflict(id: String, version: Int)
     case unsupportedDatabaseURL(String)
     case corruptRow(table: String, detail: String)
+    case noActionPlan(HouseholdID)
+    case actionPlanExists(HouseholdID)
 
     public var description: String {
         switch self {
@@ -80,6 +103,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupportedDatabaseURL(url):
             "databasen '\(url)' kan ikke bruges: angiv en sti til en SQLite-fil, sqlite:///sti eller postgres://…"
         case let .corruptRow(table, detail): "en række i tabellen \(table) kan ikke læses: \(detail)"
+        case let .noActionPlan(household): "husstanden \(household) har ingen handleplan"
+        case let .actionPlanExists(household): "husstanden \(household) har allerede en handleplan"
         }
     }
 }

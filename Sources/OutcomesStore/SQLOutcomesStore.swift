@@ -245,4 +245,81 @@ public actor SQLOutcomesStore: OutcomesStore {
             headHash: try head.decode(column: "lastHash", as: String.self)
         )
     }
+
+    // MARK: Action plans
+
+    public func actionPlan(for household: HouseholdID) async throws -> ActionPlan? {
+        try await SQLOutcomesStore.readActionPlan(household, from: database)
+    }
+
+    static func readActionPlan(_ household: HouseholdID, from database: any SQLDatabase) async throws -> ActionPlan? {
+        guard
+            let row = try await database.select().column("courseStart").from("actionPlan")
+                .where("householdId", .equal, household.rawValue).first()
+        else { return nil }
+        let text = try row.decode(column: "courseStart", as: String.self)
+        guard let start = LocalDate(iso: text) else { throw StoreError.corruptRow(table: "actionPlan", detail: text) }
+        let goals = try await database.select().columns("goalId", "text", "fulfilled").from("actionPlanGoalDefinition")
+            .where("householdId", .equal, household.rawValue).orderBy("position").all().map { row in
+                ActionPlan.Goal(
+                    id: try row.decode(column: "goalId", as: String.self),
+                    text: try row.decode(column: "text", as: String.self),
+                    fulfilled: try row.decode(column: "fulfilled", as: Int?.self).map { $0 != 0 }
+                )
+            }
+        return ActionPlan(household: household, courseStart: start, goals: goals)
+    }
+
+    /// Replaces a plan's goal rows with the plan's goals.
+    static func writeGoals(_ plan: ActionPlan, to database: any SQLDatabase) async throws {
+        try await database.delete(from: "actionPlanGoalDefinition").where("householdId", .equal, plan.household.rawValue).run()
+        guard !plan.goals.isEmpty else { return }
+        var insert = database.insert(into: "actionPlanGoalDefinition").columns("householdId", "position", "goalId", "text", "fulfilled")
+        for (position, goal) in plan.goals.enumerated() {
+            insert = insert.values(plan.household.rawValue, position, goal.id, goal.text, goal.fulfilled.map { $0 ? 1 : 0 })
+        }
+        try await insert.run()
+    }
+
+    public func createActionPlan(_ plan: ActionPlan, audit: AuditEvent) async throws {
+        try await transaction { database in
+            guard try await SQLOutcomesStore.readActionPlan(plan.household, from: database) == nil else {
+                throw StoreError.actionPlanExists(plan.household)
+            }
+            try await database.insert(into: "actionPlan").columns("householdId", "courseStart")
+                .values(plan.household.rawValue, plan.courseStart.isoString).run()
+            try await SQLOutcomesStore.writeGoals(plan, to: database)
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func changeActionPlan(
+        _ household: HouseholdID,
+        _ change: ActionPlan.Change,
+        on date: LocalDate,
+        adjustmentMonths: Int,
+        audit: AuditEvent
+    ) async throws -> ActionPlan {
+        try await transaction { database in
+            guard var plan = try await SQLOutcomesStore.readActionPlan(household, from: database) else {
+                throw StoreError.noActionPlan(household)
+            }
+            try plan.apply(change, on: date, adjustmentMonths: adjustmentMonths)
+            try await SQLOutcomesStore.writeGoals(plan, to: database)
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+            return plan
+        }
+    }
+
+    public func assessActionPlanGoal(_ household: HouseholdID, goal: String, fulfilled: Bool?, audit: AuditEvent) async throws -> ActionPlan {
+        try await transaction { database in
+            guard var plan = try await SQLOutcomesStore.readActionPlan(household, from: database) else {
+                throw StoreError.noActionPlan(household)
+            }
+            try plan.assess(goal, fulfilled: fulfilled)
+            try await SQLOutcomesStore.writeGoals(plan, to: database)
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+            return plan
+        }
+    }
 }
