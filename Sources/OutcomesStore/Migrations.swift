@@ -120,5 +120,17 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 4,
+            name: "visitation decisions",
+            statements: [
+                """
+                CREATE TABLE \(ident: "enrolmentDecision") (
+                    \(ident: "sequence") BIGINT PRIMARY KEY, \(ident: "householdId") TEXT NOT NULL,
+                    \(ident: "listPosition") BIGINT, \(ident: "decidedOn") TEXT NOT NULL, \(ident: "decidedBy") TEXT NOT NULL,
+                    \(ident: "outcome") TEXT NOT NULL, \(ident: "courseStart") TEXT, \(ident: "reason") TEXT NOT NULL)
+                """
+            ]
+        ),
     ]
 }

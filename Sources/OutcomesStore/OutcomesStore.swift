@@ -60,6 +60,19 @@ public protocol OutcomesStore: Sendable {
     /// Records whether a goal was met (allowed also after the lock).
     func assessActionPlanGoal(_ household: HouseholdID, goal: String, fulfilled: Bool?, audit: AuditEvent) async throws -> ActionPlan
 
+    /// Journals a visitation decision (P 3.2.1) after checking it, with its audit entry.
+    ///
+    /// - Throws: `EnrolmentError` (no reason, no consent, a start outside the period).
+    func recordEnrolmentDecision(
+        _ decision: EnrolmentDecision,
+        consentGiven: Bool,
+        interventionPeriod: DateRange,
+        audit: AuditEvent
+    ) async throws
+
+    /// The journal of visitation decisions, in the order made.
+    func enrolmentDecisions() async throws -> [EnrolmentDecision]
+
     /// Appends an event to the audit trail (in the same transaction as what it records, where
     /// the store writes something for it).
     func appendAudit(_ event: AuditEvent) async throws -> AuditEntry

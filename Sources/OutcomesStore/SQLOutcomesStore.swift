@@ -322,4 +322,62 @@ public actor SQLOutcomesStore: OutcomesStore {
             return plan
         }
     }
+
+    // MARK: Visitation decisions
+
+    public func recordEnrolmentDecision(
+        _ decision: EnrolmentDecision,
+        consentGiven: Bool,
+        interventionPeriod: DateRange,
+        audit: AuditEvent
+    ) async throws {
+        try decision.validate(consentGiven: consentGiven, interventionPeriod: interventionPeriod)
+        try await transaction { database in
+            let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("sequence")), as: "last")
+                .from("enrolmentDecision").first()
+            let sequence = (try last?.decode(column: "last", as: Int?.self) ?? 0) + 1
+            let (outcome, start): (String, String?) =
+                switch decision.outcome {
+                case let .enrolled(courseStart): ("enrolled", courseStart.isoString)
+                case let .notEnrolled(reason): (reason.rawValue, nil)
+                }
+            try await database.insert(into: "enrolmentDecision")
+                .columns("sequence", "householdId", "listPosition", "decidedOn", "decidedBy", "outcome", "courseStart", "reason")
+                .values(
+                    sequence,
+                    decision.household.rawValue,
+                    decision.listPosition,
+                    decision.decidedOn.isoString,
+                    decision.decidedBy,
+                    outcome,
+                    start,
+                    decision.reason
+                ).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func enrolmentDecisions() async throws -> [EnrolmentDecision] {
+        try await database.select().column("*").from("enrolmentDecision").orderBy("sequence").all().map { row in
+            let decided = try row.decode(column: "decidedOn", as: String.self)
+            let outcomeText = try row.decode(column: "outcome", as: String.self)
+            let outcome: EnrolmentDecision.Outcome
+            if outcomeText == "enrolled", let start = try row.decode(column: "courseStart", as: String?.self).flatMap({ LocalDate(iso: $0) }) {
+                outcome = .enrolled(courseStart: start)
+            } else if let reason = EnrolmentDecision.NotEnrolledReason(rawValue: outcomeText) {
+                outcome = .notEnrolled(reason)
+            } else {
+                throw StoreError.corruptRow(table: "enrolmentDecision", detail: outcomeText)
+            }
+            guard let day = LocalDate(iso: decided) else { throw StoreError.corruptRow(table: "enrolmentDecision", detail: decided) }
+            return EnrolmentDecision(
+                household: HouseholdID(try row.decode(column: "householdId", as: String.self)),
+                listPosition: try row.decode(column: "listPosition", as: Int?.self),
+                decidedOn: day,
+                decidedBy: try row.decode(column: "decidedBy", as: String.self),
+                outcome: outcome,
+                reason: try row.decode(column: "reason", as: String.self)
+            )
+        }
+    }
 }
