@@ -132,5 +132,16 @@ enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 5,
+            name: "users",
+            statements: [
+                """
+                CREATE TABLE \(ident: "userAccount") (
+                    \(ident: "username") TEXT PRIMARY KEY, \(ident: "displayName") TEXT NOT NULL, \(ident: "role") TEXT NOT NULL,
+                    \(ident: "passwordHash") TEXT NOT NULL, \(ident: "createdAt") TEXT NOT NULL)
+                """
+            ]
+        ),
     ]
 }

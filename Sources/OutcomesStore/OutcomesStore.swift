@@ -73,6 +73,18 @@ public protocol OutcomesStore: Sendable {
     /// The journal of visitation decisions, in the order made.
     func enrolmentDecisions() async throws -> [EnrolmentDecision]
 
+    /// Creates a user with a password, kept only as a bcrypt hash.
+    ///
+    /// - Throws: ``StoreError/weakPassword`` (fewer than 12 characters),
+    ///   ``StoreError/userExists(_:)``.
+    func createUser(_ user: UserAccount, password: String, audit: AuditEvent) async throws
+
+    /// Every user, without password hashes.
+    func users() async throws -> [UserAccount]
+
+    /// The user when the password is right; `nil` for an unknown user or a wrong password alike.
+    func authenticate(username: String, password: String) async throws -> UserAccount?
+
     /// Appends an event to the audit trail (in the same transaction as what it records, where
     /// the store writes something for it).
     func appendAudit(_ event: AuditEvent) async throws -> AuditEntry
@@ -85,6 +97,18 @@ public protocol OutcomesStore: Sendable {
 
     /// Closes the connection.
     func close() async throws
+}
+
+/// A person who uses Outcomes, with a role (SPEC §1).
+public struct UserAccount: Sendable, Equatable {
+    public var username: String
+    public var displayName: String
+    public var role: Role
+    public init(username: String, displayName: String, role: Role) {
+        self.username = username
+        self.displayName = displayName
+        self.role = role
+    }
 }
 
 /// A delivery on record.
@@ -107,6 +131,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedDatabaseURL(String)
     case corruptRow(table: String, detail: String)
     case noActionPlan(HouseholdID)
+    case weakPassword
+    case userExists(String)
     case actionPlanExists(HouseholdID)
 
     public var description: String {
@@ -117,6 +143,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "databasen '\(url)' kan ikke bruges: angiv en sti til en SQLite-fil, sqlite:///sti eller postgres://…"
         case let .corruptRow(table, detail): "en række i tabellen \(table) kan ikke læses: \(detail)"
         case let .noActionPlan(household): "husstanden \(household) har ingen handleplan"
+        case .weakPassword: "en adgangskode skal have mindst 12 tegn"
+        case let .userExists(username): "brugeren '\(username)' findes allerede"
         case let .actionPlanExists(household): "husstanden \(household) har allerede en handleplan"
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import HummingbirdBcrypt
 import Logging
 import NIOPosix
 public import OutcomesCore
@@ -23,6 +24,11 @@ import SQLiteKit
 public actor SQLOutcomesStore: OutcomesStore {
     let database: any SQLDatabase
     private let onClose: @Sendable () async throws -> Void
+    /// bcrypt's cost factor: 12 in use; tests lower it to stay fast.
+    var passwordCost: UInt8 = 12
+
+    /// Sets bcrypt's cost factor (tests use 4).
+    public func setPasswordCost(_ cost: UInt8) { passwordCost = cost }
 
     init(database: any SQLDatabase, onClose: @escaping @Sendable () async throws -> Void) {
         self.database = database
@@ -379,5 +385,45 @@ public actor SQLOutcomesStore: OutcomesStore {
                 reason: try row.decode(column: "reason", as: String.self)
             )
         }
+    }
+
+    // MARK: Users
+
+    public func createUser(_ user: UserAccount, password: String, audit: AuditEvent) async throws {
+        guard password.count >= 12 else { throw StoreError.weakPassword }
+        let hash = Bcrypt.hash(password, cost: passwordCost)
+        try await transaction { database in
+            let existing = try await database.select().column("username").from("userAccount")
+                .where("username", .equal, user.username).first()
+            guard existing == nil else { throw StoreError.userExists(user.username) }
+            try await database.insert(into: "userAccount")
+                .columns("username", "displayName", "role", "passwordHash", "createdAt")
+                .values(user.username, user.displayName, user.role.storedForm, hash, audit.at).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func users() async throws -> [UserAccount] {
+        try await database.select().columns("username", "displayName", "role").from("userAccount").orderBy("username").all()
+            .map(SQLOutcomesStore.user)
+    }
+
+    static func user(_ row: any SQLRow) throws -> UserAccount {
+        let stored = try row.decode(column: "role", as: String.self)
+        guard let role = Role(storedForm: stored) else { throw StoreError.corruptRow(table: "userAccount", detail: stored) }
+        return UserAccount(
+            username: try row.decode(column: "username", as: String.self),
+            displayName: try row.decode(column: "displayName", as: String.self),
+            role: role
+        )
+    }
+
+    public func authenticate(username: String, password: String) async throws -> UserAccount? {
+        guard
+            let row = try await database.select().columns("username", "displayName", "role", "passwordHash").from("userAccount")
+                .where("username", .equal, username).first()
+        else { return nil }
+        guard Bcrypt.verify(password, hash: try row.decode(column: "passwordHash", as: String.self)) else { return nil }
+        return try SQLOutcomesStore.user(row)
     }
 }
