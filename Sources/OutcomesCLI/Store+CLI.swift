@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesStore
+
+/// Runs `body` with an open, migrated store and closes it whatever happens.
+func withStore<T>(_ url: String, _ body: (SQLOutcomesStore) async throws -> T) async throws -> T {
+    let store = try await openStore(url)
+    do {
+        let result = try await body(store)
+        try await store.close()
+        return result
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}
+
+/// Opens a store, migrating it, or exits 1 with a clear message.
+func openStore(_ url: String) async throws -> SQLOutcomesStore {
+    do {
+        let store = try await SQLOutcomesStore.open(url: url)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    } catch let error as StoreError {
+        printError(error.description)
+        throw ExitCode(1)
+    } catch {
+        printError("databasen '\(url)' kan ikke åbnes: \(String(reflecting: error))")
+        throw ExitCode(1)
+    }
+}
+
+/// The command line's actor in the audit trail: `cli:` and the login name.
+func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
+
+/// Now, in ISO 8601 UTC: the outer layer's clock.
+func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
