@@ -143,5 +143,31 @@ enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 6,
+            name: "money, meetings and reports",
+            statements: [
+                """
+                CREATE TABLE \(ident: "moneyTransfer") (
+                    \(ident: "sequence") BIGINT PRIMARY KEY, \(ident: "kind") TEXT NOT NULL, \(ident: "fromParty") TEXT NOT NULL,
+                    \(ident: "toParty") TEXT NOT NULL, \(ident: "paidOn") TEXT NOT NULL, \(ident: "amountOre") BIGINT NOT NULL,
+                    \(ident: "reference") TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE \(ident: "budgetActual") (
+                    \(ident: "lineKey") TEXT NOT NULL, \(ident: "year") BIGINT NOT NULL, \(ident: "amountOre") BIGINT NOT NULL,
+                    PRIMARY KEY (\(ident: "lineKey"), \(ident: "year")))
+                """,
+                """
+                CREATE TABLE \(ident: "meeting") (
+                    \(ident: "sequence") BIGINT PRIMARY KEY, \(ident: "heldOn") TEXT NOT NULL,
+                    \(ident: "isAnnualMeeting") BIGINT NOT NULL, \(ident: "accountsReceivedOn") TEXT, \(ident: "minutes") TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE \(ident: "steeringReport") (
+                    \(ident: "period") TEXT PRIMARY KEY, \(ident: "submittedOn") TEXT NOT NULL)
+                """,
+            ]
+        ),
     ]
 }

@@ -85,6 +85,26 @@ public protocol OutcomesStore: Sendable {
     /// The user when the password is right; `nil` for an unknown user or a wrong password alike.
     func authenticate(username: String, password: String) async throws -> UserAccount?
 
+    /// Records a payment between parties; the amount is kept as integer øre.
+    ///
+    /// - Throws: ``StoreError/nonPositiveAmount`` for a zero or negative amount.
+    func recordTransfer(_ transfer: MoneyTransfer, audit: AuditEvent) async throws
+
+    /// Every payment, in the order recorded.
+    func transfers() async throws -> [MoneyTransfer]
+
+    /// Sets what was spent on a budget line in a year (the latest figure counts; the audit
+    /// trail keeps the earlier ones).
+    func setBudgetActual(_ actual: BudgetActual, audit: AuditEvent) async throws
+
+    func budgetActuals() async throws -> [BudgetActual]
+
+    func recordMeeting(_ meeting: Meeting, audit: AuditEvent) async throws
+    func meetings() async throws -> [Meeting]
+
+    func recordReport(_ report: SteeringReport, audit: AuditEvent) async throws
+    func reports() async throws -> [SteeringReport]
+
     /// Appends an event to the audit trail (in the same transaction as what it records, where
     /// the store writes something for it).
     func appendAudit(_ event: AuditEvent) async throws -> AuditEntry
@@ -132,6 +152,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(table: String, detail: String)
     case noActionPlan(HouseholdID)
     case weakPassword
+    case nonPositiveAmount
     case userExists(String)
     case actionPlanExists(HouseholdID)
 
@@ -144,6 +165,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .corruptRow(table, detail): "en række i tabellen \(table) kan ikke læses: \(detail)"
         case let .noActionPlan(household): "husstanden \(household) har ingen handleplan"
         case .weakPassword: "en adgangskode skal have mindst 12 tegn"
+        case .nonPositiveAmount: "et beløb skal være større end 0 kr."
         case let .userExists(username): "brugeren '\(username)' findes allerede"
         case let .actionPlanExists(household): "husstanden \(household) har allerede en handleplan"
         }

@@ -426,4 +426,116 @@ public actor SQLOutcomesStore: OutcomesStore {
         guard Bcrypt.verify(password, hash: try row.decode(column: "passwordHash", as: String.self)) else { return nil }
         return try SQLOutcomesStore.user(row)
     }
+
+    // MARK: Money, meetings, reports
+
+    /// The next number in a table's `sequence` column.
+    static func nextSequence(_ table: String, in database: any SQLDatabase) async throws -> Int {
+        let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("sequence")), as: "last").from(table).first()
+        return (try last?.decode(column: "last", as: Int?.self) ?? 0) + 1
+    }
+
+    static func day(_ row: any SQLRow, _ column: String, _ table: String) throws -> LocalDate {
+        let text = try row.decode(column: column, as: String.self)
+        guard let date = LocalDate(iso: text) else { throw StoreError.corruptRow(table: table, detail: text) }
+        return date
+    }
+
+    public func recordTransfer(_ transfer: MoneyTransfer, audit: AuditEvent) async throws {
+        guard transfer.amount > .zero else { throw StoreError.nonPositiveAmount }
+        try await transaction { database in
+            let sequence = try await SQLOutcomesStore.nextSequence("moneyTransfer", in: database)
+            try await database.insert(into: "moneyTransfer")
+                .columns("sequence", "kind", "fromParty", "toParty", "paidOn", "amountOre", "reference")
+                .values(
+                    sequence,
+                    transfer.kind.rawValue,
+                    transfer.from.rawValue,
+                    transfer.to.rawValue,
+                    transfer.paidOn.isoString,
+                    transfer.amount.minorUnits,
+                    transfer.reference
+                ).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func transfers() async throws -> [MoneyTransfer] {
+        try await database.select().column("*").from("moneyTransfer").orderBy("sequence").all().map { row in
+            let kind = try row.decode(column: "kind", as: String.self)
+            guard let parsed = MoneyTransfer.Kind(rawValue: kind) else { throw StoreError.corruptRow(table: "moneyTransfer", detail: kind) }
+            return MoneyTransfer(
+                kind: parsed,
+                from: PartyKey(try row.decode(column: "fromParty", as: String.self)),
+                to: PartyKey(try row.decode(column: "toParty", as: String.self)),
+                paidOn: try SQLOutcomesStore.day(row, "paidOn", "moneyTransfer"),
+                amount: Money(minorUnits: try row.decode(column: "amountOre", as: Int64.self)),
+                reference: try row.decode(column: "reference", as: String.self)
+            )
+        }
+    }
+
+    public func setBudgetActual(_ actual: BudgetActual, audit: AuditEvent) async throws {
+        guard !actual.amount.isNegative else { throw StoreError.nonPositiveAmount }
+        try await transaction { database in
+            try await database.delete(from: "budgetActual").where("lineKey", .equal, actual.lineKey).where("year", .equal, actual.year).run()
+            try await database.insert(into: "budgetActual").columns("lineKey", "year", "amountOre")
+                .values(actual.lineKey, actual.year, actual.amount.minorUnits).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func budgetActuals() async throws -> [BudgetActual] {
+        try await database.select().column("*").from("budgetActual").orderBy("lineKey").orderBy("year").all().map { row in
+            BudgetActual(
+                lineKey: try row.decode(column: "lineKey", as: String.self),
+                year: try row.decode(column: "year", as: Int.self),
+                amount: Money(minorUnits: try row.decode(column: "amountOre", as: Int64.self))
+            )
+        }
+    }
+
+    public func recordMeeting(_ meeting: Meeting, audit: AuditEvent) async throws {
+        try await transaction { database in
+            let sequence = try await SQLOutcomesStore.nextSequence("meeting", in: database)
+            try await database.insert(into: "meeting").columns("sequence", "heldOn", "isAnnualMeeting", "accountsReceivedOn", "minutes")
+                .values(sequence, meeting.heldOn.isoString, meeting.isAnnualMeeting ? 1 : 0, meeting.accountsReceivedOn?.isoString, meeting.minutes)
+                .run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func meetings() async throws -> [Meeting] {
+        try await database.select().column("*").from("meeting").orderBy("sequence").all().map { row in
+            Meeting(
+                heldOn: try SQLOutcomesStore.day(row, "heldOn", "meeting"),
+                isAnnualMeeting: try row.decode(column: "isAnnualMeeting", as: Int.self) != 0,
+                accountsReceivedOn: try row.decode(column: "accountsReceivedOn", as: String?.self).flatMap { LocalDate(iso: $0) },
+                minutes: try row.decode(column: "minutes", as: String.self)
+            )
+        }
+    }
+
+    public func recordReport(_ report: SteeringReport, audit: AuditEvent) async throws {
+        try await transaction { database in
+            try await database.delete(from: "steeringReport").where("period", .equal, report.period.label).run()
+            try await database.insert(into: "steeringReport").columns("period", "submittedOn")
+                .values(report.period.label, report.submittedOn.isoString).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func reports() async throws -> [SteeringReport] {
+        try await database.select().column("*").from("steeringReport").orderBy("period").all().map { row in
+            let label = try row.decode(column: "period", as: String.self)
+            let parts = label.split(separator: "-H")
+            guard parts.count == 2, let year = Int(parts[0]), let half = Int(parts[1]), half == 1 || half == 2 else {
+                throw StoreError.corruptRow(table: "steeringReport", detail: label)
+            }
+            return SteeringReport(
+                period: HalfYear(year: year, half: half),
+                submittedOn: try SQLOutcomesStore.day(row, "submittedOn", "steeringReport")
+            )
+        }
+    }
 }
