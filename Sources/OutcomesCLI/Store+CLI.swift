@@ -32,7 +32,10 @@ func openStore(_ url: String) async throws -> SQLOutcomesStore {
         printError(error.description)
         throw ExitCode(1)
     } catch {
-        printError("databasen '\(url)' kan ikke åbnes: \(String(reflecting: error))")
+        printError(
+            "databasen '\(url)' kan ikke åbnes: tjek stien til SQLite-filen eller PostgreSQL-adressen (postgres://bruger@vært:port/database)"
+                + "\nteknisk årsag (til driften): \(String(reflecting: error))"
+        )
         throw ExitCode(1)
     }
 }

@@ -12,6 +12,7 @@ struct Sheet {
     init(file: String, reader: CSVReader) {
         self.file = file
         self.reader = reader
+        estimatedRows = reader.bytes.reduce(0) { $1 == CSVReader.newline ? $0 + 1 : $0 }
         if let problem = reader.headerProblem {
             issues.append(ImportIssue(file: file, line: reader.headerLine, column: "-", message: problem))
         }
@@ -33,12 +34,9 @@ struct Sheet {
         return Column(index: index, name: name)
     }
 
-    /// An upper bound on the rows, for reserving capacity: the file's line breaks.
-    var estimatedRows: Int {
-        var count = 0
-        for byte in reader.bytes where byte == CSVReader.newline { count += 1 }
-        return count
-    }
+    /// An upper bound on the rows, for reserving capacity: the file's line breaks (counted
+    /// once, when the sheet is opened).
+    let estimatedRows: Int
 
     /// Notes the header's columns that nobody asked for (a warning, not an error).
     mutating func finishHeader() {

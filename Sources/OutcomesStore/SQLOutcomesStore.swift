@@ -339,9 +339,7 @@ public actor SQLOutcomesStore: OutcomesStore {
     ) async throws {
         try decision.validate(consentGiven: consentGiven, interventionPeriod: interventionPeriod)
         try await transaction { database in
-            let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("sequence")), as: "last")
-                .from("enrolmentDecision").first()
-            let sequence = (try last?.decode(column: "last", as: Int?.self) ?? 0) + 1
+            let sequence = try await SQLOutcomesStore.nextSequence("enrolmentDecision", in: database)
             let (outcome, start): (String, String?) =
                 switch decision.outcome {
                 case let .enrolled(courseStart): ("enrolled", courseStart.isoString)
