@@ -169,5 +169,31 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 7,
+            name: "household register, persons, API tokens, password change",
+            statements: [
+                """
+                CREATE TABLE \(ident: "registeredHousehold") (
+                    \(ident: "id") TEXT PRIMARY KEY, \(ident: "area") TEXT NOT NULL, \(ident: "listPosition") BIGINT,
+                    \(ident: "groupName") TEXT NOT NULL, \(ident: "courseStart") TEXT, \(ident: "courseEnd") TEXT,
+                    \(ident: "endReason") TEXT, \(ident: "replaces") TEXT, \(ident: "cohort") BIGINT)
+                """,
+                """
+                CREATE TABLE \(ident: "registeredPerson") (
+                    \(ident: "pseudonym") TEXT PRIMARY KEY,
+                    \(ident: "householdId") TEXT NOT NULL REFERENCES \(ident: "registeredHousehold") (\(ident: "id")),
+                    \(ident: "birthDate") TEXT NOT NULL, \(ident: "name") TEXT)
+                """,
+                """
+                CREATE TABLE \(ident: "apiToken") (
+                    \(ident: "tokenHash") TEXT PRIMARY KEY, \(ident: "username") TEXT NOT NULL, \(ident: "name") TEXT NOT NULL,
+                    \(ident: "createdAt") TEXT NOT NULL)
+                """,
+                """
+                ALTER TABLE \(ident: "userAccount") ADD COLUMN \(ident: "mustChangePassword") BIGINT NOT NULL DEFAULT 0
+                """,
+            ]
+        ),
     ]
 }

@@ -115,6 +115,28 @@ public protocol OutcomesStore: Sendable {
     /// Checks that no entry was changed, inserted or removed, and names the first bad one.
     func verifyAudit() async throws -> AuditVerification
 
+    /// The household register, optionally of one area, by id.
+    func households(in area: Area?) async throws -> [HouseholdRecord]
+    func household(_ id: HouseholdID) async throws -> HouseholdRecord?
+    /// Creates or updates a household and its course after checking it.
+    ///
+    /// - Throws: ``RegisterError``.
+    func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws
+    func persons(in household: HouseholdID) async throws -> [PersonRecord]
+    func person(_ id: PersonID) async throws -> PersonRecord?
+    /// Registers a person under a pseudonym.
+    ///
+    /// - Throws: ``RegisterError/unknownHousehold(_:)``, ``RegisterError/personExists(_:)``.
+    func addPerson(_ person: PersonRecord, audit: AuditEvent) async throws
+
+    func contractVersions() async throws -> [ContractVersion]
+    func contractText(id: String, version: Int) async throws -> String?
+
+    func user(named username: String) async throws -> UserAccount?
+    func changePassword(username: String, newPassword: String, audit: AuditEvent) async throws
+    func saveAPIToken(_ token: String, username: String, name: String, audit: AuditEvent) async throws
+    func user(forAPIToken token: String) async throws -> UserAccount?
+
     /// Closes the connection.
     func close() async throws
 }
@@ -124,10 +146,14 @@ public struct UserAccount: Sendable, Equatable {
     public var username: String
     public var displayName: String
     public var role: Role
-    public init(username: String, displayName: String, role: Role) {
+    /// Set for a password someone else chose (the first admin's, one an admin gave): the user
+    /// must choose their own before doing anything else.
+    public var mustChangePassword: Bool
+    public init(username: String, displayName: String, role: Role, mustChangePassword: Bool = false) {
         self.username = username
         self.displayName = displayName
         self.role = role
+        self.mustChangePassword = mustChangePassword
     }
 }
 

@@ -161,6 +161,7 @@ public actor SQLOutcomesStore: OutcomesStore {
                 .columns("number", "contentHash", "receivedOn", "supersedes", "warnings", "rowCount")
                 .values(number, hash, receivedOn.isoString, previous, warnings, rows.count).run()
             try await rows.write(delivery: number, to: database)
+            try await SQLOutcomesStore.syncRegister(with: imported.delivery, in: database)
             if var audit {
                 audit.subject = audit.subject.isEmpty ? "delivery \(number)" : audit.subject
                 _ = try await SQLOutcomesStore.append(audit, to: database)
@@ -357,6 +358,11 @@ public actor SQLOutcomesStore: OutcomesStore {
                     start,
                     decision.reason
                 ).run()
+            if case let .enrolled(courseStart) = decision.outcome {
+                // The register follows the decision: the household joins the treatment group.
+                try await database.update("registeredHousehold").set("groupName", to: Group.treatment.rawValue)
+                    .set("courseStart", to: courseStart.isoString).where("id", .equal, decision.household.rawValue).run()
+            }
             _ = try await SQLOutcomesStore.append(audit, to: database)
         }
     }
@@ -395,14 +401,15 @@ public actor SQLOutcomesStore: OutcomesStore {
                 .where("username", .equal, user.username).first()
             guard existing == nil else { throw StoreError.userExists(user.username) }
             try await database.insert(into: "userAccount")
-                .columns("username", "displayName", "role", "passwordHash", "createdAt")
-                .values(user.username, user.displayName, user.role.storedForm, hash, audit.at).run()
+                .columns("username", "displayName", "role", "passwordHash", "createdAt", "mustChangePassword")
+                .values(user.username, user.displayName, user.role.storedForm, hash, audit.at, user.mustChangePassword ? 1 : 0).run()
             _ = try await SQLOutcomesStore.append(audit, to: database)
         }
     }
 
     public func users() async throws -> [UserAccount] {
-        try await database.select().columns("username", "displayName", "role").from("userAccount").orderBy("username").all()
+        try await database.select().columns("username", "displayName", "role", "mustChangePassword").from("userAccount")
+            .orderBy("username").all()
             .map(SQLOutcomesStore.user)
     }
 
@@ -412,13 +419,15 @@ public actor SQLOutcomesStore: OutcomesStore {
         return UserAccount(
             username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "displayName", as: String.self),
-            role: role
+            role: role,
+            mustChangePassword: (try row.decode(column: "mustChangePassword", as: Int.self)) != 0
         )
     }
 
     public func authenticate(username: String, password: String) async throws -> UserAccount? {
         guard
-            let row = try await database.select().columns("username", "displayName", "role", "passwordHash").from("userAccount")
+            let row = try await database.select().columns("username", "displayName", "role", "passwordHash", "mustChangePassword")
+                .from("userAccount")
                 .where("username", .equal, username).first()
         else { return nil }
         guard Bcrypt.verify(password, hash: try row.decode(column: "passwordHash", as: String.self)) else { return nil }

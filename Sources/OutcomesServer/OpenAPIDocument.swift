@@ -1,0 +1,91 @@
+import HTTPTypes
+import Foundation
+
+extension OutcomesAPI {
+    /// The named schemas routes refer to with `.ref`.
+    static let componentSchemas: [(String, Schema)] = [
+        ("User", UserView.schema),
+        ("Household", HouseholdView.schema),
+        ("Person", PersonView.schema),
+        ("Measurements", measurementsSchema),
+        ("ActionPlan", ActionPlanView.schema),
+        ("Decision", DecisionView.schema),
+        ("DeliveryReceipt", ReceiptView.schema),
+        ("Settlement", settlementSchema),
+        (
+            "Problem",
+            .object(
+                [
+                    ("type", .text), ("title", .text), ("status", .integer()), ("detail", .text),
+                    ("errors", .array(.string(description: "fil:linje: kolonne: besked"))),
+                ],
+                required: ["type", "title", "status", "detail"]
+            )
+        ),
+    ]
+
+    /// The OpenAPI 3.1 document of ``routes``: rendered from the same values the router
+    /// serves, with each operation's roles under `x-roles`.
+    func openAPIDocument() -> Data {
+        var paths: [String: [String: Any]] = [:]
+        let problem: [String: Any] = [
+            "description": "Fejl som application/problem+json",
+            "content": ["application/problem+json": ["schema": Schema.ref("Problem").json]],
+        ]
+        for route in routes {
+            var operation: [String: Any] = [
+                "operationId": route.operationID,
+                "summary": route.summary,
+                "x-roles": route.access.roleNames,
+                "x-reads-person-data": route.readsPersonData,
+            ]
+            var parameters: [[String: Any]] = route.pathParameters.map {
+                ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]]
+            }
+            parameters += route.query.map {
+                ["name": $0.name, "in": "query", "required": $0.required, "schema": $0.schema.json, "description": $0.description]
+            }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            if let body = route.requestBody {
+                operation["requestBody"] = ["required": true, "content": [route.requestMediaType: ["schema": body.json]]]
+            }
+            var success: [String: Any] = ["description": route.summary]
+            if let schema = route.response {
+                success["content"] = [route.responseMediaType: ["schema": schema.json]]
+            } else if route.status != .noContent {
+                success["content"] = [route.responseMediaType: [String: Any]()]
+            }
+            var responses: [String: Any] = [String(route.status.code): success, "4XX": problem, "500": problem]
+            if route.operationID == "importDelivery" { responses["200"] = ["description": "Leverancen fandtes allerede; intet ændret", "content": ["application/json": ["schema": Schema.ref("DeliveryReceipt").json]]] }
+            operation["responses"] = responses
+            if case .anyone = route.access {
+                operation["security"] = [[String: Any]]()
+            }
+            paths[route.path, default: [:]][route.method.rawValue.lowercased()] = operation
+        }
+        var schemas: [String: Any] = [:]
+        for (name, schema) in OutcomesAPI.componentSchemas { schemas[name] = schema.json }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Outcomes",
+                "version": "1",
+                "description":
+                    "Systemet for aftalen om betinget tilskud: husstande, visitation, handleplaner, dataleverancer, betalingsopgørelser, betalinger og revisionsspor. Fejl er application/problem+json; lister pagineres med page og pageSize; ikke-understøttede metoder giver 405.",
+            ],
+            "paths": paths,
+            "components": [
+                "schemas": schemas,
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "API-token fra POST /api/tokens"],
+                    "session": [
+                        "type": "apiKey", "in": "cookie", "name": OutcomesAPI.sessionCookie,
+                        "description": "Sessionens cookie fra POST /api/session; ændringer kræver også headeren X-CSRF-Token",
+                    ],
+                ],
+            ],
+            "security": [["bearer": [String]()], ["session": [String]()]],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+public import HTTPTypes
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesStore
+
+/// An error the API answers with, as `application/problem+json` (RFC 9457): a short title,
+/// a Danish explanation for the person reading it, and never the internals.
+public struct Problem: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    /// A stable slug: `/problems/<slug>` is the problem's `type`.
+    public var slug: String
+    public var title: String
+    public var detail: String
+    /// Every error of a rejected delivery, `file:line: column: message`.
+    public var errors: [String] = []
+    /// Extra headers (`Allow`, `Retry-After`, `WWW-Authenticate`).
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ slug: String, _ title: String, _ detail: String) {
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+    }
+
+    static func notSignedIn() -> Problem {
+        var problem = Problem(
+            .unauthorized,
+            "not-signed-in",
+            "Ikke logget ind",
+            "Log ind (POST /api/session) eller send et API-token som 'Authorization: Bearer …'."
+        )
+        problem.headers[.wwwAuthenticate] = "Bearer realm=\"outcomes\""
+        return problem
+    }
+
+    static func forbidden(_ detail: String) -> Problem { Problem(.forbidden, "forbidden", "Ingen adgang", detail) }
+    static func notFound(_ detail: String) -> Problem { Problem(.notFound, "not-found", "Findes ikke", detail) }
+    static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, "bad-request", "Forkert forespørgsel", detail) }
+    static func unprocessable(_ detail: String) -> Problem {
+        Problem(.unprocessableContent, "rejected", "Afvist", detail)
+    }
+    static func conflict(_ detail: String) -> Problem { Problem(.conflict, "conflict", "Konflikt", detail) }
+
+    static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> Problem {
+        var problem = Problem(
+            .methodNotAllowed,
+            "method-not-allowed",
+            "Metoden understøttes ikke",
+            "Denne adresse svarer kun på \(allowed.map(\.rawValue).joined(separator: ", "))."
+        )
+        problem.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        return problem
+    }
+
+    /// The problem an error from the layers below stands for; `nil` for an unexpected error
+    /// (answered as 500 without details, and logged).
+    static func from(_ error: any Error) -> Problem? {
+        switch error {
+        case let problem as Problem: return problem
+        case let error as ActionPlanError:
+            if case .locked = error { return Problem(.conflict, "action-plan-locked", "Handleplanen er låst", error.description) }
+            return unprocessable(error.description)
+        case let error as EnrolmentError: return unprocessable(error.description)
+        case let error as RegisterError:
+            if case .unknownHousehold = error { return notFound(error.description) }
+            if case .personExists = error { return conflict(error.description) }
+            return unprocessable(error.description)
+        case let error as CPRNumber.Problem: return unprocessable(error.description)
+        case let error as StoreError:
+            switch error {
+            case .noActionPlan: return notFound(error.description)
+            case .userExists, .actionPlanExists, .contractVersionConflict: return conflict(error.description)
+            case .weakPassword, .nonPositiveAmount: return unprocessable(error.description)
+            case .unsupportedDatabaseURL, .corruptRow: return nil
+            }
+        case let rejected as DeliveryRejected:
+            var problem = Problem(
+                .unprocessableContent,
+                "delivery-rejected",
+                "Leverancen er afvist",
+                "Leverancen har \(rejected.issues.count) fejl; intet er gemt."
+            )
+            problem.errors = rejected.issues.map(\.description)
+            return problem
+        default: return nil
+        }
+    }
+
+    /// The JSON body.
+    var body: Data {
+        var object: [String: Any] = ["type": "/problems/\(slug)", "title": title, "status": Int(status.code), "detail": detail]
+        if !errors.isEmpty { object["errors"] = errors }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}

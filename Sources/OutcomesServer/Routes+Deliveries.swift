@@ -1,0 +1,169 @@
+import Logging
+import HTTPTypes
+import Foundation
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesReports
+import OutcomesStore
+
+struct ReceiptView: Encodable, Sendable {
+    var number: Int
+    var contentHash: String
+    var receivedOn: LocalDate
+    var supersedes: Int?
+    var isNew: Bool
+    var rowCount: Int
+
+    init(_ receipt: DeliveryReceipt) {
+        number = receipt.number
+        contentHash = receipt.contentHash
+        receivedOn = receipt.receivedOn
+        supersedes = receipt.supersedes
+        isNew = receipt.isNew
+        rowCount = receipt.rowCount
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number)
+        try c.encode(contentHash, forKey: .contentHash)
+        try c.encode(receivedOn, forKey: .receivedOn)
+        try c.encode(supersedes, forKey: .supersedes)
+        try c.encode(isNew, forKey: .isNew)
+        try c.encode(rowCount, forKey: .rowCount)
+    }
+    enum CodingKeys: String, CodingKey { case number, contentHash, receivedOn, supersedes, isNew, rowCount }
+
+    static let schema = Schema.record([
+        ("number", .integer()), ("contentHash", .text), ("receivedOn", .date), ("supersedes", .nullable(.integer())), ("isNew", .boolean),
+        ("rowCount", .integer()),
+    ])
+}
+
+extension OutcomesAPI {
+    static var deliveryRoutes: [Route] {
+        struct Upload: Decodable {
+            var receivedOn: LocalDate?
+            /// File name → the CSV text.
+            var files: [String: String]
+        }
+        let asOf = QueryParameter(name: "asOf", schema: .date, required: true, description: "Opgørelsesdatoen (ÅÅÅÅ-MM-DD).")
+        return [
+            Route(
+                .get,
+                "/api/deliveries",
+                "listDeliveries",
+                "Dataleverancerne på lager, ældste først",
+                access: .roles([.projectLead, .evaluator, .funder, .steeringGroup]),
+                query: [.page, .pageSize],
+                response: .page(of: .ref("DeliveryReceipt"))
+            ) { call in
+                try .json(try call.paged(try await call.api.store.deliveries().map(ReceiptView.init)))
+            },
+            Route(
+                .post,
+                "/api/deliveries",
+                "importDelivery",
+                "Importér en dataleverance (SPEC §5) alt eller intet; samme filer igen ændrer intet",
+                access: .roles([.projectLead, .evaluator]),
+                body: .object(
+                    [
+                        ("receivedOn", .nullable(.date)),
+                        ("files", .map(.string(description: "CSV-filens tekst; navnet er nøglen, fx households.csv"))),
+                    ],
+                    required: ["files"]
+                ),
+                status: .created,
+                response: .ref("DeliveryReceipt")
+            ) { call in
+                let upload = try call.decode(Upload.self)
+                let known = Set(DeliveryImporter.fileNames)
+                if let unknown = upload.files.keys.sorted().first(where: { !known.contains($0) }) {
+                    throw Problem.unprocessable("Filen '\(unknown)' hører ikke til en leverance; brug \(DeliveryImporter.fileNames.joined(separator: ", ")).")
+                }
+                call.api.logger.info("leverance modtaget (\(upload.files.count) filer); importerer")
+                let receipt = try await call.api.store.importDelivery(
+                    upload.files.mapValues { Data($0.utf8) },
+                    commitment: call.api.commitment,
+                    receivedOn: upload.receivedOn ?? call.today,
+                    audit: call.audit("import-delivery", subject: "")
+                )
+                call.api.logger.info("leverance \(receipt.number) \(receipt.isNew ? "gemt" : "fandtes allerede")")
+                return try .json(ReceiptView(receipt), status: receipt.isNew ? .created : .ok)
+            },
+            Route(
+                .get,
+                "/api/settlements",
+                "settlement",
+                "Betalingsopgørelsen pr. dato (SPEC §6) med linjer pr. person og husstand (pseudonymer)",
+                access: .roles([.projectLead, .evaluator]),
+                query: [asOf],
+                response: .ref("Settlement"),
+                readsPersonData: true,
+                defaultPurpose: "betalingsopgørelse"
+            ) { call in
+                let settlement = try await call.settle()
+                try await call.auditRead("settlement \(settlement.asOf.isoString) lines")
+                return .raw(Data(SettlementJSON.string(settlement).utf8), contentType: "application/json; charset=utf-8")
+            },
+            Route(
+                .get,
+                "/api/settlements/summary",
+                "settlementSummary",
+                "Betalingsopgørelsen som samlede tal (uden linjer): perioder, mål, trancher",
+                access: .roles([.projectLead, .evaluator, .funder, .steeringGroup]),
+                query: [asOf],
+                response: .ref("Settlement")
+            ) { call in
+                var settlement = try await call.settle()
+                settlement.lines = []
+                return .raw(Data(SettlementJSON.string(settlement).utf8), contentType: "application/json; charset=utf-8")
+            },
+        ]
+    }
+
+    static let settlementSchema: Schema = {
+        let amounts = ["capReduction", "kommune", "lbf", "total", "toDSI", "toLBF"]
+        return .record([
+            ("contract", .text), ("asOf", .date),
+            (
+                "periods",
+                .array(
+                    .record(
+                        [
+                            ("period", .text), ("start", .date), ("end", .date), ("due", .date), ("closed", .boolean),
+                            ("goals", .map(.record([("amount", .money), ("payable", .money)]))),
+                        ] + amounts.map { ($0, Schema.money) }
+                    )
+                )
+            ),
+            ("goals", .map(.record([("amount", .money), ("imputed", .money), ("payable", .money), ("lines", .integer())]))),
+            ("totals", .record([("amount", Schema.money)] + amounts.map { ($0, Schema.money) })),
+            (
+                "lines",
+                .array(
+                    .record([
+                        ("goal", .integer()), ("point", .text), ("date", .date), ("period", .text), ("household", .nullable(.text)),
+                        ("person", .nullable(.text)), ("cohort", .nullable(.integer())), ("amount", .money), ("imputed", .boolean),
+                        ("basis", .text),
+                    ])
+                )
+            ),
+            ("warnings", .array(.text)),
+        ])
+    }()
+}
+
+extension Call {
+    /// Settles the current delivery as of the `asOf` query parameter.
+    func settle() async throws -> Settlement {
+        guard let text = query["asOf"] else { throw Problem.badRequest("Angiv opgørelsesdatoen som ?asOf=ÅÅÅÅ-MM-DD.") }
+        guard let asOf = LocalDate(iso: text) else { throw Problem.badRequest("'asOf' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }
+        guard let imported = try await api.store.currentDelivery() else {
+            throw Problem.notFound("Der er ingen dataleverance endnu; importér en (POST /api/deliveries).")
+        }
+        var settlement = SettlementEngine.settle(api.commitment, delivery: imported.delivery, asOf: asOf)
+        settlement.warnings = imported.warnings + settlement.warnings
+        return settlement
+    }
+}

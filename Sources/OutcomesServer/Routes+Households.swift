@@ -1,0 +1,449 @@
+import HTTPTypes
+import Foundation
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesStore
+
+struct HouseholdView: Codable, Sendable {
+    var id: String
+    var area: String
+    var listPosition: Int?
+    var group: String
+    var courseStart: LocalDate?
+    var courseEnd: LocalDate?
+    var endReason: String?
+    var replaces: String?
+    var cohort: Int?
+
+    init(_ record: HouseholdRecord) {
+        id = record.id.rawValue
+        area = record.area.rawValue
+        listPosition = record.listPosition
+        group = record.group.rawValue
+        courseStart = record.courseStart
+        courseEnd = record.courseEnd
+        endReason = record.endReason?.rawValue
+        replaces = record.replaces?.rawValue
+        cohort = record.cohort
+    }
+
+    /// Encodes every key, `null` where there is no value.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(area, forKey: .area)
+        try container.encode(listPosition, forKey: .listPosition)
+        try container.encode(group, forKey: .group)
+        try container.encode(courseStart, forKey: .courseStart)
+        try container.encode(courseEnd, forKey: .courseEnd)
+        try container.encode(endReason, forKey: .endReason)
+        try container.encode(replaces, forKey: .replaces)
+        try container.encode(cohort, forKey: .cohort)
+    }
+
+    /// The record it describes, or 422 naming the field that is wrong.
+    func record() throws -> HouseholdRecord {
+        guard let area = Area(rawValue: area) else {
+            throw Problem.unprocessable("Feltet 'area' skal være \(Area.allCases.map(\.rawValue).joined(separator: ", ")), ikke '\(area)'.")
+        }
+        guard let group = Group(rawValue: group) else { throw Problem.unprocessable("Feltet 'group' skal være treatment eller control, ikke '\(group)'.") }
+        let reason = try endReason.map { text in
+            guard let reason = EndReason(rawValue: text) else {
+                throw Problem.unprocessable(
+                    "Feltet 'endReason' skal være \(EndReason.allCases.map(\.rawValue).joined(separator: ", ")), ikke '\(text)'."
+                )
+            }
+            return reason
+        }
+        return HouseholdRecord(
+            id: HouseholdID(id),
+            area: area,
+            listPosition: listPosition,
+            group: group,
+            courseStart: courseStart,
+            courseEnd: courseEnd,
+            endReason: reason,
+            replaces: replaces.map { HouseholdID($0) },
+            cohort: cohort
+        )
+    }
+
+    static let schema = Schema.object(
+        [
+            ("id", .text), ("area", .string(values: Area.allCases.map(\.rawValue))), ("listPosition", .nullable(.integer())),
+            ("group", .string(values: Group.allCases.map(\.rawValue))), ("courseStart", .nullable(.date)), ("courseEnd", .nullable(.date)),
+            ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.text)),
+            ("cohort", .nullable(.integer())),
+        ],
+        required: ["id", "area", "listPosition", "group", "courseStart", "courseEnd", "endReason", "replaces", "cohort"]
+    )
+    /// As a request body: only id, area and group are required.
+    static let input = Schema.object(
+        [
+            ("id", .text), ("area", .string(values: Area.allCases.map(\.rawValue))), ("listPosition", .nullable(.integer())),
+            ("group", .string(values: Group.allCases.map(\.rawValue))), ("courseStart", .nullable(.date)), ("courseEnd", .nullable(.date)),
+            ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.text)),
+            ("cohort", .nullable(.integer())),
+        ],
+        required: ["id", "area", "group"]
+    )
+}
+
+struct PersonView: Encodable, Sendable {
+    var id: String
+    var birthDate: LocalDate
+    var age: Int
+    /// `null` for pseudonymised access (and when none is kept).
+    var name: String?
+
+    init(_ person: PersonRecord, access: Role.PersonDataAccess, on day: LocalDate) {
+        id = person.id.rawValue
+        birthDate = person.birthDate
+        age = person.birthDate.completedYears(on: day)
+        name = access == .full ? person.name : nil
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(birthDate, forKey: .birthDate)
+        try container.encode(age, forKey: .age)
+        try container.encode(name, forKey: .name)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, birthDate, age, name }
+
+    static let schema = Schema.record([("id", .text), ("birthDate", .date), ("age", .integer()), ("name", .nullable(.text))])
+}
+
+extension Call {
+    /// The caller's access to person data of a household in `area`; 403 when none (SPEC §1).
+    func personAccess(area: Area) throws -> Role.PersonDataAccess {
+        let user = try user
+        let access = user.role.personDataAccess(householdArea: area)
+        guard access != .none else {
+            if case .areaCaseworker = user.role {
+                throw Problem.forbidden("Husstanden hører til \(area.danishName); du ser kun husstande i dit eget område.")
+            }
+            throw Problem.forbidden("Rollen \(user.role.danishName) ser kun samlede tal, aldrig en person (SPEC §1, T 8.1).")
+        }
+        return access
+    }
+
+    /// The household with the path's `id` and the caller's access to it; 404 or 403 otherwise.
+    func household() async throws -> (HouseholdRecord, Role.PersonDataAccess) {
+        guard let record = try await api.store.household(HouseholdID(parameter("id"))) else {
+            throw Problem.notFound("Husstanden \(parameter("id")) findes ikke.")
+        }
+        return (record, try personAccess(area: record.area))
+    }
+
+    /// The caller may write for a household in `area` only with full access (SPEC §1).
+    func requireFullAccess(area: Area) throws {
+        guard try personAccess(area: area) == .full else {
+            throw Problem.forbidden("Rollen \(try user.role.danishName) ser kun pseudonymiserede data og kan ikke ændre dem.")
+        }
+    }
+
+    /// Records a read of person data in the audit trail, with the stated purpose.
+    func auditRead(_ subject: String) async throws {
+        _ = try await api.store.appendAudit(audit("read:" + route.operationID, subject: subject))
+    }
+
+    /// The caller's area when a caseworker, for filtering lists.
+    var ownArea: Area? {
+        if case let .areaCaseworker(area) = caller?.user.role { return area }
+        return nil
+    }
+}
+
+extension OutcomesAPI {
+    static let personRoles: Access = .roles([.projectLead, .areaCaseworker, .evaluator])
+    static let caseRoles: Access = .roles([.projectLead, .areaCaseworker])
+
+    static var householdRoutes: [Route] {
+        struct NewPerson: Decodable {
+            var cpr: String
+            var name: String?
+        }
+        struct Lookup: Decodable { var cpr: String }
+        struct LookupView: Encodable {
+            var household: String
+            var person: PersonView
+        }
+        struct Measurements: Encodable {
+            var delivery: Int?
+            var employment: [Employment] = []
+            var socialMeasures: [Level] = []
+            var lifeSatisfaction: [Score] = []
+            var actionPlanGoals: [Goal] = []
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(delivery, forKey: .delivery)
+                try c.encode(employment, forKey: .employment)
+                try c.encode(socialMeasures, forKey: .socialMeasures)
+                try c.encode(lifeSatisfaction, forKey: .lifeSatisfaction)
+                try c.encode(actionPlanGoals, forKey: .actionPlanGoals)
+            }
+            enum CodingKeys: String, CodingKey { case delivery, employment, socialMeasures, lifeSatisfaction, actionPlanGoals }
+        }
+        struct Employment: Encodable {
+            var person: String
+            var point: String
+            var benefitType: String?
+            var completedEducation6m: Bool?
+            var declaredFit: String?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(person, forKey: .person)
+                try c.encode(point, forKey: .point)
+                try c.encode(benefitType, forKey: .benefitType)
+                try c.encode(completedEducation6m, forKey: .completedEducation6m)
+                try c.encode(declaredFit, forKey: .declaredFit)
+            }
+            enum CodingKeys: String, CodingKey { case person, point, benefitType, completedEducation6m, declaredFit }
+        }
+        struct Level: Encodable {
+            var person: String
+            var point: String
+            var measure: String?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(person, forKey: .person)
+                try c.encode(point, forKey: .point)
+                try c.encode(measure, forKey: .measure)
+            }
+            enum CodingKeys: String, CodingKey { case person, point, measure }
+        }
+        struct Score: Encodable {
+            var person: String
+            var point: String
+            var score: Int?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(person, forKey: .person)
+                try c.encode(point, forKey: .point)
+                try c.encode(score, forKey: .score)
+            }
+            enum CodingKeys: String, CodingKey { case person, point, score }
+        }
+        struct Goal: Encodable {
+            var goalId: String
+            var fulfilled: Bool?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(goalId, forKey: .goalId)
+                try c.encode(fulfilled, forKey: .fulfilled)
+            }
+            enum CodingKeys: String, CodingKey { case goalId, fulfilled }
+        }
+        let purpose = "opfølgning på husstand"
+        return [
+            Route(
+                .get,
+                "/api/households",
+                "listHouseholds",
+                "Husstandene (en sagsbehandler ser kun sit eget område)",
+                access: personRoles,
+                query: [
+                    .page, .pageSize,
+                    QueryParameter(name: "area", schema: .string(values: Area.allCases.map(\.rawValue)), required: false, description: "Kun ét område."),
+                ],
+                response: .page(of: .ref("Household")),
+                readsPersonData: true,
+                defaultPurpose: "oversigt over husstande"
+            ) { call in
+                var area = try call.query["area"].map { text in
+                    guard let area = Area(rawValue: text) else { throw Problem.badRequest("'area' skal være et af \(Area.allCases.map(\.rawValue)).") }
+                    return area
+                }
+                if let own = call.ownArea {
+                    if let asked = area, asked != own { _ = try call.personAccess(area: asked) }
+                    area = own
+                }
+                let page = try call.paged(try await call.api.store.households(in: area).map(HouseholdView.init))
+                try await call.auditRead("households " + page.items.map(\.id).joined(separator: ","))
+                return try .json(page)
+            },
+            Route(
+                .post,
+                "/api/households",
+                "createHousehold",
+                "Registrér en husstand",
+                access: caseRoles,
+                body: HouseholdView.input,
+                status: .created,
+                response: .ref("Household")
+            ) { call in
+                let record = try call.decode(HouseholdView.self).record()
+                try call.requireFullAccess(area: record.area)
+                guard try await call.api.store.household(record.id) == nil else {
+                    throw Problem.conflict("Husstanden \(record.id) findes allerede; ret den med PUT /api/households/\(record.id).")
+                }
+                try await call.api.store.saveHousehold(
+                    record,
+                    interventionPeriod: call.api.commitment.interventionPeriod.value,
+                    audit: call.audit("create-household", subject: "household:\(record.id)")
+                )
+                return try .json(HouseholdView(record), status: .created)
+            },
+            Route(
+                .get,
+                "/api/households/{id}",
+                "getHousehold",
+                "En husstand med forløb",
+                access: personRoles,
+                response: .ref("Household"),
+                readsPersonData: true,
+                defaultPurpose: purpose
+            ) { call in
+                let (record, _) = try await call.household()
+                try await call.auditRead("household:\(record.id)")
+                return try .json(HouseholdView(record))
+            },
+            Route(
+                .put,
+                "/api/households/{id}",
+                "updateHousehold",
+                "Ret en husstand og dens forløb (start, slut, årsag, erstatning)",
+                access: caseRoles,
+                body: HouseholdView.input,
+                response: .ref("Household")
+            ) { call in
+                let (existing, _) = try await call.household()
+                try call.requireFullAccess(area: existing.area)
+                var record = try call.decode(HouseholdView.self).record()
+                guard record.id == existing.id else { throw Problem.unprocessable("Feltet 'id' skal være husstandens id, \(existing.id).") }
+                try call.requireFullAccess(area: record.area)
+                record.id = existing.id
+                try await call.api.store.saveHousehold(
+                    record,
+                    interventionPeriod: call.api.commitment.interventionPeriod.value,
+                    audit: call.audit("update-household", subject: "household:\(record.id)")
+                )
+                return try .json(HouseholdView(record))
+            },
+            Route(
+                .get,
+                "/api/households/{id}/persons",
+                "listPersons",
+                "Husstandens medlemmer (pseudonym, alder; navn kun med fuld adgang)",
+                access: personRoles,
+                response: .array(.ref("Person")),
+                readsPersonData: true,
+                defaultPurpose: purpose
+            ) { call in
+                let (record, access) = try await call.household()
+                let persons = try await call.api.store.persons(in: record.id)
+                try await call.auditRead("household:\(record.id) persons")
+                return try .json(persons.map { PersonView($0, access: access, on: call.today) })
+            },
+            Route(
+                .post,
+                "/api/households/{id}/persons",
+                "addPerson",
+                "Registrér et medlem ud fra CPR-nummeret; kun pseudonymet gemmes",
+                access: caseRoles,
+                body: .object([("cpr", .string(description: "ddmmåå-xxxx eller ddmmååxxxx")), ("name", .nullable(.text))], required: ["cpr"]),
+                status: .created,
+                response: .ref("Person")
+            ) { call in
+                let (record, _) = try await call.household()
+                try call.requireFullAccess(area: record.area)
+                let new = try call.decode(NewPerson.self)
+                let cpr = try CPRNumber(new.cpr)
+                let person = PersonRecord(
+                    id: call.api.pseudonymizer.pseudonym(for: cpr),
+                    household: record.id,
+                    birthDate: cpr.birthDate,
+                    name: new.name?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+                )
+                try await call.api.store.addPerson(person, audit: call.audit("add-person", subject: "person:\(person.id)"))
+                return try .json(PersonView(person, access: .full, on: call.today), status: .created)
+            },
+            Route(
+                .post,
+                "/api/persons/lookup",
+                "lookUpPerson",
+                "Find en person ud fra CPR-nummeret (matcher på pseudonymet)",
+                access: caseRoles,
+                body: .record([("cpr", .text)]),
+                response: .record([("household", .text), ("person", .ref("Person"))]),
+                readsPersonData: true,
+                defaultPurpose: "opslag på CPR-nummer"
+            ) { call in
+                let cpr = try CPRNumber(try call.decode(Lookup.self).cpr)
+                let id = call.api.pseudonymizer.pseudonym(for: cpr)
+                guard let person = try await call.api.store.person(id), let record = try await call.api.store.household(person.household) else {
+                    throw Problem.notFound("Ingen person med det CPR-nummer er registreret.")
+                }
+                try call.requireFullAccess(area: record.area)
+                try await call.auditRead("person:\(person.id)")
+                return try .json(LookupView(household: record.id.rawValue, person: PersonView(person, access: .full, on: call.today)))
+            },
+            Route(
+                .get,
+                "/api/households/{id}/measurements",
+                "householdMeasurements",
+                "Husstandens målinger i den gældende dataleverance",
+                access: personRoles,
+                response: .ref("Measurements"),
+                readsPersonData: true,
+                defaultPurpose: purpose
+            ) { call in
+                let (record, _) = try await call.household()
+                var result = Measurements(delivery: try await call.api.store.deliveries().last?.number)
+                if let delivery = try await call.api.store.currentDelivery()?.delivery,
+                    let index = delivery.households.firstIndex(where: { $0.id == record.id })
+                {
+                    let members = Set(delivery.persons.indices.filter { delivery.persons[$0].household == index })
+                    let name = { (person: Int) in delivery.persons[person].id.rawValue }
+                    let resultLabel = { (point: BaselineOrResult, result: String) in point == .baseline ? "baseline" : result }
+                    result.employment = delivery.employment.filter { members.contains($0.person) }.map {
+                        Employment(
+                            person: name($0.person),
+                            point: $0.point.label,
+                            benefitType: $0.benefitType?.rawValue,
+                            completedEducation6m: $0.completedEducation6m,
+                            declaredFit: $0.declaredFit?.rawValue
+                        )
+                    }
+                    result.socialMeasures = delivery.socialMeasures.filter { members.contains($0.person) }.map {
+                        Level(person: name($0.person), point: resultLabel($0.point, "24"), measure: $0.measure?.rawValue)
+                    }
+                    result.lifeSatisfaction = delivery.lifeSatisfaction.filter { members.contains($0.person) }.map {
+                        Score(person: name($0.person), point: resultLabel($0.point, "end"), score: $0.score)
+                    }
+                    result.actionPlanGoals = delivery.actionPlanGoals.filter { $0.household == index }.map {
+                        Goal(goalId: $0.goalID, fulfilled: $0.fulfilled)
+                    }
+                }
+                try await call.auditRead("household:\(record.id) measurements")
+                return try .json(result)
+            },
+        ]
+    }
+
+    static let measurementsSchema = Schema.record([
+        ("delivery", .nullable(.integer())),
+        (
+            "employment",
+            .array(
+                .record([
+                    ("person", .text), ("point", .string(values: ["start", "12", "18", "24"])), ("benefitType", .nullable(.text)),
+                    ("completedEducation6m", .nullable(.boolean)), ("declaredFit", .nullable(.text)),
+                ])
+            )
+        ),
+        ("socialMeasures", .array(.record([("person", .text), ("point", .string(values: ["baseline", "24"])), ("measure", .nullable(.text))]))),
+        (
+            "lifeSatisfaction",
+            .array(.record([("person", .text), ("point", .string(values: ["baseline", "end"])), ("score", .nullable(.integer()))]))
+        ),
+        ("actionPlanGoals", .array(.record([("goalId", .text), ("fulfilled", .nullable(.boolean))]))),
+    ])
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

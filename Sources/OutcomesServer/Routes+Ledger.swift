@@ -1,0 +1,258 @@
+import HTTPTypes
+import Foundation
+import OutcomesCore
+import OutcomesStore
+
+extension OutcomesAPI {
+    static let ledgerReaders: Access = .roles([.projectLead, .evaluator, .funder, .steeringGroup])
+
+    static var ledgerRoutes: [Route] {
+        struct Transfer: Codable {
+            var kind: String
+            var from: String
+            var to: String
+            var paidOn: LocalDate
+            var amount: Money
+            var reference: String
+        }
+        struct Actual: Codable {
+            var lineKey: String
+            var year: Int
+            var amount: Money
+        }
+        struct MeetingBody: Codable {
+            var heldOn: LocalDate
+            var isAnnualMeeting: Bool
+            var accountsReceivedOn: LocalDate?
+            var minutes: String
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(heldOn, forKey: .heldOn)
+                try c.encode(isAnnualMeeting, forKey: .isAnnualMeeting)
+                try c.encode(accountsReceivedOn, forKey: .accountsReceivedOn)
+                try c.encode(minutes, forKey: .minutes)
+            }
+        }
+        struct Report: Codable {
+            var period: String
+            var submittedOn: LocalDate
+        }
+        let transferSchema = Schema.record([
+            ("kind", .string(values: MoneyTransfer.Kind.allCases.map(\.rawValue))), ("from", .text), ("to", .text), ("paidOn", .date),
+            ("amount", .money), ("reference", .text),
+        ])
+        let actualSchema = Schema.record([("lineKey", .text), ("year", .integer()), ("amount", .money)])
+        let meetingSchema = Schema.object(
+            [("heldOn", .date), ("isAnnualMeeting", .boolean), ("accountsReceivedOn", .nullable(.date)), ("minutes", .text)],
+            required: ["heldOn", "isAnnualMeeting", "accountsReceivedOn", "minutes"]
+        )
+        let reportSchema = Schema.record([("period", .string(description: "halvåret, fx 2025-H1")), ("submittedOn", .date)])
+        return [
+            Route(
+                .get,
+                "/api/transfers",
+                "listTransfers",
+                "Udbetalinger og tilbagebetalinger mellem parterne",
+                access: ledgerReaders,
+                query: [.page, .pageSize],
+                response: .page(of: transferSchema)
+            ) { call in
+                let transfers = try await call.api.store.transfers().map {
+                    Transfer(kind: $0.kind.rawValue, from: $0.from.rawValue, to: $0.to.rawValue, paidOn: $0.paidOn, amount: $0.amount, reference: $0.reference)
+                }
+                return try .json(try call.paged(transfers))
+            },
+            Route(
+                .post,
+                "/api/transfers",
+                "recordTransfer",
+                "Registrér en betaling (en tilskudsgiver kun betalinger, den selv er part i)",
+                access: .roles([.projectLead, .funder]),
+                body: transferSchema,
+                status: .created,
+                response: transferSchema
+            ) { call in
+                let body = try call.decode(Transfer.self)
+                guard let kind = MoneyTransfer.Kind(rawValue: body.kind) else {
+                    throw Problem.unprocessable("Feltet 'kind' skal være \(MoneyTransfer.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                for (field, party) in [("from", body.from), ("to", body.to)] where call.api.commitment.party(PartyKey(party)) == nil {
+                    throw Problem.unprocessable("Feltet '\(field)': parten '\(party)' findes ikke i aftalen.")
+                }
+                if case let .funder(own) = try call.user.role, own.rawValue != body.from, own.rawValue != body.to {
+                    throw Problem.forbidden("En tilskudsgiver registrerer kun betalinger, den selv er part i.")
+                }
+                let transfer = MoneyTransfer(kind: kind, from: PartyKey(body.from), to: PartyKey(body.to), paidOn: body.paidOn, amount: body.amount, reference: body.reference)
+                try await call.api.store.recordTransfer(transfer, audit: call.audit("record-transfer:\(kind.rawValue)", subject: "\(body.from)→\(body.to)"))
+                return try .json(body, status: .created)
+            },
+            Route(
+                .get,
+                "/api/budget-actuals",
+                "listBudgetActuals",
+                "Forbrug pr. budgetlinje og år",
+                access: ledgerReaders,
+                query: [.page, .pageSize],
+                response: .page(of: actualSchema)
+            ) { call in
+                try .json(try call.paged(try await call.api.store.budgetActuals().map { Actual(lineKey: $0.lineKey, year: $0.year, amount: $0.amount) }))
+            },
+            Route(
+                .put,
+                "/api/budget-actuals",
+                "setBudgetActual",
+                "Sæt forbruget på en budgetlinje i et år (det seneste tal gælder)",
+                access: .roles([.projectLead]),
+                body: actualSchema,
+                response: actualSchema
+            ) { call in
+                let body = try call.decode(Actual.self)
+                let lines = call.api.commitment.budget.lines.map(\.key)
+                guard lines.contains(body.lineKey) else {
+                    throw Problem.unprocessable("Feltet 'lineKey': budgetlinjen '\(body.lineKey)' findes ikke; brug \(lines.joined(separator: ", ")).")
+                }
+                try await call.api.store.setBudgetActual(
+                    BudgetActual(lineKey: body.lineKey, year: body.year, amount: body.amount),
+                    audit: call.audit("set-budget-actual", subject: "\(body.lineKey) \(body.year)")
+                )
+                return try .json(body)
+            },
+            Route(
+                .get,
+                "/api/meetings",
+                "listMeetings",
+                "Styregruppens møder (T 7.3–7.4)",
+                access: ledgerReaders,
+                query: [.page, .pageSize],
+                response: .page(of: meetingSchema)
+            ) { call in
+                let meetings = try await call.api.store.meetings().map {
+                    MeetingBody(heldOn: $0.heldOn, isAnnualMeeting: $0.isAnnualMeeting, accountsReceivedOn: $0.accountsReceivedOn, minutes: $0.minutes)
+                }
+                return try .json(try call.paged(meetings))
+            },
+            Route(
+                .post,
+                "/api/meetings",
+                "recordMeeting",
+                "Registrér et møde i styregruppen",
+                access: .roles([.projectLead, .steeringGroup]),
+                body: meetingSchema,
+                status: .created,
+                response: meetingSchema
+            ) { call in
+                let body = try call.decode(MeetingBody.self)
+                try await call.api.store.recordMeeting(
+                    Meeting(heldOn: body.heldOn, isAnnualMeeting: body.isAnnualMeeting, accountsReceivedOn: body.accountsReceivedOn, minutes: body.minutes),
+                    audit: call.audit("record-meeting", subject: body.heldOn.isoString)
+                )
+                return try .json(body, status: .created)
+            },
+            Route(
+                .get,
+                "/api/reports",
+                "listReports",
+                "Halvårsrapporterne til styregruppen (T 7.2)",
+                access: ledgerReaders,
+                query: [.page, .pageSize],
+                response: .page(of: reportSchema)
+            ) { call in
+                try .json(try call.paged(try await call.api.store.reports().map { Report(period: $0.period.label, submittedOn: $0.submittedOn) }))
+            },
+            Route(
+                .post,
+                "/api/reports",
+                "recordReport",
+                "Registrér at halvårsrapporten er afleveret (T 7.2)",
+                access: .roles([.projectLead]),
+                body: reportSchema,
+                status: .created,
+                response: reportSchema
+            ) { call in
+                let body = try call.decode(Report.self)
+                let parts = body.period.split(separator: "-H")
+                guard parts.count == 2, let year = Int(parts[0]), let half = Int(parts[1]), half == 1 || half == 2 else {
+                    throw Problem.unprocessable("Feltet 'period' skal være et halvår som 2025-H1, ikke '\(body.period)'.")
+                }
+                try await call.api.store.recordReport(
+                    SteeringReport(period: HalfYear(year: year, half: half), submittedOn: body.submittedOn),
+                    audit: call.audit("record-report", subject: body.period)
+                )
+                return try .json(body, status: .created)
+            },
+        ]
+    }
+
+    static var auditRoutes: [Route] {
+        struct EntryView: Encodable {
+            var sequence: Int
+            var at: String
+            var actor: String
+            var action: String
+            var subject: String
+            var purpose: String
+            var hash: String
+        }
+        struct Verification: Encodable {
+            var intact: Bool
+            var entries: Int
+            var firstBadEntry: Int?
+            var reason: String?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(intact, forKey: .intact)
+                try c.encode(entries, forKey: .entries)
+                try c.encode(firstBadEntry, forKey: .firstBadEntry)
+                try c.encode(reason, forKey: .reason)
+            }
+            enum CodingKeys: String, CodingKey { case intact, entries, firstBadEntry, reason }
+        }
+        let auditors: Access = .roles([.admin, .projectLead])
+        return [
+            Route(
+                .get,
+                "/api/audit",
+                "listAudit",
+                "Revisionssporet: hvem, hvornår, hvad og med hvilket formål",
+                access: auditors,
+                query: [.page, .pageSize],
+                response: .page(
+                    of: .record([
+                        ("sequence", .integer()), ("at", .string(format: "date-time")), ("actor", .text), ("action", .text), ("subject", .text),
+                        ("purpose", .text), ("hash", .text),
+                    ])
+                )
+            ) { call in
+                let entries = try await call.api.store.auditEntries().map {
+                    EntryView(
+                        sequence: $0.sequence,
+                        at: $0.event.at,
+                        actor: $0.event.actor,
+                        action: $0.event.action,
+                        subject: $0.event.subject,
+                        purpose: $0.event.purpose,
+                        hash: $0.hash
+                    )
+                }
+                return try .json(try call.paged(entries))
+            },
+            Route(
+                .get,
+                "/api/audit/verification",
+                "verifyAudit",
+                "Kontrollér revisionssporets kæde og navngiv den første ændrede, indsatte eller slettede post",
+                access: auditors,
+                response: .record([
+                    ("intact", .boolean), ("entries", .integer()), ("firstBadEntry", .nullable(.integer())), ("reason", .nullable(.text)),
+                ])
+            ) { call in
+                switch try await call.api.store.verifyAudit() {
+                case let .intact(count): return try .json(Verification(intact: true, entries: count))
+                case let .broken(first, reason):
+                    let count = try await call.api.store.auditEntries().count
+                    return try .json(Verification(intact: false, entries: count, firstBadEntry: first, reason: reason))
+                }
+            },
+        ]
+    }
+}

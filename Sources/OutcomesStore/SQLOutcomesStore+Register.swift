@@ -1,0 +1,204 @@
+import Crypto
+public import Foundation
+import HummingbirdBcrypt
+public import OutcomesCore
+import OutcomesDelivery
+import SQLKit
+
+// The household register, persons, password changes and API tokens.
+extension SQLOutcomesStore {
+    // MARK: Households
+
+    public func households(in area: Area? = nil) async throws -> [HouseholdRecord] {
+        var query = database.select().column("*").from("registeredHousehold")
+        if let area { query = query.where("area", .equal, area.rawValue) }
+        return try await query.orderBy("id").all().map(SQLOutcomesStore.household)
+    }
+
+    public func household(_ id: HouseholdID) async throws -> HouseholdRecord? {
+        try await database.select().column("*").from("registeredHousehold").where("id", .equal, id.rawValue).first()
+            .map(SQLOutcomesStore.household)
+    }
+
+    public func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws {
+        try record.validate(interventionPeriod: interventionPeriod)
+        try await transaction { database in
+            if let replaced = record.replaces {
+                let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, replaced.rawValue).first()
+                guard known != nil else { throw RegisterError.unknownHousehold(replaced) }
+            }
+            try await SQLOutcomesStore.upsert([record], into: database)
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    /// Inserts or updates households (a delivery's, or one entered by a caseworker).
+    static func upsert(_ records: [HouseholdRecord], into database: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: records.count, by: 500).map({ records[$0..<min($0 + 500, records.count)] }) {
+            var insert = database.insert(into: "registeredHousehold")
+                .columns("id", "area", "listPosition", "groupName", "courseStart", "courseEnd", "endReason", "replaces", "cohort")
+            for record in chunk {
+                insert = insert.values(
+                    record.id.rawValue,
+                    record.area.rawValue,
+                    record.listPosition,
+                    record.group.rawValue,
+                    record.courseStart?.isoString,
+                    record.courseEnd?.isoString,
+                    record.endReason?.rawValue,
+                    record.replaces?.rawValue,
+                    record.cohort
+                )
+            }
+            try await insert.onConflict(with: ["id"]) { update in
+                update.set(excludedValueOf: "area").set(excludedValueOf: "listPosition").set(excludedValueOf: "groupName")
+                    .set(excludedValueOf: "courseStart").set(excludedValueOf: "courseEnd").set(excludedValueOf: "endReason")
+                    .set(excludedValueOf: "replaces").set(excludedValueOf: "cohort")
+            }.run()
+        }
+    }
+
+    static func household(_ row: any SQLRow) throws -> HouseholdRecord {
+        func parsed<T>(_ column: String, _ make: (String) -> T?) throws -> T? {
+            guard let text = try row.decode(column: column, as: String?.self) else { return nil }
+            guard let value = make(text) else { throw StoreError.corruptRow(table: "registeredHousehold", detail: "\(column) '\(text)'") }
+            return value
+        }
+        guard let area = try parsed("area", Area.init(rawValue:)), let group = try parsed("groupName", Group.init(rawValue:)) else {
+            throw StoreError.corruptRow(table: "registeredHousehold", detail: "area/groupName")
+        }
+        return HouseholdRecord(
+            id: HouseholdID(try row.decode(column: "id", as: String.self)),
+            area: area,
+            listPosition: try row.decode(column: "listPosition", as: Int?.self),
+            group: group,
+            courseStart: try parsed("courseStart", LocalDate.init(iso:)),
+            courseEnd: try parsed("courseEnd", LocalDate.init(iso:)),
+            endReason: try parsed("endReason", EndReason.init(rawValue:)),
+            replaces: try parsed("replaces") { HouseholdID($0) },
+            cohort: try row.decode(column: "cohort", as: Int?.self)
+        )
+    }
+
+    /// Brings the register up to date with a delivery's households and persons (in the import's
+    /// transaction).
+    static func syncRegister(with delivery: Delivery, in database: any SQLDatabase) async throws {
+        try await upsert(delivery.households.map { HouseholdRecord($0, in: delivery) }, into: database)
+        let persons = delivery.persons
+        for start in stride(from: 0, to: persons.count, by: 500) {
+            var insert = database.insert(into: "registeredPerson").columns("pseudonym", "householdId", "birthDate", "name")
+            for person in persons[start..<min(start + 500, persons.count)] {
+                insert = insert.values(
+                    person.id.rawValue,
+                    delivery.households[person.household].id.rawValue,
+                    person.birthDate.isoString,
+                    String?.none
+                )
+            }
+            try await insert.onConflict(with: ["pseudonym"]) { update in
+                update.set(excludedValueOf: "householdId").set(excludedValueOf: "birthDate")
+            }.run()
+        }
+    }
+
+    // MARK: Persons
+
+    public func persons(in household: HouseholdID) async throws -> [PersonRecord] {
+        try await database.select().column("*").from("registeredPerson").where("householdId", .equal, household.rawValue)
+            .orderBy("birthDate").orderBy("pseudonym").all().map(SQLOutcomesStore.person)
+    }
+
+    public func person(_ id: PersonID) async throws -> PersonRecord? {
+        try await database.select().column("*").from("registeredPerson").where("pseudonym", .equal, id.rawValue).first().map(SQLOutcomesStore.person)
+    }
+
+    public func addPerson(_ person: PersonRecord, audit: AuditEvent) async throws {
+        try await transaction { database in
+            let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, person.household.rawValue).first()
+            guard known != nil else { throw RegisterError.unknownHousehold(person.household) }
+            let existing = try await database.select().column("pseudonym").from("registeredPerson").where("pseudonym", .equal, person.id.rawValue).first()
+            guard existing == nil else { throw RegisterError.personExists(person.id) }
+            try await database.insert(into: "registeredPerson").columns("pseudonym", "householdId", "birthDate", "name")
+                .values(person.id.rawValue, person.household.rawValue, person.birthDate.isoString, person.name).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    static func person(_ row: any SQLRow) throws -> PersonRecord {
+        let birth = try row.decode(column: "birthDate", as: String.self)
+        guard let date = LocalDate(iso: birth) else { throw StoreError.corruptRow(table: "registeredPerson", detail: "birthDate '\(birth)'") }
+        return PersonRecord(
+            id: PersonID(try row.decode(column: "pseudonym", as: String.self)),
+            household: HouseholdID(try row.decode(column: "householdId", as: String.self)),
+            birthDate: date,
+            name: try row.decode(column: "name", as: String?.self)
+        )
+    }
+
+    // MARK: Passwords and API tokens
+
+    /// Sets a new password (at least 12 characters) and clears "must change password".
+    public func changePassword(username: String, newPassword: String, audit: AuditEvent) async throws {
+        guard newPassword.count >= 12 else { throw StoreError.weakPassword }
+        let hash = Bcrypt.hash(newPassword, cost: passwordCost)
+        try await transaction { database in
+            try await database.update("userAccount").set("passwordHash", to: hash).set("mustChangePassword", to: 0)
+                .where("username", .equal, username).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    /// SHA-256 of a token, as the store keeps it: a stolen database holds no usable token.
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Keeps a bearer token for a user (only its hash).
+    public func saveAPIToken(_ token: String, username: String, name: String, audit: AuditEvent) async throws {
+        try await transaction { database in
+            try await database.insert(into: "apiToken").columns("tokenHash", "username", "name", "createdAt")
+                .values(SQLOutcomesStore.tokenHash(token), username, name, audit.at).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    /// The user a bearer token belongs to, or `nil`.
+    public func user(forAPIToken token: String) async throws -> UserAccount? {
+        guard
+            let row = try await database.select().column("username").from("apiToken")
+                .where("tokenHash", .equal, SQLOutcomesStore.tokenHash(token)).first()
+        else { return nil }
+        return try await user(named: try row.decode(column: "username", as: String.self))
+    }
+
+    public func user(named username: String) async throws -> UserAccount? {
+        try await database.select().columns("username", "displayName", "role", "mustChangePassword").from("userAccount")
+            .where("username", .equal, username).first().map(SQLOutcomesStore.user)
+    }
+}
+
+// The agreements on record.
+extension SQLOutcomesStore {
+    /// Every kept contract version, by id and version.
+    public func contractVersions() async throws -> [ContractVersion] {
+        try await database.select().columns("id", "version").from("contract").orderBy("id").orderBy("version").all().map { row in
+            ContractVersion(id: try row.decode(column: "id", as: String.self), version: try row.decode(column: "version", as: Int.self))
+        }
+    }
+
+    /// The text of a kept contract version, or `nil`.
+    public func contractText(id: String, version: Int) async throws -> String? {
+        try await database.select().column("text").from("contract").where("id", .equal, id).where("version", .equal, version).first()
+            .map { try $0.decode(column: "text", as: String.self) }
+    }
+}
+
+/// A contract file's version on record.
+public struct ContractVersion: Sendable, Equatable {
+    public var id: String
+    public var version: Int
+    public init(id: String, version: Int) {
+        self.id = id
+        self.version = version
+    }
+}
