@@ -99,6 +99,8 @@ let package = Package(
             path: "Sources/OutcomesBenchmark",
             swiftSettings: swiftSettings
         ),
+        // The store backends the test suites share (SQLite, and PostgreSQL when configured).
+        .target(name: "OutcomesTestSupport", dependencies: ["OutcomesStore"], path: "Tests/OutcomesTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "OutcomesCoreTests", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutcomesContractFileTests",
@@ -116,14 +118,17 @@ let package = Package(
         ),
         .testTarget(
             name: "OutcomesStoreTests",
-            dependencies: ["OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports"],
+            dependencies: ["OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OutcomesServerTests",
             dependencies: [
-                "OutcomesServer", "OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery",
+                "OutcomesServer", "OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -101,6 +101,10 @@ extension OutcomesAPI {
                 }
                 let new = try call.decode(NewPlan.self)
                 var plan = ActionPlan(household: record.id, courseStart: start)
+                // B5.1 2.8.1: goals are set within six months of the start, also the first ones.
+                guard plan.isAdjustable(on: call.today, adjustmentMonths: call.api.adjustmentMonths) else {
+                    throw ActionPlanError.locked(since: plan.lockedFrom(adjustmentMonths: call.api.adjustmentMonths))
+                }
                 for goal in new.goals { try plan.apply(.add(id: goal.id, text: goal.text), on: call.today, adjustmentMonths: call.api.adjustmentMonths) }
                 try await call.api.store.createActionPlan(plan, audit: call.audit("create-action-plan", subject: "household:\(record.id)"))
                 return try .json(view(plan, call), status: .created)

@@ -1,5 +1,6 @@
 import Foundation
 import OutcomesCore
+import OutcomesTestSupport
 import Testing
 
 @testable import OutcomesStore

@@ -1,6 +1,7 @@
 import Foundation
 import OutcomesCore
 import SQLKit
+import OutcomesTestSupport
 import Testing
 
 @testable import OutcomesStore

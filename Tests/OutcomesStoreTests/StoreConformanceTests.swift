@@ -3,51 +3,10 @@ import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesReports
+import OutcomesTestSupport
 import Testing
 
 @testable import OutcomesStore
-
-/// The backends the conformance suite runs on: SQLite always; PostgreSQL when
-/// `OUTCOMES_POSTGRES_URL` names a server (`.ci/run` starts a throwaway one).
-enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
-    case sqlite
-    case postgres
-
-    var description: String { rawValue }
-
-    static var available: [Backend] {
-        ProcessInfo.processInfo.environment["OUTCOMES_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
-    }
-
-    /// Runs `body` with a fresh store and closes it whatever happens (an unclosed SQLite
-    /// connection traps in debug builds).
-    func withStore(_ body: (SQLOutcomesStore) async throws -> Void) async throws {
-        let store = try await makeStore()
-        do {
-            try await body(store)
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
-        }
-    }
-
-    /// A fresh, migrated store: a new SQLite file, or a new PostgreSQL schema.
-    func makeStore() async throws -> SQLOutcomesStore {
-        let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let store: SQLOutcomesStore
-        switch self {
-        case .sqlite:
-            store = try await SQLOutcomesStore.sqlite(
-                path: FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-\(tag)/store.sqlite").path
-            )
-        case .postgres:
-            store = try await SQLOutcomesStore.postgres(url: ProcessInfo.processInfo.environment["OUTCOMES_POSTGRES_URL"]!, schema: "test_\(tag)")
-        }
-        try await store.migrate()
-        return store
-    }
-}
 
 let viborg = ContractFile.builtIn()
 let today = LocalDate(iso: "2026-11-26")!

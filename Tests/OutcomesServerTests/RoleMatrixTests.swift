@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import OutcomesContractFile
+import OutcomesCore
+import OutcomesServer
+import OutcomesTestSupport
+import Testing
+
+/// SPEC §1, written out independently of the routes' own declarations: who may call what.
+/// `anyone` routes are called anonymously; every other route is called by every role and
+/// anonymously.
+let expectedAccess: [String: Set<String>] = {
+    let all: Set<String> = ["pl", "cw", "ev", "dsi", "sg", "adm"]
+    let personReaders: Set<String> = ["pl", "cw", "ev"]
+    let caseWriters: Set<String> = ["pl", "cw"]
+    let ledgerReaders: Set<String> = ["pl", "ev", "dsi", "sg"]
+    return [
+        "health": ["anyone"], "openapi": ["anyone"], "login": ["anyone"],
+        "logout": all, "me": all, "changePassword": all, "createToken": all,
+        "listUsers": ["adm"], "createUser": ["adm"],
+        "listAgreements": all, "getAgreement": all, "agreementFindings": all, "saveAgreement": ["pl"],
+        "listHouseholds": personReaders, "getHousehold": personReaders, "listPersons": personReaders,
+        "householdMeasurements": personReaders, "getActionPlan": personReaders, "visitationList": personReaders,
+        "listDecisions": personReaders,
+        "createHousehold": caseWriters, "updateHousehold": caseWriters, "addPerson": caseWriters, "lookUpPerson": caseWriters,
+        "createActionPlan": caseWriters, "changeActionPlan": caseWriters, "assessActionPlanGoal": caseWriters,
+        "recordDecision": caseWriters,
+        "listDeliveries": ledgerReaders, "importDelivery": ["pl", "ev"],
+        "settlement": ["pl", "ev"], "settlementSummary": ledgerReaders,
+        "listTransfers": ledgerReaders, "recordTransfer": ["pl", "dsi"],
+        "listBudgetActuals": ledgerReaders, "setBudgetActual": ["pl"],
+        "listMeetings": ledgerReaders, "recordMeeting": ["pl", "sg"],
+        "listReports": ledgerReaders, "recordReport": ["pl"],
+        "listAudit": ["adm", "pl"], "verifyAudit": ["adm", "pl"],
+    ]
+}()
+
+/// A request that succeeds for a role that may make it: path, query and body per operation.
+struct Sample {
+    var path: [String: String] = [:]
+    var query: String = ""
+    var json: Any?
+    var raw: String?
+}
+
+func sample(_ operation: String, for user: String, index: Int) -> Sample? {
+    let own = "N-\(user)"
+    switch operation {
+    case "health", "openapi", "logout", "me", "listUsers", "listAgreements", "agreementFindings", "listHouseholds", "listDeliveries",
+        "listTransfers", "listBudgetActuals", "listMeetings", "listReports", "listAudit", "verifyAudit", "visitationList", "listDecisions":
+        return Sample()
+    case "login": return Sample(json: ["username": "pl", "password": TestUser.pl.password])
+    case "changePassword":
+        let password = TestUser(rawValue: user)?.password ?? "x"
+        return Sample(json: ["currentPassword": password, "newPassword": password + "-ny"])
+    case "createToken": return Sample(json: ["name": "matrix"])
+    case "createUser": return Sample(json: ["username": "ny-\(user)", "displayName": "Ny", "role": "evaluator", "password": "en-lang-adgangskode"])
+    case "getAgreement": return Sample(path: ["id": viborg.id, "version": "1"])
+    case "saveAgreement": return Sample(raw: ContractFile.builtInText)
+    case "createHousehold": return Sample(json: ["id": own, "area": "houlkaer", "group": "treatment", "courseStart": "2026-10-01"])
+    case "getHousehold", "listPersons", "householdMeasurements", "getActionPlan": return Sample(path: ["id": matrixHousehold])
+    case "updateHousehold":
+        return Sample(
+            path: ["id": matrixHousehold],
+            json: ["id": matrixHousehold, "area": "houlkaer", "group": "treatment", "courseStart": "2026-10-01", "cohort": 3]
+        )
+    case "addPerson": return Sample(path: ["id": matrixHousehold], json: ["cpr": String(format: "02029040%02d", index), "name": "Ny person"])
+    case "lookUpPerson": return Sample(json: ["cpr": registeredCPR])
+    case "createActionPlan": return Sample(path: ["id": own], json: ["goals": [["id": "M1", "text": "Et mål"]]])
+    case "changeActionPlan": return Sample(path: ["id": matrixHousehold], json: ["action": "add", "goalId": "G-\(user)", "text": "Nyt mål"])
+    case "assessActionPlanGoal": return Sample(path: ["id": matrixHousehold], json: ["goalId": "M1", "fulfilled": true])
+    case "recordDecision":
+        return Sample(json: ["household": own, "outcome": "declined", "consentGiven": false, "reason": "Familien takkede nej til forløbet."])
+    case "importDelivery": return Sample(json: ["files": demoFiles])
+    case "settlement", "settlementSummary": return Sample(query: "?asOf=2026-11-26")
+    case "recordTransfer":
+        return Sample(json: ["kind": "disbursement", "from": "dsi", "to": "kommune", "paidOn": "2024-01-15", "amount": "1000.00", "reference": "rate"])
+    case "setBudgetActual": return Sample(json: ["lineKey": viborg.budget.lines[0].key, "year": 2024, "amount": "1000.00"])
+    case "recordMeeting": return Sample(json: ["heldOn": "2024-03-01", "isAnnualMeeting": false, "accountsReceivedOn": NSNull(), "minutes": "Referat"])
+    case "recordReport": return Sample(json: ["period": "2024-H1", "submittedOn": "2024-08-15"])
+    default: return nil
+    }
+}
+
+@Suite("Roles × endpoints (SPEC §1)")
+struct RoleMatrixTests {
+    @Test("every route, every role: allowed answers 2xx and matches the OpenAPI document, denied answers 403, anonymous 401", arguments: Backend.available)
+    func matrix(backend: Backend) async throws {
+        try await withAPI(backend) { api, _, client in
+            let documentAnswer = try await client.send(.get, "/openapi.json")
+            let document = try #require(documentAnswer.object["paths"] as? [String: [String: Any]])
+            let validator = SchemaValidator(document: documentAnswer.object)
+            #expect(Set(api.routes.map(\.operationID)) == Set(expectedAccess.keys), "the matrix names every operation, and only those")
+            var checked = 0
+            for (index, user) in ([nil] + TestUser.allCases.map(Optional.some)).enumerated() {
+                let name = user?.rawValue ?? "anyone"
+                for route in api.routes {
+                    let expected = try #require(expectedAccess[route.operationID])
+                    let isPublic = expected == ["anyone"]
+                    if isPublic && user != nil { continue }
+                    let request = try #require(sample(route.operationID, for: name, index: index), "no sample for \(route.operationID)")
+                    var uri = route.path
+                    for (key, value) in request.path { uri = uri.replacingOccurrences(of: "{\(key)}", with: value) }
+                    let answer = try await client.send(route.method, uri + request.query, as: user, json: request.json, raw: request.raw)
+                    checked += 1
+                    let label = "\(route.method) \(route.path) as \(name)"
+                    if isPublic || expected.contains(name) {
+                        #expect((200..<300).contains(answer.status.code), "\(label): \(answer.status.code) \(answer.text.prefix(300))")
+                        let operation = document[route.path]?[route.method.rawValue.lowercased()] as? [String: Any]
+                        let responses = operation?["responses"] as? [String: Any]
+                        let documented = responses?[String(answer.status.code)] as? [String: Any]
+                        #expect(documented != nil, "\(label): status \(answer.status.code) is not in the document")
+                        if let content = documented?["content"] as? [String: Any], let json = content["application/json"] as? [String: Any],
+                            let schema = json["schema"] as? [String: Any]
+                        {
+                            let problems = validator.violations(of: answer.json ?? NSNull(), against: schema)
+                            #expect(problems.isEmpty, "\(label): \(problems.prefix(5))")
+                        }
+                    } else if user == nil {
+                        #expect(answer.status == .unauthorized, "\(label): \(answer.status.code)")
+                    } else {
+                        #expect(answer.status == .forbidden, "\(label): \(answer.status.code) \(answer.text.prefix(200))")
+                        #expect(answer.headers[.contentType]?.hasPrefix("application/problem+json") == true, "\(label)")
+                    }
+                }
+            }
+            #expect(checked > 250)
+        }
+    }
+
+    @Test("the document lists every route with its roles, and nothing else", arguments: [Backend.sqlite])
+    func documentMatchesRoutes(backend: Backend) async throws {
+        try await withAPI(backend) { api, _, client in
+            let answer = try await client.send(.get, "/openapi.json")
+            #expect(answer.object["openapi"] as? String == "3.1.0")
+            let paths = try #require(answer.object["paths"] as? [String: [String: [String: Any]]])
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                for (method, operation) in operations {
+                    documented.insert("\(method.uppercased()) \(path)")
+                    let id = try #require(operation["operationId"] as? String)
+                    let route = try #require(api.routes.first { $0.operationID == id })
+                    let short = [
+                        "anyone": "anyone", "projectLead": "pl", "areaCaseworker": "cw", "evaluator": "ev", "funder": "dsi", "steeringGroup": "sg",
+                        "admin": "adm",
+                    ]
+                    let roles = Set((operation["x-roles"] as? [String] ?? []).compactMap { short[$0] })
+                    #expect(roles == expectedAccess[id], "\(id): document says \(roles)")
+                    #expect(route.path == path && route.method.rawValue == method.uppercased())
+                }
+            }
+            #expect(documented == Set(api.routes.map { "\($0.method.rawValue) \($0.path)" }))
+        }
+    }
+
+    @Test("a method a path does not serve answers 405 with Allow", arguments: [Backend.sqlite])
+    func methodNotAllowed(backend: Backend) async throws {
+        try await withAPI(backend) { api, _, client in
+            for route in api.routes {
+                var uri = route.path
+                for name in route.pathParameters { uri = uri.replacingOccurrences(of: "{\(name)}", with: "x") }
+                let served = Set(api.routes.filter { $0.path == route.path }.map(\.method))
+                for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !served.contains(method) {
+                    let answer = try await client.send(method, uri, as: .pl)
+                    #expect(answer.status == .methodNotAllowed, "\(method) \(route.path)")
+                    #expect(answer.headers[.allow] != nil)
+                }
+            }
+            let unknown = try await client.send(.get, "/api/nothing-here", as: .pl)
+            #expect(unknown.status == .notFound)
+            #expect(unknown.object["title"] as? String == "Findes ikke")
+        }
+    }
+}
