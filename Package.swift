@@ -134,7 +134,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OutcomesCLITests",
-            dependencies: ["OutcomesCLI", "OutcomesContractFile", "OutcomesCore", "OutcomesDelivery", "OutcomesReports"],
+            dependencies: [
+                "OutcomesCLI", "OutcomesContractFile", "OutcomesCore", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesTestSupport",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

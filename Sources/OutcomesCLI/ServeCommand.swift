@@ -178,7 +178,11 @@ struct ServeSettings {
             atPath: URL(fileURLWithPath: keyFile).deletingLastPathComponent().path,
             withIntermediateDirectories: true
         )
-        FileManager.default.createFile(atPath: keyFile, contents: Data(key.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: keyFile, contents: Data(key.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            printError("nøglefilen \(keyFile) kan ikke skrives; angiv nøglen med OUTCOMES_PSEUDONYM_KEY eller en skrivbar sti")
+            throw ExitCode(1)
+        }
         print("Ny nøgle til pseudonymer gemt i \(keyFile) (kun læsbar for ejeren); tag backup af den sammen med databasen.")
         return key
     }

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 
 extension OutcomesAPI {
     /// The named schemas routes refer to with `.ref`.
@@ -56,7 +56,12 @@ extension OutcomesAPI {
                 success["content"] = [route.responseMediaType: [String: Any]()]
             }
             var responses: [String: Any] = [String(route.status.code): success, "4XX": problem, "500": problem]
-            if route.operationID == "importDelivery" { responses["200"] = ["description": "Leverancen fandtes allerede; intet ændret", "content": ["application/json": ["schema": Schema.ref("DeliveryReceipt").json]]] }
+            if route.operationID == "importDelivery" {
+                responses["200"] = [
+                    "description": "Leverancen fandtes allerede; intet ændret",
+                    "content": ["application/json": ["schema": Schema.ref("DeliveryReceipt").json]],
+                ]
+            }
             operation["responses"] = responses
             if case .anyone = route.access {
                 operation["security"] = [[String: Any]]()

@@ -1,5 +1,5 @@
 public import Foundation
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -177,7 +177,12 @@ struct ProblemMiddleware: RouterMiddleware {
             } else {
                 let id = randomToken().prefix(12)
                 logger.error("fejl \(id) ved \(request.method) \(request.uri.path): \(String(reflecting: error))")
-                problem = Problem(.internalServerError, "internal", "Intern fejl", "Noget gik galt hos os (fejl-id \(id)); prøv igen, eller kontakt driften med id'et.")
+                problem = Problem(
+                    .internalServerError,
+                    "internal",
+                    "Intern fejl",
+                    "Noget gik galt hos os (fejl-id \(id)); prøv igen, eller kontakt driften med id'et."
+                )
             }
             logger.info("\(request.method) \(request.uri.path) \(problem.status.code)")
             var headers = problem.headers

@@ -167,7 +167,13 @@ public struct Call: Sendable {
 
     /// An audit event by the caller.
     func audit(_ action: String, subject: String) -> AuditEvent {
-        AuditEvent(actor: (caller?.user.username).map { "user:" + $0 } ?? "anonymous", action: action, subject: subject, purpose: purpose, at: timestamp)
+        AuditEvent(
+            actor: (caller?.user.username).map { "user:" + $0 } ?? "anonymous",
+            action: action,
+            subject: subject,
+            purpose: purpose,
+            at: timestamp
+        )
     }
 
     /// Decodes the JSON body, or answers 400 naming the field that is wrong.
@@ -193,22 +199,26 @@ public struct Call: Sendable {
 
     /// A date field in ISO form, or 422 naming the field.
     func date(_ text: String, field: String) throws -> LocalDate {
-        guard let date = LocalDate(iso: text) else { throw Problem.unprocessable("Feltet '\(field)' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }
+        guard let date = LocalDate(iso: text) else {
+            throw Problem.unprocessable("Feltet '\(field)' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.")
+        }
         return date
     }
 
     /// The page the query asks for.
     func page() throws -> (page: Int, size: Int) {
-        let page = try query["page"].map { text in
-            guard let value = Int(text), value >= 1 else { throw Problem.badRequest("'page' skal være et helt tal fra 1, ikke '\(text)'.") }
-            return value
-        } ?? 1
-        let size = try query["pageSize"].map { text in
-            guard let value = Int(text), (1...500).contains(value) else {
-                throw Problem.badRequest("'pageSize' skal være et helt tal fra 1 til 500, ikke '\(text)'.")
-            }
-            return value
-        } ?? 50
+        let page =
+            try query["page"].map { text in
+                guard let value = Int(text), value >= 1 else { throw Problem.badRequest("'page' skal være et helt tal fra 1, ikke '\(text)'.") }
+                return value
+            } ?? 1
+        let size =
+            try query["pageSize"].map { text in
+                guard let value = Int(text), (1...500).contains(value) else {
+                    throw Problem.badRequest("'pageSize' skal være et helt tal fra 1 til 500, ikke '\(text)'.")
+                }
+                return value
+            } ?? 50
         return (page, size)
     }
 

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import OutcomesCore
 import OutcomesStore
 
@@ -105,7 +105,9 @@ extension OutcomesAPI {
                 guard plan.isAdjustable(on: call.today, adjustmentMonths: call.api.adjustmentMonths) else {
                     throw ActionPlanError.locked(since: plan.lockedFrom(adjustmentMonths: call.api.adjustmentMonths))
                 }
-                for goal in new.goals { try plan.apply(.add(id: goal.id, text: goal.text), on: call.today, adjustmentMonths: call.api.adjustmentMonths) }
+                for goal in new.goals {
+                    try plan.apply(.add(id: goal.id, text: goal.text), on: call.today, adjustmentMonths: call.api.adjustmentMonths)
+                }
                 try await call.api.store.createActionPlan(plan, audit: call.audit("create-action-plan", subject: "household:\(record.id)"))
                 return try .json(view(plan, call), status: .created)
             },

@@ -1,6 +1,6 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
+import Logging
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesReports
@@ -79,7 +79,9 @@ extension OutcomesAPI {
                 let upload = try call.decode(Upload.self)
                 let known = Set(DeliveryImporter.fileNames)
                 if let unknown = upload.files.keys.sorted().first(where: { !known.contains($0) }) {
-                    throw Problem.unprocessable("Filen '\(unknown)' hører ikke til en leverance; brug \(DeliveryImporter.fileNames.joined(separator: ", ")).")
+                    throw Problem.unprocessable(
+                        "Filen '\(unknown)' hører ikke til en leverance; brug \(DeliveryImporter.fileNames.joined(separator: ", "))."
+                    )
                 }
                 call.api.logger.info("leverance modtaget (\(upload.files.count) filer); importerer")
                 let receipt = try await call.api.store.importDelivery(

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -46,7 +46,9 @@ struct HouseholdView: Codable, Sendable {
         guard let area = Area(rawValue: area) else {
             throw Problem.unprocessable("Feltet 'area' skal være \(Area.allCases.map(\.rawValue).joined(separator: ", ")), ikke '\(area)'.")
         }
-        guard let group = Group(rawValue: group) else { throw Problem.unprocessable("Feltet 'group' skal være treatment eller control, ikke '\(group)'.") }
+        guard let group = Group(rawValue: group) else {
+            throw Problem.unprocessable("Feltet 'group' skal være treatment eller control, ikke '\(group)'.")
+        }
         let reason = try endReason.map { text in
             guard let reason = EndReason(rawValue: text) else {
                 throw Problem.unprocessable(
@@ -247,14 +249,21 @@ extension OutcomesAPI {
                 access: personRoles,
                 query: [
                     .page, .pageSize,
-                    QueryParameter(name: "area", schema: .string(values: Area.allCases.map(\.rawValue)), required: false, description: "Kun ét område."),
+                    QueryParameter(
+                        name: "area",
+                        schema: .string(values: Area.allCases.map(\.rawValue)),
+                        required: false,
+                        description: "Kun ét område."
+                    ),
                 ],
                 response: .page(of: .ref("Household")),
                 readsPersonData: true,
                 defaultPurpose: "oversigt over husstande"
             ) { call in
                 var area = try call.query["area"].map { text in
-                    guard let area = Area(rawValue: text) else { throw Problem.badRequest("'area' skal være et af \(Area.allCases.map(\.rawValue)).") }
+                    guard let area = Area(rawValue: text) else {
+                        throw Problem.badRequest("'area' skal være et af \(Area.allCases.map(\.rawValue)).")
+                    }
                     return area
                 }
                 if let own = call.ownArea {

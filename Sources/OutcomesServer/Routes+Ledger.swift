@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import OutcomesCore
 import OutcomesStore
 
@@ -58,7 +58,14 @@ extension OutcomesAPI {
                 response: .page(of: transferSchema)
             ) { call in
                 let transfers = try await call.api.store.transfers().map {
-                    Transfer(kind: $0.kind.rawValue, from: $0.from.rawValue, to: $0.to.rawValue, paidOn: $0.paidOn, amount: $0.amount, reference: $0.reference)
+                    Transfer(
+                        kind: $0.kind.rawValue,
+                        from: $0.from.rawValue,
+                        to: $0.to.rawValue,
+                        paidOn: $0.paidOn,
+                        amount: $0.amount,
+                        reference: $0.reference
+                    )
                 }
                 return try .json(try call.paged(transfers))
             },
@@ -82,8 +89,18 @@ extension OutcomesAPI {
                 if case let .funder(own) = try call.user.role, own.rawValue != body.from, own.rawValue != body.to {
                     throw Problem.forbidden("En tilskudsgiver registrerer kun betalinger, den selv er part i.")
                 }
-                let transfer = MoneyTransfer(kind: kind, from: PartyKey(body.from), to: PartyKey(body.to), paidOn: body.paidOn, amount: body.amount, reference: body.reference)
-                try await call.api.store.recordTransfer(transfer, audit: call.audit("record-transfer:\(kind.rawValue)", subject: "\(body.from)→\(body.to)"))
+                let transfer = MoneyTransfer(
+                    kind: kind,
+                    from: PartyKey(body.from),
+                    to: PartyKey(body.to),
+                    paidOn: body.paidOn,
+                    amount: body.amount,
+                    reference: body.reference
+                )
+                try await call.api.store.recordTransfer(
+                    transfer,
+                    audit: call.audit("record-transfer:\(kind.rawValue)", subject: "\(body.from)→\(body.to)")
+                )
                 return try .json(body, status: .created)
             },
             Route(
@@ -95,7 +112,9 @@ extension OutcomesAPI {
                 query: [.page, .pageSize],
                 response: .page(of: actualSchema)
             ) { call in
-                try .json(try call.paged(try await call.api.store.budgetActuals().map { Actual(lineKey: $0.lineKey, year: $0.year, amount: $0.amount) }))
+                try .json(
+                    try call.paged(try await call.api.store.budgetActuals().map { Actual(lineKey: $0.lineKey, year: $0.year, amount: $0.amount) })
+                )
             },
             Route(
                 .put,
@@ -109,7 +128,9 @@ extension OutcomesAPI {
                 let body = try call.decode(Actual.self)
                 let lines = call.api.commitment.budget.lines.map(\.key)
                 guard lines.contains(body.lineKey) else {
-                    throw Problem.unprocessable("Feltet 'lineKey': budgetlinjen '\(body.lineKey)' findes ikke; brug \(lines.joined(separator: ", ")).")
+                    throw Problem.unprocessable(
+                        "Feltet 'lineKey': budgetlinjen '\(body.lineKey)' findes ikke; brug \(lines.joined(separator: ", "))."
+                    )
                 }
                 try await call.api.store.setBudgetActual(
                     BudgetActual(lineKey: body.lineKey, year: body.year, amount: body.amount),
@@ -127,7 +148,12 @@ extension OutcomesAPI {
                 response: .page(of: meetingSchema)
             ) { call in
                 let meetings = try await call.api.store.meetings().map {
-                    MeetingBody(heldOn: $0.heldOn, isAnnualMeeting: $0.isAnnualMeeting, accountsReceivedOn: $0.accountsReceivedOn, minutes: $0.minutes)
+                    MeetingBody(
+                        heldOn: $0.heldOn,
+                        isAnnualMeeting: $0.isAnnualMeeting,
+                        accountsReceivedOn: $0.accountsReceivedOn,
+                        minutes: $0.minutes
+                    )
                 }
                 return try .json(try call.paged(meetings))
             },
@@ -143,7 +169,12 @@ extension OutcomesAPI {
             ) { call in
                 let body = try call.decode(MeetingBody.self)
                 try await call.api.store.recordMeeting(
-                    Meeting(heldOn: body.heldOn, isAnnualMeeting: body.isAnnualMeeting, accountsReceivedOn: body.accountsReceivedOn, minutes: body.minutes),
+                    Meeting(
+                        heldOn: body.heldOn,
+                        isAnnualMeeting: body.isAnnualMeeting,
+                        accountsReceivedOn: body.accountsReceivedOn,
+                        minutes: body.minutes
+                    ),
                     audit: call.audit("record-meeting", subject: body.heldOn.isoString)
                 )
                 return try .json(body, status: .created)

@@ -90,14 +90,26 @@ extension OutcomesAPI {
                 guard let user = try await api.store.authenticate(username: login.username, password: login.password) else {
                     await api.throttle.recordFailure(login.username, now: call.now)
                     _ = try await api.store.appendAudit(
-                        AuditEvent(actor: "anonymous", action: "login-failed", subject: "user:" + login.username, purpose: "login", at: call.timestamp)
+                        AuditEvent(
+                            actor: "anonymous",
+                            action: "login-failed",
+                            subject: "user:" + login.username,
+                            purpose: "login",
+                            at: call.timestamp
+                        )
                     )
                     throw Problem(.unauthorized, "login-failed", "Forkert login", "Brugernavn eller adgangskode er forkert.")
                 }
                 await api.throttle.reset(login.username)
                 let (token, csrf) = await api.sessions.start(username: user.username, now: call.now)
                 _ = try await api.store.appendAudit(
-                    AuditEvent(actor: "user:" + user.username, action: "login", subject: "user:" + user.username, purpose: "login", at: call.timestamp)
+                    AuditEvent(
+                        actor: "user:" + user.username,
+                        action: "login",
+                        subject: "user:" + user.username,
+                        purpose: "login",
+                        at: call.timestamp
+                    )
                 )
                 var reply = try Reply.json(SessionView(user: UserView(user), csrfToken: csrf))
                 reply.headers[.setCookie] = api.sessionCookie(token).description

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import OutcomesCore
 import OutcomesStore
 
@@ -115,7 +115,12 @@ extension OutcomesAPI {
                 let listed = try await call.api.store.households(in: call.ownArea).filter { $0.listPosition != nil }
                     .sorted { $0.listPosition! < $1.listPosition! }
                 let entries = listed.map {
-                    Entry(listPosition: $0.listPosition!, household: $0.id.rawValue, area: $0.area.rawValue, decision: decisions[$0.id].map(DecisionView.init))
+                    Entry(
+                        listPosition: $0.listPosition!,
+                        household: $0.id.rawValue,
+                        area: $0.area.rawValue,
+                        decision: decisions[$0.id].map(DecisionView.init)
+                    )
                 }
                 let result = VisitationList(next: entries.first { $0.decision == nil }?.household, list: try call.paged(entries))
                 try await call.auditRead("visitation list page \(result.list.page)")

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 import HummingbirdBcrypt
 public import OutcomesCore
 import OutcomesDelivery
@@ -116,7 +116,8 @@ extension SQLOutcomesStore {
         try await transaction { database in
             let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, person.household.rawValue).first()
             guard known != nil else { throw RegisterError.unknownHousehold(person.household) }
-            let existing = try await database.select().column("pseudonym").from("registeredPerson").where("pseudonym", .equal, person.id.rawValue).first()
+            let existing = try await database.select().column("pseudonym").from("registeredPerson").where("pseudonym", .equal, person.id.rawValue)
+                .first()
             guard existing == nil else { throw RegisterError.personExists(person.id) }
             try await database.insert(into: "registeredPerson").columns("pseudonym", "householdId", "birthDate", "name")
                 .values(person.id.rawValue, person.household.rawValue, person.birthDate.isoString, person.name).run()

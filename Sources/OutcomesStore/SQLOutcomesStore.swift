@@ -35,10 +35,18 @@ public actor SQLOutcomesStore: OutcomesStore {
         self.onClose = onClose
     }
 
-    /// Opens the store a URL names: `postgres://…` (or `postgresql://…`), `sqlite:///path`,
+    /// Opens the store a URL names: `postgres://…` (or `postgresql://…`, optionally with
+    /// `schema=name` among the query items), `sqlite:///path`,
     /// `sqlite::memory:`, or a plain file path for SQLite.
     public static func open(url: String) async throws -> SQLOutcomesStore {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return try await postgres(url: url) }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            // `schema=name` in the query keeps the store in its own schema (one server, several stores).
+            guard var parts = URLComponents(string: url) else { throw StoreError.unsupportedDatabaseURL(url) }
+            let schema = parts.queryItems?.first { $0.name == "schema" }?.value
+            parts.queryItems = parts.queryItems?.filter { $0.name != "schema" }
+            if parts.queryItems?.isEmpty == true { parts.queryItems = nil }
+            return try await postgres(url: parts.string ?? url, schema: schema)
+        }
         if url == "sqlite::memory:" || url == ":memory:" { return try await sqlite(path: nil) }
         if url.hasPrefix("sqlite://") { return try await sqlite(path: String(url.dropFirst("sqlite://".count))) }
         guard !url.contains("://") else { throw StoreError.unsupportedDatabaseURL(url) }

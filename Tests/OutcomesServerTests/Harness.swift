@@ -49,7 +49,11 @@ func withAPI(_ backend: Backend, _ body: @Sendable (OutcomesAPI, SQLOutcomesStor
         _ = try await store.saveContract(id: viborg.id, version: viborg.version, text: ContractFile.builtInText)
         _ = try await store.importDelivery(demoFiles.mapValues { Data($0.utf8) }, commitment: viborg, receivedOn: LocalDate(iso: "2026-11-01")!)
         for user in TestUser.allCases {
-            try await store.createUser(UserAccount(username: user.rawValue, displayName: user.rawValue, role: user.role), password: user.password, audit: system)
+            try await store.createUser(
+                UserAccount(username: user.rawValue, displayName: user.rawValue, role: user.role),
+                password: user.password,
+                audit: system
+            )
             try await store.saveAPIToken(user.token, username: user.rawValue, name: "test", audit: system)
         }
         let start = LocalDate(iso: "2026-10-01")!

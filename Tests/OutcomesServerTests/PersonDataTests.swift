@@ -31,7 +31,9 @@ struct PersonDataTests {
             )
             #expect(write.status == .forbidden)
             let visitation = try await client.send(.get, "/api/visitation?pageSize=500", as: .cw)
-            let listAreas = Set(((visitation.object["list"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["area"] as? String })
+            let listAreas = Set(
+                ((visitation.object["list"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["area"] as? String }
+            )
             #expect(listAreas == ["houlkaer"])
         }
     }
@@ -156,7 +158,8 @@ struct PersonDataTests {
                 "/api/visitation/decisions",
                 as: .cw,
                 json: [
-                    "household": next, "outcome": "enrolled", "courseStart": "2026-10-01", "consentGiven": true, "reason": "Motiveret; samtykke givet.",
+                    "household": next, "outcome": "enrolled", "courseStart": "2026-10-01", "consentGiven": true,
+                    "reason": "Motiveret; samtykke givet.",
                     "decidedOn": "2026-09-30",
                 ]
             )

@@ -74,9 +74,12 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "importDelivery": return Sample(json: ["files": demoFiles])
     case "settlement", "settlementSummary": return Sample(query: "?asOf=2026-11-26")
     case "recordTransfer":
-        return Sample(json: ["kind": "disbursement", "from": "dsi", "to": "kommune", "paidOn": "2024-01-15", "amount": "1000.00", "reference": "rate"])
+        return Sample(json: [
+            "kind": "disbursement", "from": "dsi", "to": "kommune", "paidOn": "2024-01-15", "amount": "1000.00", "reference": "rate",
+        ])
     case "setBudgetActual": return Sample(json: ["lineKey": viborg.budget.lines[0].key, "year": 2024, "amount": "1000.00"])
-    case "recordMeeting": return Sample(json: ["heldOn": "2024-03-01", "isAnnualMeeting": false, "accountsReceivedOn": NSNull(), "minutes": "Referat"])
+    case "recordMeeting":
+        return Sample(json: ["heldOn": "2024-03-01", "isAnnualMeeting": false, "accountsReceivedOn": NSNull(), "minutes": "Referat"])
     case "recordReport": return Sample(json: ["period": "2024-H1", "submittedOn": "2024-08-15"])
     default: return nil
     }
@@ -84,7 +87,10 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
 
 @Suite("Roles × endpoints (SPEC §1)")
 struct RoleMatrixTests {
-    @Test("every route, every role: allowed answers 2xx and matches the OpenAPI document, denied answers 403, anonymous 401", arguments: Backend.available)
+    @Test(
+        "every route, every role: allowed answers 2xx and matches the OpenAPI document, denied answers 403, anonymous 401",
+        arguments: Backend.available
+    )
     func matrix(backend: Backend) async throws {
         try await withAPI(backend) { api, _, client in
             let documentAnswer = try await client.send(.get, "/openapi.json")

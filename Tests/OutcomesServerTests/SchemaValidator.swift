@@ -26,7 +26,9 @@ struct SchemaValidator {
         if let values = schema["enum"] as? [Any], !values.contains(where: { equal($0, value) }) {
             problems.append("\(path): \(describe(value)) is not one of \(values)")
         }
-        if schema["format"] as? String == "date", let text = value as? String, text.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
+        if schema["format"] as? String == "date", let text = value as? String,
+            text.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil
+        {
             problems.append("\(path): '\(text)' is not a date")
         }
         if let object = value as? [String: Any], !(value is NSNull) {

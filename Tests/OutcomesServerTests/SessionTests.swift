@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import OutcomesCore
 import OutcomesServer
 import OutcomesStore
-import HummingbirdTesting
 import OutcomesTestSupport
 import Testing
 
@@ -33,9 +33,19 @@ struct SessionTests {
             let withoutToken = try await client.send(.post, "/api/tokens", json: body, headers: [.cookie: cookie])
             #expect(withoutToken.status == .forbidden)
             #expect((withoutToken.object["detail"] as? String)?.contains("CSRF") == true)
-            let wrongToken = try await client.send(.post, "/api/tokens", json: body, headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: "x" + csrf])
+            let wrongToken = try await client.send(
+                .post,
+                "/api/tokens",
+                json: body,
+                headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: "x" + csrf]
+            )
             #expect(wrongToken.status == .forbidden)
-            let withToken = try await client.send(.post, "/api/tokens", json: body, headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf])
+            let withToken = try await client.send(
+                .post,
+                "/api/tokens",
+                json: body,
+                headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf]
+            )
             #expect(withToken.status == .created)
 
             // The new bearer token works without a cookie or CSRF token.
@@ -121,7 +131,12 @@ struct SessionTests {
             #expect(badDate.status == .badRequest)
             let page = try await client.send(.get, "/api/households?pageSize=501", as: .pl)
             #expect(page.status == .badRequest)
-            let rejected = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": ["households.csv": "household_id,area,group\nH1,nowhere,treatment\n"]])
+            let rejected = try await client.send(
+                .post,
+                "/api/deliveries",
+                as: .ev,
+                json: ["files": ["households.csv": "household_id,area,group\nH1,nowhere,treatment\n"]]
+            )
             #expect(rejected.status == .unprocessableContent)
             let errors = rejected.object["errors"] as? [String] ?? []
             #expect(errors.contains { $0.hasPrefix("households.csv:2: area:") })

@@ -1,7 +1,7 @@
 import Foundation
 import OutcomesCore
-import SQLKit
 import OutcomesTestSupport
+import SQLKit
 import Testing
 
 @testable import OutcomesStore

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import OutcomesStore
 
 /// The store backends the tests run on: SQLite always, PostgreSQL when
@@ -42,4 +42,3 @@ public enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
         return store
     }
 }
-
