@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Pure domain: money, calendar, the agreement, validation. No I/O, no clock.
@@ -69,6 +71,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            resources: [
+                .embedInCode("Web/Templates/layout.mustache"),
+                .embedInCode("Web/Templates/login.mustache"),
+                .embedInCode("Web/Templates/password.mustache"),
+                .embedInCode("Web/Templates/overview.mustache"),
+                .embedInCode("Web/Templates/visitation.mustache"),
+                .embedInCode("Web/Templates/households.mustache"),
+                .embedInCode("Web/Templates/household.mustache"),
+                .embedInCode("Web/Templates/deliveries.mustache"),
+                .embedInCode("Web/Templates/settlement.mustache"),
+                .embedInCode("Web/Templates/lines.mustache"),
+                .embedInCode("Web/Templates/report.mustache"),
+                .embedInCode("Web/Templates/users.mustache"),
+                .embedInCode("Web/style.css"),
             ],
             swiftSettings: swiftSettings
         ),

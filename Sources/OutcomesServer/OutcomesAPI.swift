@@ -85,6 +85,7 @@ public final class OutcomesAPI: Sendable {
             if methods[route.routerPath] == nil { order.append(route.routerPath) }
             methods[route.routerPath, default: []].append(route.method)
         }
+        WebApp(api: self).register(on: router)
         for path in order {
             let allowed = methods[path]!
             for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !allowed.contains(method) {

@@ -1,0 +1,187 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MultipartKit
+import NIOCore
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesStore
+
+/// Uploaded deliveries waiting for the user to confirm them, for 30 minutes.
+actor PendingUploads {
+    struct Upload {
+        var username: String
+        var files: [String: Data]
+        var receivedOn: LocalDate
+        var stored: Date
+    }
+    private var uploads: [String: Upload] = [:]
+
+    func keep(_ upload: Upload) -> String {
+        uploads = uploads.filter { upload.stored.timeIntervalSince($0.value.stored) < 1800 }
+        let token = randomToken()
+        uploads[token] = upload
+        return token
+    }
+
+    func take(_ token: String, username: String) -> Upload? {
+        guard let upload = uploads[token], upload.username == username else { return nil }
+        uploads[token] = nil
+        return upload
+    }
+}
+
+extension WebApp {
+    static let deliveryRoles: Set<RoleKind> = [.projectLead, .evaluator]
+
+    /// The parts of a `multipart/form-data` body: field values and uploaded files.
+    static func multipart(_ body: ByteBuffer, contentType: String) throws -> (fields: [String: String], files: [String: Data]) {
+        guard let boundary = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
+            .first(where: { $0.hasPrefix("boundary=") })?.dropFirst("boundary=".count)
+        else { throw WebApp.Refusal.forbidden("Formularen skal sendes som multipart/form-data.") }
+        let parser = MultipartParser(boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        var fields: [String: String] = [:]
+        var files: [String: Data] = [:]
+        var disposition = ""
+        var current = Data()
+        parser.onHeader = { name, value in
+            if name.lowercased() == "content-disposition" { disposition = value }
+        }
+        parser.onBody = { buffer in current.append(contentsOf: buffer.readableBytesView) }
+        parser.onPartComplete = {
+            func attribute(_ key: String) -> String? {
+                disposition.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix(key + "=") }
+                    .map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            }
+            if let filename = attribute("filename"), !filename.isEmpty {
+                files[(filename as NSString).lastPathComponent] = current
+            } else if let name = attribute("name") {
+                fields[name] = String(decoding: current, as: UTF8.self)
+            }
+            current = Data()
+            disposition = ""
+        }
+        try parser.execute(body)
+        return (fields, files)
+    }
+
+    func registerDeliveries(on router: Router<OutcomesRequestContext>) {
+        router.get("/leverancer") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: WebApp.deliveryRoles, now: now)
+                return try await deliveriesPage(caller: caller, now: now)
+            }
+        }
+        router.post("/leverancer") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: WebApp.deliveryRoles, now: now)
+                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                let (fields, uploaded) = try WebApp.multipart(body, contentType: request.headers[.contentType] ?? "")
+                guard let sent = fields["_csrf"], constantTimeEquals(sent, caller.csrfToken ?? "") else {
+                    throw Refusal.forbidden("Formularen er udløbet eller kom ikke fra Outcomes (CSRF). Genindlæs siden og prøv igen.")
+                }
+                let known = Set(DeliveryImporter.fileNames)
+                let unknown = uploaded.keys.filter { !known.contains($0) }.sorted()
+                let files = uploaded.filter { known.contains($0.key) }
+                let receivedOn = fields["receivedOn"].flatMap { LocalDate(iso: $0) } ?? api.today(now)
+                do {
+                    let imported = try DeliveryImporter.importFiles(files, commitment: api.commitment)
+                    let current = try await api.store.currentDelivery()?.delivery
+                    let token = await pending.keep(.init(username: caller.user.username, files: files, receivedOn: receivedOn, stored: now))
+                    return try await deliveriesPage(
+                        caller: caller,
+                        now: now,
+                        preview: previewContext(imported, current: current, unknown: unknown, token: token, csrf: caller.csrfToken ?? "")
+                    )
+                } catch let rejected as DeliveryRejected {
+                    let errors = rejected.issues.map { issue -> [String: String] in
+                        ["file": issue.file, "line": String(issue.line), "column": issue.column.isEmpty ? "–" : issue.column, "message": issue.message]
+                    }
+                    return try await deliveriesPage(caller: caller, now: now, problems: ["count": errors.count, "errors": errors], status: .unprocessableContent)
+                }
+            }
+        }
+        router.post("/leverancer/gem") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: WebApp.deliveryRoles, now: now)
+                let fields = try await form(request, context, caller: caller)
+                guard let upload = await pending.take(fields["token", default: ""], username: caller.user.username) else {
+                    return try await deliveriesPage(caller: caller, now: now, error: "Forhåndsvisningen er udløbet; upload filerne igen.")
+                }
+                let receipt = try await api.store.importDelivery(
+                    upload.files,
+                    commitment: api.commitment,
+                    receivedOn: upload.receivedOn,
+                    audit: AuditEvent(
+                        actor: "user:" + caller.user.username,
+                        action: "import-delivery",
+                        subject: "",
+                        purpose: "dataleverance",
+                        at: api.timestamp(now)
+                    )
+                )
+                let message =
+                    receipt.isNew
+                    ? "Leverance \(receipt.number) er gemt (\(Danish.integer(receipt.rowCount)) rækker)."
+                        + (receipt.supersedes.map { " Den afløser leverance \($0)." } ?? "")
+                    : "Leverancen fandtes allerede som nr. \(receipt.number); intet er ændret."
+                return try await deliveriesPage(caller: caller, now: now, flash: message)
+            }
+        }
+    }
+
+    func previewContext(_ imported: ImportedDelivery, current: Delivery?, unknown: [String], token: String, csrf: String) -> [String: Any] {
+        let new = imported.delivery
+        func row(_ label: String, _ now: Int?, _ next: Int) -> [String: String] {
+            let change = now.map { next - $0 } ?? next
+            return ["label": label, "current": now.map(Danish.integer) ?? "–", "new": Danish.integer(next), "change": (change > 0 ? "+" : "") + Danish.integer(change)]
+        }
+        let currentIDs = Set(current?.households.map(\.id) ?? [])
+        let newIDs = Set(new.households.map(\.id))
+        let changed = new.households.filter { household in
+            guard let old = current?.households.first(where: { $0.id == household.id }) else { return false }
+            return old.start != household.start || old.end != household.end || old.endReason != household.endReason || old.group != household.group
+        }.count
+        return [
+            "rows": [
+                row("Husstande", current?.households.count, new.households.count), row("Personer", current?.persons.count, new.persons.count),
+                row("Beskæftigelse (mål 1)", current?.employment.count, new.employment.count),
+                row("Sociale foranstaltninger (mål 2)", current?.socialMeasures.count, new.socialMeasures.count),
+                row("Skolefravær (mål 3)", current?.schoolAbsence.count, new.schoolAbsence.count),
+                row("Livstilfredshed (mål 4)", current?.lifeSatisfaction.count, new.lifeSatisfaction.count),
+                row("Handleplansmål (mål 5)", current?.actionPlanGoals.count, new.actionPlanGoals.count),
+            ],
+            "householdText":
+                "\(Danish.integer(newIDs.subtracting(currentIDs).count)) nye husstande, \(Danish.integer(changed)) med ændret forløb, "
+                + "\(Danish.integer(currentIDs.subtracting(newIDs).count)) som ikke længere er med.",
+            "warnings": imported.warnings + unknown.map { "filen \($0) hører ikke til en leverance og springes over" },
+            "token": token, "csrf": csrf,
+        ]
+    }
+
+    func deliveriesPage(
+        caller: Caller,
+        now: Date,
+        preview: [String: Any]? = nil,
+        problems: [String: Any]? = nil,
+        flash: String? = nil,
+        error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var context = base(caller, title: "Dataleverancer", current: "/leverancer", now: now)
+        context["preview"] = preview
+        context["problems"] = problems
+        context["flash"] = flash
+        context["error"] = error
+        context["deliveries"] = try await api.store.deliveries().reversed().map {
+            [
+                "number": $0.number, "receivedOn": $0.receivedOn.danishString, "rows": Danish.integer($0.rowCount),
+                "supersedes": $0.supersedes.map { "nr. \($0)" } ?? "–", "hash": String($0.contentHash.prefix(12)),
+            ] as [String: Any]
+        }
+        return html("deliveries", context, status: status)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesStore
+
+extension WebApp {
+    /// The settlement of the current delivery on `day`, or `nil` before the first delivery.
+    func currentSettlement(on day: LocalDate) async throws -> Settlement? {
+        guard let imported = try await api.store.currentDelivery() else { return nil }
+        var settlement = SettlementEngine.settle(api.commitment, delivery: imported.delivery, asOf: day)
+        settlement.warnings = imported.warnings + settlement.warnings
+        return settlement
+    }
+
+    /// The progress block shared by the overview and the report (aggregates only).
+    /// Open replacement obligations are listed by household only for a caller who may see it.
+    func progressContext(on day: LocalDate, caller: Caller) async throws -> [String: Any] {
+        let households = try await api.store.households(in: nil)
+        let progress = EnrolmentProgress.compute(households, commitment: api.commitment, asOf: day)
+        let areas = Dictionary(households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
+        let visible = progress.openReplacements.filter { id in
+            areas[id].map { caller.user.role.personDataAccess(householdArea: $0) != .none } ?? false
+        }
+        return [
+            "enrolled": Danish.integer(progress.enrolled), "active": Danish.integer(progress.active), "ended": Danish.integer(progress.ended),
+            "endedLimit": progress.endedLimit.value, "endedClause": progress.endedLimit.clause.reference,
+            "endedOver": progress.ended > progress.endedLimit.value, "total": api.commitment.expectedHouseholds.value,
+            "openCount": progress.openReplacements.count, "openAny": !progress.openReplacements.isEmpty, "openList": !visible.isEmpty, "openLinks": visible.map(\.rawValue),
+            "chart": Chart.enrolment(progress, period: api.commitment.interventionPeriod.value),
+            "targets": progress.targets.map {
+                ["by": $0.by.danishString, "households": $0.households, "clause": $0.clause.reference, "reached": $0.reached, "due": $0.by <= day]
+            },
+        ]
+    }
+
+    /// Payments per goal against the caps, the return cap and the tranche position.
+    func paymentsContext(_ settlement: Settlement?) -> [String: Any] {
+        let commitment = api.commitment
+        var rows: [(label: String, payable: Money, cap: Money?)] = []
+        var goals: [[String: Any]] = []
+        for goal in commitment.paymentGoals {
+            let settled = settlement?.goals.first { $0.goal == goal.number }
+            let payable = settled?.payable ?? .zero
+            rows.append(("\(goal.number). \(goal.name)", payable, goal.cap?.value))
+            goals.append([
+                "number": goal.number, "name": goal.name, "amount": (settled?.amount ?? .zero).danishString, "payable": payable.danishString,
+                "cap": goal.cap?.value.danishShortString ?? "–",
+            ])
+        }
+        let total = settlement?.totals.total ?? .zero
+        let threshold = commitment.tranches.threshold.value
+        let percent = threshold.minorUnits > 0 ? min(100, Int(total.minorUnits * 100 / threshold.minorUnits)) : 0
+        let trancheText =
+            total < threshold
+            ? "\(total.danishShortString) af \(threshold.danishShortString) i tranche 1; tranche 2 begynder over tærsklen"
+            : "tranche 1 (\(threshold.danishShortString)) er nået; \((total - threshold).danishShortString) i tranche 2"
+        return [
+            "goals": goals, "chart": Chart.goalBars(rows), "total": total.danishShortString,
+            "returnCap": commitment.returnCap.amount.value.danishShortString, "trancheText": trancheText, "tranchePercent": percent,
+        ]
+    }
+
+    /// The agreement's most important findings.
+    func findingsContext(limit: Int) -> (count: Int, items: [[String: Any]]) {
+        let findings = ContractValidator.validate(api.commitment).sorted { $0.severity > $1.severity }
+        return (
+            findings.count,
+            findings.prefix(limit).map {
+                ["severity": $0.severity.rawValue, "severityName": $0.severity.danishName, "message": $0.message, "clause": $0.clause.reference]
+            }
+        )
+    }
+
+    func registerOverview(on router: Router<OutcomesRequestContext>) {
+        router.get("/oversigt") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, now: now)
+                let day = api.today(now)
+                var context = base(caller, title: "Oversigt", current: "/oversigt", now: now)
+                context["progress"] = try await progressContext(on: day, caller: caller)
+                context["payments"] = paymentsContext(try await currentSettlement(on: day))
+                let findings = findingsContext(limit: 5)
+                context["findingsCount"] = findings.count
+                context["findings"] = findings.items
+                return html("overview", context)
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OutcomesCore
+import OutcomesStore
+
+extension WebApp {
+    func registerSession(on router: Router<OutcomesRequestContext>) {
+        router.get("/login") { _, _ in
+            html("login", base(nil, title: "Log ind", current: "", now: api.clock()))
+        }
+        router.post("/login") { request, context in
+            let now = api.clock()
+            let fields = try await form(request, context, caller: nil)
+            let username = fields["username", default: ""].trimmingCharacters(in: .whitespaces)
+            var page = base(nil, title: "Log ind", current: "", now: now)
+            page["username"] = username
+            if let wait = await api.throttle.retryAfter(username, now: now) {
+                page["error"] = "For mange forkerte forsøg. Prøv igen om \(wait / 60 + 1) minutter."
+                return html("login", page, status: .tooManyRequests)
+            }
+            guard let user = try await api.store.authenticate(username: username, password: fields["password", default: ""]) else {
+                await api.throttle.recordFailure(username, now: now)
+                _ = try await api.store.appendAudit(
+                    AuditEvent(actor: "anonymous", action: "login-failed", subject: "user:" + username, purpose: "login", at: api.timestamp(now))
+                )
+                page["error"] = "Brugernavn eller adgangskode er forkert."
+                return html("login", page, status: .unauthorized)
+            }
+            await api.throttle.reset(username)
+            let (token, _) = await api.sessions.start(username: user.username, now: now)
+            _ = try await api.store.appendAudit(
+                AuditEvent(actor: "user:" + user.username, action: "login", subject: "user:" + user.username, purpose: "login", at: api.timestamp(now))
+            )
+            var response = WebApp.redirect(user.mustChangePassword ? "/adgangskode" : "/oversigt")
+            response.headers[.setCookie] = api.sessionCookie(token).description
+            return response
+        }
+        router.post("/logout") { request, context in
+            let caller = try await api.identify(request, now: api.clock())
+            _ = try await form(request, context, caller: caller)
+            if let token = caller?.sessionToken { await api.sessions.end(token) }
+            var response = WebApp.redirect("/login")
+            response.headers[.setCookie] = api.sessionCookie("", maxAge: 0).description
+            return response
+        }
+        router.get("/adgangskode") { request, _ in
+            guard let caller = try await api.identify(request, now: api.clock()), caller.csrfToken != nil else { return WebApp.redirect("/login") }
+            return html("password", base(caller, title: "Vælg adgangskode", current: "", now: api.clock()))
+        }
+        router.post("/adgangskode") { request, context in
+            let now = api.clock()
+            guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil else { return WebApp.redirect("/login") }
+            let fields = try await form(request, context, caller: caller)
+            var page = base(caller, title: "Vælg adgangskode", current: "", now: now)
+            let current = fields["current", default: ""]
+            let new = fields["new", default: ""]
+            guard try await api.store.authenticate(username: caller.user.username, password: current) != nil else {
+                page["error"] = "Den nuværende adgangskode er forkert."
+                return html("password", page, status: .unprocessableContent)
+            }
+            guard new.count >= 12, new != current else {
+                page["error"] = "Den nye adgangskode skal have mindst 12 tegn og være en anden end den nuværende."
+                return html("password", page, status: .unprocessableContent)
+            }
+            try await api.store.changePassword(
+                username: caller.user.username,
+                newPassword: new,
+                audit: AuditEvent(
+                    actor: "user:" + caller.user.username,
+                    action: "change-password",
+                    subject: "user:" + caller.user.username,
+                    purpose: "ny adgangskode",
+                    at: api.timestamp(now)
+                )
+            )
+            await api.sessions.endAll(of: caller.user.username)
+            let (token, _) = await api.sessions.start(username: caller.user.username, now: now)
+            var response = WebApp.redirect("/oversigt")
+            response.headers[.setCookie] = api.sessionCookie(token).description
+            return response
+        }
+    }
+}
