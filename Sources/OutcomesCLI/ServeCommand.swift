@@ -111,6 +111,32 @@ public struct ServeCommand: AsyncParsableCommand {
                 audit: AuditEvent(actor: "system", action: "import-delivery", subject: "", purpose: "demodata ved første start", at: now)
             )
             print("Demodata indlæst som leverance \(receipt.number) (\(receipt.rowCount) rækker, frø 2023).")
+            // The demo's enrolled households get the journaled decision they would have had (P 3.2.1).
+            var journaled = 0
+            for household in try await store.households(in: nil) where household.group == .treatment {
+                guard let start = household.courseStart else { continue }
+                try await store.recordEnrolmentDecision(
+                    EnrolmentDecision(
+                        household: household.id,
+                        listPosition: household.listPosition,
+                        decidedOn: start,
+                        decidedBy: "demodata",
+                        outcome: .enrolled(courseStart: start),
+                        reason: "Demodata: visiteret med samtykke, før Outcomes blev taget i brug."
+                    ),
+                    consentGiven: true,
+                    interventionPeriod: commitment.interventionPeriod.value,
+                    audit: AuditEvent(
+                        actor: "system",
+                        action: "record-decision:enrolled",
+                        subject: "household:\(household.id)",
+                        purpose: "demodata",
+                        at: now
+                    )
+                )
+                journaled += 1
+            }
+            print("Demodata: \(journaled) visitationsbeslutninger journalført.")
         }
         if try await store.users().isEmpty {
             let password = settings.initialAdminPassword ?? ServeCommand.generatedPassword()

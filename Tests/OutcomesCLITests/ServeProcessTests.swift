@@ -8,10 +8,6 @@ import Testing
 
 @testable import OutcomesStore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// `outcomes serve` as a separate process, its output in files so the tests can read the logs.
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
@@ -70,17 +66,8 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Sends a request; returns the status and the body.
     func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil) async throws -> (status: Int, body: [String: Any]) {
-        var request = URLRequest(url: URL(string: baseURL + path)!)
-        request.httpMethod = method
-        request.timeoutInterval = 300
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let json {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        let answer = try await HTTP.json(method, baseURL + path, json, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
+        return (answer.status, answer.json as? [String: Any] ?? [:])
     }
 
     deinit {

@@ -74,17 +74,24 @@ enum Chart {
         let largest = rows.map { max($0.payable.minorUnits, $0.cap?.minorUnits ?? 0) }.max() ?? 1
         let scale = (width - labelWidth - valueWidth) / Double(max(largest, 1))
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"bars-title\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg =
+            "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"bars-title\" xmlns=\"http://www.w3.org/2000/svg\">"
         svg += "<title id=\"bars-title\">"
-        svg += escape(rows.map { "\($0.label): \($0.payable.danishShortString)" + ($0.cap.map { " af loftet \($0.danishShortString)" } ?? "") }.joined(separator: "; "))
+        svg += escape(
+            rows.map { "\($0.label): \($0.payable.danishShortString)" + ($0.cap.map { " af loftet \($0.danishShortString)" } ?? "") }.joined(
+                separator: "; "
+            )
+        )
         svg += "</title>"
         for (index, row) in rows.enumerated() {
             let top = Double(index) * rowHeight + 4
             svg += "<text x=\"0\" y=\"\(f(top + 18))\" font-size=\"12\" fill=\"#1b2330\">\(escape(row.label))</text>"
             if let cap = row.cap {
-                svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(top + 4))\" width=\"\(f(Double(cap.minorUnits) * scale))\" height=\"20\" fill=\"#dbe6f3\" rx=\"3\"/>"
+                svg +=
+                    "<rect x=\"\(f(labelWidth))\" y=\"\(f(top + 4))\" width=\"\(f(Double(cap.minorUnits) * scale))\" height=\"20\" fill=\"#dbe6f3\" rx=\"3\"/>"
             }
-            svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(top + 4))\" width=\"\(f(Double(row.payable.minorUnits) * scale))\" height=\"20\" fill=\"#0b5cad\" rx=\"3\"/>"
+            svg +=
+                "<rect x=\"\(f(labelWidth))\" y=\"\(f(top + 4))\" width=\"\(f(Double(row.payable.minorUnits) * scale))\" height=\"20\" fill=\"#0b5cad\" rx=\"3\"/>"
             svg += "<text x=\"\(f(width))\" y=\"\(f(top + 18))\" text-anchor=\"end\" font-size=\"12\" fill=\"#1b2330\">"
             svg += escape(row.payable.danishShortString + (row.cap.map { " / " + $0.danishShortString } ?? "")) + "</text>"
         }

@@ -36,8 +36,9 @@ extension WebApp {
 
     /// The parts of a `multipart/form-data` body: field values and uploaded files.
     static func multipart(_ body: ByteBuffer, contentType: String) throws -> (fields: [String: String], files: [String: Data]) {
-        guard let boundary = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
-            .first(where: { $0.hasPrefix("boundary=") })?.dropFirst("boundary=".count)
+        guard
+            let boundary = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
+                .first(where: { $0.hasPrefix("boundary=") })?.dropFirst("boundary=".count)
         else { throw WebApp.Refusal.forbidden("Formularen skal sendes som multipart/form-data.") }
         let parser = MultipartParser(boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
         var fields: [String: String] = [:]
@@ -97,9 +98,17 @@ extension WebApp {
                     )
                 } catch let rejected as DeliveryRejected {
                     let errors = rejected.issues.map { issue -> [String: String] in
-                        ["file": issue.file, "line": String(issue.line), "column": issue.column.isEmpty ? "–" : issue.column, "message": issue.message]
+                        [
+                            "file": issue.file, "line": String(issue.line), "column": issue.column.isEmpty ? "–" : issue.column,
+                            "message": issue.message,
+                        ]
                     }
-                    return try await deliveriesPage(caller: caller, now: now, problems: ["count": errors.count, "errors": errors], status: .unprocessableContent)
+                    return try await deliveriesPage(
+                        caller: caller,
+                        now: now,
+                        problems: ["count": errors.count, "errors": errors],
+                        status: .unprocessableContent
+                    )
                 }
             }
         }
@@ -137,7 +146,10 @@ extension WebApp {
         let new = imported.delivery
         func row(_ label: String, _ now: Int?, _ next: Int) -> [String: String] {
             let change = now.map { next - $0 } ?? next
-            return ["label": label, "current": now.map(Danish.integer) ?? "–", "new": Danish.integer(next), "change": (change > 0 ? "+" : "") + Danish.integer(change)]
+            return [
+                "label": label, "current": now.map(Danish.integer) ?? "–", "new": Danish.integer(next),
+                "change": (change > 0 ? "+" : "") + Danish.integer(change),
+            ]
         }
         let currentIDs = Set(current?.households.map(\.id) ?? [])
         let newIDs = Set(new.households.map(\.id))

@@ -37,7 +37,13 @@ extension WebApp {
                         "end": Danish.date($0.courseEnd), "cohort": $0.cohort.map(String.init) ?? "–",
                     ]
                 }
-                try await auditRead(caller, page: "households", subject: "households (\(households.count))", purpose: "oversigt over husstande", now: now)
+                try await auditRead(
+                    caller,
+                    page: "households",
+                    subject: "households (\(households.count))",
+                    purpose: "oversigt over husstande",
+                    now: now
+                )
                 return html("households", context)
             }
         }
@@ -94,7 +100,8 @@ extension WebApp {
     }
 
     /// A household: its course, members, action plan and measurements, for the caller's access.
-    func householdPage(_ id: HouseholdID, caller: Caller, now: Date, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func householdPage(_ id: HouseholdID, caller: Caller, now: Date, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
+    {
         guard let record = try await api.store.household(id) else { throw Refusal.notFound("Husstanden \(id) findes ikke.") }
         let access = caller.user.role.personDataAccess(householdArea: record.area)
         guard access != .none else {
@@ -120,26 +127,28 @@ extension WebApp {
         if let plan = try await api.store.actionPlan(for: id) {
             let months = api.adjustmentMonths
             let locked = !plan.isAdjustable(on: day, adjustmentMonths: months)
-            context["plan"] = [
-                "locked": locked, "lockedFrom": plan.lockedFrom(adjustmentMonths: months).danishString,
-                "lastDay": plan.lockedFrom(adjustmentMonths: months).addingDays(-1).danishString, "canEdit": canEdit, "household": id.rawValue,
-                "csrf": caller.csrfToken ?? "",
-                "goals": plan.goals.map {
-                    [
-                        "id": $0.id, "text": $0.text, "fulfilled": $0.fulfilled.map { $0 ? "opfyldt" : "ikke opfyldt" } ?? "ikke vurderet",
-                        "locked": locked, "canEdit": canEdit, "household": id.rawValue, "csrf": caller.csrfToken ?? "",
-                    ] as [String: Any]
-                },
-            ] as [String: Any]
+            context["plan"] =
+                [
+                    "locked": locked, "lockedFrom": plan.lockedFrom(adjustmentMonths: months).danishString,
+                    "lastDay": plan.lockedFrom(adjustmentMonths: months).addingDays(-1).danishString, "canEdit": canEdit, "household": id.rawValue,
+                    "csrf": caller.csrfToken ?? "",
+                    "goals": plan.goals.map {
+                        [
+                            "id": $0.id, "text": $0.text, "fulfilled": $0.fulfilled.map { $0 ? "opfyldt" : "ikke opfyldt" } ?? "ikke vurderet",
+                            "locked": locked, "canEdit": canEdit, "household": id.rawValue, "csrf": caller.csrfToken ?? "",
+                        ] as [String: Any]
+                    },
+                ] as [String: Any]
         } else if canEdit, let start = record.courseStart {
             let plan = ActionPlan(household: id, courseStart: start)
             let months = api.adjustmentMonths
             let locked = !plan.isAdjustable(on: day, adjustmentMonths: months)
-            context["plan"] = [
-                "locked": locked, "lockedFrom": plan.lockedFrom(adjustmentMonths: months).danishString,
-                "lastDay": plan.lockedFrom(adjustmentMonths: months).addingDays(-1).danishString, "canEdit": canEdit, "household": id.rawValue,
-                "csrf": caller.csrfToken ?? "", "goals": [[String: Any]](),
-            ] as [String: Any]
+            context["plan"] =
+                [
+                    "locked": locked, "lockedFrom": plan.lockedFrom(adjustmentMonths: months).danishString,
+                    "lastDay": plan.lockedFrom(adjustmentMonths: months).addingDays(-1).danishString, "canEdit": canEdit, "household": id.rawValue,
+                    "csrf": caller.csrfToken ?? "", "goals": [[String: Any]](),
+                ] as [String: Any]
         }
         var measurements: [[String: String]] = []
         let receipts = try await api.store.deliveries()

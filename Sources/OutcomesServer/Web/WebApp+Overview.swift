@@ -27,7 +27,8 @@ extension WebApp {
             "enrolled": Danish.integer(progress.enrolled), "active": Danish.integer(progress.active), "ended": Danish.integer(progress.ended),
             "endedLimit": progress.endedLimit.value, "endedClause": progress.endedLimit.clause.reference,
             "endedOver": progress.ended > progress.endedLimit.value, "total": api.commitment.expectedHouseholds.value,
-            "openCount": progress.openReplacements.count, "openAny": !progress.openReplacements.isEmpty, "openList": !visible.isEmpty, "openLinks": visible.map(\.rawValue),
+            "openCount": progress.openReplacements.count, "openAny": !progress.openReplacements.isEmpty, "openList": !visible.isEmpty,
+            "openLinks": visible.map(\.rawValue),
             "chart": Chart.enrolment(progress, period: api.commitment.interventionPeriod.value),
             "targets": progress.targets.map {
                 ["by": $0.by.danishString, "households": $0.households, "clause": $0.clause.reference, "reached": $0.reached, "due": $0.by <= day]

@@ -13,7 +13,10 @@ struct PDFRenderer: Sendable {
     let chromium: String?
 
     init(chromium: String? = nil) {
-        let candidates = [chromium, ProcessInfo.processInfo.environment["OUTCOMES_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        let candidates = [
+            chromium, ProcessInfo.processInfo.environment["OUTCOMES_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
         self.chromium = candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
@@ -205,7 +208,9 @@ extension WebApp {
                 let now = api.clock()
                 let caller = try await caller(request, roles: [.admin], now: now)
                 let fields = try await form(request, context, caller: caller)
-                guard let role = Role(storedForm: fields["role", default: ""]) else { return try await usersPage(caller, now: now, error: "Vælg en rolle.") }
+                guard let role = Role(storedForm: fields["role", default: ""]) else {
+                    return try await usersPage(caller, now: now, error: "Vælg en rolle.")
+                }
                 let username = fields["username", default: ""].trimmingCharacters(in: .whitespaces)
                 guard !username.isEmpty else { return try await usersPage(caller, now: now, error: "Angiv et brugernavn.") }
                 do {
@@ -223,7 +228,11 @@ extension WebApp {
                 } catch let error as StoreError {
                     return try await usersPage(caller, now: now, error: error.description)
                 }
-                return try await usersPage(caller, now: now, flash: "Brugeren \(username) er oprettet og skal vælge sin egen adgangskode ved første login.")
+                return try await usersPage(
+                    caller,
+                    now: now,
+                    flash: "Brugeren \(username) er oprettet og skal vælge sin egen adgangskode ved første login."
+                )
             }
         }
     }

@@ -30,7 +30,13 @@ extension WebApp {
             await api.throttle.reset(username)
             let (token, _) = await api.sessions.start(username: user.username, now: now)
             _ = try await api.store.appendAudit(
-                AuditEvent(actor: "user:" + user.username, action: "login", subject: "user:" + user.username, purpose: "login", at: api.timestamp(now))
+                AuditEvent(
+                    actor: "user:" + user.username,
+                    action: "login",
+                    subject: "user:" + user.username,
+                    purpose: "login",
+                    at: api.timestamp(now)
+                )
             )
             var response = WebApp.redirect(user.mustChangePassword ? "/adgangskode" : "/oversigt")
             response.headers[.setCookie] = api.sessionCookie(token).description

@@ -72,7 +72,9 @@ extension WebApp {
                 guard let settlement = try await currentSettlement(on: day) else { throw Refusal.notFound("Der er ingen dataleverance endnu.") }
                 let goal = request.uri.queryParameters["maal"].flatMap { Int(String($0)) }
                 let period = request.uri.queryParameters["periode"].map(String.init)
-                let lines = settlement.lines.enumerated().filter { (goal == nil || $0.element.goal == goal) && (period == nil || $0.element.period.label == period) }
+                let lines = settlement.lines.enumerated().filter {
+                    (goal == nil || $0.element.goal == goal) && (period == nil || $0.element.period.label == period)
+                }
                 var context = base(caller, title: "Linjer", current: "/opgoerelse", now: now)
                 context["asOf"] = day.danishString
                 context["asOfISO"] = day.isoString
@@ -83,12 +85,19 @@ extension WebApp {
                 context["sum"] = Money.sum(lines.map(\.element.amount)).danishString
                 context["lines"] = lines.map { index, line in
                     [
-                        "index": index, "date": line.date.danishString, "point": line.point.danishDescription, "household": line.household?.rawValue ?? "",
+                        "index": index, "date": line.date.danishString, "point": line.point.danishDescription,
+                        "household": line.household?.rawValue ?? "",
                         "person": line.person?.rawValue ?? "–", "cohort": line.cohort.map(String.init) ?? "–", "amount": line.amount.danishString,
                         "imputed": line.isImputed, "basis": line.basis.text,
                     ] as [String: Any]
                 }
-                try await auditRead(caller, page: "settlement-lines", subject: "settlement \(day.isoString) goal \(goal.map(String.init) ?? "*") period \(period ?? "*")", purpose: "betalingsopgørelse", now: now)
+                try await auditRead(
+                    caller,
+                    page: "settlement-lines",
+                    subject: "settlement \(day.isoString) goal \(goal.map(String.init) ?? "*") period \(period ?? "*")",
+                    purpose: "betalingsopgørelse",
+                    now: now
+                )
                 return html("lines", context)
             }
         }
@@ -98,7 +107,13 @@ extension WebApp {
                 let caller = try await caller(request, roles: WebApp.lineRoles, now: now)
                 let day = asOf(request, now: now)
                 guard let settlement = try await currentSettlement(on: day) else { throw Refusal.notFound("Der er ingen dataleverance endnu.") }
-                try await auditRead(caller, page: "settlement-csv", subject: "settlement \(day.isoString)", purpose: "betalingsopgørelse (CSV)", now: now)
+                try await auditRead(
+                    caller,
+                    page: "settlement-csv",
+                    subject: "settlement \(day.isoString)",
+                    purpose: "betalingsopgørelse (CSV)",
+                    now: now
+                )
                 return Response(
                     status: .ok,
                     headers: [

@@ -47,7 +47,12 @@ extension WebApp {
                 let outcome: EnrolmentDecision.Outcome
                 if fields["outcome"] == "enrolled" {
                     guard let start = fields["courseStart"].flatMap({ LocalDate(iso: $0) }) else {
-                        return try await visitationPage(caller: caller, now: now, form: fields, error: "Angiv indsatsstart for en visiteret husstand.")
+                        return try await visitationPage(
+                            caller: caller,
+                            now: now,
+                            form: fields,
+                            error: "Angiv indsatsstart for en visiteret husstand."
+                        )
                     }
                     outcome = .enrolled(courseStart: start)
                 } else if let reason = fields["outcome"].flatMap(EnrolmentDecision.NotEnrolledReason.init(rawValue:)) {
@@ -104,12 +109,16 @@ extension WebApp {
             let outcomes =
                 [("enrolled", "Visiteret (med samtykke)")]
                 + EnrolmentDecision.NotEnrolledReason.allCases.map { ($0.rawValue, WebApp.danishReason($0) + " (\($0.clause.reference))") }
-            context["next"] = [
-                "household": next.id.rawValue, "listPosition": next.listPosition!, "areaName": next.area.danishName,
-                "canDecide": WebApp.caseRoles.contains(RoleKind(caller.user.role)), "csrf": caller.csrfToken ?? "",
-                "outcomes": outcomes.map { ["value": $0.0, "label": $0.1, "selected": form["outcome"] == $0.0] },
-                "form": ["courseStart": form["courseStart"] ?? api.today(now).isoString, "consent": form["consent"] == "ja", "reason": form["reason"] ?? ""],
-            ] as [String: Any]
+            context["next"] =
+                [
+                    "household": next.id.rawValue, "listPosition": next.listPosition!, "areaName": next.area.danishName,
+                    "canDecide": WebApp.caseRoles.contains(RoleKind(caller.user.role)), "csrf": caller.csrfToken ?? "",
+                    "outcomes": outcomes.map { ["value": $0.0, "label": $0.1, "selected": form["outcome"] == $0.0] },
+                    "form": [
+                        "courseStart": form["courseStart"] ?? api.today(now).isoString, "consent": form["consent"] == "ja",
+                        "reason": form["reason"] ?? "",
+                    ],
+                ] as [String: Any]
         }
         let own: Set<HouseholdID>? = area == nil ? nil : Set(try await api.store.households(in: area).map(\.id))
         let journal = decisions.reversed().filter { own?.contains($0.household) ?? true }

@@ -1,0 +1,248 @@
+import Foundation
+import OutcomesContractFile
+import OutcomesCore
+import OutcomesDelivery
+import Testing
+
+@testable import OutcomesStore
+
+/// Chromium and chromedriver, as Debian installs them (`.ci/run` does).
+enum Browser {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static var available: Bool { chromium != nil && driver != nil }
+}
+
+/// The people of SPEC §1, one of each, as the browser tests log in.
+let browserUsers: [(username: String, role: Role)] = [
+    ("lise", .projectLead), ("anne", .areaCaseworker(.houlkaer)), ("erik", .evaluator), ("dsi", .funder(PartyKey("dsi"))),
+    ("sofie", .steeringGroup), ("admin", .admin),
+]
+func browserPassword(_ username: String) -> String { "\(username)-kode-12345" }
+
+@Suite("The web app in a real browser (headless Chromium)", .serialized, .enabled(if: Browser.available, "needs chromium and chromium-driver"))
+struct BrowserTests {
+    /// Where screenshots go: `OUTCOMES_SCREENSHOTS` (the README's are made with
+    /// `OUTCOMES_SCREENSHOTS=docs/screenshots`), else a temporary folder.
+    static let screenshots: String = {
+        let folder =
+            ProcessInfo.processInfo.environment["OUTCOMES_SCREENSHOTS"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-screenshots").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }()
+
+    /// A server with the demo delivery, one user of each role and a household whose plan can
+    /// still be adjusted; chromedriver beside it.
+    func withBrowser(_ body: (ServerProcess, WebDriver) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-browser-\(UUID().uuidString)")
+        let database = folder.appendingPathComponent("data/outcomes.sqlite").path
+        let store = try await SQLOutcomesStore.open(url: database)
+        do {
+            try await store.migrate()
+            await store.setPasswordCost(4)
+            let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            for user in browserUsers {
+                try await store.createUser(
+                    UserAccount(username: user.username, displayName: user.username.capitalized, role: user.role),
+                    password: browserPassword(user.username),
+                    audit: event
+                )
+            }
+            try await store.saveHousehold(
+                HouseholdRecord(id: HouseholdID("H-NY"), area: .houlkaer, group: .treatment, courseStart: LocalDate(iso: "2026-10-15")!),
+                interventionPeriod: ContractFile.builtIn().interventionPeriod.value,
+                audit: event
+            )
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        let server = try ServerProcess(arguments: ["--database", database], folder: folder)
+        #expect(try await server.started(), "\(server.stderr)")
+        let port = Int.random(in: 20_000...60_000)
+        let driverProcess = Process()
+        driverProcess.executableURL = URL(fileURLWithPath: Browser.driver!)
+        driverProcess.arguments = ["--port=\(port)"]
+        // Date fields and number formats follow the browser's locale: Danish, as the users'.
+        driverProcess.environment = ProcessInfo.processInfo.environment.merging(["LANGUAGE": "da", "LANG": "da_DK.UTF-8"]) { _, new in new }
+        driverProcess.standardOutput = FileHandle.nullDevice
+        driverProcess.standardError = FileHandle.nullDevice
+        try driverProcess.run()
+        defer {
+            driverProcess.terminate()
+            server.signal(SIGTERM)
+        }
+        let driverURL = "http://127.0.0.1:\(port)"
+        for _ in 0..<100 {
+            if (try? await WebDriver.request("GET", driverURL + "/status")) != nil { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let browser = try await WebDriver.start(driver: driverURL, chromium: Browser.chromium!)
+        do {
+            try await body(server, browser)
+            await browser.quit()
+        } catch {
+            await browser.quit()
+            throw error
+        }
+    }
+
+    func logIn(_ browser: WebDriver, _ server: ServerProcess, as username: String) async throws {
+        try await browser.go(server.baseURL + "/login")
+        try await browser.type("#username", username)
+        try await browser.type("#password", browserPassword(username))
+        try await browser.click("button[type=submit]")
+        #expect(try await browser.waitForURL(containing: "/oversigt"), "\(username) lands on the overview")
+    }
+
+    func logOut(_ browser: WebDriver) async throws {
+        try await browser.click("form.logout button")
+        #expect(try await browser.waitForURL(containing: "/login"))
+    }
+
+    @Test("every role logs in and walks its main flows; a funder never sees a person")
+    func mainFlows() async throws {
+        try await withBrowser { server, browser in
+            // Every role logs in and sees the overview in Danish.
+            for user in browserUsers {
+                try await logIn(browser, server, as: user.username)
+                let page = try await browser.source()
+                #expect(page.contains("Visiterede husstande mod målene"))
+                #expect(page.contains("lang=\"da\""))
+                if user.username == "lise" { try await browser.screenshot(to: "\(Self.screenshots)/oversigt.png") }
+                try await logOut(browser)
+            }
+
+            // A wrong password shows a visible error.
+            try await browser.go(server.baseURL + "/login")
+            try await browser.type("#username", "anne")
+            try await browser.type("#password", "forkert-forkert")
+            try await browser.click("button[type=submit]")
+            #expect(try await browser.waitForText("error-box"))
+            #expect(try await browser.text(".error-box") == "Brugernavn eller adgangskode er forkert.")
+
+            // The caseworker takes the next household and records a decision with a reason.
+            try await logIn(browser, server, as: "anne")
+            try await browser.go(server.baseURL + "/visitation")
+            let next = try await browser.text("section.highlight h2 a")
+            #expect(!next.isEmpty)
+            try await browser.click("#outcome option[value=enrolled]")
+            try await browser.script("document.getElementById('courseStart').value = '2026-10-20'")
+            try await browser.click("#consent")
+            try await browser.type("#reason", "Familien er motiveret og har givet samtykke; vi starter med et hjemmebesøg.")
+            try await browser.screenshot(to: "\(Self.screenshots)/visitation.png")
+            try await browser.click("form.decision button[type=submit]")
+            #expect(try await browser.waitForText("Familien er motiveret og har givet samtykke"))
+            #expect(try await browser.text("section.highlight h2 a") != next, "the list moved on")
+
+            // She edits an action plan whose goals can still be adjusted…
+            try await browser.go(server.baseURL + "/husstande/H-NY")
+            try await browser.type("#newId", "M1")
+            try await browser.type("#newText", "Familien spiser morgenmad sammen fem dage om ugen")
+            try await browser.click("form.row button[type=submit]")
+            #expect(try await browser.waitForText("Familien spiser morgenmad sammen fem dage om ugen"))
+            try await browser.screenshot(to: "\(Self.screenshots)/husstand.png")
+            // …and the page of a course older than six months says the goals are locked.
+            try await browser.go(server.baseURL + "/husstande/H00002")
+            #expect(try await browser.text("p.lock").contains("låst fra"))
+            // Another area's household is not shown.
+            try await browser.go(server.baseURL + "/husstande/H00001")
+            let other = try await browser.source()
+            #expect(other.contains("Ingen adgang") || other.contains("Findes ikke"))
+            try await logOut(browser)
+
+            // The evaluator uploads a delivery with an error and sees it with file and line.
+            try await logIn(browser, server, as: "erik")
+            let upload = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-upload-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: upload, withIntermediateDirectories: true)
+            let bad = upload.appendingPathComponent("households.csv")
+            try Data("household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-10\nH2,vestbyen,treatment,2024-02-01\n".utf8).write(to: bad)
+            try await browser.go(server.baseURL + "/leverancer")
+            try await browser.attach("#files", [bad.path])
+            try await browser.click("form[enctype] button[type=submit]")
+            #expect(try await browser.waitForText("Leverancen er afvist"))
+            #expect(try await browser.text(".error-card tbody tr td:nth-child(2)") == "3")
+            #expect(try await browser.text(".error-card tbody tr td:nth-child(3)") == "area")
+            try await browser.screenshot(to: "\(Self.screenshots)/leverancer.png")
+            // A good delivery shows a preview, and is saved only on confirmation.
+            let good = DemoData.generate(commitment: ContractFile.builtIn(), seed: 2024, households: 180)
+            var paths: [String] = []
+            for (name, text) in good {
+                let path = upload.appendingPathComponent(name)
+                try Data(text.utf8).write(to: path)
+                paths.append(path.path)
+            }
+            try await browser.go(server.baseURL + "/leverancer")
+            try await browser.attach("#files", paths)
+            try await browser.click("form[enctype] button[type=submit]")
+            #expect(try await browser.waitForText("Klar til at gemme"))
+            try await browser.screenshot(to: "\(Self.screenshots)/leverance-forhaandsvisning.png")
+            try await browser.click("section.highlight form button[type=submit]")
+            #expect(try await browser.waitForText("Leverance 2 er gemt"))
+            try await logOut(browser)
+
+            // The project lead opens the settlement, drills to a goal's lines and their reasons.
+            try await logIn(browser, server, as: "lise")
+            try await browser.go(server.baseURL + "/opgoerelse?dato=2026-11-26")
+            try await browser.screenshot(to: "\(Self.screenshots)/opgoerelse.png")
+            try await browser.click("table.matrix tbody a")
+            #expect(try await browser.waitForURL(containing: "/opgoerelse/linjer"))
+            let basis = try await browser.text("td.basis")
+            #expect(basis.contains("(B5.1"), "a line's basis cites its clause: \(basis)")
+            try await browser.screenshot(to: "\(Self.screenshots)/linjer.png")
+
+            // The half-year report: a printable page and a PDF.
+            try await browser.go(server.baseURL + "/rapport")
+            #expect(try await browser.source().contains("Halvårsrapport til styregruppen"))
+            try await browser.screenshot(to: "\(Self.screenshots)/rapport.png")
+            let answer = try await HTTP.send("GET", server.baseURL + "/rapport.pdf", headers: [("Cookie", try await browser.cookieHeader())])
+            let pdf = answer.body
+            #expect(answer.status == 200)
+            #expect(pdf.starts(with: Data("%PDF".utf8)))
+            try pdf.write(to: URL(fileURLWithPath: "\(Self.screenshots)/halvaarsrapport.pdf"))
+            try await logOut(browser)
+
+            // The funder sees figures, never a person or a household.
+            try await logIn(browser, server, as: "dsi")
+            try await browser.screenshot(to: "\(Self.screenshots)/oversigt-tilskudsgiver.png")
+            for path in ["/oversigt", "/opgoerelse?dato=2026-11-26", "/rapport"] {
+                try await browser.go(server.baseURL + path)
+                let page = try await browser.source()
+                #expect(page.range(of: #"\bP0\d{5}\b"#, options: .regularExpression) == nil, "\(path) shows a person")
+                #expect(page.range(of: #"\bp-[0-9a-f]{32}\b"#, options: .regularExpression) == nil, "\(path) shows a pseudonym")
+                #expect(!page.contains("/husstande/"), "\(path) links to a household")
+            }
+            for path in ["/husstande", "/husstande/H00002", "/visitation", "/opgoerelse/linjer?dato=2026-11-26", "/opgoerelse.csv", "/leverancer"] {
+                try await browser.go(server.baseURL + path)
+                #expect(try await browser.source().contains("Ingen adgang"), "\(path) is refused")
+            }
+            try await logOut(browser)
+
+            // The admin manages users and sees no person data.
+            try await logIn(browser, server, as: "admin")
+            try await browser.go(server.baseURL + "/brugere")
+            #expect(try await browser.source().contains("lise"))
+            try await browser.screenshot(to: "\(Self.screenshots)/brugere.png")
+            try await browser.go(server.baseURL + "/husstande")
+            #expect(try await browser.source().contains("Ingen adgang"))
+        }
+    }
+
+    @Test("forms need the session's CSRF token")
+    func csrf() async throws {
+        try await withBrowser { server, browser in
+            try await logIn(browser, server, as: "anne")
+            let answer = try await HTTP.send(
+                "POST",
+                server.baseURL + "/husstande/H-NY/handleplan",
+                headers: [("Cookie", try await browser.cookieHeader()), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data("action=add&goalId=X&text=Uden+token".utf8)
+            )
+            #expect(answer.status == 403)
+            try await browser.go(server.baseURL + "/husstande/H-NY")
+            #expect(!(try await browser.source().contains("Uden token")))
+        }
+    }
+}

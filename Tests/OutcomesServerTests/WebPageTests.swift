@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import OutcomesCore
+import OutcomesServer
+import OutcomesStore
+import OutcomesTestSupport
+import Testing
+
+@Suite("Web pages by role (in process)")
+struct WebPageTests {
+    /// Logs in through the login form; returns the session cookie and the page's CSRF token.
+    func logIn(_ client: any TestClientProtocol, _ user: TestUser) async throws -> (cookie: String, csrf: String) {
+        let login = try await client.send(
+            .post,
+            "/login",
+            raw: "username=\(user.rawValue)&password=\(user.password)",
+            headers: [.contentType: "application/x-www-form-urlencoded"]
+        )
+        #expect(login.status == .seeOther)
+        #expect(login.headers[.location] == "/oversigt")
+        let cookie = String((login.headers[.setCookie] ?? "").split(separator: ";").first ?? "")
+        let page = try await client.send(.get, "/oversigt", headers: [.cookie: cookie])
+        let csrf = page.text.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+        return (cookie, String(csrf))
+    }
+
+    /// SPEC §1 for the pages: who may open which.
+    static let pages: [(path: String, allowed: Set<TestUser>)] = [
+        ("/oversigt", Set(TestUser.allCases)),
+        ("/visitation", [.pl, .cw, .ev]),
+        ("/husstande", [.pl, .cw, .ev]),
+        ("/husstande/\(matrixHousehold)", [.pl, .cw, .ev]),
+        ("/leverancer", [.pl, .ev]),
+        ("/opgoerelse?dato=2026-11-26", [.pl, .ev, .dsi, .sg]),
+        ("/opgoerelse/linjer?dato=2026-11-26&maal=1", [.pl, .ev]),
+        ("/opgoerelse.csv?dato=2026-11-26", [.pl, .ev]),
+        ("/rapport", [.pl, .ev, .dsi, .sg]),
+        ("/brugere", [.adm]),
+    ]
+
+    @Test("every page for every role: allowed pages render, others answer 403; figures-only roles never see a person", arguments: Backend.available)
+    func pagesByRole(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            let anonymous = try await client.send(.get, "/oversigt")
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/login")
+            for user in TestUser.allCases {
+                let (cookie, _) = try await logIn(client, user)
+                for page in Self.pages {
+                    let answer = try await client.send(.get, page.path, headers: [.cookie: cookie])
+                    if page.allowed.contains(user) {
+                        #expect(answer.status == .ok, "\(page.path) as \(user): \(answer.status.code)")
+                    } else {
+                        #expect(answer.status == .forbidden, "\(page.path) as \(user): \(answer.status.code)")
+                        #expect(answer.text.contains("Ingen adgang"))
+                    }
+                    if [.dsi, .sg, .adm].contains(user) {
+                        #expect(
+                            answer.text.range(of: #"\bP0\d{5}\b|\bp-[0-9a-f]{32}\b|Anna Test"#, options: .regularExpression) == nil,
+                            "\(page.path) as \(user)"
+                        )
+                        #expect(!answer.text.contains("/husstande/"), "\(page.path) as \(user) links to a household")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("pages are Danish: dates dd.mm.åååå, amounts with decimal comma, and no resources from elsewhere", arguments: [Backend.sqlite])
+    func danishFormats(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            let (cookie, _) = try await logIn(client, .pl)
+            let page = try await client.send(.get, "/opgoerelse?dato=2026-11-26", headers: [.cookie: cookie])
+            #expect(page.text.contains("pr. 26.11.2026"))
+            #expect(page.text.range(of: #"\d{1,3}(\.\d{3})*,\d{2} kr\."#, options: .regularExpression) != nil)
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            for other in try await [
+                client.send(.get, "/oversigt", headers: [.cookie: cookie]), client.send(.get, "/rapport", headers: [.cookie: cookie]),
+            ] {
+                let text = other.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "")
+                #expect(!text.contains("http://") && !text.contains("https://"), "nothing is loaded from the internet")
+            }
+            let css = try await client.send(.get, "/static/style.css")
+            #expect(css.status == .ok && css.text.contains("--accent"))
+        }
+    }
+
+    @Test("a form without the session's CSRF token is refused and changes nothing", arguments: [Backend.sqlite])
+    func formsNeedCSRF(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            let (cookie, csrf) = try await logIn(client, .cw)
+            #expect(!csrf.isEmpty)
+            let form = "action=add&goalId=M9&text=Nyt+m%C3%A5l"
+            let refused = try await client.send(
+                .post,
+                "/husstande/\(matrixHousehold)/handleplan",
+                raw: form,
+                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(refused.status == .forbidden)
+            #expect(try await store.actionPlan(for: HouseholdID(matrixHousehold))?.goals.count == 1)
+            let accepted = try await client.send(
+                .post,
+                "/husstande/\(matrixHousehold)/handleplan",
+                raw: form + "&_csrf=\(csrf)",
+                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(accepted.status == .seeOther)
+            #expect(try await store.actionPlan(for: HouseholdID(matrixHousehold))?.goals.map(\.text) == ["Et fast dagligt måltid", "Nyt mål"])
+        }
+    }
+}
