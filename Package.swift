@@ -60,6 +60,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The visitation lottery: a list anyone can re-derive from the seed and the population.
+        .target(
+            name: "OutcomesLottery",
+            dependencies: ["OutcomesCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Settlement output: JSON (SPEC §6), CSV for Danish Excel, a Danish table.
         .target(name: "OutcomesReports", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         // The HTTP API (Hummingbird 2): routes, roles, sessions, the OpenAPI document.
@@ -97,6 +103,7 @@ let package = Package(
             name: "OutcomesCLI",
             dependencies: [
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesServer",
+                "OutcomesLottery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,6 +129,12 @@ let package = Package(
         // The store backends the test suites share (SQLite, and PostgreSQL when configured).
         .target(name: "OutcomesTestSupport", dependencies: ["OutcomesStore"], path: "Tests/OutcomesTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "OutcomesCoreTests", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OutcomesComplianceTests",
+            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesStore", "OutcomesTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "OutcomesLotteryTests", dependencies: ["OutcomesLottery", "OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutcomesContractFileTests",
             dependencies: ["OutcomesContractFile", "OutcomesCore"],

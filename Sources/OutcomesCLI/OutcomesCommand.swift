@@ -5,7 +5,11 @@ public struct OutcomesCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "outcomes",
         abstract: "Outcomes: udbetalinger og tilbagebetalinger efter resultater i en aftale om betinget tilskud.",
-        subcommands: [ServeCommand.self, ContractCommand.self, SettleCommand.self, ImportCommand.self, AuditCommand.self, DemoDataCommand.self]
+        subcommands: [
+            ServeCommand.self, ContractCommand.self, SettleCommand.self, ImportCommand.self, CheckCommand.self, LotteryCommand.self,
+            AuditCommand.self,
+            DemoDataCommand.self,
+        ]
     )
 
     public init() {}

@@ -113,7 +113,8 @@ public struct ServeCommand: AsyncParsableCommand {
             print("Demodata indlæst som leverance \(receipt.number) (\(receipt.rowCount) rækker, frø 2023).")
             // The demo's enrolled households get the journaled decision they would have had (P 3.2.1).
             var journaled = 0
-            for household in try await store.households(in: nil) where household.group == .treatment {
+            let listed = try await store.households(in: nil).sorted { ($0.listPosition ?? .max, $0.id) < ($1.listPosition ?? .max, $1.id) }
+            for household in listed where household.group == .treatment {
                 guard let start = household.courseStart else { continue }
                 try await store.recordEnrolmentDecision(
                     EnrolmentDecision(

@@ -79,10 +79,27 @@ private struct Generator {
 
     func files() -> [String: String] {
         [
-            "households.csv": households, "persons.csv": persons, "employment.csv": employment,
+            "households.csv": listedInOrder(households), "persons.csv": persons, "employment.csv": employment,
             "social_measures.csv": social, "life_satisfaction.csv": life, "action_plan_goals.csv": plans,
             "school_absence.csv": absence,
         ]
+    }
+
+    /// The visitation list as P 3.2.2 has it taken: the treatment households in the order
+    /// their courses started (the list was taken from the top), then the control households,
+    /// who were never offered the intervention.
+    func listedInOrder(_ csv: String) -> String {
+        var lines = csv.split(separator: "\n", omittingEmptySubsequences: true).map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        let header = lines.removeFirst()
+        let order = lines.indices.sorted { a, b in
+            let (x, y) = (lines[a], lines[b])
+            if x[3] != y[3] { return x[3] == "treatment" }
+            return (x[4], x[0]) < (y[4], y[0])
+        }
+        for (position, index) in order.enumerated() { lines[index][2] = String(position + 1) }
+        return ([header] + lines).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
     mutating func run(treatmentHouseholds total: Int) {
@@ -94,7 +111,8 @@ private struct Generator {
         var perYear = weights.map { $0 * total / expected }
         perYear[perYear.count - 1] += total - perYear.reduce(0, +)
         let controls = max(1, total / 2)
-        // The lottery: one random order over treatment and control households.
+        // Positions drawn here are replaced by the list order in `listedInOrder` (the draw
+        // stays, so the rest of the generated data does not change).
         var positions = Array(1...(total + controls + total / 5 + 10))
         positions.shuffle(using: &random)
         var positionIndex = 0

@@ -56,7 +56,7 @@ public final class OutcomesAPI: Sendable {
         self.routes =
             OutcomesAPI.systemRoutes + OutcomesAPI.sessionRoutes + OutcomesAPI.userRoutes + OutcomesAPI.agreementRoutes
             + OutcomesAPI.householdRoutes + OutcomesAPI.actionPlanRoutes + OutcomesAPI.visitationRoutes
-            + OutcomesAPI.deliveryRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.auditRoutes
+            + OutcomesAPI.deliveryRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.complianceRoutes + OutcomesAPI.auditRoutes
     }
 
     static let copenhagen = TimeZone(identifier: "Europe/Copenhagen") ?? .gmt

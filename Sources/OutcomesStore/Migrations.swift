@@ -195,5 +195,21 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 8,
+            name: "lotteries and notices",
+            statements: [
+                """
+                CREATE TABLE \(ident: "lottery") (
+                    \(ident: "sequence") BIGINT PRIMARY KEY, \(ident: "seed") TEXT NOT NULL, \(ident: "populationHash") TEXT NOT NULL,
+                    \(ident: "listHash") TEXT NOT NULL, \(ident: "households") BIGINT NOT NULL, \(ident: "drawnAt") TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE \(ident: "notice") (
+                    \(ident: "sequence") BIGINT PRIMARY KEY, \(ident: "kind") TEXT NOT NULL, \(ident: "received") TEXT NOT NULL,
+                    \(ident: "remedyBy") TEXT, \(ident: "subject") TEXT NOT NULL)
+                """,
+            ]
+        ),
     ]
 }

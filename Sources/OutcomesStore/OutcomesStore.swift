@@ -129,6 +129,12 @@ public protocol OutcomesStore: Sendable {
     /// - Throws: ``RegisterError/unknownHousehold(_:)``, ``RegisterError/personExists(_:)``.
     func addPerson(_ person: PersonRecord, audit: AuditEvent) async throws
 
+    func recordLottery(_ record: LotteryRecord, list: [(household: HouseholdID, area: Area?)], audit: AuditEvent) async throws
+    func lotteries() async throws -> [LotteryRecord]
+    func recordNotice(_ notice: Notice, audit: AuditEvent) async throws
+    func notices() async throws -> [Notice]
+    func complianceInput(_ commitment: Commitment) async throws -> ComplianceInput
+
     func contractVersions() async throws -> [ContractVersion]
     func contractText(id: String, version: Int) async throws -> String?
 

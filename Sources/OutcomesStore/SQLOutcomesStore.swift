@@ -348,6 +348,22 @@ public actor SQLOutcomesStore: OutcomesStore {
     ) async throws {
         try decision.validate(consentGiven: consentGiven, interventionPeriod: interventionPeriod)
         try await transaction { database in
+            // P 3.2.2: the list is taken in order, within each area.
+            if let record = try await database.select().column("*").from("registeredHousehold")
+                .where("id", .equal, decision.household.rawValue).first().map(SQLOutcomesStore.household),
+                let position = record.listPosition
+            {
+                let decided = Set(
+                    try await database.select().column("householdId").from("enrolmentDecision").all()
+                        .map { try $0.decode(column: "householdId", as: String.self) }
+                )
+                let earlier = try await database.select().column("*").from("registeredHousehold")
+                    .where("area", .equal, record.area.rawValue).where("listPosition", .lessThan, position)
+                    .orderBy("listPosition").all().map(SQLOutcomesStore.household)
+                if let skipped = earlier.first(where: { !decided.contains($0.id.rawValue) }) {
+                    throw EnrolmentError.outOfOrder(earlier: skipped.id, position: skipped.listPosition ?? 0)
+                }
+            }
             let sequence = try await SQLOutcomesStore.nextSequence("enrolmentDecision", in: database)
             let (outcome, start): (String, String?) =
                 switch decision.outcome {
@@ -368,8 +384,11 @@ public actor SQLOutcomesStore: OutcomesStore {
                 ).run()
             if case let .enrolled(courseStart) = decision.outcome {
                 // The register follows the decision: the household joins the treatment group.
+                // B5.1 2.1 (goal 3): the cohort follows the intervention year of the start.
                 try await database.update("registeredHousehold").set("groupName", to: Group.treatment.rawValue)
-                    .set("courseStart", to: courseStart.isoString).where("id", .equal, decision.household.rawValue).run()
+                    .set("courseStart", to: courseStart.isoString)
+                    .set("cohort", to: Cohorts.cohort(of: courseStart, in: interventionPeriod))
+                    .where("id", .equal, decision.household.rawValue).run()
             }
             _ = try await SQLOutcomesStore.append(audit, to: database)
         }

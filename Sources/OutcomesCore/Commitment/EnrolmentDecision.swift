@@ -81,6 +81,8 @@ public enum EnrolmentError: Error, Equatable, Sendable, CustomStringConvertible 
     case noConsent
     case startOutsidePeriod(LocalDate)
     case startBeforeDecision(LocalDate)
+    /// P 3.2.2: the list is taken in order; an earlier household in the area has no decision.
+    case outOfOrder(earlier: HouseholdID, position: Int)
 
     public var description: String {
         switch self {
@@ -89,6 +91,8 @@ public enum EnrolmentError: Error, Equatable, Sendable, CustomStringConvertible 
             "husstanden kan kun visiteres med samtykke til deling af data; uden samtykke er den ekskluderet (P 3.1.1, 3.1.4)"
         case let .startOutsidePeriod(start): "indsatsstart \(start.danishString) ligger uden for indsatsperioden (P 1.6.1)"
         case let .startBeforeDecision(start): "indsatsstart \(start.danishString) ligger før beslutningen"
+        case let .outOfOrder(earlier, position):
+            "husstand \(earlier) (plads \(position) på listen) har endnu ingen beslutning; listen tages i rækkefølge, og hver husstand skal have en journalført beslutning, før den næste tilbydes (P 3.2.2, 3.2.1)"
         }
     }
 }

@@ -35,8 +35,7 @@ public struct EnrolmentProgress: Sendable, Equatable {
     /// - T 6.1.1 (iv): at least 15 households within 6 months and 40 within 12 (the milestones
     ///   of the contract file), counted to the day before the month anniversary.
     /// - P 3.2.2: 60 households a year, 180 in all (`expectedHouseholds`).
-    /// - P 3.2.3: a course that ends within 3 months of its start for any reason but "no longer
-    ///   needs it" obliges a replacement; it is open until a household names it in `replaces`.
+    /// - P 3.2.3: replacement obligations still open (``Replacements/open(_:commitment:asOf:)``).
     public static func compute(_ households: [HouseholdRecord], commitment: Commitment, asOf: LocalDate) -> EnrolmentProgress {
         let period = commitment.interventionPeriod.value
         let starts = households.compactMap { $0.group == .treatment ? $0.courseStart : nil }.filter { $0 <= asOf }.sorted()
@@ -69,12 +68,7 @@ public struct EnrolmentProgress: Sendable, Equatable {
 
         let treated = households.filter { $0.group == .treatment && ($0.courseStart.map { $0 <= asOf } ?? false) }
         let endedCourses = treated.filter { $0.courseEnd.map { $0 <= asOf } ?? false }
-        let replaced = Set(households.compactMap(\.replaces))
-        let window = commitment.compliance.replacementWindowMonths.value
-        let open = endedCourses.filter { household in
-            guard let start = household.courseStart, let end = household.courseEnd, household.endReason != .noLongerNeeded else { return false }
-            return end < start.addingMonths(window) && !replaced.contains(household.id)
-        }.map(\.id).sorted()
+        let open = Replacements.open(households, commitment: commitment, asOf: asOf).map(\.household)
 
         return EnrolmentProgress(
             asOf: asOf,

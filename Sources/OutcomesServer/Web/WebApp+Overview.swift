@@ -63,6 +63,45 @@ extension WebApp {
         ]
     }
 
+    /// The compliance monitor's findings (SPEC §8) and the deadlines, for a page: households are
+    /// named only for a caller who may see them.
+    func complianceContext(on day: LocalDate, caller: Caller, limit: Int) async throws -> [String: Any] {
+        let input = try await api.store.complianceInput(api.commitment)
+        let findings = ComplianceMonitor.check(input, asOf: day)
+        let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
+        let visible = { (id: HouseholdID) in areas[id].map { caller.user.role.personDataAccess(householdArea: $0) != .none } ?? false }
+        let serious = findings.filter { $0.severity != .info }
+        let deadlines =
+            (SteeringCalendar.deadlines(input, asOf: day) + (try await api.store.notices()).flatMap { $0.deadlines(api.commitment, asOf: day) })
+            .filter { $0.status != .met && $0.due.days(to: day) < 400 }
+            .sorted { $0.due < $1.due }
+        return [
+            "breaches": findings.filter { $0.severity == .breach }.count, "warnings": findings.filter { $0.severity == .warning }.count,
+            "items": serious.prefix(limit).map { finding in
+                [
+                    "severity": finding.severity.rawValue, "severityName": finding.severity.danishName, "message": finding.message,
+                    "clause": finding.clause.reference, "action": finding.action,
+                    "figures": finding.figures.map { "\($0.label): \($0.value)" }.joined(separator: " · "),
+                    "households": finding.households.filter(visible).map(\.rawValue),
+                ] as [String: Any]
+            },
+            "more": max(0, serious.count - limit),
+            "all": findings.map { finding in
+                [
+                    "severity": finding.severity.rawValue, "severityName": finding.severity.danishName, "message": finding.message,
+                    "clause": finding.clause.reference, "action": finding.action,
+                ] as [String: Any]
+            },
+            "deadlines": deadlines.map {
+                [
+                    "what": $0.what, "due": $0.due.danishString, "clause": $0.clause.reference, "status": $0.status.danishName,
+                    "overdue": $0.status == .overdue,
+                ]
+                    as [String: Any]
+            },
+        ]
+    }
+
     /// The agreement's most important findings.
     func findingsContext(limit: Int) -> (count: Int, items: [[String: Any]]) {
         let findings = ContractValidator.validate(api.commitment).sorted { $0.severity > $1.severity }
@@ -86,6 +125,7 @@ extension WebApp {
                 let findings = findingsContext(limit: 5)
                 context["findingsCount"] = findings.count
                 context["findings"] = findings.items
+                context["compliance"] = try await complianceContext(on: day, caller: caller, limit: 8)
                 return html("overview", context)
             }
         }

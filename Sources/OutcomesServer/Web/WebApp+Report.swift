@@ -110,10 +110,9 @@ extension WebApp {
         context["periodTotal"] = (inPeriod?.total ?? .zero).danishString
         context["returnCap"] = commitment.returnCap.amount.value.danishShortString
         context["findings"] = findingsContext(limit: 8).items
+        let compliance = try await complianceContext(on: asOf, caller: caller, limit: 50)
+        context["compliance"] = compliance["all"]
 
-        let meetings = try await api.store.meetings().filter { chosen.start <= $0.heldOn && $0.heldOn <= chosen.end }
-        let firstYear = chosen.end < period.start.addingMonths(12)
-        let requiredMeetings = firstYear ? 2 : 1
         var deadlines: [[String: String]] = []
         if let inPeriod {
             deadlines.append([
@@ -121,27 +120,12 @@ extension WebApp {
                 "status": inPeriod.due < today ? "forfaldet" : "kommende",
             ])
         }
-        deadlines.append([
-            "what": "Styregruppemøder i halvåret (mindst \(requiredMeetings))", "due": chosen.end.danishString, "clause": "T 7.3",
-            "status": meetings.count >= requiredMeetings ? "\(meetings.count) afholdt" : "\(meetings.count) afholdt – for få",
-        ])
-        if chosen.half == 1 {
-            let annual = meetings.first { $0.isAnnualMeeting }
-            let accountsOK = annual.map { meeting in meeting.accountsReceivedOn.map { $0.addingDays(10) <= meeting.heldOn } ?? false } ?? false
-            deadlines.append([
-                "what": "Årsmøde senest ved udgangen af 2. kvartal", "due": LocalDate(year: chosen.year, month: 6, day: 30)!.danishString,
-                "clause": "T 7.4", "status": annual.map { "afholdt \($0.heldOn.danishString)" } ?? "ikke registreret",
-            ])
-            deadlines.append([
-                "what": "Regnskab mindst 10 dage før årsmødet", "due": annual.map { $0.heldOn.addingDays(-10).danishString } ?? "–",
-                "clause": "T 7.4", "status": annual == nil ? "–" : (accountsOK ? "overholdt" : "ikke overholdt"),
-            ])
-        }
-        let submitted = try await api.store.reports().first { $0.period == chosen }
-        deadlines.append([
-            "what": "Halvårsrapporten afleveret", "due": "–", "clause": "T 7.2",
-            "status": submitted.map { "afleveret \($0.submittedOn.danishString)" } ?? "ikke registreret",
-        ])
+        let input = try await api.store.complianceInput(commitment)
+        let calendar =
+            (SteeringCalendar.deadlines(input, asOf: asOf) + (try await api.store.notices()).flatMap { $0.deadlines(commitment, asOf: asOf) })
+            .filter { $0.due >= chosen.start.addingMonths(-6) && $0.due <= chosen.end.addingMonths(6) }
+            .sorted { $0.due < $1.due }
+        deadlines += calendar.map { ["what": $0.what, "due": $0.due.danishString, "clause": $0.clause.reference, "status": $0.status.danishName] }
         context["deadlines"] = deadlines
         return context
     }

@@ -1,0 +1,115 @@
+public import ArgumentParser
+import Foundation
+import OutcomesCore
+import OutcomesDelivery
+import OutcomesReports
+import OutcomesStore
+
+/// `outcomes check`: the compliance monitor (SPEC §8) and the deadlines, as of a date.
+public struct CheckCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Kontrollér aftalens vilkår og frister pr. en dato (SPEC §8)."
+    )
+
+    public enum Format: String, ExpressibleByArgument, Sendable { case text, json }
+
+    @OptionGroup public var options: ContractCommand.ContractOption
+    @Option(name: .customLong("as-of"), help: "Datoen (ÅÅÅÅ-MM-DD).") public var asOf: String
+    @Option(name: .long, help: "text eller json.") public var format: Format = .text
+    @Option(name: .long, help: "En leverancemappe i stedet for databasen (kun husstande og målinger).") public var data: String?
+    @Option(name: .long, help: "Databasen (standard data/outcomes.sqlite).") public var database = "data/outcomes.sqlite"
+    @Option(name: .long, help: "Formålet, som skrives i revisionssporet.") public var purpose = "kontrol af aftalens vilkår"
+
+    public init() {}
+
+    public func validate() throws {
+        guard LocalDate(iso: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' er ikke en dato (ÅÅÅÅ-MM-DD)") }
+    }
+
+    public func run() async throws {
+        let commitment = try options.load()
+        let day = LocalDate(iso: asOf)!
+        let input: ComplianceInput
+        var notices: [Notice] = []
+        if let data {
+            do {
+                let delivery = try DeliveryImporter.importFolder(data, commitment: commitment).delivery
+                input = ComplianceInput(
+                    commitment: commitment,
+                    households: delivery.households.map { HouseholdRecord($0, in: delivery) },
+                    delivery: delivery,
+                    hasGovernanceRecords: false
+                )
+            } catch {
+                printError("Leverancen \(data) er afvist (\(error.issues.count) fejl):\n\(error.description)")
+                throw ExitCode(1)
+            }
+        } else {
+            (input, notices) = try await withStore(database) { store in
+                let input = try await store.complianceInput(commitment)
+                // The findings name households: a read of person data.
+                _ = try await store.appendAudit(
+                    AuditEvent(
+                        actor: cliActor(),
+                        action: "read-person-data",
+                        subject: "compliance check \(day.isoString)",
+                        purpose: purpose,
+                        at: timestamp()
+                    )
+                )
+                return (input, try await store.notices())
+            }
+        }
+        let findings = ComplianceMonitor.check(input, asOf: day)
+        let deadlines =
+            ((input.hasGovernanceRecords ? SteeringCalendar.deadlines(input, asOf: day) : [])
+            + notices.flatMap { $0.deadlines(commitment, asOf: day) }).sorted { $0.due < $1.due }
+        switch format {
+        case .json: print(CheckCommand.json(findings: findings, deadlines: deadlines, asOf: day))
+        case .text: print(CheckCommand.text(findings: findings, deadlines: deadlines, asOf: day), terminator: "")
+        }
+    }
+
+    static func text(findings: [ComplianceFinding], deadlines: [Deadline], asOf: LocalDate) -> String {
+        var out = "Kontrol af aftalens vilkår pr. \(asOf.danishString)\n\n"
+        for finding in findings {
+            out += "[\(finding.severity.danishName)] \(finding.message) (\(finding.clause))\n"
+            for figure in finding.figures { out += "    \(figure.label): \(figure.value)\n" }
+            if !finding.households.isEmpty { out += "    husstande: \(finding.households.map(\.rawValue).joined(separator: ", "))\n" }
+            out += "    Gør: \(finding.action)\n"
+        }
+        if deadlines.isEmpty {
+            out += "\nMøder, rapporter, budget og frister kræver databasen (--database); en leverance rummer dem ikke.\n"
+            return out
+        }
+        out += "\nFrister\n"
+        for deadline in deadlines {
+            out +=
+                "  \(deadline.due.danishString)  \(deadline.status.danishName.padding(toLength: 11, withPad: " ", startingAt: 0)) \(deadline.what) (\(deadline.clause))\n"
+        }
+        return out
+    }
+
+    static func json(findings: [ComplianceFinding], deadlines: [Deadline], asOf: LocalDate) -> String {
+        let object: [String: Any] = [
+            "asOf": asOf.isoString,
+            "findings": findings.map { finding in
+                [
+                    "rule": finding.rule, "clause": finding.clause.reference, "severity": finding.severity.rawValue, "message": finding.message,
+                    "figures": finding.figures.map { ["label": $0.label, "value": $0.value] }, "action": finding.action,
+                    "households": finding.households.map(\.rawValue),
+                ] as [String: Any]
+            },
+            "deadlines": deadlines.map { deadline in
+                [
+                    "rule": deadline.rule, "what": deadline.what, "clause": deadline.clause.reference, "due": deadline.due.isoString,
+                    "status": deadline.status.rawValue, "figures": deadline.figures.map { ["label": $0.label, "value": $0.value] },
+                    "action": deadline.action,
+                ] as [String: Any]
+            },
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

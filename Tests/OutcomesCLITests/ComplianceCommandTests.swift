@@ -1,0 +1,67 @@
+import Foundation
+import OutcomesCore
+import OutcomesStore
+import Testing
+
+@Suite("outcomes lottery and outcomes check")
+struct ComplianceCommandTests {
+    let executable = ExecutableTests()
+
+    var repository: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+
+    @Test("draw writes the list and prints the hashes; verify accepts it and names the first tampered position")
+    func lottery() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lottery-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let population = folder.appendingPathComponent("population.csv").path
+        try Data(("household_id;area\n" + (1...40).map { "V\($0);houlkaer\n" }.joined()).utf8).write(to: URL(fileURLWithPath: population))
+        let list = folder.appendingPathComponent("list.csv").path
+        let draw = try executable.run(["lottery", "draw", "--population", population, "--seed", "Styregruppen 31.10.2023", "--out", list])
+        #expect(draw.status == 0, "\(draw.stderr)")
+        #expect(draw.stdout.contains("listens SHA-256:"))
+        let verify = try executable.run(["lottery", "verify", "--population", population, "--seed", "Styregruppen 31.10.2023", "--list", list])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.hasPrefix("Listen passer"))
+        let otherSeed = try executable.run(["lottery", "verify", "--population", population, "--seed", "et andet frø", "--list", list])
+        #expect(otherSeed.status == 1)
+        #expect(otherSeed.stderr.hasPrefix("Listen passer ikke: plads 1 skulle være"))
+    }
+
+    @Test("draw --database keeps the lottery and the list's places in the register")
+    func lotteryInStore() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lottery-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let population = folder.appendingPathComponent("population.csv").path
+        try Data("household_id,area\nW1,houlkaer\nW2,ellekonebakken\nW3,karup-kolvraa\n".utf8).write(to: URL(fileURLWithPath: population))
+        let database = folder.appendingPathComponent("store.sqlite").path
+        let draw = try executable.run([
+            "lottery", "draw", "--population", population, "--seed", "s", "--out", folder.appendingPathComponent("l.csv").path, "--database",
+            database,
+        ])
+        #expect(draw.status == 0, "\(draw.stderr)")
+        let store = try await SQLOutcomesStore.open(url: database)
+        let lotteries = try await store.lotteries()
+        let positions = try await store.households(in: nil).compactMap(\.listPosition).sorted()
+        let verification = try await store.verifyAudit()
+        try await store.close()
+        #expect(lotteries.count == 1 && lotteries.first?.seed == "s" && lotteries.first?.households == 3)
+        #expect(positions == [1, 2, 3])
+        #expect(verification == .intact(entries: 1))
+    }
+
+    @Test("check --format json gives every finding with clause, severity, figures and what to do")
+    func checkJSON() throws {
+        let result = try executable.run([
+            "check", "--data", repository.appendingPathComponent("examples/viborg-demo").path, "--as-of", "2026-11-26", "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let ended = try #require(findings.first { $0["rule"] as? String == "ended-courses" })
+        #expect(ended["severity"] as? String == "breach")
+        #expect(ended["clause"] as? String == "T 6.1.1 (iii)")
+        #expect((ended["action"] as? String)?.isEmpty == false)
+        #expect(findings.allSatisfy { $0["figures"] is [[String: String]] && $0["message"] is String })
+        #expect(findings.contains { $0["rule"] as? String == "late-enrolment" })
+    }
+}
