@@ -77,7 +77,11 @@ extension OutcomesAPI {
             ) { call in
                 let login = try call.decode(Login.self)
                 let api = call.api
-                if let wait = await api.throttle.retryAfter(login.username, now: call.now) {
+                let user: UserAccount
+                let token: String
+                let csrf: String
+                switch try await api.logIn(username: login.username, password: login.password, now: call.now) {
+                case let .throttled(wait):
                     var problem = Problem(
                         .tooManyRequests,
                         "too-many-logins",
@@ -86,31 +90,11 @@ extension OutcomesAPI {
                     )
                     problem.headers[.retryAfter] = String(wait)
                     throw problem
-                }
-                guard let user = try await api.store.authenticate(username: login.username, password: login.password) else {
-                    await api.throttle.recordFailure(login.username, now: call.now)
-                    _ = try await api.store.appendAudit(
-                        AuditEvent(
-                            actor: "anonymous",
-                            action: "login-failed",
-                            subject: "user:" + login.username,
-                            purpose: "login",
-                            at: call.timestamp
-                        )
-                    )
+                case .wrong:
                     throw Problem(.unauthorized, "login-failed", "Forkert login", "Brugernavn eller adgangskode er forkert.")
+                case let .signedIn(account, sessionToken, csrfToken):
+                    (user, token, csrf) = (account, sessionToken, csrfToken)
                 }
-                await api.throttle.reset(login.username)
-                let (token, csrf) = await api.sessions.start(username: user.username, now: call.now)
-                _ = try await api.store.appendAudit(
-                    AuditEvent(
-                        actor: "user:" + user.username,
-                        action: "login",
-                        subject: "user:" + user.username,
-                        purpose: "login",
-                        at: call.timestamp
-                    )
-                )
                 var reply = try Reply.json(SessionView(user: UserView(user), csrfToken: csrf))
                 reply.headers[.setCookie] = api.sessionCookie(token).description
                 return reply
@@ -193,6 +177,32 @@ extension OutcomesAPI {
                 return try .json(TokenView(token: token, name: request.name), status: .created)
             },
         ]
+    }
+
+    enum LoginResult {
+        case signedIn(UserAccount, token: String, csrf: String)
+        case wrong
+        /// Too many failed logins for the name: seconds to wait.
+        case throttled(Int)
+    }
+
+    /// A login, for the API and the login page alike: throttled per user name, every failure
+    /// and success in the audit trail, a new session on success.
+    func logIn(username: String, password: String, now: Date) async throws -> LoginResult {
+        if let wait = await throttle.retryAfter(username, now: now) { return .throttled(wait) }
+        guard let user = try await store.authenticate(username: username, password: password) else {
+            await throttle.recordFailure(username, now: now)
+            _ = try await store.appendAudit(
+                AuditEvent(actor: "anonymous", action: "login-failed", subject: "user:" + username, purpose: "login", at: timestamp(now))
+            )
+            return .wrong
+        }
+        await throttle.reset(username)
+        let (token, csrf) = await sessions.start(username: user.username, now: now)
+        _ = try await store.appendAudit(
+            AuditEvent(actor: "user:" + user.username, action: "login", subject: "user:" + user.username, purpose: "login", at: timestamp(now))
+        )
+        return .signedIn(user, token: token, csrf: csrf)
     }
 
     /// The session cookie: `Secure`, `HttpOnly`, `SameSite=Strict`, for the whole site.

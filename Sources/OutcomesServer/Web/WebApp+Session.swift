@@ -15,29 +15,18 @@ extension WebApp {
             let username = fields["username", default: ""].trimmingCharacters(in: .whitespaces)
             var page = base(nil, title: "Log ind", current: "", now: now)
             page["username"] = username
-            if let wait = await api.throttle.retryAfter(username, now: now) {
+            let user: UserAccount
+            let token: String
+            switch try await api.logIn(username: username, password: fields["password", default: ""], now: now) {
+            case let .throttled(wait):
                 page["error"] = "For mange forkerte forsøg. Prøv igen om \(wait / 60 + 1) minutter."
                 return html("login", page, status: .tooManyRequests)
-            }
-            guard let user = try await api.store.authenticate(username: username, password: fields["password", default: ""]) else {
-                await api.throttle.recordFailure(username, now: now)
-                _ = try await api.store.appendAudit(
-                    AuditEvent(actor: "anonymous", action: "login-failed", subject: "user:" + username, purpose: "login", at: api.timestamp(now))
-                )
+            case .wrong:
                 page["error"] = "Brugernavn eller adgangskode er forkert."
                 return html("login", page, status: .unauthorized)
+            case let .signedIn(account, sessionToken, _):
+                (user, token) = (account, sessionToken)
             }
-            await api.throttle.reset(username)
-            let (token, _) = await api.sessions.start(username: user.username, now: now)
-            _ = try await api.store.appendAudit(
-                AuditEvent(
-                    actor: "user:" + user.username,
-                    action: "login",
-                    subject: "user:" + user.username,
-                    purpose: "login",
-                    at: api.timestamp(now)
-                )
-            )
             var response = WebApp.redirect(user.mustChangePassword ? "/adgangskode" : "/oversigt")
             response.headers[.setCookie] = api.sessionCookie(token).description
             return response
