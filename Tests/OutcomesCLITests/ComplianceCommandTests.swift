@@ -64,4 +64,40 @@ struct ComplianceCommandTests {
         #expect(findings.allSatisfy { $0["figures"] is [[String: String]] && $0["message"] is String })
         #expect(findings.contains { $0["rule"] as? String == "late-enrolment" })
     }
+
+    @Test("finance --format json: the plan against what was paid, the return cap beside its formula, cash flows with XIRR")
+    func finance() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("finance-\(UUID().uuidString)")
+        let database = folder.appendingPathComponent("store.sqlite").path
+        let store = try await SQLOutcomesStore.open(url: database)
+        try await store.migrate()
+        let event = AuditEvent(actor: "test", action: "t", subject: "", purpose: "t", at: "2026-01-01T00:00:00Z")
+        for (from, to, date, kroner) in [("dsi", "kommune", "2023-11-30", 1_304_167), ("kommune", "dsi", "2025-03-31", 1_400_000)]
+            as [(String, String, String, Int64)]
+        {
+            try await store.recordTransfer(
+                MoneyTransfer(
+                    kind: from == "dsi" ? .disbursement : .repayment,
+                    from: PartyKey(from),
+                    to: PartyKey(to),
+                    paidOn: LocalDate(iso: date)!,
+                    amount: Money(kroner: kroner),
+                    reference: "x"
+                ),
+                audit: event
+            )
+        }
+        try await store.close()
+        let result = try executable.run(["finance", "--as-of", "2026-11-26", "--database", database, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let cap = try #require(object["returnCap"] as? [String: String])
+        #expect(cap["stated"] == "6000000.00" && cap["horizon"] == "2028-12-31")
+        let parties = try #require(object["parties"] as? [[String: Any]])
+        let dsi = try #require(parties.first { $0["party"] as? String == "dsi" })
+        #expect(dsi["paid"] as? String == "1304167.00")
+        #expect(dsi["xirr"] is String, "DSI paid and received: a rate exists")
+        let plan = try #require(object["disbursementPlan"] as? [[String: Any]])
+        #expect(plan.first { $0["funder"] as? String == "dsi" }?["paid"] as? String == "1304167.00")
+    }
 }

@@ -1,0 +1,174 @@
+/// One party's dated money in and out: positive is money the party receives.
+public struct CashFlow: Sendable, Equatable {
+    public var date: LocalDate
+    public var amount: Money
+    /// Where it comes from, in Danish ("1. rate fra DSI", "Tilbagebetaling fra Viborg Kommune").
+    public var text: String
+    public var clause: Clause
+    /// False for a donation: it counts in the net position, not in the rate of return.
+    public var isInvestment: Bool
+
+    public init(date: LocalDate, amount: Money, text: String, clause: Clause, isInvestment: Bool = true) {
+        self.date = date
+        self.amount = amount
+        self.text = text
+        self.clause = clause
+        self.isInvestment = isInvestment
+    }
+}
+
+/// The money between the parties (T 3, 4.3, 5): every party's flows, its net position and,
+/// for the funders, the internal rate of return.
+public struct CashFlowStatement: Sendable, Equatable {
+    public struct Position: Sendable, Equatable {
+        public var party: PartyKey
+        public var flows: [CashFlow]
+        public var received: Money
+        public var paid: Money
+        public var net: Money { received - paid }
+        /// XIRR of the grant's flows (disbursements out, repayments in; not the donation), for a
+        /// party that both paid and received.
+        public var irr: Double?
+    }
+
+    public var asOf: LocalDate
+    public var positions: [Position]
+
+    public func position(_ party: PartyKey) -> Position? { positions.first { $0.party == party } }
+
+    /// The statement from what was paid (the store's transfers) and the donation T 3.3 (3)
+    /// names (Poul Due Jensens Fond to DSI, dated at the first installment, as the agreement
+    /// gives no date). Every transfer is one flow out of its payer and one into its recipient.
+    public static func compute(_ commitment: Commitment, transfers: [MoneyTransfer], asOf: LocalDate) -> CashFlowStatement {
+        var flows: [PartyKey: [CashFlow]] = [:]
+        func name(_ key: PartyKey) -> String { commitment.party(key)?.name ?? key.rawValue }
+        let firstInstallment = commitment.disbursementPlan.installments.map(\.dueBy).min() ?? commitment.interventionPeriod.value.start
+        for donation in commitment.coFunding where donation.kind == .donation {
+            guard let recipient = donation.recipient, firstInstallment <= asOf else { continue }
+            flows[donation.party, default: []].append(
+                CashFlow(
+                    date: firstInstallment,
+                    amount: Money.zero - donation.amount.value,
+                    text: "Donation til \(name(recipient))",
+                    clause: donation.amount.clause,
+                    isInvestment: false
+                )
+            )
+            flows[recipient, default: []].append(
+                CashFlow(
+                    date: firstInstallment,
+                    amount: donation.amount.value,
+                    text: "Donation fra \(name(donation.party))",
+                    clause: donation.amount.clause,
+                    isInvestment: false
+                )
+            )
+        }
+        for transfer in transfers where transfer.paidOn <= asOf {
+            let (what, clause): (String, Clause) =
+                switch transfer.kind {
+                case .disbursement: ("Udbetaling af tilskud", "B3.2")
+                case .repayment: ("Tilbagebetaling efter resultater", "T 5.1")
+                case .unusedGrantRepayment: ("Tilbagebetaling af ubrugt tilskud", "T 4.3")
+                }
+            flows[transfer.from, default: []].append(
+                CashFlow(date: transfer.paidOn, amount: Money.zero - transfer.amount, text: "\(what) til \(name(transfer.to))", clause: clause)
+            )
+            flows[transfer.to, default: []].append(
+                CashFlow(date: transfer.paidOn, amount: transfer.amount, text: "\(what) fra \(name(transfer.from))", clause: clause)
+            )
+        }
+        let order = commitment.parties.map(\.key)
+        let positions = flows.keys.sorted { (order.firstIndex(of: $0) ?? .max, $0.rawValue) < (order.firstIndex(of: $1) ?? .max, $1.rawValue) }
+            .map { party in
+                let list = flows[party]!.sorted { $0.date < $1.date }
+                let received = Money.sum(list.filter { !$0.amount.isNegative }.map(\.amount))
+                let paid = Money.zero - Money.sum(list.filter { $0.amount.isNegative }.map(\.amount))
+                return Position(
+                    party: party,
+                    flows: list,
+                    received: received,
+                    paid: paid,
+                    irr: XIRR.rate(list.filter(\.isInvestment).map { ($0.date, $0.amount) })
+                )
+            }
+        return CashFlowStatement(asOf: asOf, positions: positions)
+    }
+}
+
+/// The return cap (T 5.2, B4.2 no. 4): the stated figure binds; the formula is shown beside it.
+public struct ReturnCapReport: Sendable, Equatable {
+    public var stated: Stated<Money>
+    /// The formula on the dated installments of the grants it covers, to the horizon.
+    public var formula: Money
+    public var horizon: Interpretation<LocalDate>
+    public var installments: [(date: LocalDate, amount: Money)]
+    /// Stated less formula.
+    public var distance: Money { stated.value - formula }
+
+    public static func == (lhs: ReturnCapReport, rhs: ReturnCapReport) -> Bool {
+        lhs.stated == rhs.stated && lhs.formula == rhs.formula && lhs.horizon == rhs.horizon
+            && lhs.installments.map(\.date) == rhs.installments.map(\.date) && lhs.installments.map(\.amount) == rhs.installments.map(\.amount)
+    }
+
+    /// T 5.2: the grant "med tillæg af en forrentning … på 5,07 % p.a. baseret på et 365-dages år
+    /// med årlige rentetilskrivninger pr. den 31. december", on the installments of the grants
+    /// the cap covers (`compoundedGrants`), each from the last day of its month (B3.2).
+    public static func compute(_ commitment: Commitment) -> ReturnCapReport {
+        let cap = commitment.returnCap
+        let installments = commitment.disbursementPlan.installments.map { installment in
+            (date: installment.dueBy, amount: Money.sum(cap.compoundedGrants.compactMap { installment.amounts[$0] }))
+        }
+        let horizon = commitment.interpretations.returnCapHorizon
+        let value = ReturnCapFormula.compoundedValue(
+            installments: installments,
+            annualRate: cap.annualRate.value,
+            dayCountBasis: cap.dayCountBasis,
+            postingMonth: cap.postingMonth,
+            postingDay: cap.postingDay,
+            horizon: horizon.choice
+        )
+        return ReturnCapReport(stated: cap.amount, formula: value, horizon: horizon, installments: installments)
+    }
+}
+
+/// The disbursement plan (B3.2) against what the funders paid.
+public struct DisbursementStatus: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var installment: String
+        public var dueBy: LocalDate
+        public var funder: PartyKey
+        public var planned: Money
+        /// Paid towards this installment: the funder's disbursements, allotted to installments in order.
+        public var paid: Money
+        public var isOverdue: Bool
+    }
+
+    public var rows: [Row]
+
+    /// Allots each funder's disbursements (in date order) to its installments in order, so a
+    /// late or split payment still fills the installment it belongs to.
+    public static func compute(_ commitment: Commitment, transfers: [MoneyTransfer], asOf: LocalDate) -> DisbursementStatus {
+        var rows: [Row] = []
+        let funders = commitment.disbursementPlan.statedTotals.keys.sorted { $0.rawValue < $1.rawValue }
+        for funder in funders {
+            var available = Money.sum(transfers.filter { $0.kind == .disbursement && $0.from == funder && $0.paidOn <= asOf }.map(\.amount))
+            for installment in commitment.disbursementPlan.installments {
+                let planned = installment.amounts[funder] ?? .zero
+                let paid = min(planned, available)
+                available -= paid
+                rows.append(
+                    Row(
+                        installment: installment.name,
+                        dueBy: installment.dueBy,
+                        funder: funder,
+                        planned: planned,
+                        paid: paid,
+                        isOverdue: paid < planned && asOf > installment.dueBy
+                    )
+                )
+            }
+        }
+        return DisbursementStatus(rows: rows)
+    }
+}

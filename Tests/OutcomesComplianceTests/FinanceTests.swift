@@ -1,0 +1,124 @@
+import OutcomesContractFile
+import OutcomesCore
+import Testing
+
+@Suite("Money in and out: XIRR, cash flows, the return cap, the disbursement plan (T 3–5)")
+struct FinanceTests {
+    func money(_ kroner: Int64) -> Money { Money(kroner: kroner) }
+
+    @Test("XIRR of Excel's documented example is 37,336 %")
+    func excelExample() throws {
+        let rate = try #require(
+            XIRR.rate([
+                (day("2008-01-01"), money(-10_000)), (day("2008-03-01"), money(2_750)), (day("2008-10-30"), money(4_250)),
+                (day("2009-02-15"), money(3_250)), (day("2009-04-01"), money(2_750)),
+            ])
+        )
+        #expect(abs(rate - 0.373362535) < 1e-8)
+    }
+
+    @Test("XIRR on hand-computed flows: 10 % over 365 days, 0 % for money back unchanged, none without a sign change")
+    func knownRates() throws {
+        let ten = try #require(XIRR.rate([(day("2023-01-01"), money(-1_000)), (day("2024-01-01"), money(1_100))]))
+        #expect(abs(ten - 0.10) < 1e-9)
+        let zero = try #require(XIRR.rate([(day("2023-01-01"), money(-1_000)), (day("2025-06-01"), money(1_000))]))
+        #expect(abs(zero) < 1e-9)
+        #expect(XIRR.rate([(day("2023-01-01"), money(1_000)), (day("2024-01-01"), money(1_100))]) == nil)
+    }
+
+    @Test("cash flows per party: every transfer out of its payer and into its recipient, the donation to DSI, net positions")
+    func cashFlows() throws {
+        let transfers = [
+            MoneyTransfer(
+                kind: .disbursement,
+                from: PartyKey("dsi"),
+                to: PartyKey("kommune"),
+                paidOn: day("2023-11-30"),
+                amount: money(1_304_167),
+                reference: "1. rate"
+            ),
+            MoneyTransfer(
+                kind: .disbursement,
+                from: PartyKey("lbf"),
+                to: PartyKey("kommune"),
+                paidOn: day("2023-11-30"),
+                amount: money(454_167),
+                reference: "1. rate"
+            ),
+            MoneyTransfer(
+                kind: .repayment,
+                from: PartyKey("kommune"),
+                to: PartyKey("dsi"),
+                paidOn: day("2025-03-31"),
+                amount: money(48_278),
+                reference: "2024-H2"
+            ),
+            MoneyTransfer(
+                kind: .repayment,
+                from: PartyKey("kommune"),
+                to: PartyKey("dsi"),
+                paidOn: day("2027-01-01"),
+                amount: money(1),
+                reference: "after as-of"
+            ),
+        ]
+        let statement = CashFlowStatement.compute(viborg, transfers: transfers, asOf: day("2026-11-26"))
+        let dsi = try #require(statement.position(PartyKey("dsi")))
+        #expect(dsi.paid == money(1_304_167))
+        #expect(dsi.received == money(48_278) + money(2_550_000), "the repayment and Poul Due Jensens Fond's donation (T 3.3 (3))")
+        #expect(dsi.net == money(1_294_111))
+        let kommune = try #require(statement.position(PartyKey("kommune")))
+        #expect(kommune.received == money(1_758_334) && kommune.paid == money(48_278))
+        #expect(statement.position(PartyKey("pdjf"))?.net == money(-2_550_000))
+        // Money is conserved: the net positions add up to zero.
+        #expect(Money.sum(statement.positions.map(\.net)) == .zero)
+        #expect(statement.positions.first?.party == PartyKey("dsi"), "in the agreement's order of parties")
+    }
+
+    @Test("the return cap: the stated 6.000.000 kr. binds; the formula on DSI's installments to 31.12.2028 is shown beside it")
+    func returnCap() {
+        let report = ReturnCapReport.compute(viborg)
+        #expect(report.stated.value == money(6_000_000))
+        #expect(report.installments.map(\.amount) == [money(1_304_167), money(1_304_167), money(1_304_167)])
+        #expect(report.horizon.choice == day("2028-12-31"))
+        // The same as the formula itself, and so the distance.
+        let formula = ReturnCapFormula.compoundedValue(
+            installments: report.installments,
+            annualRate: viborg.returnCap.annualRate.value,
+            dayCountBasis: 365,
+            postingMonth: 12,
+            postingDay: 31,
+            horizon: day("2028-12-31")
+        )
+        #expect(report.formula == formula)
+        #expect(report.distance == money(6_000_000) - formula)
+        #expect(report.formula > money(3_912_501) && report.formula < money(6_000_000))
+    }
+
+    @Test("the disbursement plan against what was paid: payments fill the installments in order; unpaid past the deadline is overdue")
+    func disbursements() {
+        let transfers = [
+            MoneyTransfer(
+                kind: .disbursement,
+                from: PartyKey("dsi"),
+                to: PartyKey("kommune"),
+                paidOn: day("2023-11-20"),
+                amount: money(1_000_000),
+                reference: "a"
+            ),
+            MoneyTransfer(
+                kind: .disbursement,
+                from: PartyKey("dsi"),
+                to: PartyKey("kommune"),
+                paidOn: day("2023-12-10"),
+                amount: money(404_167),
+                reference: "b"
+            ),
+        ]
+        let status = DisbursementStatus.compute(viborg, transfers: transfers, asOf: day("2024-12-01"))
+        let dsi = status.rows.filter { $0.funder == PartyKey("dsi") }
+        #expect(dsi.map(\.paid) == [money(1_304_167), money(100_000), .zero])
+        #expect(dsi.map(\.isOverdue) == [false, true, false], "the second installment was due by 30.11.2024")
+        #expect(status.rows.filter { $0.funder == PartyKey("lbf") }.allSatisfy { $0.paid == .zero })
+    }
+}
