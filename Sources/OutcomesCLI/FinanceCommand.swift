@@ -3,8 +3,9 @@ import Foundation
 import OutcomesCore
 import OutcomesStore
 
-/// `outcomes finance`: money in and out (SPEC §7) — so far the disbursement plan against what
-/// was paid, the return cap beside its formula, and each party's cash flows with XIRR.
+/// `outcomes finance`: money in and out (SPEC §7): the disbursement plan against what was paid,
+/// the relative reduction, unused grant, the return cap beside its formula, and each party's
+/// cash flows with XIRR.
 public struct FinanceCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "finance",
@@ -27,13 +28,20 @@ public struct FinanceCommand: AsyncParsableCommand {
     public func run() async throws {
         let commitment = try options.load()
         let day = LocalDate(iso: asOf)!
-        let transfers = try await withStore(database) { try await $0.transfers() }
+        let input = try await withStore(database) { try await $0.complianceInput(commitment) }
+        let transfers = input.transfers
         let plan = DisbursementStatus.compute(commitment, transfers: transfers, asOf: day)
+        let reduction = RelativeReduction.compute(commitment, households: input.households, asOf: day)
+        let unused = UnusedGrant.compute(commitment, transfers: transfers, actuals: input.budgetActuals, meetings: input.meetings, asOf: day)
         let cap = ReturnCapReport.compute(commitment)
         let flows = CashFlowStatement.compute(commitment, transfers: transfers, asOf: day)
         switch format {
-        case .json: print(FinanceCommand.json(plan: plan, cap: cap, flows: flows, asOf: day))
-        case .text: print(FinanceCommand.text(commitment, plan: plan, cap: cap, flows: flows, asOf: day), terminator: "")
+        case .json: print(FinanceCommand.json(plan: plan, reduction: reduction, unused: unused, cap: cap, flows: flows, asOf: day))
+        case .text:
+            print(
+                FinanceCommand.text(commitment, plan: plan, reduction: reduction, unused: unused, cap: cap, flows: flows, asOf: day),
+                terminator: ""
+            )
         }
     }
 
@@ -43,13 +51,35 @@ public struct FinanceCommand: AsyncParsableCommand {
         return "\(hundredths / 100),\(String(format: "%02d", abs(hundredths % 100))) %"
     }
 
-    static func text(_ commitment: Commitment, plan: DisbursementStatus, cap: ReturnCapReport, flows: CashFlowStatement, asOf: LocalDate) -> String {
+    static func text(
+        _ commitment: Commitment,
+        plan: DisbursementStatus,
+        reduction: RelativeReduction,
+        unused: UnusedGrant,
+        cap: ReturnCapReport,
+        flows: CashFlowStatement,
+        asOf: LocalDate
+    ) -> String {
         func name(_ key: PartyKey) -> String { commitment.party(key)?.name ?? key.rawValue }
         var out = "Penge ind og ud pr. \(asOf.danishString)\n\nUdbetalingsplanen (B3.2) mod det betalte\n"
         for row in plan.rows {
             out +=
                 "  \(row.installment), \(name(row.funder)), senest \(row.dueBy.danishString): planlagt \(row.planned.danishString), betalt \(row.paid.danishString)"
             out += row.isOverdue ? "  FORSINKET\n" : "\n"
+        }
+        out += "\nRelativ reduktion (T 4.2, B4.2 nr. 3; \(reduction.basis.choice == .perYear ? "pr. budgetår" : "samlet"))\n"
+        for year in reduction.years {
+            out +=
+                "  \(year.year): tilskud \(year.grant.danishString), visiteret \(year.actual) af forventet \(year.expected), reduktion \(year.reduction.danishString)"
+            out += year.isProvisional ? " (foreløbig)\n" : "\n"
+        }
+        out += "  i alt: \(reduction.total.danishString)\n"
+        out += "\nUbrugt tilskud (T 4.3; tæller ikke mod afkastloftet)\n"
+        if unused.years.isEmpty { out += "  intet afsluttet budgetår endnu\n" }
+        for year in unused.years {
+            out +=
+                "  \(year.year): udbetalt \(year.disbursed.danishString), forbrugt \(year.spent.danishString), ubrugt \(year.unused.danishString), "
+            out += "tilbagebetales senest \(year.due.danishString)\(year.dueIsEstimated ? " (anslået: intet årsmøde registreret)" : "")\n"
         }
         out += "\nAfkastloftet (T 5.2)\n"
         out += "  aftalt (bindende): \(cap.stated.value.danishString) (\(cap.stated.clause))\n"
@@ -67,13 +97,35 @@ public struct FinanceCommand: AsyncParsableCommand {
                     "    \(flow.date.danishString)  \(flow.amount.danishString.padding(toLength: 18, withPad: " ", startingAt: 0)) \(flow.text) (\(flow.clause))\n"
             }
         }
-        out += "\nRelativ reduktion (T 4.2), ubrugt tilskud (T 4.3), slutafregning (T 5.3), prognose og INDIGO-eksport: endnu ikke beregnet her.\n"
+        out += "\nSlutafregning (T 5.3), prognose og INDIGO-eksport: endnu ikke beregnet her.\n"
         return out
     }
 
-    static func json(plan: DisbursementStatus, cap: ReturnCapReport, flows: CashFlowStatement, asOf: LocalDate) -> String {
+    static func json(
+        plan: DisbursementStatus,
+        reduction: RelativeReduction,
+        unused: UnusedGrant,
+        cap: ReturnCapReport,
+        flows: CashFlowStatement,
+        asOf: LocalDate
+    ) -> String {
         let object: [String: Any] = [
             "asOf": asOf.isoString,
+            "relativeReduction": [
+                "basis": reduction.basis.choice.rawValue, "total": reduction.total.machineString,
+                "years": reduction.years.map {
+                    [
+                        "year": $0.year, "grant": $0.grant.machineString, "expected": $0.expected, "actual": $0.actual,
+                        "reduction": $0.reduction.machineString, "provisional": $0.isProvisional,
+                    ] as [String: Any]
+                },
+            ] as [String: Any],
+            "unusedGrant": unused.years.map {
+                [
+                    "year": $0.year, "disbursed": $0.disbursed.machineString, "spent": $0.spent.machineString, "unused": $0.unused.machineString,
+                    "due": $0.due.isoString, "dueEstimated": $0.dueIsEstimated,
+                ] as [String: Any]
+            },
             "disbursementPlan": plan.rows.map {
                 [
                     "installment": $0.installment, "dueBy": $0.dueBy.isoString, "funder": $0.funder.rawValue, "planned": $0.planned.machineString,

@@ -122,3 +122,67 @@ struct FinanceTests {
         #expect(status.rows.filter { $0.funder == PartyKey("lbf") }.allSatisfy { $0.paid == .zero })
     }
 }
+
+@Suite("Grant adjustments: the relative reduction (T 4.2) and unused grant (T 4.3)")
+struct GrantAdjustmentTests {
+    func money(_ kroner: Int64) -> Money { Money(kroner: kroner) }
+
+    @Test("relative reduction per budget year, hand-computed: 5 of 10 in 2023 and 25 of 50 in 2026 halve those years; more than expected is capped")
+    func relativeReduction() {
+        let households =
+            enrolled(5, on: "2023-11-15", prefix: "A") + enrolled(60, on: "2024-03-01", prefix: "B") + enrolled(70, on: "2025-03-01", prefix: "C")
+            + enrolled(25, on: "2026-03-01", prefix: "D")
+        let result = RelativeReduction.compute(viborg, households: households, asOf: day("2027-01-01"))
+        #expect(result.years.map(\.grant) == [money(293_056), money(1_758_333), money(1_758_333), money(1_465_278)])
+        #expect(result.years.map(\.actual) == [5, 60, 70, 25])
+        #expect(result.years.map(\.reduction) == [money(146_528), .zero, .zero, money(732_639)])
+        #expect(result.total == money(879_167))
+        #expect(result.years.allSatisfy { !$0.isProvisional })
+        // A year still running is provisional.
+        #expect(RelativeReduction.compute(viborg, households: households, asOf: day("2026-06-01")).years.last?.isProvisional == true)
+    }
+
+    @Test("unused grant: disbursed less spent by the end of the year, due one month after the next annual meeting")
+    func unusedGrant() {
+        let transfers = [
+            MoneyTransfer(
+                kind: .disbursement,
+                from: PartyKey("dsi"),
+                to: PartyKey("kommune"),
+                paidOn: day("2023-11-30"),
+                amount: money(1_304_167),
+                reference: "1"
+            ),
+            MoneyTransfer(
+                kind: .disbursement,
+                from: PartyKey("lbf"),
+                to: PartyKey("kommune"),
+                paidOn: day("2023-11-30"),
+                amount: money(454_167),
+                reference: "1"
+            ),
+        ]
+        let spent = [
+            BudgetActual(lineKey: "staff", year: 2023, amount: money(250_000)), BudgetActual(lineKey: "flatRent", year: 2023, amount: money(43_056)),
+        ]
+        let estimated = UnusedGrant.compute(viborg, transfers: transfers, actuals: spent, meetings: [], asOf: day("2024-03-01"))
+        #expect(estimated.years.map(\.unused) == [money(1_465_278)])
+        #expect(estimated.years.first?.due == day("2024-07-30") && estimated.years.first?.dueIsEstimated == true)
+        let meeting = Meeting(heldOn: day("2024-05-15"), isAnnualMeeting: true, accountsReceivedOn: day("2024-05-01"), minutes: "")
+        let repaid =
+            transfers + [
+                MoneyTransfer(
+                    kind: .unusedGrantRepayment,
+                    from: PartyKey("kommune"),
+                    to: PartyKey("dsi"),
+                    paidOn: day("2024-06-10"),
+                    amount: money(1_465_278),
+                    reference: "T 4.3"
+                )
+            ]
+        let withMeeting = UnusedGrant.compute(viborg, transfers: repaid, actuals: spent, meetings: [meeting], asOf: day("2025-01-01"))
+        #expect(withMeeting.years.first?.due == day("2024-06-15") && withMeeting.years.first?.dueIsEstimated == false)
+        #expect(withMeeting.years.last?.year == 2024)
+        #expect(withMeeting.years.last?.unused == .zero, "2024: the repaid amount is not counted again, and nothing was spent beyond it")
+    }
+}
