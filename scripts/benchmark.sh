@@ -19,3 +19,6 @@ for i in $(seq "$RUNS"); do
   /usr/bin/time -f "outcomes settle --format json > file: %e s wall, %M KB peak" \
     .build/release/outcomes settle --data "$DATA" --as-of 2028-12-31 > /tmp/outcomes-settle.json
 done
+for i in $(seq "$RUNS"); do
+  .build/release/outcomes-benchmark forecast 100000
+done

@@ -5,8 +5,9 @@ import OutcomesDelivery
 import OutcomesReports
 
 /// `outcomes-benchmark DIR [AS-OF] [JSON-OUT]`: times import, settlement and the JSON
-/// written to a file, and reports peak memory (docs/benchmarks.md). Not a test: run it on
-/// a release build.
+/// written to a file, and reports peak memory (docs/benchmarks.md). `outcomes-benchmark
+/// forecast [RUNS]` times the forecast's Monte-Carlo runs (100.000 by default). Not a test:
+/// run it on a release build.
 @main
 enum Benchmark {
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -19,6 +20,15 @@ enum Benchmark {
 
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "forecast" {
+            let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 100_000
+            let model = ForecastModel(ContractFile.builtIn())
+            let t0 = now()
+            let result = model.run(runs, seed: 2023)
+            let t1 = now()
+            print(String(format: "forecast %d runs %.3f s (mean total %@ kr.)", runs, t1 - t0, result.total.mean.machineString))
+            return
+        }
         guard let folder = arguments.first else {
             print("usage: outcomes-benchmark DIR [AS-OF] [JSON-OUT]")
             exit(2)

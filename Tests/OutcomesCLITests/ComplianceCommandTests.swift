@@ -100,4 +100,21 @@ struct ComplianceCommandTests {
         let plan = try #require(object["disbursementPlan"] as? [[String: Any]])
         #expect(plan.first { $0["funder"] as? String == "dsi" }?["paid"] as? String == "1304167.00")
     }
+
+    @Test("forecast --format json has the expected case per goal and in total, and mean and percentiles of the runs")
+    func forecast() throws {
+        let result = try executable.run(["forecast", "--runs", "2000", "--seed", "5", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let expected = try #require(object["expected"] as? [String: Any])
+        let goals = try #require(expected["goals"] as? [String: [String: String]])
+        #expect(goals["3"]?["amount"] == "1090830.00" && goals["4"]?["payable"] == "250000.00")
+        #expect(expected["total"] is String)
+        let runs = try #require(object["goals"] as? [String: [String: Any]])
+        for number in ["1", "2", "3", "4", "5"] {
+            let payable = try #require(runs[number]?["payable"] as? [String: String])
+            #expect(Set(payable.keys) == ["mean", "p5", "p50", "p95"])
+        }
+        #expect((object["total"] as? [String: String])?["p50"] != nil)
+    }
 }
