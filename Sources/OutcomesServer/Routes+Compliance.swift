@@ -37,8 +37,10 @@ extension OutcomesAPI {
                 "complianceChecks",
                 "Kontrol af aftalens vilkår pr. en dato (SPEC §8): fund med hjemmel, alvor, tal og hvad der skal gøres",
                 access: readers,
-                query: [asOf],
-                response: .record([("asOf", .date), ("findings", .array(findingSchema))])
+                query: [asOf, .page, .pageSize],
+                response: .record([
+                    ("asOf", .date), ("findings", .array(findingSchema)), ("page", .integer()), ("pageSize", .integer()), ("total", .integer()),
+                ])
             ) { call in
                 let day = try call.asOfDate()
                 let findings = ComplianceMonitor.check(try await call.api.store.complianceInput(call.api.commitment), asOf: day)
@@ -54,7 +56,7 @@ extension OutcomesAPI {
                     try await call.auditRead("compliance \(day.isoString) households")
                 }
                 return .raw(
-                    try JSONSerialization.data(withJSONObject: ["asOf": day.isoString, "findings": items], options: [.sortedKeys]),
+                    try call.pagedObject(["asOf": day.isoString], key: "findings", items),
                     contentType: "application/json; charset=utf-8"
                 )
             },
@@ -64,8 +66,10 @@ extension OutcomesAPI {
                 "deadlines",
                 "Frister på den danske kalender: styregruppens kalender (T 7.2–7.4, T 4.3) og modtagne meddelelser (T 6.1–6.2, T 10.2, T 12.2)",
                 access: readers,
-                query: [asOf],
-                response: .record([("asOf", .date), ("deadlines", .array(deadlineSchema))])
+                query: [asOf, .page, .pageSize],
+                response: .record([
+                    ("asOf", .date), ("deadlines", .array(deadlineSchema)), ("page", .integer()), ("pageSize", .integer()), ("total", .integer()),
+                ])
             ) { call in
                 let day = try call.asOfDate()
                 let input = try await call.api.store.complianceInput(call.api.commitment)
@@ -81,7 +85,7 @@ extension OutcomesAPI {
                     ]
                 }
                 return .raw(
-                    try JSONSerialization.data(withJSONObject: ["asOf": day.isoString, "deadlines": items], options: [.sortedKeys]),
+                    try call.pagedObject(["asOf": day.isoString], key: "deadlines", items),
                     contentType: "application/json; charset=utf-8"
                 )
             },
@@ -167,6 +171,18 @@ struct JSONValue: Encodable, @unchecked Sendable {
 }
 
 extension Call {
+    /// `base` with one page of `items` under `key`, and where the page sits.
+    func pagedObject(_ base: [String: Any], key: String, _ items: [[String: Any]]) throws -> Data {
+        let (page, size) = try page()
+        let start = min((page - 1) * size, items.count)
+        var object = base
+        object[key] = Array(items[start..<min(start + size, items.count)])
+        object["page"] = page
+        object["pageSize"] = size
+        object["total"] = items.count
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+
     func asOfDate() throws -> LocalDate {
         guard let text = query["asOf"] else { throw Problem.badRequest("Angiv datoen som ?asOf=ÅÅÅÅ-MM-DD.") }
         guard let day = LocalDate(iso: text) else { throw Problem.badRequest("'asOf' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }

@@ -338,14 +338,16 @@ extension OutcomesAPI {
                 "listPersons",
                 "Husstandens medlemmer (pseudonym, alder; navn kun med fuld adgang)",
                 access: personRoles,
-                response: .array(.ref("Person")),
+                query: [.page, .pageSize],
+                response: .page(of: .ref("Person")),
                 readsPersonData: true,
                 defaultPurpose: purpose
             ) { call in
                 let (record, access) = try await call.household()
                 let persons = try await call.api.store.persons(in: record.id)
+                let page = try call.paged(persons.map { PersonView($0, access: access, on: call.today) })
                 try await call.auditRead("household:\(record.id) persons")
-                return try .json(persons.map { PersonView($0, access: access, on: call.today) })
+                return try .json(page)
             },
             Route(
                 .post,

@@ -121,14 +121,15 @@ extension OutcomesAPI {
                 "agreementFindings",
                 "Valideringens fund i den aftale, der er i brug",
                 access: everyone,
-                response: .array(
-                    .record([
+                query: [.page, .pageSize],
+                response: .page(
+                    of: .record([
                         ("clause", .text), ("severity", .string(values: Finding.Severity.allCases.map(\.rawValue))), ("message", .text),
                         ("stated", .nullable(.text)), ("computed", .nullable(.text)),
                     ])
                 )
             ) { call in
-                try .json(ContractValidator.validate(call.api.commitment))
+                try .json(try call.paged(ContractValidator.validate(call.api.commitment)))
             },
         ]
     }

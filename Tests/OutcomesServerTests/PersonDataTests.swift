@@ -42,12 +42,12 @@ struct PersonDataTests {
     func pseudonymised(backend: Backend) async throws {
         try await withAPI(backend) { _, _, client in
             let asEvaluator = try await client.send(.get, "/api/households/\(matrixHousehold)/persons", as: .ev)
-            let person = try #require((asEvaluator.json as? [[String: Any]])?.first)
+            let person = try #require((asEvaluator.object["items"] as? [[String: Any]])?.first)
             #expect(person["name"] is NSNull)
             #expect((person["id"] as? String)?.hasPrefix("p-") == true)
             #expect(person["age"] as? Int == 36)
             let asLead = try await client.send(.get, "/api/households/\(matrixHousehold)/persons", as: .pl)
-            #expect((asLead.json as? [[String: Any]])?.first?["name"] as? String == "Anna Test")
+            #expect((asLead.object["items"] as? [[String: Any]])?.first?["name"] as? String == "Anna Test")
             let asFunder = try await client.send(.get, "/api/households/\(matrixHousehold)/persons", as: .dsi)
             #expect(asFunder.status == .forbidden)
             #expect(!asFunder.text.contains("Anna"))
