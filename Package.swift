@@ -38,9 +38,12 @@ let package = Package(
     ],
     targets: [
         // Pure domain: money, calendar, the agreement, validation. No I/O, no clock.
+        .target(name: "OutcomesCore", swiftSettings: swiftSettings),
+        // Numerical analysis around the exact core: XIRR, cash-flow statements, the Monte-Carlo
+        // forecast. Rates and probabilities are doubles here; every amount stays `Money`.
         .target(
-            name: "OutcomesCore",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            name: "OutcomesAnalysis",
+            dependencies: ["OutcomesCore", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: swiftSettings
         ),
         // The agreement as a YAML contract file, and the built-in Viborg agreement.
@@ -108,7 +111,7 @@ let package = Package(
             name: "OutcomesCLI",
             dependencies: [
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesServer",
-                "OutcomesLottery",
+                "OutcomesLottery", "OutcomesAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,7 +130,7 @@ let package = Package(
         // The benchmark of docs/benchmarks.md (a program, not a timed test).
         .executableTarget(
             name: "outcomes-benchmark",
-            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports"],
+            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesAnalysis"],
             path: "Sources/OutcomesBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -136,7 +139,7 @@ let package = Package(
         .testTarget(name: "OutcomesCoreTests", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutcomesComplianceTests",
-            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesStore", "OutcomesTestSupport"],
+            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesStore", "OutcomesTestSupport", "OutcomesAnalysis"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "OutcomesLotteryTests", dependencies: ["OutcomesLottery", "OutcomesCore"], swiftSettings: swiftSettings),

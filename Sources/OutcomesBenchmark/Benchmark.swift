@@ -1,4 +1,5 @@
 import Foundation
+import OutcomesAnalysis
 import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery

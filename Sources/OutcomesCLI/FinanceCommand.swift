@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OutcomesAnalysis
 import OutcomesCore
 import OutcomesStore
 

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OutcomesAnalysis
 import OutcomesCore
 
 /// `outcomes forecast`: the Monte-Carlo model of the agreement (SPEC §7, issue #7).

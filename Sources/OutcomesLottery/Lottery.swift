@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 public import OutcomesCore
 
 /// The visitation lottery (P 3.1.1, 3.2.2): a random order of the eligible households that

@@ -1,3 +1,4 @@
+import OutcomesAnalysis
 import OutcomesContractFile
 import OutcomesCore
 import Testing

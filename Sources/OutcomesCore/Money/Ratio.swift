@@ -228,8 +228,3 @@ extension Ratio: CustomStringConvertible {
         denominator == 1 ? String(numerator) : "\(numerator)/\(denominator)"
     }
 }
-
-extension Ratio {
-    /// The nearest double: for probabilities in a simulation, never for money.
-    public var doubleValue: Double { Double(numerator) / Double(denominator) }
-}

@@ -1,4 +1,5 @@
 import Dispatch
+public import OutcomesCore
 import RealModule
 
 /// A Monte-Carlo model of the agreement built from its own expected figures (B5.1 2.4.1,
@@ -303,4 +304,9 @@ final class ForecastSlots: @unchecked Sendable {
     func column(_ buffer: Buffer, _ goal: Int) -> [Int64] {
         stride(from: goal, to: buffer.count, by: goals).map { buffer[$0] }
     }
+}
+
+extension Ratio {
+    /// The nearest double: for probabilities in a simulation, never for money.
+    public var doubleValue: Double { Double(numerator) / Double(denominator) }
 }

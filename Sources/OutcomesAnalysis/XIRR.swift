@@ -1,10 +1,11 @@
+public import OutcomesCore
 import RealModule
 
 /// The internal rate of return of dated cash flows (XIRR, as spreadsheets compute it): the
 /// annual rate r at which Σ amount × (1 + r)^(−days/365) is zero.
 ///
-/// Money stays exact; only the rate is found numerically (bisection on doubles until the rate
-/// is known to 10⁻¹⁰), since no closed form exists. A rate is reported, never money.
+/// Money stays exact; only the rate is found numerically (bisection on doubles), since no closed
+/// form exists. It lives outside the exact core for that reason: a rate is reported, never money.
 public enum XIRR {
     /// The rate, or `nil` when the flows have no sign change (no rate exists) or no root lies
     /// between −99,99 % and +1.000.000 %.
