@@ -35,7 +35,7 @@ public struct ForecastCommand: AsyncParsableCommand {
     static func share(_ ratio: Ratio) -> String { Percent(Ratio(ratio.rounded(toScale: 3), 10)).danishString }
 
     static func text(_ result: ForecastModel.Result, _ commitment: Commitment) -> String {
-        var out = "Prognose: \(Danish.integer(result.runs)) kørsler, frø \(result.seed)\n\n"
+        var out = "Prognose: \(result.runs.danishString) kørsler, frø \(result.seed)\n\n"
         out +=
             "Mål".padding(toLength: 30, withPad: " ", startingAt: 0)
             + "forventet        gennemsnit       5 %              50 %             95 %             loft rammer\n"
@@ -83,18 +83,5 @@ public struct ForecastCommand: AsyncParsableCommand {
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// Danish thousands separators for counts.
-enum Danish {
-    static func integer(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (offset, character) in digits.enumerated() {
-            if offset > 0 && (digits.count - offset) % 3 == 0 { out.append(".") }
-            out.append(character)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 }

@@ -197,14 +197,6 @@ public struct Call: Sendable {
         keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 
-    /// A date field in ISO form, or 422 naming the field.
-    func date(_ text: String, field: String) throws -> LocalDate {
-        guard let date = LocalDate(iso: text) else {
-            throw Problem.unprocessable("Feltet '\(field)' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.")
-        }
-        return date
-    }
-
     /// The page the query asks for.
     func page() throws -> (page: Int, size: Int) {
         let page =

@@ -115,4 +115,11 @@ struct MoneyTests {
         #expect(throws: NumberParseError.self) { try DecimalNumber.parseMachine("9,85") }
         #expect(throws: NumberParseError.self) { try DecimalNumber.parseEitherMark("9,8,5") }
     }
+
+    @Test("counts in Danish form group thousands with a point")
+    func danishCounts() {
+        #expect(100_000.danishString == "100.000")
+        #expect(999.danishString == "999")
+        #expect((-1_234_567).danishString == "-1.234.567")
+    }
 }

@@ -93,3 +93,8 @@ extension Money: Codable {
         try container.encode(machineString)
     }
 }
+
+extension Int {
+    /// A count in Danish form, thousands grouped with a point: `100.000`.
+    public var danishString: String { Ratio.format(units: Int128(self), scale: 0, decimalMark: ",", groupSeparator: ".") }
+}

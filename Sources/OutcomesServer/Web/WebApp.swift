@@ -176,17 +176,7 @@ struct WebApp: Sendable {
 
 /// Danish number formats: `1.234` and `1.234,50 kr.`.
 enum Danish {
-    static func integer(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var groups: [Substring] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(digits[start..<end], at: 0)
-            end = start
-        }
-        return (value < 0 ? "-" : "") + groups.joined(separator: ".")
-    }
+    static func integer(_ value: Int) -> String { value.danishString }
 
     static func date(_ date: LocalDate?) -> String { date?.danishString ?? "–" }
 }
