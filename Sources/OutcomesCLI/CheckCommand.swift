@@ -12,24 +12,18 @@ public struct CheckCommand: AsyncParsableCommand {
         abstract: "Kontrollér aftalens vilkår og frister pr. en dato (SPEC §8)."
     )
 
-    public enum Format: String, ExpressibleByArgument, Sendable { case text, json }
-
     @OptionGroup public var options: ContractCommand.ContractOption
-    @Option(name: .customLong("as-of"), help: "Datoen (ÅÅÅÅ-MM-DD).") public var asOf: String
-    @Option(name: .long, help: "text eller json.") public var format: Format = .text
+    @OptionGroup public var date: AsOfOption
+    @Option(name: .long, help: "text eller json.") public var format: OutputFormat = .text
     @Option(name: .long, help: "En leverancemappe i stedet for databasen (kun husstande og målinger).") public var data: String?
     @Option(name: .long, help: "Databasen (standard data/outcomes.sqlite).") public var database = "data/outcomes.sqlite"
     @Option(name: .long, help: "Formålet, som skrives i revisionssporet.") public var purpose = "kontrol af aftalens vilkår"
 
     public init() {}
 
-    public func validate() throws {
-        guard LocalDate(iso: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' er ikke en dato (ÅÅÅÅ-MM-DD)") }
-    }
-
     public func run() async throws {
         let commitment = try options.load()
-        let day = LocalDate(iso: asOf)!
+        let day = date.day
         let input: ComplianceInput
         var notices: [Notice] = []
         if let data {

@@ -53,10 +53,8 @@ public struct ContractCommand: AsyncParsableCommand {
             discussion: "Fund afslutter med kode 0; en fil, der ikke kan bruges, med kode 1."
         )
 
-        public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
-
         @OptionGroup public var options: ContractOption
-        @Option(name: .long, help: "Uddata: text eller json.") public var format: Format = .text
+        @Option(name: .long, help: "Uddata: text eller json.") public var format: OutputFormat = .text
         public init() {}
 
         public func run() async throws {

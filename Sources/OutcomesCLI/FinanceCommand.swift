@@ -13,22 +13,16 @@ public struct FinanceCommand: AsyncParsableCommand {
         abstract: "Udbetalinger, afkastloft, pengestrømme og XIRR pr. en dato (SPEC §7)."
     )
 
-    public enum Format: String, ExpressibleByArgument, Sendable { case text, json }
-
     @OptionGroup public var options: ContractCommand.ContractOption
-    @Option(name: .customLong("as-of"), help: "Datoen (ÅÅÅÅ-MM-DD).") public var asOf: String
-    @Option(name: .long, help: "text eller json.") public var format: Format = .text
+    @OptionGroup public var date: AsOfOption
+    @Option(name: .long, help: "text eller json.") public var format: OutputFormat = .text
     @Option(name: .long, help: "Databasen med betalingerne (standard data/outcomes.sqlite).") public var database = "data/outcomes.sqlite"
 
     public init() {}
 
-    public func validate() throws {
-        guard LocalDate(iso: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' er ikke en dato (ÅÅÅÅ-MM-DD)") }
-    }
-
     public func run() async throws {
         let commitment = try options.load()
-        let day = LocalDate(iso: asOf)!
+        let day = date.day
         let input = try await withStore(database) { try await $0.complianceInput(commitment) }
         let transfers = input.transfers
         let plan = DisbursementStatus.compute(commitment, transfers: transfers, asOf: day)

@@ -10,12 +10,10 @@ public struct ForecastCommand: AsyncParsableCommand {
         abstract: "Prognose for betalingerne: forventet forløb og Monte Carlo ud fra aftalens egne forventninger."
     )
 
-    public enum Format: String, ExpressibleByArgument, Sendable { case text, json }
-
     @OptionGroup public var options: ContractCommand.ContractOption
     @Option(name: .long, help: "Antal kørsler (standard 100.000).") public var runs = 100_000
     @Option(name: .long, help: "Frø: samme frø giver samme resultat.") public var seed: UInt64 = 2023
-    @Option(name: .long, help: "text eller json.") public var format: Format = .text
+    @Option(name: .long, help: "text eller json.") public var format: OutputFormat = .text
 
     public init() {}
 
