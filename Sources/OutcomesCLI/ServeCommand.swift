@@ -96,10 +96,14 @@ public struct ServeCommand: AsyncParsableCommand {
     /// A fresh store gets the agreement, the demo delivery and the first admin.
     static func prepare(_ store: SQLOutcomesStore, commitment: Commitment, contractText: String, settings: ServeSettings) async throws {
         let now = timestamp()
-        if try await store.saveContract(id: commitment.id, version: commitment.version, text: contractText) {
-            _ = try await store.appendAudit(
-                AuditEvent(actor: "system", action: "save-agreement", subject: "\(commitment.id) v\(commitment.version)", purpose: "opstart", at: now)
-            )
+        let audit = AuditEvent(
+            actor: "system",
+            action: "save-agreement",
+            subject: "\(commitment.id) v\(commitment.version)",
+            purpose: "opstart",
+            at: now
+        )
+        if try await store.saveContract(id: commitment.id, version: commitment.version, text: contractText, audit: audit) {
             print("Aftalen \(commitment.id) version \(commitment.version) er gemt.")
         }
         if settings.loadsDemoData, try await store.deliveries().isEmpty {

@@ -109,10 +109,12 @@ extension OutcomesAPI {
                 } catch let error as ContractFileError {
                     throw Problem.unprocessable(error.description)
                 }
-                let saved = try await call.api.store.saveContract(id: commitment.id, version: commitment.version, text: text)
-                if saved {
-                    _ = try await call.api.store.appendAudit(call.audit("save-agreement", subject: "\(commitment.id) v\(commitment.version)"))
-                }
+                _ = try await call.api.store.saveContract(
+                    id: commitment.id,
+                    version: commitment.version,
+                    text: text,
+                    audit: call.audit("save-agreement", subject: "\(commitment.id) v\(commitment.version)")
+                )
                 return try .json(VersionView(id: commitment.id, version: commitment.version, inUse: false), status: .created)
             },
             Route(

@@ -11,12 +11,12 @@ public protocol OutcomesStore: Sendable {
     /// Brings the schema to the newest version (``Migrations``); safe to call on every start.
     func migrate() async throws
 
-    /// Keeps a version of a contract file; false when that version is already kept with the
-    /// same text.
+    /// Keeps a version of a contract file, with its audit entry in the same transaction; false
+    /// (and nothing written) when that version is already kept with the same text.
     ///
     /// - Throws: ``StoreError/contractVersionConflict(id:version:)`` when the version is kept
     ///   with another text: a changed agreement needs a new version.
-    func saveContract(id: String, version: Int, text: String) async throws -> Bool
+    func saveContract(id: String, version: Int, text: String, audit: AuditEvent?) async throws -> Bool
 
     /// Imports a data delivery all-or-nothing and idempotently.
     ///
@@ -205,6 +205,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension OutcomesStore {
+    /// Keeps a contract version without an audit event (tests and tools that record their own).
+    public func saveContract(id: String, version: Int, text: String) async throws -> Bool {
+        try await saveContract(id: id, version: version, text: text, audit: nil)
+    }
+
     /// Imports without an audit event (tests and tools that record their own).
     public func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate) async throws -> DeliveryReceipt {
         try await importDelivery(files, commitment: commitment, receivedOn: receivedOn, audit: nil)

@@ -119,17 +119,20 @@ public actor SQLOutcomesStore: OutcomesStore {
 
     // MARK: Contracts
 
-    public func saveContract(id: String, version: Int, text: String) async throws -> Bool {
-        let existing = try await database.select().column("text").from("contract")
-            .where("id", .equal, id).where("version", .equal, version).all()
-        if let row = existing.first {
-            guard try row.decode(column: "text", as: String.self) == text else {
-                throw StoreError.contractVersionConflict(id: id, version: version)
+    public func saveContract(id: String, version: Int, text: String, audit: AuditEvent?) async throws -> Bool {
+        try await transaction { database in
+            let existing = try await database.select().column("text").from("contract")
+                .where("id", .equal, id).where("version", .equal, version).all()
+            if let row = existing.first {
+                guard try row.decode(column: "text", as: String.self) == text else {
+                    throw StoreError.contractVersionConflict(id: id, version: version)
+                }
+                return false
             }
-            return false
+            try await database.insert(into: "contract").columns("id", "version", "text").values(id, version, text).run()
+            if let audit { _ = try await SQLOutcomesStore.append(audit, to: database) }
+            return true
         }
-        try await database.insert(into: "contract").columns("id", "version", "text").values(id, version, text).run()
-        return true
     }
 
     // MARK: Deliveries

@@ -41,6 +41,13 @@ struct StoreConformanceTests {
             }
             let second = try await store.saveContract(id: viborg.id, version: 2, text: ContractFile.builtInText + "\n# changed\n")
             #expect(second)
+            // With an audit event, the entry is written with the version, and only then.
+            let event = AuditEvent(actor: "test", action: "save-agreement", subject: "v3", purpose: "test", at: "2026-01-01T00:00:00Z")
+            let third = try await store.saveContract(id: viborg.id, version: 3, text: ContractFile.builtInText + "\n# v3\n", audit: event)
+            let thirdAgain = try await store.saveContract(id: viborg.id, version: 3, text: ContractFile.builtInText + "\n# v3\n", audit: event)
+            #expect(third && !thirdAgain)
+            #expect(try await store.auditEntries().map(\.event.subject) == ["v3"])
+            #expect(try await store.contractVersions().map(\.version) == [1, 2, 3])
         }
     }
 
