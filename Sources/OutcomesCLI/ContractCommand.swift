@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import OutcomesContractFile
 import OutcomesCore
+import OutcomesServer
 
 /// `outcomes contract …`: the agreement as a contract file.
 public struct ContractCommand: AsyncParsableCommand {
@@ -80,10 +81,5 @@ func printError(_ message: String) {
 
 extension LocalDate {
     /// Today in Copenhagen: the outer layer's clock (the core never reads one).
-    static func today() -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Copenhagen") ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
+    static func today() -> LocalDate { LocalDate.copenhagen(Date()) }
 }

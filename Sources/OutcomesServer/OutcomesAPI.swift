@@ -59,15 +59,8 @@ public final class OutcomesAPI: Sendable {
             + OutcomesAPI.deliveryRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.complianceRoutes + OutcomesAPI.auditRoutes
     }
 
-    static let copenhagen = TimeZone(identifier: "Europe/Copenhagen") ?? .gmt
-
     /// The day in Copenhagen at `now`.
-    func today(_ now: Date) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = OutcomesAPI.copenhagen
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
+    func today(_ now: Date) -> LocalDate { LocalDate.copenhagen(now) }
 
     /// `now` in ISO 8601 UTC, as the audit trail writes it.
     func timestamp(_ now: Date) -> String { ISO8601DateFormatter().string(from: now) }
@@ -190,5 +183,18 @@ struct ProblemMiddleware: RouterMiddleware {
             headers[.contentType] = "application/problem+json; charset=utf-8"
             return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problem.body)))
         }
+    }
+}
+
+extension LocalDate {
+    static let copenhagenZone = TimeZone(identifier: "Europe/Copenhagen") ?? .gmt
+
+    /// The day in Copenhagen at an instant: the outer layers' clock turned into the core's
+    /// dates (the core never reads a clock). Used by the server and the command line.
+    public static func copenhagen(_ instant: Date) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = copenhagenZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }
