@@ -3,7 +3,8 @@ public import OutcomesCore
 import RealModule
 
 /// A Monte-Carlo model of the agreement built from its own expected figures (B5.1 2.4.1,
-/// 2.5.1, 2.6.1, 2.7.1, 2.8.2) for the households B4.1 expects (docs/decisions.md, step 6):
+/// 2.5.1, 2.6.1, 2.7.1, 2.8.2) for the households B4.1 expects, on the time axis of
+/// ``ForecastTimeline`` (docs/decisions.md, step 6):
 ///
 /// - Goal 1: each person of the expected baseline table meets the criterion of their benefit
 ///   type with its success rate, independently at each of the three points.
@@ -15,164 +16,261 @@ import RealModule
 /// - Goal 4: each of the expected population improves with the expected share.
 /// - Goal 5: each household's plan has five goals, each met with the expected fulfilment.
 ///
-/// Caps: goal 3's and goal 4's own caps, then the return cap on the municipality's goals.
+/// The persons of each row of an expected table are spread evenly over the households in
+/// enrolment order, so each payment gets a date and a half-year. Each half-year then goes
+/// through the settlement's own ``RepaymentAllocator``: the goal caps and the return cap
+/// cumulatively, the payers, and the tranche split between DSI and LBF (B5.1 1.1). Each
+/// funder's flows — its installments of B3.2 out on their due dates, its share of each
+/// half-year's repayment in on the due date, and for LBF its own goal-4 payments out — give its
+/// rate of return (XIRR).
 public struct ForecastModel: Sendable {
-    /// One source of payments: `trials` independent chances of `probability`, paying `amount` each.
-    struct Trials: Sendable {
+    /// One source of payments: `trials` independent chances of `probability`, paying `amount`
+    /// each, into one goal and half-year.
+    struct Draw: Sendable {
+        /// period × goals + goal.
+        var slot: Int
         var trials: Int
-        var probability: Double
+        var probability: Ratio
+        var chance: Double
         var amount: Money
-        /// The exact expectation: trials × probability × amount, from the stated figures.
-        var expected: Ratio
         /// (1 − p)^n, the chance of none, for the inversion sampler.
         var none: Double
-
-        init(trials: Int, probability: Double, amount: Money, expected: Ratio) {
-            self.trials = trials
-            self.probability = probability
-            self.amount = amount
-            self.expected = expected
-            self.none = Double.pow(1 - probability, Double(trials))
-        }
     }
 
-    struct Goal: Sendable {
-        var number: Int
-        var trials: [Trials]
-        /// Goal 3: (mean improvement in percentage points, amount per point), per cohort and point.
-        var improvements: [(mean: Ratio, meanValue: Double, amountPerPoint: Money)]
-        var cap: Money?
-        var isMunicipal: Bool
+    /// Goal 3: one cohort and point — the improvement in percentage points, paid per point.
+    struct Improvement: Sendable {
+        var slot: Int
+        var mean: Ratio
+        var meanValue: Double
+        var amountPerPoint: Money
     }
 
-    let goals: [Goal]
-    let returnCap: Money
+    /// One funder's fixed flows: its installments (B3.2), in kroner, with their times in years
+    /// from the first installment.
+    struct FunderFlows: Sendable {
+        var party: PartyKey
+        var installmentYears: [Double]
+        var installmentAmounts: [Double]
+        /// Its index among the payers, when it pays a goal itself (LBF, goal 4).
+        var payer: Int?
+        var recipient: Int
+    }
+
+    public let timeline: ForecastTimeline
+    public let allocator: RepaymentAllocator
+    let draws: [Draw]
+    let improvements: [Improvement]
+    let caps: [Money?]
+    let funders: [FunderFlows]
+    /// Each period's due date in years from the first installment.
+    let dueYears: [Double]
+    let firstInstallment: LocalDate
+    let installments: [Installment]
+
+    public var goalNumbers: [Int] { allocator.goals }
+    public var periods: [HalfYear] { timeline.periods }
+    /// The funders whose repayments and rate of return the forecast reports (DSI, LBF).
+    public var funderKeys: [PartyKey] { funders.map(\.party) }
 
     public init(_ commitment: Commitment) {
-        var goals: [Goal] = []
-        for goal in commitment.paymentGoals {
-            var trials: [Trials] = []
-            var improvements: [(Ratio, Double, Money)] = []
+        let timeline = ForecastTimeline(commitment)
+        let allocator = RepaymentAllocator(commitment)
+        let width = allocator.goals.count
+        var draws: [Draw] = []
+        var improvements: [Improvement] = []
+        let households = timeline.starts.count
+        // Adds `units` chances spread over the households, each dated by `date(household)`,
+        // merged per half-year.
+        func add(goal g: Int, units: Int, probability: Ratio, amount: Money, date: (Int) -> LocalDate) {
+            guard units > 0, households > 0 else { return }
+            var perPeriod: [Int: Int] = [:]
+            for household in timeline.households(for: units) {
+                guard let period = timeline.period(of: date(household)) else { continue }
+                perPeriod[period, default: 0] += 1
+            }
+            for (period, trials) in perPeriod.sorted(by: { $0.key < $1.key }) {
+                let chance = probability.doubleValue
+                draws.append(
+                    Draw(
+                        slot: period * width + g,
+                        trials: trials,
+                        probability: probability,
+                        chance: chance,
+                        amount: amount,
+                        none: Double.pow(1 - chance, Double(trials))
+                    )
+                )
+            }
+        }
+        let goals = commitment.paymentGoals.sorted { $0.number < $1.number }
+        for (g, goal) in goals.enumerated() {
             let rate = goal.rate.value
             switch goal.terms {
             case let .employment(terms):
-                let points = max(1, goal.points.value.count - 1)
                 for row in terms.rows {
-                    let p = row.expectedSuccessRate.fraction
-                    trials.append(
-                        Trials(
-                            trials: row.expectedCount * points,
-                            probability: p.doubleValue,
-                            amount: rate,
-                            expected: rate.kroner * p * (row.expectedCount * points)
-                        )
-                    )
+                    for months in goal.resultMonths {
+                        add(goal: g, units: row.expectedCount, probability: row.expectedSuccessRate.fraction, amount: rate) {
+                            timeline.starts[$0].addingMonths(months)
+                        }
+                    }
                 }
             case let .socialMeasures(terms):
                 let sorted = terms.rows.sorted { $0.stepUnits < $1.stepUnits }
+                guard let months = goal.resultMonths.last else { continue }
                 for (index, row) in sorted.enumerated() where index > 0 {
                     guard let success = row.expectedSuccessRate else { continue }
-                    let drop = row.stepUnits - sorted[index - 1].stepUnits
-                    let amount = rate * drop
-                    trials.append(
-                        Trials(
-                            trials: row.expectedCount,
-                            probability: success.fraction.doubleValue,
-                            amount: amount,
-                            expected: amount.kroner * success.fraction * row.expectedCount
-                        )
-                    )
+                    let amount = rate * (row.stepUnits - sorted[index - 1].stepUnits)
+                    add(goal: g, units: row.expectedCount, probability: success.fraction, amount: amount) {
+                        timeline.starts[$0].addingMonths(months)
+                    }
                 }
             case let .schoolAbsence(terms):
-                for _ in 0..<terms.cohorts.value {
+                for cohort in 1...max(1, terms.cohorts.value) {
                     for row in terms.expected {
-                        if let success = row.successRate { improvements.append((success.value, success.value.doubleValue, rate)) }
+                        guard let success = row.successRate, case let .months(months) = row.point,
+                            let date = timeline.cohortDate(cohort, months: months), let period = timeline.period(of: date)
+                        else { continue }
+                        improvements.append(
+                            Improvement(slot: period * width + g, mean: success.value, meanValue: success.value.doubleValue, amountPerPoint: rate)
+                        )
                     }
                 }
             case let .lifeSatisfaction(terms):
-                let p = terms.expectedImprovedShare.value.fraction
-                trials.append(
-                    Trials(
-                        trials: terms.expectedPopulation.value,
-                        probability: p.doubleValue,
-                        amount: rate,
-                        expected: rate.kroner * p * terms.expectedPopulation.value
-                    )
-                )
+                add(goal: g, units: terms.expectedPopulation.value, probability: terms.expectedImprovedShare.value.fraction, amount: rate) {
+                    timeline.ends[$0]
+                }
             case let .actionPlans(terms):
-                let p = terms.expectedFulfilment.value.fraction
+                // B5.1 2.1: a full plan pays 12.500 kr.; each of its five goals a fifth.
                 let perGoal = Money.rounded(terms.statedFullPlanPayment.value.kroner / 5)
-                let count = commitment.expectedHouseholds.value * 5
-                trials.append(Trials(trials: count, probability: p.doubleValue, amount: perGoal, expected: perGoal.kroner * p * count))
+                add(goal: g, units: households * 5, probability: terms.expectedFulfilment.value.fraction, amount: perGoal) {
+                    timeline.ends[$0]
+                }
             }
-            goals.append(
-                Goal(
-                    number: goal.number,
-                    trials: trials,
-                    improvements: improvements,
-                    cap: goal.cap?.value,
-                    isMunicipal: goal.payer.value != PartyKey("lbf")
-                )
+        }
+        let installments = commitment.disbursementPlan.installments.sorted { $0.dueBy < $1.dueBy }
+        let first = installments.first?.dueBy ?? commitment.interventionPeriod.value.start
+        func years(_ date: LocalDate) -> Double { Double(first.days(to: date)) / 365 }
+        self.funders = allocator.recipients.enumerated().map { index, party in
+            let own = installments.filter { $0.amounts[party] != nil }
+            return FunderFlows(
+                party: party,
+                installmentYears: own.map { years($0.dueBy) },
+                installmentAmounts: own.map { -(($0.amounts[party]?.minorUnits).map { Double($0) / 100 } ?? 0) },
+                payer: allocator.payers.firstIndex(of: party),
+                recipient: index
             )
         }
-        self.goals = goals
-        self.returnCap = commitment.returnCap.amount.value
+        self.timeline = timeline
+        self.allocator = allocator
+        self.draws = draws
+        self.improvements = improvements
+        self.caps = goals.map { $0.cap?.value }
+        self.dueYears = timeline.dues.map(years)
+        self.firstInstallment = first
+        self.installments = installments
     }
 
-    /// One outcome: per goal (in order) the amount and the payable, and the totals.
+    /// One half-year of an outcome.
+    public struct PeriodOutcome: Sendable, Equatable {
+        public var period: HalfYear
+        public var due: LocalDate
+        /// Per goal (in ``ForecastModel/goalNumbers`` order), before and after its cap.
+        public var amounts: [Money]
+        public var payables: [Money]
+        public var capReduction: Money
+        /// Per payer (``RepaymentAllocator/payers``) and per funder (``funderKeys``).
+        public var payers: [Money]
+        public var total: Money
+        public var recipients: [Money]
+    }
+
+    /// One outcome: per goal (in order) the amount and the payable, the totals, the half-years,
+    /// and per funder what it receives and its rate of return.
     public struct Outcome: Sendable, Equatable {
         public var amounts: [Money]
         public var payables: [Money]
         public var capReduction: Money
         public var total: Money
+        public var periods: [PeriodOutcome]
+        /// Per funder: its share of the repayments (B5.1 1.1).
+        public var received: [Money]
+        /// Per funder: XIRR of its installments against what it receives (and, for LBF, pays for
+        /// goal 4); −100 % when it receives nothing.
+        public var irr: [Double?]
     }
 
-    func apply(amounts: [Money]) -> Outcome {
-        var payables: [Money] = []
-        for (goal, amount) in zip(goals, amounts) { payables.append(goal.cap.map { min($0, amount) } ?? amount) }
-        let municipal = Money.sum(zip(goals, payables).filter { $0.0.isMunicipal }.map(\.1))
-        let reduction = municipal > returnCap ? municipal - returnCap : .zero
-        return Outcome(amounts: amounts, payables: payables, capReduction: reduction, total: Money.sum(payables) - reduction)
-    }
-
-    /// The expected case: every chance at its expected value, exactly.
-    public func expected() -> Outcome {
-        apply(
-            amounts: goals.map { goal in
-                Money.rounded(
-                    goal.trials.reduce(Ratio.zero) { $0 + $1.expected }
-                        + goal.improvements.reduce(Ratio.zero) { $0 + $1.amountPerPoint.kroner * $1.mean }
+    /// Settles amounts per half-year and goal (`slots[period × goals + goal]`) as the settlement
+    /// would (SPEC §4).
+    func settle(_ slots: [Money]) -> Outcome {
+        let width = goalNumbers.count
+        var state = RepaymentAllocator.State(allocator)
+        var allocated = RepaymentAllocator.Period(allocator)
+        var periods: [PeriodOutcome] = []
+        for (p, period) in timeline.periods.enumerated() {
+            allocator.allocate({ slots[p * width + $0].minorUnits }, state: &state, into: &allocated)
+            periods.append(
+                PeriodOutcome(
+                    period: period,
+                    due: timeline.dues[p],
+                    amounts: Array(slots[(p * width)..<((p + 1) * width)]),
+                    payables: allocated.payables.map(Money.init(minorUnits:)),
+                    capReduction: Money(minorUnits: allocated.capReduction),
+                    payers: allocated.payers.map(Money.init(minorUnits:)),
+                    total: Money(minorUnits: allocated.total),
+                    recipients: allocated.recipients.map(Money.init(minorUnits:))
                 )
-            }
+            )
+        }
+        let amounts = (0..<width).map { g in Money.sum(periods.map { $0.amounts[g] }) }
+        let payables = (0..<width).map { g in Money.sum(periods.map { $0.payables[g] }) }
+        let received = funders.map { f in Money.sum(periods.map { $0.recipients[f.recipient] }) }
+        let irr = funders.map { f in
+            rate(
+                f,
+                flows: periods.map { period in
+                    let paid = f.payer.map { period.payers[$0].minorUnits } ?? 0
+                    return Double(period.recipients[f.recipient].minorUnits - paid) / 100
+                }
+            )
+        }
+        return Outcome(
+            amounts: amounts,
+            payables: payables,
+            capReduction: Money.sum(periods.map(\.capReduction)),
+            total: Money.sum(periods.map(\.total)),
+            periods: periods,
+            received: received,
+            irr: irr
         )
     }
 
-    /// One simulated outcome written straight into the run's slots (no allocation per run:
-    /// 100.000 runs in about a quarter of a second, docs/benchmarks.md); the caps as in
-    /// ``apply(amounts:)``.
-    func simulate(into slots: ForecastSlots, run: Int, _ random: inout SeededGenerator) {
-        let width = goals.count
-        var municipal: Int64 = 0
-        var total: Int64 = 0
-        for (index, goal) in goals.enumerated() {
-            var minor: Int64 = 0
-            for trial in goal.trials {
-                minor += Int64(ForecastModel.binomial(trial.trials, trial.probability, none: trial.none, &random)) * trial.amount.minorUnits
-            }
-            for improvement in goal.improvements {
-                let mean = improvement.meanValue
-                let points = max(0, (mean + mean / 2 * ForecastModel.normal(&random)) * 100).rounded()
-                minor += Int64(points) * improvement.amountPerPoint.minorUnits / 100
-            }
-            let payable = goal.cap.map { min($0.minorUnits, minor) } ?? minor
-            slots.amounts[run * width + index] = minor
-            slots.payables[run * width + index] = payable
-            if goal.isMunicipal { municipal += payable }
-            total += payable
+    /// A funder's rate from its per-period net flows (kroner, at the due dates); −100 % when it
+    /// gets nothing back.
+    func rate(_ funder: FunderFlows, flows: [Double], guess: Double = 0.1) -> Double? {
+        guard flows.contains(where: { $0 > 0 }) else { return funder.installmentAmounts.contains { $0 < 0 } ? -1 : nil }
+        return XIRR.solve(years: funder.installmentYears + dueYears, amounts: funder.installmentAmounts + flows, guess: guess)
+    }
+
+    /// The expected case: every chance at its expected value, exactly, rounded to øre per goal
+    /// and half-year.
+    public func expected() -> Outcome {
+        var slots = [Ratio](repeating: .zero, count: timeline.periods.count * goalNumbers.count)
+        for draw in draws { slots[draw.slot] += draw.amount.kroner * draw.probability * draw.trials }
+        for improvement in improvements { slots[improvement.slot] += improvement.amountPerPoint.kroner * improvement.mean }
+        return settle(slots.map(Money.rounded))
+    }
+
+    /// One simulated run's amounts per half-year and goal, in øre, into `slots`.
+    func simulate(into slots: inout [Int64], _ random: inout SeededGenerator) {
+        for i in slots.indices { slots[i] = 0 }
+        for draw in draws {
+            slots[draw.slot] += Int64(ForecastModel.binomial(draw.trials, draw.chance, none: draw.none, &random)) * draw.amount.minorUnits
         }
-        let reduction = max(0, municipal - returnCap.minorUnits)
-        slots.totals[run] = total - reduction
-        slots.reductions[run] = reduction
+        for improvement in improvements {
+            let mean = improvement.meanValue
+            let points = max(0, (mean + mean / 2 * ForecastModel.normal(&random)) * 100).rounded()
+            slots[improvement.slot] += Int64(points) * improvement.amountPerPoint.minorUnits / 100
+        }
     }
 
     static func uniform(_ random: inout SeededGenerator) -> Double { Double(random.next() >> 11) * 0x1.0p-53 }
@@ -206,7 +304,7 @@ public struct ForecastModel: Sendable {
         return k
     }
 
-    /// The distribution of a quantity over the runs.
+    /// The distribution of an amount over the runs.
     public struct Distribution: Sendable, Equatable {
         public var mean: Money
         public var p5: Money
@@ -215,11 +313,31 @@ public struct ForecastModel: Sendable {
 
         init(_ values: [Int64]) {
             let sorted = values.sorted()
-            func at(_ q: Int) -> Money { Money(minorUnits: sorted[min(sorted.count - 1, (sorted.count - 1) * q / 100)]) }
+            func at(_ q: Int) -> Money { Money(minorUnits: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, (sorted.count - 1) * q / 100)]) }
             mean = Money.rounded(Ratio(Int128(values.reduce(Int64(0), +)), Int128(max(1, values.count) * 100)))
             p5 = at(5)
             p50 = at(50)
             p95 = at(95)
+        }
+    }
+
+    /// The distribution of a rate over the runs (runs without a rate left out).
+    public struct RateDistribution: Sendable, Equatable {
+        public var mean: Double
+        public var p5: Double
+        public var p50: Double
+        public var p95: Double
+        /// Runs in which no rate exists.
+        public var missing: Int
+
+        init(_ values: [Double]) {
+            let rates = values.filter { !$0.isNaN }.sorted()
+            func at(_ q: Int) -> Double { rates.isEmpty ? .nan : rates[min(rates.count - 1, (rates.count - 1) * q / 100)] }
+            mean = rates.isEmpty ? .nan : rates.reduce(0, +) / Double(rates.count)
+            p5 = at(5)
+            p50 = at(50)
+            p95 = at(95)
+            missing = values.count - rates.count
         }
     }
 
@@ -234,6 +352,15 @@ public struct ForecastModel: Sendable {
         public var capBinds: [Ratio?]
         public var returnCapBinds: Ratio
         public var goalNumbers: [Int]
+        public var funders: [PartyKey]
+        /// Per funder: what it receives over the agreement, and its rate of return.
+        public var received: [Distribution]
+        public var irr: [RateDistribution]
+        /// Per half-year: the mean total repayment and the mean per funder over the runs.
+        public var periods: [HalfYear]
+        public var dues: [LocalDate]
+        public var periodTotals: [Money]
+        public var periodRecipients: [[Money]]
     }
 
     /// Runs the model `runs` times from `seed`, in chunks of 1.000 runs each seeded from the
@@ -241,68 +368,137 @@ public struct ForecastModel: Sendable {
     public func run(_ runs: Int, seed: UInt64) -> Result {
         let chunk = 1_000
         let chunks = (runs + chunk - 1) / chunk
-        let width = goals.count
-        let slots = ForecastSlots(count: runs, goals: width)
+        let width = goalNumbers.count
+        let periodCount = timeline.periods.count
+        let recipientCount = allocator.recipients.count
+        let slots = ForecastSlots(count: runs, goals: width, funders: funders.count, chunks: chunks, periods: periodCount * (1 + recipientCount))
+        let expected = expected()
+        let guesses = expected.irr.map { $0 ?? 0.1 }
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             var random = SeededGenerator(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
+            var amounts = [Int64](repeating: 0, count: periodCount * width)
+            var state = RepaymentAllocator.State(allocator)
+            var allocated = RepaymentAllocator.Period(allocator)
+            var flows = funders.map { $0.installmentAmounts + [Double](repeating: 0, count: periodCount) }
+            let years = funders.map { $0.installmentYears + dueYears }
             for run in (index * chunk)..<min(runs, (index + 1) * chunk) {
-                simulate(into: slots, run: run, &random)
+                simulate(into: &amounts, &random)
+                state.reset()
+                var goalAmounts = [Int64](repeating: 0, count: width)
+                var goalPayables = [Int64](repeating: 0, count: width)
+                var total: Int64 = 0
+                var reduction: Int64 = 0
+                var received = [Int64](repeating: 0, count: funders.count)
+                for p in 0..<periodCount {
+                    allocator.allocate({ amounts[p * width + $0] }, state: &state, into: &allocated)
+                    for g in 0..<width {
+                        goalAmounts[g] += amounts[p * width + g]
+                        goalPayables[g] += allocated.payables[g]
+                    }
+                    total += allocated.total
+                    reduction += allocated.capReduction
+                    let base = (index * periodCount + p) * (1 + recipientCount)
+                    slots.periodSums[base] += allocated.total
+                    for r in 0..<recipientCount { slots.periodSums[base + 1 + r] += allocated.recipients[r] }
+                    for (f, funder) in funders.enumerated() {
+                        let inflow = allocated.recipients[funder.recipient]
+                        received[f] += inflow
+                        let paid = funder.payer.map { allocated.payers[$0] } ?? 0
+                        flows[f][funder.installmentAmounts.count + p] = Double(inflow - paid) / 100
+                    }
+                }
+                for g in 0..<width {
+                    slots.amounts[run * width + g] = goalAmounts[g]
+                    slots.payables[run * width + g] = goalPayables[g]
+                }
+                slots.totals[run] = total
+                slots.reductions[run] = reduction
+                for (f, funder) in funders.enumerated() {
+                    slots.received[run * funders.count + f] = received[f]
+                    let rate: Double? =
+                        received[f] == 0
+                        ? (funder.installmentAmounts.contains { $0 < 0 } ? -1 : nil)
+                        : XIRR.solve(years: years[f], amounts: flows[f], guess: guesses[f])
+                    slots.rates[run * funders.count + f] = rate ?? .nan
+                }
             }
         }
-        let amounts = (0..<width).map { goal in Distribution(slots.column(slots.amounts, goal)) }
-        let payables = (0..<width).map { goal in Distribution(slots.column(slots.payables, goal)) }
-        let capBinds: [Ratio?] = goals.enumerated().map { index, goal in
-            guard let cap = goal.cap else { return nil }
-            return Ratio(slots.column(slots.amounts, index).filter { $0 > cap.minorUnits }.count, max(1, runs))
+        let capBinds: [Ratio?] = caps.enumerated().map { index, cap in
+            guard let cap else { return nil }
+            return Ratio(slots.column(slots.amounts, index, width).filter { $0 > cap.minorUnits }.count, max(1, runs))
+        }
+        // Means per half-year: the chunks' sums added up, divided by the runs.
+        var periodTotals: [Money] = []
+        var periodRecipients: [[Money]] = []
+        for p in 0..<periodCount {
+            var sums = [Int64](repeating: 0, count: 1 + recipientCount)
+            for c in 0..<chunks {
+                for k in sums.indices { sums[k] += slots.periodSums[(c * periodCount + p) * (1 + recipientCount) + k] }
+            }
+            let means = sums.map { Money.rounded(Ratio(Int128($0), Int128(max(1, runs) * 100))) }
+            periodTotals.append(means[0])
+            periodRecipients.append(Array(means.dropFirst()))
         }
         return Result(
             runs: runs,
             seed: seed,
-            expected: expected(),
-            amounts: amounts,
-            payables: payables,
+            expected: expected,
+            amounts: (0..<width).map { Distribution(slots.column(slots.amounts, $0, width)) },
+            payables: (0..<width).map { Distribution(slots.column(slots.payables, $0, width)) },
             total: Distribution(slots.totals.values),
             capBinds: capBinds,
             returnCapBinds: Ratio(slots.reductions.values.filter { $0 > 0 }.count, max(1, runs)),
-            goalNumbers: goals.map(\.number)
+            goalNumbers: goalNumbers,
+            funders: funderKeys,
+            received: funders.indices.map { Distribution(slots.column(slots.received, $0, funders.count)) },
+            irr: funders.indices.map { f in RateDistribution(stride(from: f, to: runs * funders.count, by: funders.count).map { slots.rates[$0] }) },
+            periods: timeline.periods,
+            dues: timeline.dues,
+            periodTotals: periodTotals,
+            periodRecipients: periodRecipients
         )
     }
 }
 
-/// Results shared with `concurrentPerform`; each run writes only its own slots, through
-/// pointers fixed at creation (no array is mutated from two threads).
+/// Results shared with `concurrentPerform`; each run writes only its own slots and each chunk
+/// only its own sums, through pointers fixed at creation (no array is mutated from two threads).
 final class ForecastSlots: @unchecked Sendable {
-    final class Buffer: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<Int64>
+    final class Buffer<Element: BitwiseCopyable>: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Element>
         let count: Int
-        init(_ count: Int) {
+        init(_ count: Int, _ zero: Element) {
             self.count = count
             pointer = .allocate(capacity: max(1, count))
-            pointer.initialize(repeating: 0, count: max(1, count))
+            pointer.initialize(repeating: zero, count: max(1, count))
         }
         deinit { pointer.deallocate() }
-        subscript(index: Int) -> Int64 {
+        subscript(index: Int) -> Element {
             get { pointer[index] }
             set { pointer[index] = newValue }
         }
-        var values: [Int64] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+        var values: [Element] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
     }
-    let goals: Int
-    let amounts: Buffer
-    let payables: Buffer
-    let totals: Buffer
-    let reductions: Buffer
+    let amounts: Buffer<Int64>
+    let payables: Buffer<Int64>
+    let totals: Buffer<Int64>
+    let reductions: Buffer<Int64>
+    let received: Buffer<Int64>
+    let rates: Buffer<Double>
+    /// Per chunk and period: the total and each recipient's sum over the chunk's runs.
+    let periodSums: Buffer<Int64>
 
-    init(count: Int, goals: Int) {
-        self.goals = goals
-        amounts = Buffer(count * goals)
-        payables = Buffer(count * goals)
-        totals = Buffer(count)
-        reductions = Buffer(count)
+    init(count: Int, goals: Int, funders: Int, chunks: Int, periods: Int) {
+        amounts = Buffer(count * goals, 0)
+        payables = Buffer(count * goals, 0)
+        totals = Buffer(count, 0)
+        reductions = Buffer(count, 0)
+        received = Buffer(count * funders, 0)
+        rates = Buffer(count * funders, 0)
+        periodSums = Buffer(chunks * periods, 0)
     }
 
-    func column(_ buffer: Buffer, _ goal: Int) -> [Int64] {
-        stride(from: goal, to: buffer.count, by: goals).map { buffer[$0] }
+    func column(_ buffer: Buffer<Int64>, _ column: Int, _ width: Int) -> [Int64] {
+        stride(from: column, to: buffer.count, by: width).map { buffer[$0] }
     }
 }
 

@@ -32,32 +32,73 @@ public struct ForecastCommand: AsyncParsableCommand {
 
     static func share(_ ratio: Ratio) -> String { Percent(Ratio(ratio.rounded(toScale: 3), 10)).danishString }
 
+    /// A rate as a Danish percentage with two decimals ("4,12 %"), "–" where none exists.
+    static func rate(_ rate: Double?) -> String {
+        guard let rate, rate.isFinite else { return "–" }
+        let hundredths = Int((rate * 10_000).rounded())
+        let sign = hundredths < 0 ? "-" : ""
+        let magnitude = abs(hundredths)
+        let fraction = String(magnitude % 100)
+        return "\(sign)\((magnitude / 100).danishString),\(fraction.count == 1 ? "0" + fraction : fraction) %"
+    }
+
+    /// JSON for a rate: the fraction rounded to six decimals, or null.
+    static func rateValue(_ rate: Double?) -> Any {
+        guard let rate, rate.isFinite else { return NSNull() }
+        return (rate * 1_000_000).rounded() / 1_000_000
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+
     static func text(_ result: ForecastModel.Result, _ commitment: Commitment) -> String {
+        // The agreement's own short names for the funders: DSI, LBF.
+        func name(_ party: PartyKey) -> String { party.rawValue.uppercased() }
         var out = "Prognose: \(result.runs.danishString) kørsler, frø \(result.seed)\n\n"
-        out +=
-            "Mål".padding(toLength: 30, withPad: " ", startingAt: 0)
-            + "forventet        gennemsnit       5 %              50 %             95 %             loft rammer\n"
+        out += pad("Mål", 30) + "forventet        gennemsnit       5 %              50 %             95 %             loft rammer\n"
         for (index, number) in result.goalNumbers.enumerated() {
-            let name = "\(number). \(commitment.goal(number: number)?.name ?? "")".padding(toLength: 30, withPad: " ", startingAt: 0)
             let d = result.payables[index]
-            let columns = [result.expected.payables[index], d.mean, d.p5, d.p50, d.p95].map {
-                $0.danishShortString.padding(toLength: 17, withPad: " ", startingAt: 0)
-            }
-            out += name + columns.joined() + (result.capBinds[index].map { share($0) } ?? "–") + "\n"
+            let columns = [result.expected.payables[index], d.mean, d.p5, d.p50, d.p95].map { pad($0.danishShortString, 17) }
+            out +=
+                pad("\(number). \(commitment.goal(number: number)?.name ?? "")", 30) + columns.joined()
+                + (result.capBinds[index].map { share($0) } ?? "–") + "\n"
         }
         let t = result.total
         out +=
-            "I alt".padding(toLength: 30, withPad: " ", startingAt: 0)
-            + [result.expected.total, t.mean, t.p5, t.p50, t.p95].map { $0.danishShortString.padding(toLength: 17, withPad: " ", startingAt: 0) }
-            .joined()
+            pad("I alt", 30) + [result.expected.total, t.mean, t.p5, t.p50, t.p95].map { pad($0.danishShortString, 17) }.joined()
             + "afkastloftet rammer i \(share(result.returnCapBinds))\n"
-        return out
+
+        out += "\nTilbagebetaling til fondene (B5.1 1.1) og deres afkast (XIRR af udbetalinger mod tilbagebetalinger)\n"
+        out += pad("Fond", 30) + "forventet        gennemsnit       5 %              50 %             95 %\n"
+        for (f, party) in result.funders.enumerated() {
+            let d = result.received[f]
+            out +=
+                pad(name(party), 30)
+                + [result.expected.received[f], d.mean, d.p5, d.p50, d.p95].map { pad($0.danishShortString, 17) }.joined() + "\n"
+            let r = result.irr[f]
+            out += pad("  afkast", 30) + [result.expected.irr[f], r.mean, r.p5, r.p50, r.p95].map { pad(rate($0), 17) }.joined() + "\n"
+        }
+
+        out += "\nForventede tilbagebetalinger pr. halvår (forfald: sidste dag i kvartalet efter halvåret)\n"
+        let funders = result.funders.map { "til \(name($0))" }
+        out +=
+            pad("Halvår", 16) + pad("forfald", 12) + pad("forventet", 17) + funders.map { pad($0, 17) }.joined()
+            + "gennemsnit af kørslerne\n"
+        for (p, period) in result.expected.periods.enumerated() {
+            out +=
+                pad(period.period.danishLabel, 16) + pad(period.due.danishString, 12) + pad(period.total.danishShortString, 17)
+                + period.recipients.map { pad($0.danishShortString, 17) }.joined() + result.periodTotals[p].danishShortString + "\n"
+        }
+        return out.split(separator: "\n", omittingEmptySubsequences: false).map { $0.replacing(/\ +$/, with: "") }.joined(separator: "\n")
     }
 
     static func json(_ result: ForecastModel.Result) -> String {
         func distribution(_ d: ForecastModel.Distribution) -> [String: String] {
             ["mean": d.mean.machineString, "p5": d.p5.machineString, "p50": d.p50.machineString, "p95": d.p95.machineString]
         }
+        func rates(_ d: ForecastModel.RateDistribution) -> [String: Any] {
+            ["mean": rateValue(d.mean), "p5": rateValue(d.p5), "p50": rateValue(d.p50), "p95": rateValue(d.p95), "missing": d.missing]
+        }
+        func to(_ party: PartyKey) -> String { "to" + party.rawValue.uppercased() }
         var expectedGoals: [String: Any] = [:]
         var goals: [String: Any] = [:]
         for (index, number) in result.goalNumbers.enumerated() {
@@ -70,14 +111,43 @@ public struct ForecastCommand: AsyncParsableCommand {
                     "capBinds": result.capBinds[index].map { $0.doubleValue } ?? NSNull(),
                 ] as [String: Any]
         }
+        var expectedFunders: [String: Any] = [:]
+        var funders: [String: Any] = [:]
+        for (f, party) in result.funders.enumerated() {
+            expectedFunders[party.rawValue] = ["received": result.expected.received[f].machineString, "irr": rateValue(result.expected.irr[f])]
+            funders[party.rawValue] = ["received": distribution(result.received[f]), "irr": rates(result.irr[f])] as [String: Any]
+        }
+        let expectedPeriods: [[String: Any]] = result.expected.periods.map { period in
+            var object: [String: Any] = [
+                "period": period.period.label, "due": period.due.isoString,
+                "goals": Dictionary(
+                    uniqueKeysWithValues: result.goalNumbers.enumerated().map { g, number in
+                        (String(number), ["amount": period.amounts[g].machineString, "payable": period.payables[g].machineString])
+                    }
+                ),
+                "capReduction": period.capReduction.machineString, "total": period.total.machineString,
+            ]
+            for (f, party) in result.funders.enumerated() { object[to(party)] = period.recipients[f].machineString }
+            return object
+        }
+        let meanPeriods: [[String: Any]] = result.periods.indices.map { p in
+            var object: [String: Any] = [
+                "period": result.periods[p].label, "due": result.dues[p].isoString, "total": result.periodTotals[p].machineString,
+            ]
+            for (f, party) in result.funders.enumerated() { object[to(party)] = result.periodRecipients[p][f].machineString }
+            return object
+        }
         let object: [String: Any] = [
             "runs": result.runs, "seed": result.seed,
             "expected": [
-                "goals": expectedGoals, "total": result.expected.total.machineString, "capReduction": result.expected.capReduction.machineString,
+                "goals": expectedGoals, "total": result.expected.total.machineString,
+                "capReduction": result.expected.capReduction.machineString, "funders": expectedFunders, "periods": expectedPeriods,
             ],
             "goals": goals,
             "total": distribution(result.total),
             "returnCapBinds": result.returnCapBinds.doubleValue,
+            "funders": funders,
+            "periods": meanPeriods,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -124,6 +124,9 @@ struct ContractParser {
         }
         let households = try intervention.required("households").statedCount()
         let persons = try intervention.required("persons").statedCount()
+        let courseMonths = try intervention.optional("courseMonths").map { (r) throws(ContractFileError) in
+            try r.stated { v throws(ContractFileError) in try v.positiveInt() }
+        }
         try intervention.rejectUnknownKeys()
         guard signedOn.value <= period.value.end else {
             throw try signed.required("date").error("signed after the intervention period ended")
@@ -177,7 +180,7 @@ struct ContractParser {
             return annex
         }
 
-        let commitment = Commitment(
+        var commitment = Commitment(
             id: try root.required("id").nonEmptyString(),
             version: try root.required("version").positiveInt(),
             title: try root.required("title").nonEmptyString(),
@@ -201,6 +204,7 @@ struct ContractParser {
             interpretations: interpretations,
             crossReferences: crossReferences
         )
+        commitment.expectedCourseMonths = courseMonths
         try root.rejectUnknownKeys()
         return commitment
     }

@@ -116,5 +116,16 @@ struct ComplianceCommandTests {
             #expect(Set(payable.keys) == ["mean", "p5", "p50", "p95"])
         }
         #expect((object["total"] as? [String: String])?["p50"] != nil)
+        // The funders: what they receive and their rate, expected and over the runs.
+        let expectedFunders = try #require(expected["funders"] as? [String: [String: Any]])
+        #expect(expectedFunders["dsi"]?["received"] as? String == "4878500.00")
+        #expect((expectedFunders["lbf"]?["irr"] as? Double).map { $0 < 0 } == true)
+        let funders = try #require(object["funders"] as? [String: [String: Any]])
+        #expect((funders["dsi"]?["irr"] as? [String: Any])?["p50"] is Double)
+        // Repayments per half-year: the expected case and the runs' means, with due dates.
+        let periods = try #require(expected["periods"] as? [[String: Any]])
+        #expect(periods.first?["period"] as? String == "2023-H2" && periods.first?["due"] as? String == "2024-03-31")
+        #expect(periods.contains { $0["period"] as? String == "2024-H2" && $0["total"] as? String == "166482.00" })
+        #expect((object["periods"] as? [[String: Any]])?.count == periods.count)
     }
 }

@@ -44,3 +44,107 @@ struct ForecastTests {
         #expect(result.capBinds[0] == nil)
     }
 }
+
+@Suite("The forecast's time axis: courses, points, half-years, tranches and the funders' returns")
+struct ForecastTimelineTests {
+    let model = ForecastModel(viborg)
+    var timeline: ForecastTimeline { model.timeline }
+
+    func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
+
+    @Test("B4.1's households per budget year start on the first of each month they can still count in (P 3.2.4), 12-month courses (P 1.1.3)")
+    func courses() {
+        #expect(timeline.starts.count == 180)
+        let perYear = [2023, 2024, 2025, 2026].map { year in timeline.starts.filter { $0.year == year }.count }
+        #expect(perYear == [10, 60, 60, 50])
+        #expect(timeline.starts.first == day("2023-11-01"))
+        // 2023: November and December, 5 each; 2026: January to July (a later start never counts).
+        #expect(timeline.starts.filter { $0 == day("2023-12-01") }.count == 5)
+        #expect(timeline.starts.last == day("2026-07-01"))
+        #expect(timeline.starts == timeline.starts.sorted())
+        // A course lasts 12 months and ends with the intervention period at the latest.
+        #expect(timeline.ends[0] == day("2024-11-01"))
+        #expect(timeline.ends.last == day("2026-10-31"))
+        #expect(zip(timeline.starts, timeline.ends).allSatisfy { $0.addingMonths(3) <= $1 })
+        // Cohorts by intervention year (November–October): 60 each.
+        #expect([1, 2, 3].map { c in timeline.cohorts.filter { $0 == c }.count } == [60, 60, 60])
+        #expect(timeline.cohortDate(1, months: 12) == day("2025-10-01"))
+        // Half-years from 2023-H2 to the last 24-month point (2026-07-01 + 24 months = 2028-H2),
+        // each due on the last day of the quarter after it.
+        #expect(timeline.periods.first?.label == "2023-H2" && timeline.periods.last?.label == "2028-H2")
+        #expect(timeline.dues[2] == day("2025-03-31") && timeline.dues[3] == day("2025-09-30"))
+    }
+
+    @Test("the expected case per half-year, hand-computed where one cohort or course group falls in it")
+    func halfYears() throws {
+        let expected = model.expected()
+        let h2024 = try #require(expected.periods.first { $0.period.label == "2024-H2" })
+        // The 10 households that started in 2023 end their courses in November/December 2024.
+        // Goal 5: 10 households × 5 goals × 60 % × 2.500 kr. = 75.000 kr.
+        #expect(h2024.amounts[4] == Money(kroner: 75_000))
+        // Goal 4: units j of 340 with ⌊j × 180 / 340⌋ < 10 are j = 0…18: 19 × 40 % × 2.000 kr. = 15.200 kr.
+        #expect(h2024.amounts[3] == Money(kroner: 15_200))
+        // Goal 3: only cohort 1's 12-month point (last start 2024-10-01) falls in 2025-H2:
+        // 23,45 points × 6.500 kr. = 152.425 kr.
+        let h2025 = try #require(expected.periods.first { $0.period.label == "2025-H2" })
+        #expect(h2025.amounts[2] == Money(kroner: 152_425))
+        // Nothing is earned before the first 12-month points.
+        #expect(expected.periods[0].total.isZero && expected.periods[1].total.isZero)
+        // The goals' half-years add up to the goal totals of the whole agreement.
+        for g in 0..<5 { #expect(Money.sum(expected.periods.map { $0.amounts[g] }) == expected.amounts[g]) }
+        #expect(Money.sum(expected.periods.map(\.total)) == expected.total)
+    }
+
+    @Test("the tranche split (B5.1 1.1) and the caps on the expected case: 74/26 up to 5.275.000 kr., then all to DSI")
+    func tranches() {
+        let expected = model.expected()
+        // Goal 4's 272.000 kr. is cut to 250.000 kr.; the municipality's goals reach the return cap.
+        #expect(expected.payables[3] == Money(kroner: 250_000))
+        #expect(expected.total == Money(kroner: 6_250_000))
+        // DSI: 74 % of 5.275.000 + the remaining 975.000 = 4.878.500 kr.; LBF: 26 % of 5.275.000.
+        #expect(expected.received == [Money(kroner: 4_878_500), Money(kroner: 1_371_500)])
+        for period in expected.periods { #expect(Money.sum(period.recipients) == period.total) }
+        // After the threshold LBF receives nothing.
+        var repaid = Money.zero
+        for period in expected.periods {
+            if repaid >= Money(kroner: 5_275_000) { #expect(period.recipients[1].isZero) }
+            repaid += period.total
+        }
+    }
+
+    @Test("the funders' rates of return equal XIRR on their dated flows: installments out, repayments in, LBF's goal-4 payments out")
+    func returns() throws {
+        let expected = model.expected()
+        let plan = viborg.disbursementPlan.installments
+        for (f, party) in model.funderKeys.enumerated() {
+            var flows: [(date: LocalDate, amount: Money)] = plan.compactMap { installment in
+                installment.amounts[party].map { (installment.dueBy, Money.zero - $0) }
+            }
+            for period in expected.periods {
+                let paid = party == PartyKey("lbf") ? period.payers[1] : .zero
+                flows.append((period.due, period.recipients[f] - paid))
+            }
+            let rate = try #require(XIRR.rate(flows))
+            let model = try #require(expected.irr[f])
+            #expect(abs(rate - model) < 1e-9, "\(party): \(rate) vs \(model)")
+        }
+        // DSI gets back more than its 3.912.500 kr. (the return cap allows it); LBF, which also
+        // pays goal 4, gets back less than it put in: a negative rate.
+        #expect((expected.irr[0] ?? 0) > 0.05 && (expected.irr[1] ?? 0) < 0)
+    }
+
+    @Test("the runs: per funder and per half-year, consistent with the totals")
+    func runs() {
+        let result = model.run(5_000, seed: 11)
+        // What the funders receive adds up to the total in every run, so the means do too.
+        #expect(abs((Money.sum(result.received.map(\.mean)) - result.total.mean).minorUnits) <= 2)
+        // The half-years' means add up to the total's mean (each rounded to øre).
+        #expect(abs((Money.sum(result.periodTotals) - result.total.mean).minorUnits) <= Int64(result.periods.count))
+        for (f, irr) in result.irr.enumerated() {
+            #expect(irr.p5 <= irr.p50 && irr.p50 <= irr.p95)
+            #expect(abs(irr.p50 - (result.expected.irr[f] ?? 0)) < 0.02)
+            #expect(irr.missing == 0)
+        }
+        #expect(result.periodTotals[0].isZero)
+    }
+}

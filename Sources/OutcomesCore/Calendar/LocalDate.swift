@@ -120,6 +120,8 @@ public struct LocalDate: Hashable, Comparable, Sendable {
         wholeMonths(until: date) / 12
     }
 
+    /// The first day of this date's month.
+    public var firstOfMonth: LocalDate { LocalDate(unchecked: year, month, 1) }
     /// The last day of this date's month.
     public var lastOfMonth: LocalDate { LocalDate(unchecked: year, month, LocalDate.daysInMonth(year: year, month: month)) }
 

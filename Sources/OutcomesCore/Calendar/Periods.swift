@@ -47,7 +47,14 @@ public struct HalfYear: Hashable, Comparable, Sendable {
 
     /// P 4 note 1 / SPEC §4: payment falls due on the last day of the quarter after the period
     /// (2025-H1 → 2025-09-30; 2025-H2 → 2026-03-31).
-    public var paymentDue: LocalDate { Quarter(containing: end).next.end }
+    public var paymentDue: LocalDate { paymentDue(quartersAfter: 1) }
+
+    /// The last day of the `quarters`-th quarter after the period (`paymentDueQuartersAfterPeriod`).
+    public func paymentDue(quartersAfter quarters: Int) -> LocalDate {
+        var due = Quarter(containing: end)
+        for _ in 0..<max(0, quarters) { due = due.next }
+        return due.end
+    }
 
     /// Every half-year from the one holding `first` to the one holding `last`.
     public static func span(from first: LocalDate, through last: LocalDate) -> [HalfYear] {

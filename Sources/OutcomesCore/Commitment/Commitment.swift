@@ -23,6 +23,10 @@ public struct Commitment: Sendable, Equatable {
     /// Households to be enrolled (P 1.6.1) and persons expected in them.
     public var expectedHouseholds: Stated<Int>
     public var expectedPersons: Stated<Int>
+    /// How long a course is expected to last (P 1.1.3: "ca. 12 måneder"; it ends by the
+    /// intervention period's end at the latest). Used by the forecast; `nil` when the file does
+    /// not state it, and then courses are taken to run to the end of the intervention period.
+    public var expectedCourseMonths: Stated<Int>? = nil
     /// The conditional grants (*tilskud*) by funder (T 3.1, T 3.3).
     public var grants: [Grant]
     /// The conditions of T 3.3 on which the grant is paid.

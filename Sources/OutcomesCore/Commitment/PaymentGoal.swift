@@ -95,6 +95,8 @@ public struct PaymentGoal: Sendable, Equatable {
     public var unit: RateUnit
     /// The measurements that can pay (results), in order; a baseline is in ``GoalTerms``.
     public var points: Stated<[MeasurementPoint]>
+    /// The months after start at which the goal is measured (B5.1 2.1): 12, 18, 24 for goal 1.
+    public var resultMonths: [Int] { points.value.compactMap { if case let .months(m) = $0 { m } else { nil } } }
     /// Who pays: the municipality, or LBF for goal 4 (B5.1 2.7.2).
     public var payer: Stated<PartyKey>
     /// The most this goal can ever pay, cumulatively (B5.1 2.6.3, 2.7.2).

@@ -196,10 +196,6 @@ struct SettlementRun {
         (goal.subgroup.value.minimumAge ?? 0)...(goal.subgroup.value.maximumAge ?? Int.max)
     }
 
-    func resultMonths(_ goal: PaymentGoal) -> [Int] {
-        goal.points.value.compactMap { if case let .months(m) = $0 { m } else { nil } }
-    }
-
     mutating func add(
         _ goal: PaymentGoal,
         point: LinePoint,
@@ -240,7 +236,7 @@ struct SettlementRun {
         for row in terms.rows { criterionOf[BenefitType.allCases.firstIndex(of: row.type)!] = row.criterion }
         let rule = commitment.interpretations.previousBenefitType.choice
         let basis = ageBasis(.employment)
-        let points = resultMonths(goal).compactMap(EmploymentPoint.init(rawValue:))
+        let points = goal.resultMonths.compactMap(EmploymentPoint.init(rawValue:))
         let ages = ageRange(goal)
         // The points before each point, latest first (start for 12; 12, start for 18; …).
         let earlierPoints = points.map { point in Array(EmploymentPoint.allCases.filter { $0 < point }.reversed()) }
@@ -335,7 +331,7 @@ struct SettlementRun {
     // MARK: Goal 2 — social measures (B5.1 2.1, 2.5.1)
 
     mutating func socialMeasureLines(_ goal: PaymentGoal, _ terms: SocialMeasuresTerms, _ counted: [Int], _ index: DeliveryIndex, _ ranks: Ranks) {
-        guard let months = resultMonths(goal).last else { return }
+        guard let months = goal.resultMonths.last else { return }
         let basis = ageBasis(.socialMeasures)
         let ages = ageRange(goal)
         for h in counted {
@@ -570,10 +566,6 @@ struct SettlementRun {
         let start = commitment.interventionPeriod.value.start
         let periods = asOf < start ? [] : HalfYear.span(from: start, through: asOf)
         let goals = commitment.paymentGoals.sorted { $0.number < $1.number }
-        let municipality = commitment.municipality?.key ?? PartyKey("kommune")
-        var payerKeys = [municipality]
-        for goal in goals where !payerKeys.contains(goal.payer.value) { payerKeys.append(goal.payer.value) }
-
         // Amounts per period and goal, in arrays indexed by period and goal position.
         let firstPeriod = periods.first ?? HalfYear(containing: start)
         func periodIndex(_ period: HalfYear) -> Int { (period.year - firstPeriod.year) * 2 + period.half - firstPeriod.half }
@@ -593,81 +585,26 @@ struct SettlementRun {
             }
         }
 
-        let capRule = commitment.interpretations.returnCapCoverage.choice
-        let returnCap = commitment.returnCap.amount.value
-        let tranches = commitment.tranches
-        let shareRule = commitment.interpretations.trancheShares.choice
-        let total = commitment.totalGrants
-        let tranche1: [Ratio] = tranches.shares.map { share in
-            if shareRule == .proRata, let grant = commitment.grant(of: share.funder), !total.isZero {
-                return grant.amount.value.kroner / total.kroner
-            }
-            return share.tranche1.fraction
-        }
-        let tranche2 = tranches.shares.map(\.tranche2.fraction)
-
-        var capUsed: [Int: Money] = [:]
-        var coveredSoFar = Money.zero
-        var repaidSoFar = Money.zero
-        var goalPayable: [Int: Money] = [:]
+        let allocator = RepaymentAllocator(commitment)
+        var state = RepaymentAllocator.State(allocator)
+        var allocated = RepaymentAllocator.Period(allocator)
+        var goalPayable = [Money](repeating: .zero, count: goals.count)
         var result: [PeriodSettlement] = []
         for (p, period) in periods.enumerated() {
-            var goalRows: [GoalPeriodAmount] = []
-            var byPayer: [PartyKey: Money] = [:]
-            for (g, goal) in goals.enumerated() {
-                let amount = amounts[p][g]
-                var payable = amount
-                // B5.1 2.6.3, 2.7.2: caps are cumulative; the period that would cross is cut.
-                if let cap = goal.cap?.value {
-                    let room = max(.zero, cap - capUsed[goal.number, default: .zero])
-                    payable = min(amount, room)
-                    capUsed[goal.number, default: .zero] += payable
-                }
-                goalPayable[goal.number, default: .zero] += payable
-                byPayer[goal.payer.value, default: .zero] += payable
-                goalRows.append(GoalPeriodAmount(goal: goal.number, amount: amount, payable: payable))
-            }
-            // T 5.2: the return cap on the cumulative payable, cut at period-total level.
-            let municipal = byPayer[municipality, default: .zero]
-            let covered = capRule == .municipalityOnly ? municipal : Money.sum(byPayer.values)
-            let room = max(.zero, returnCap - coveredSoFar)
-            let allowed = min(covered, room)
-            let reduction = covered - allowed
-            coveredSoFar += allowed
-            var payers = payerKeys.map { PartyAmount(party: $0, amount: byPayer[$0, default: .zero]) }
-            var left = reduction
-            for i in payers.indices where left > .zero && (capRule == .allPayers || payers[i].party == municipality) {
-                let cut = min(left, payers[i].amount)
-                payers[i].amount -= cut
-                left -= cut
-            }
-            let periodTotal = Money.sum(payers.map(\.amount))
-            // B5.1 1.1: tranche 1 until the cumulative repayments reach the threshold.
-            let firstRoom = max(.zero, tranches.threshold.value - repaidSoFar)
-            let inFirst = min(periodTotal, firstRoom)
-            let inSecond = periodTotal - inFirst
-            repaidSoFar += periodTotal
-            var recipients: [PartyAmount] = []
-            for (i, share) in tranches.shares.enumerated() {
-                if i == tranches.shares.count - 1 {
-                    recipients.append(PartyAmount(party: share.funder, amount: periodTotal - Money.sum(recipients.map(\.amount))))
-                } else {
-                    let amount = Money.rounded(inFirst.kroner * tranche1[i]) + Money.rounded(inSecond.kroner * tranche2[i])
-                    recipients.append(PartyAmount(party: share.funder, amount: amount))
-                }
-            }
-            var due = Quarter(containing: period.end)
-            for _ in 0..<commitment.reporting.paymentDueQuartersAfterPeriod.value { due = due.next }
+            allocator.allocate({ amounts[p][$0].minorUnits }, state: &state, into: &allocated)
+            for g in goals.indices { goalPayable[g] += Money(minorUnits: allocated.payables[g]) }
             result.append(
                 PeriodSettlement(
                     period: period,
-                    due: due.end,
+                    due: period.paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value),
                     isClosed: period.end <= asOf,
-                    goals: goalRows,
-                    capReduction: reduction,
-                    payers: payers,
-                    total: periodTotal,
-                    recipients: recipients
+                    goals: goals.indices.map {
+                        GoalPeriodAmount(goal: goals[$0].number, amount: amounts[p][$0], payable: Money(minorUnits: allocated.payables[$0]))
+                    },
+                    capReduction: Money(minorUnits: allocated.capReduction),
+                    payers: zip(allocator.payers, allocated.payers).map { PartyAmount(party: $0, amount: Money(minorUnits: $1)) },
+                    total: Money(minorUnits: allocated.total),
+                    recipients: zip(allocator.recipients, allocated.recipients).map { PartyAmount(party: $0, amount: Money(minorUnits: $1)) }
                 )
             )
         }
@@ -677,7 +614,7 @@ struct SettlementRun {
                 goal: goal.number,
                 amount: goalAmount[g],
                 imputed: goalImputed[g],
-                payable: goalPayable[goal.number, default: .zero],
+                payable: goalPayable[g],
                 lines: goalLines[g]
             )
         }
@@ -687,9 +624,9 @@ struct SettlementRun {
         let totals = SettlementTotals(
             amount: Money.sum(goalSummaries.map(\.amount)),
             capReduction: Money.sum(result.map(\.capReduction)),
-            payers: sum(\.payers, payerKeys),
+            payers: sum(\.payers, allocator.payers),
             total: Money.sum(result.map(\.total)),
-            recipients: sum(\.recipients, tranches.shares.map(\.funder))
+            recipients: sum(\.recipients, allocator.recipients)
         )
         return Settlement(
             contractID: commitment.id,
