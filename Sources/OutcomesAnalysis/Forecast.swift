@@ -37,6 +37,12 @@ public struct ForecastModel: Sendable {
         var none: Double
     }
 
+    struct DrawKey: Hashable {
+        var slot: Int
+        var probability: Ratio
+        var amount: Money
+    }
+
     /// Goal 3: one cohort and point — the improvement in percentage points, paid per point.
     struct Improvement: Sendable {
         var slot: Int
@@ -68,6 +74,8 @@ public struct ForecastModel: Sendable {
     let installments: [Installment]
 
     public var goalNumbers: [Int] { allocator.goals }
+    /// How many binomial draws one run makes.
+    public var drawCount: Int { draws.count }
     public var periods: [HalfYear] { timeline.periods }
     /// The funders whose repayments and rate of return the forecast reports (DSI, LBF).
     public var funderKeys: [PartyKey] { funders.map(\.party) }
@@ -162,7 +170,21 @@ public struct ForecastModel: Sendable {
         }
         self.timeline = timeline
         self.allocator = allocator
-        self.draws = draws
+        // Chances of the same probability and amount in the same goal and half-year are one
+        // binomial draw: a sum of binomials with one p is binomial.
+        var merged: [Draw] = []
+        var position: [DrawKey: Int] = [:]
+        for draw in draws {
+            let key = DrawKey(slot: draw.slot, probability: draw.probability, amount: draw.amount)
+            if let index = position[key] {
+                merged[index].trials += draw.trials
+                merged[index].none = Double.pow(1 - draw.chance, Double(merged[index].trials))
+            } else {
+                position[key] = merged.count
+                merged.append(draw)
+            }
+        }
+        self.draws = merged
         self.improvements = improvements
         self.caps = goals.map { $0.cap?.value }
         self.dueYears = timeline.dues.map(years)
@@ -291,13 +313,13 @@ public struct ForecastModel: Sendable {
             return Int(min(Double(n), max(0, draw)))
         }
         // Inversion: walk the distribution from 0.
-        let q = 1 - p
+        let odds = p / (1 - p)
         var probability = none
         var cumulative = probability
         let u = uniform(&random)
         var k = 0
         while u > cumulative && k < n {
-            probability *= Double(n - k) / Double(k + 1) * p / q
+            probability *= Double(n - k) * odds / Double(k + 1)
             cumulative += probability
             k += 1
         }

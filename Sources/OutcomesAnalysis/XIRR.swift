@@ -59,3 +59,15 @@ public enum XIRR {
         return rate
     }
 }
+
+extension Optional where Wrapped == Double {
+    /// A rate as a Danish percentage with two decimals ("4,12 %", "-8,70 %"), "–" where none
+    /// exists.
+    public var danishPercentString: String {
+        guard let rate = self, rate.isFinite else { return "–" }
+        let hundredths = Int((rate * 10_000).rounded())
+        let magnitude = abs(hundredths)
+        let fraction = magnitude % 100
+        return "\(hundredths < 0 ? "-" : "")\((magnitude / 100).danishString),\(fraction < 10 ? "0" : "")\(fraction) %"
+    }
+}

@@ -30,31 +30,31 @@ public struct FinanceCommand: AsyncParsableCommand {
         let unused = UnusedGrant.compute(commitment, transfers: transfers, actuals: input.budgetActuals, meetings: input.meetings, asOf: day)
         let cap = ReturnCapReport.compute(commitment)
         let flows = CashFlowStatement.compute(commitment, transfers: transfers, asOf: day)
+        // T 5.3: the settlement as of the same day (aggregates only are shown).
+        let settlement = SettlementEngine.settle(commitment, delivery: input.delivery ?? Delivery(), asOf: day)
+        let reconciliation = Reconciliation.compute(commitment, settlement: settlement, transfers: transfers, asOf: day)
+        let report = Report(plan: plan, reduction: reduction, unused: unused, cap: cap, flows: flows, reconciliation: reconciliation, asOf: day)
         switch format {
-        case .json: print(FinanceCommand.json(plan: plan, reduction: reduction, unused: unused, cap: cap, flows: flows, asOf: day))
-        case .text:
-            print(
-                FinanceCommand.text(commitment, plan: plan, reduction: reduction, unused: unused, cap: cap, flows: flows, asOf: day),
-                terminator: ""
-            )
+        case .json: print(FinanceCommand.json(report))
+        case .text: print(FinanceCommand.text(commitment, report), terminator: "")
         }
     }
 
-    static func percent(_ rate: Double?) -> String {
-        guard let rate else { return "–" }
-        let hundredths = Int((rate * 10_000).rounded())
-        return "\(hundredths / 100),\(String(format: "%02d", abs(hundredths % 100))) %"
+    /// Everything the command reports, as of one day.
+    struct Report {
+        var plan: DisbursementStatus
+        var reduction: RelativeReduction
+        var unused: UnusedGrant
+        var cap: ReturnCapReport
+        var flows: CashFlowStatement
+        var reconciliation: Reconciliation
+        var asOf: LocalDate
     }
 
-    static func text(
-        _ commitment: Commitment,
-        plan: DisbursementStatus,
-        reduction: RelativeReduction,
-        unused: UnusedGrant,
-        cap: ReturnCapReport,
-        flows: CashFlowStatement,
-        asOf: LocalDate
-    ) -> String {
+    static func text(_ commitment: Commitment, _ report: Report) -> String {
+        let (plan, reduction, unused, cap, flows, reconciliation, asOf) = (
+            report.plan, report.reduction, report.unused, report.cap, report.flows, report.reconciliation, report.asOf
+        )
         func name(_ key: PartyKey) -> String { commitment.party(key)?.name ?? key.rawValue }
         var out = "Penge ind og ud pr. \(asOf.danishString)\n\nUdbetalingsplanen (B3.2) mod det betalte\n"
         for row in plan.rows {
@@ -85,26 +85,64 @@ public struct FinanceCommand: AsyncParsableCommand {
         for position in flows.positions {
             out +=
                 "  \(name(position.party)): modtaget \(position.received.danishString), betalt \(position.paid.danishString), netto \(position.net.danishString)"
-            out += position.irr.map { _ in ", XIRR \(percent(position.irr))" } ?? ""
+            out += position.irr.map { _ in ", XIRR \(position.irr.danishPercentString)" } ?? ""
             out += "\n"
             for flow in position.flows {
                 out +=
                     "    \(flow.date.danishString)  \(flow.amount.danishString.padding(toLength: 18, withPad: " ", startingAt: 0)) \(flow.text) (\(flow.clause))\n"
             }
         }
-        out += "\nSlutafregning (T 5.3), prognose og INDIGO-eksport: endnu ikke beregnet her.\n"
+        out += "\nTilbagebetalinger til dato efter betaler og modtager (T 5.1)\n"
+        if reconciliation.repaid.isEmpty { out += "  ingen endnu\n" }
+        for pair in reconciliation.repaid { out += "  \(name(pair.from)) → \(name(pair.to)): \(pair.amount.danishString)\n" }
+        out += "\n" + reconciliationText(reconciliation, name: name)
         return out
     }
 
-    static func json(
-        plan: DisbursementStatus,
-        reduction: RelativeReduction,
-        unused: UnusedGrant,
-        cap: ReturnCapReport,
-        flows: CashFlowStatement,
-        asOf: LocalDate
-    ) -> String {
+    /// T 5.3 in words: per party what the settlement says against what was moved.
+    static func reconciliationText(_ r: Reconciliation, name: (PartyKey) -> String) -> String {
+        var out =
+            r.isFinal
+            ? "Slutafregning (T 5.3): betalt mod skyldigt efter afregningerne\n"
+            : "Foreløbig kontrol (T 5.3 gælder efter sidste forfald \(r.lastPaymentDue.danishString)): betalt mod skyldigt for de forfaldne halvår\n"
+        let span: String =
+            if let first = r.periods.first, let last = r.periods.last { "\(first.danishLabel) – \(last.danishLabel)" } else { "ingen" }
+        out += "  forfaldne halvår: \(span)"
+        out += "; afregnet, ikke forfaldent: \(r.notYetDue.danishString)\n"
+        for row in r.rows {
+            out +=
+                "  \(name(row.party)): skal betale \(row.owedToPay.danishString) og modtage \(row.owedToReceive.danishString); har betalt \(row.paid.danishString) og modtaget \(row.received.danishString) — "
+            if row.difference.isZero {
+                out += "afstemt\n"
+            } else if row.difference.isNegative {
+                out += "har \((Money.zero - row.difference).danishString) til gode\n"
+            } else {
+                out += "skylder \(row.difference.danishString)\n"
+            }
+        }
+        out += "  Kommunens tilbagebetaling i alt: \(r.municipalityPaid.danishString) af afkastloftet \(r.returnCap.danishString)"
+        out += r.municipalityPaid > r.returnCap ? " — OVER LOFTET\n" : "\n"
+        return out
+    }
+
+    static func json(_ report: Report) -> String {
+        let (plan, reduction, unused, cap, flows, reconciliation, asOf) = (
+            report.plan, report.reduction, report.unused, report.cap, report.flows, report.reconciliation, report.asOf
+        )
         let object: [String: Any] = [
+            "reconciliation": [
+                "final": reconciliation.isFinal, "lastPaymentDue": reconciliation.lastPaymentDue.isoString,
+                "periods": reconciliation.periods.map(\.label), "notYetDue": reconciliation.notYetDue.machineString,
+                "balanced": reconciliation.isBalanced, "municipalityPaid": reconciliation.municipalityPaid.machineString,
+                "returnCap": reconciliation.returnCap.machineString,
+                "repaid": reconciliation.repaid.map { ["from": $0.from.rawValue, "to": $0.to.rawValue, "amount": $0.amount.machineString] },
+                "parties": reconciliation.rows.map {
+                    [
+                        "party": $0.party.rawValue, "owedToPay": $0.owedToPay.machineString, "owedToReceive": $0.owedToReceive.machineString,
+                        "paid": $0.paid.machineString, "received": $0.received.machineString, "difference": $0.difference.machineString,
+                    ]
+                },
+            ] as [String: Any],
             "asOf": asOf.isoString,
             "relativeReduction": [
                 "basis": reduction.basis.choice.rawValue, "total": reduction.total.machineString,

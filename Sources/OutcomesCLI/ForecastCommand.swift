@@ -32,16 +32,6 @@ public struct ForecastCommand: AsyncParsableCommand {
 
     static func share(_ ratio: Ratio) -> String { Percent(Ratio(ratio.rounded(toScale: 3), 10)).danishString }
 
-    /// A rate as a Danish percentage with two decimals ("4,12 %"), "–" where none exists.
-    static func rate(_ rate: Double?) -> String {
-        guard let rate, rate.isFinite else { return "–" }
-        let hundredths = Int((rate * 10_000).rounded())
-        let sign = hundredths < 0 ? "-" : ""
-        let magnitude = abs(hundredths)
-        let fraction = String(magnitude % 100)
-        return "\(sign)\((magnitude / 100).danishString),\(fraction.count == 1 ? "0" + fraction : fraction) %"
-    }
-
     /// JSON for a rate: the fraction rounded to six decimals, or null.
     static func rateValue(_ rate: Double?) -> Any {
         guard let rate, rate.isFinite else { return NSNull() }
@@ -75,7 +65,7 @@ public struct ForecastCommand: AsyncParsableCommand {
                 pad(name(party), 30)
                 + [result.expected.received[f], d.mean, d.p5, d.p50, d.p95].map { pad($0.danishShortString, 17) }.joined() + "\n"
             let r = result.irr[f]
-            out += pad("  afkast", 30) + [result.expected.irr[f], r.mean, r.p5, r.p50, r.p95].map { pad(rate($0), 17) }.joined() + "\n"
+            out += pad("  afkast", 30) + [result.expected.irr[f], r.mean, r.p5, r.p50, r.p95].map { pad($0.danishPercentString, 17) }.joined() + "\n"
         }
 
         out += "\nForventede tilbagebetalinger pr. halvår (forfald: sidste dag i kvartalet efter halvåret)\n"

@@ -99,6 +99,14 @@ struct ComplianceCommandTests {
         #expect(dsi["xirr"] is String, "DSI paid and received: a rate exists")
         let plan = try #require(object["disbursementPlan"] as? [[String: Any]])
         #expect(plan.first { $0["funder"] as? String == "dsi" }?["paid"] as? String == "1304167.00")
+        // T 5.3, interim: with no delivery nothing is owed yet, so the 1.400.000 kr. repaid is
+        // the municipality's to have back and DSI's to return; repayments by payer and recipient.
+        let reconciliation = try #require(object["reconciliation"] as? [String: Any])
+        #expect(reconciliation["final"] as? Bool == false && reconciliation["lastPaymentDue"] as? String == "2029-03-31")
+        let rows = try #require(reconciliation["parties"] as? [[String: String]])
+        #expect(rows.first { $0["party"] == "kommune" }?["difference"] == "-1400000.00")
+        #expect(rows.first { $0["party"] == "dsi" }?["difference"] == "1400000.00")
+        #expect((reconciliation["repaid"] as? [[String: String]])?.first == ["from": "kommune", "to": "dsi", "amount": "1400000.00"])
     }
 
     @Test("forecast --format json has the expected case per goal and in total, and mean and percentiles of the runs")

@@ -187,3 +187,79 @@ struct GrantAdjustmentTests {
         #expect(withMeeting.years.last?.unused == .zero, "2024: the repaid amount is not counted again, and nothing was spent beyond it")
     }
 }
+
+@Suite("The final reconciliation (T 5.3): what was repaid against what the settlements say was owed")
+struct ReconciliationTests {
+    /// One household, 2023-11-01 to 2024-11-01: a full action plan (goal 5: 12.500 kr.) and one
+    /// adult whose life satisfaction rises (goal 4: 2.000 kr., paid by LBF). Both fall in
+    /// 2024-H2, due 2025-03-31. Total 14.500 kr. in tranche 1: DSI 74 % = 10.730 kr., LBF 3.770 kr.
+    let settlement: Settlement = {
+        let delivery = Delivery(
+            households: [Household(id: HouseholdID("H1"), area: .houlkaer, group: .treatment, start: day("2023-11-01"), end: day("2024-11-01"))],
+            persons: [Person(id: PersonID("P1"), household: 0, birthDate: day("1990-05-05"))],
+            lifeSatisfaction: [
+                LifeSatisfactionMeasurement(person: 0, point: .baseline, score: 5), LifeSatisfactionMeasurement(person: 0, point: .result, score: 7),
+            ],
+            actionPlanGoals: (1...5).map { ActionPlanGoalAssessment(household: 0, goalID: "M\($0)", fulfilled: true) }
+        )
+        return SettlementEngine.settle(viborg, delivery: delivery, asOf: day("2029-06-30"))
+    }()
+
+    func transfer(_ from: String, _ to: String, _ kroner: Int64, _ date: String = "2025-03-20") -> MoneyTransfer {
+        MoneyTransfer(
+            kind: .repayment,
+            from: PartyKey(from),
+            to: PartyKey(to),
+            paidOn: day(date),
+            amount: Money(kroner: kroner),
+            reference: "2024-H2"
+        )
+    }
+
+    @Test("paid as owed: the municipality pays DSI 10.730 kr. and LBF 1.770 kr.; LBF keeps its own 2.000 kr. — every party settled")
+    func balanced() throws {
+        #expect(settlement.totals.total == Money(kroner: 14_500))
+        let r = Reconciliation.compute(
+            viborg,
+            settlement: settlement,
+            transfers: [transfer("kommune", "dsi", 10_730), transfer("kommune", "lbf", 1_770)],
+            asOf: day("2029-06-30")
+        )
+        #expect(r.isFinal && r.lastPaymentDue == day("2029-03-31"))
+        let kommune = try #require(r.row(PartyKey("kommune")))
+        #expect(kommune.owedToPay == Money(kroner: 12_500) && kommune.paid == Money(kroner: 12_500) && kommune.difference.isZero)
+        let lbf = try #require(r.row(PartyKey("lbf")))
+        #expect(lbf.owedToPay == Money(kroner: 2_000) && lbf.owedToReceive == Money(kroner: 3_770) && lbf.received == Money(kroner: 1_770))
+        #expect(r.row(PartyKey("dsi"))?.owedToReceive == Money(kroner: 10_730))
+        #expect(r.isBalanced)
+        #expect(r.repaid.map(\.amount) == [Money(kroner: 10_730), Money(kroner: 1_770)])
+        #expect(r.municipalityPaid == Money(kroner: 12_500) && r.returnCap == Money(kroner: 6_000_000))
+    }
+
+    @Test("paid too little and too much: the differences name who owes whom, and they add up to zero")
+    func differences() throws {
+        // The municipality paid LBF nothing and DSI 100 kr. too much.
+        let r = Reconciliation.compute(viborg, settlement: settlement, transfers: [transfer("kommune", "dsi", 10_830)], asOf: day("2029-06-30"))
+        #expect(r.row(PartyKey("kommune"))?.difference == Money(kroner: 1_670))  // still owes 1.670 kr.
+        #expect(r.row(PartyKey("dsi"))?.difference == Money(kroner: 100))  // had 100 kr. too much
+        #expect(r.row(PartyKey("lbf"))?.difference == Money(kroner: -1_770))  // is owed 1.770 kr.
+        #expect(Money.sum(r.rows.map(\.difference)).isZero)
+        #expect(!r.isBalanced)
+    }
+
+    @Test("before the last due date it is an interim check over the half-years due; later half-years are not yet owed")
+    func interim() {
+        let early = SettlementEngine.settle(viborg, delivery: Delivery(), asOf: day("2025-03-30"))
+        let r = Reconciliation.compute(viborg, settlement: early, transfers: [], asOf: day("2025-03-30"))
+        #expect(!r.isFinal)
+        #expect(r.periods.last?.label == "2024-H1")  // 2024-H2 falls due on 31.03.2025
+        let onTime = Reconciliation.compute(
+            viborg,
+            settlement: settlement,
+            transfers: [transfer("kommune", "dsi", 10_730, "2025-03-31")],
+            asOf: day("2025-03-30")
+        )
+        // The payment made after the as-of date does not count yet; 2024-H2 is not yet due either.
+        #expect(onTime.rows.allSatisfy { $0.paid.isZero && $0.owedToPay.isZero })
+    }
+}

@@ -50,8 +50,6 @@ struct ForecastTimelineTests {
     let model = ForecastModel(viborg)
     var timeline: ForecastTimeline { model.timeline }
 
-    func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
-
     @Test("B4.1's households per budget year start on the first of each month they can still count in (P 3.2.4), 12-month courses (P 1.1.3)")
     func courses() {
         #expect(timeline.starts.count == 180)

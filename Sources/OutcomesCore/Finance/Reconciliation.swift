@@ -1,0 +1,111 @@
+/// T 5.3: "Efter Tilsagnsperiodens ophør skal Parterne foretage en kontrol af Kommunens samlede
+/// tilbagebetaling med henblik på at sikre, at Kommunen hverken har betalt mere eller mindre,
+/// end hvad Kommunen er forpligtet til" — what was repaid against what the settlement says was
+/// owed, per party.
+///
+/// Before the last payment can fall due the same comparison is an interim check (*foreløbig*):
+/// it compares with the half-years whose payment has fallen due by the as-of date.
+public struct Reconciliation: Sendable, Equatable {
+    /// One party's repayments: owed by the settlement against moved by the transfers.
+    public struct Row: Sendable, Equatable {
+        public var party: PartyKey
+        /// What the settlement makes it pay (as payer of goals; the municipality after the
+        /// return cap) in the half-years due by the as-of date.
+        public var owedToPay: Money
+        /// What the settlement gives it (as recipient, B5.1 1.1) in those half-years.
+        public var owedToReceive: Money
+        /// Its repayment transfers out and in up to the as-of date (T 5.1; not unused grant,
+        /// which T 4.3 keeps outside).
+        public var paid: Money
+        public var received: Money
+        /// Where it should stand: owed to receive − owed to pay.
+        public var owedNet: Money { owedToReceive - owedToPay }
+        /// Where it stands: received − paid.
+        public var actualNet: Money { received - paid }
+        /// Actual − owed: positive, the party has had (or kept) too much and owes it; negative, it
+        /// is owed this much; zero, settled.
+        public var difference: Money { actualNet - owedNet }
+    }
+
+    public var asOf: LocalDate
+    /// The half-years compared, each due by the as-of date.
+    public var periods: [HalfYear]
+    /// Settled but not yet due: owed later, not compared now.
+    public var notYetDue: Money
+    public var rows: [Row]
+    /// Repayments to date by payer and recipient (T 5.1), in the order first paid.
+    public var repaid: [(from: PartyKey, to: PartyKey, amount: Money)]
+    /// The last day a payment can fall due under the agreement: the half-year holding the last
+    /// measurement of a course that starts as late as it can and still count (P 3.2.4, B5.1 2.1),
+    /// due the quarter after (P 4 note 1).
+    public var lastPaymentDue: LocalDate
+    /// T 5.3 proper: as of the last payment's due date or later.
+    public var isFinal: Bool { asOf >= lastPaymentDue }
+    /// What the municipality has repaid in all, against the return cap (T 5.2).
+    public var municipalityPaid: Money
+    public var returnCap: Money
+    /// Every party is settled: no difference anywhere.
+    public var isBalanced: Bool { rows.allSatisfy { $0.difference.isZero } }
+
+    public func row(_ party: PartyKey) -> Row? { rows.first { $0.party == party } }
+
+    public static func == (lhs: Reconciliation, rhs: Reconciliation) -> Bool {
+        lhs.asOf == rhs.asOf && lhs.periods == rhs.periods && lhs.notYetDue == rhs.notYetDue && lhs.rows == rhs.rows
+            && lhs.repaid.map(\.from) == rhs.repaid.map(\.from) && lhs.repaid.map(\.to) == rhs.repaid.map(\.to)
+            && lhs.repaid.map(\.amount) == rhs.repaid.map(\.amount) && lhs.lastPaymentDue == rhs.lastPaymentDue
+            && lhs.municipalityPaid == rhs.municipalityPaid && lhs.returnCap == rhs.returnCap
+    }
+
+    /// The comparison as of `asOf`, from a settlement made as of the same date and the store's
+    /// transfers.
+    public static func compute(_ commitment: Commitment, settlement: Settlement, transfers: [MoneyTransfer], asOf: LocalDate) -> Reconciliation {
+        let due = settlement.periods.filter { $0.due <= asOf }
+        let later = settlement.periods.filter { $0.due > asOf }
+        var parties: [PartyKey] = []
+        func note(_ party: PartyKey) { if !parties.contains(party) { parties.append(party) } }
+        for period in settlement.periods {
+            period.payers.forEach { note($0.party) }
+            period.recipients.forEach { note($0.party) }
+        }
+        let repayments = transfers.filter { $0.kind == .repayment && $0.paidOn <= asOf }
+        repayments.forEach {
+            note($0.from)
+            note($0.to)
+        }
+        func sum(_ select: (PeriodSettlement) -> [PartyAmount], _ party: PartyKey) -> Money {
+            Money.sum(due.flatMap { select($0).filter { $0.party == party }.map(\.amount) })
+        }
+        let rows = parties.map { party in
+            Row(
+                party: party,
+                owedToPay: sum(\.payers, party),
+                owedToReceive: sum(\.recipients, party),
+                paid: Money.sum(repayments.filter { $0.from == party }.map(\.amount)),
+                received: Money.sum(repayments.filter { $0.to == party }.map(\.amount))
+            )
+        }
+        var repaid: [(from: PartyKey, to: PartyKey, amount: Money)] = []
+        for transfer in repayments.sorted(by: { $0.paidOn < $1.paidOn }) {
+            if let i = repaid.firstIndex(where: { $0.from == transfer.from && $0.to == transfer.to }) {
+                repaid[i].amount += transfer.amount
+            } else {
+                repaid.append((transfer.from, transfer.to, transfer.amount))
+            }
+        }
+        let intervention = commitment.interventionPeriod.value
+        let longest = commitment.paymentGoals.flatMap(\.resultMonths).max() ?? 0
+        let lastPoint = max(intervention.end, intervention.end.addingMonths(-commitment.compliance.countingMonths.value).addingMonths(longest))
+        let lastPaymentDue = HalfYear(containing: lastPoint).paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value)
+        let municipality = commitment.municipality?.key ?? PartyKey("kommune")
+        return Reconciliation(
+            asOf: asOf,
+            periods: due.map(\.period),
+            notYetDue: Money.sum(later.map(\.total)),
+            rows: rows,
+            repaid: repaid,
+            lastPaymentDue: lastPaymentDue,
+            municipalityPaid: Money.sum(repayments.filter { $0.from == municipality }.map(\.amount)),
+            returnCap: commitment.returnCap.amount.value
+        )
+    }
+}
