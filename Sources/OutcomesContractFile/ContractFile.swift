@@ -205,6 +205,7 @@ struct ContractParser {
             crossReferences: crossReferences
         )
         commitment.expectedCourseMonths = courseMonths
+        commitment.indigoProjectID = try root.optional("indigoProject")?.nonEmptyString()
         try root.rejectUnknownKeys()
         return commitment
     }

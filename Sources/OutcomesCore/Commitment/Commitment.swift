@@ -27,6 +27,9 @@ public struct Commitment: Sendable, Equatable {
     /// intervention period's end at the latest). Used by the forecast; `nil` when the file does
     /// not state it, and then courses are taken to run to the end of the intervention period.
     public var expectedCourseMonths: Stated<Int>? = nil
+    /// The project's id in the INDIGO impact-bond database (INDIGO-POJ-0314 for Viborg), for
+    /// the export; `nil` when the file does not name one.
+    public var indigoProjectID: String? = nil
     /// The conditional grants (*tilskud*) by funder (T 3.1, T 3.3).
     public var grants: [Grant]
     /// The conditions of T 3.3 on which the grant is paid.
