@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "OutcomesServer",
             dependencies: [
-                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore",
+                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -102,6 +102,7 @@ let package = Package(
                 .embedInCode("Web/Templates/lines.mustache"),
                 .embedInCode("Web/Templates/report.mustache"),
                 .embedInCode("Web/Templates/users.mustache"),
+                .embedInCode("Web/Templates/finance.mustache"),
                 .embedInCode("Web/style.css"),
             ],
             swiftSettings: swiftSettings

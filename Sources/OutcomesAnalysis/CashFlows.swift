@@ -28,8 +28,9 @@ public struct CashFlowStatement: Sendable, Equatable {
         public var received: Money
         public var paid: Money
         public var net: Money { received - paid }
-        /// XIRR of the grant's flows (disbursements out, repayments in; not the donation), for a
-        /// party that both paid and received.
+        /// XIRR of a funder's flows to date (disbursements out, repayments in; not the donation):
+        /// without the repayments still to come, so early on it is far below what the forecast
+        /// expects.
         public var irr: Double?
     }
 
@@ -81,6 +82,9 @@ public struct CashFlowStatement: Sendable, Equatable {
             )
         }
         let order = commitment.parties.map(\.key)
+        // T 3.1, 3.3: the rate of return is the funders' measure (DSI, LBF); for the
+        // municipality or a donor it has no meaning.
+        func isFunder(_ party: PartyKey) -> Bool { [.funder, .coFunder].contains(commitment.party(party)?.role) }
         let positions = flows.keys.sorted { (order.firstIndex(of: $0) ?? .max, $0.rawValue) < (order.firstIndex(of: $1) ?? .max, $1.rawValue) }
             .map { party in
                 let list = flows[party]!.sorted { $0.date < $1.date }
@@ -91,7 +95,7 @@ public struct CashFlowStatement: Sendable, Equatable {
                     flows: list,
                     received: received,
                     paid: paid,
-                    irr: XIRR.rate(list.filter(\.isInvestment).map { ($0.date, $0.amount) })
+                    irr: isFunder(party) ? XIRR.rate(list.filter(\.isInvestment).map { ($0.date, $0.amount) }) : nil
                 )
             }
         return CashFlowStatement(asOf: asOf, positions: positions)

@@ -44,18 +44,17 @@ public struct ExportCommand: AsyncParsableCommand {
             let day = asOf.flatMap { LocalDate(iso: $0) } ?? LocalDate.today()
             let input = try await withStore(database) { try await $0.complianceInput(commitment) }
             // Only aggregates leave: the settlement's half-year totals per goal, never a line.
-            let settlement = SettlementEngine.settle(commitment, delivery: input.delivery ?? Delivery(), asOf: day)
-            let reconciliation = Reconciliation.compute(commitment, settlement: settlement, transfers: input.transfers, asOf: day)
+            let finance = FinanceReport.compute(input, asOf: day)
             let (document, warnings) = IndigoExport.document(
                 IndigoExport.Input(
                     commitment: commitment,
                     projectID: projectID,
                     asOf: day,
                     planned: ExportCommand.planned(commitment),
-                    actual: IndigoExport.Period.actual(settlement, commitment),
+                    actual: IndigoExport.Period.actual(finance.settlement, commitment),
                     transfers: input.transfers,
                     enrolledHouseholds: input.households.filter { $0.group == .treatment && ($0.courseStart.map { $0 <= day } ?? false) }.count,
-                    lastPaymentDue: reconciliation.lastPaymentDue
+                    lastPaymentDue: finance.reconciliation.lastPaymentDue
                 )
             )
             warnings.forEach { printError("advarsel: \($0)") }

@@ -24,34 +24,14 @@ public struct FinanceCommand: AsyncParsableCommand {
         let commitment = try options.load()
         let day = date.day
         let input = try await withStore(database) { try await $0.complianceInput(commitment) }
-        let transfers = input.transfers
-        let plan = DisbursementStatus.compute(commitment, transfers: transfers, asOf: day)
-        let reduction = RelativeReduction.compute(commitment, households: input.households, asOf: day)
-        let unused = UnusedGrant.compute(commitment, transfers: transfers, actuals: input.budgetActuals, meetings: input.meetings, asOf: day)
-        let cap = ReturnCapReport.compute(commitment)
-        let flows = CashFlowStatement.compute(commitment, transfers: transfers, asOf: day)
-        // T 5.3: the settlement as of the same day (aggregates only are shown).
-        let settlement = SettlementEngine.settle(commitment, delivery: input.delivery ?? Delivery(), asOf: day)
-        let reconciliation = Reconciliation.compute(commitment, settlement: settlement, transfers: transfers, asOf: day)
-        let report = Report(plan: plan, reduction: reduction, unused: unused, cap: cap, flows: flows, reconciliation: reconciliation, asOf: day)
+        let report = FinanceReport.compute(input, asOf: day)
         switch format {
         case .json: print(FinanceCommand.json(report))
         case .text: print(FinanceCommand.text(commitment, report), terminator: "")
         }
     }
 
-    /// Everything the command reports, as of one day.
-    struct Report {
-        var plan: DisbursementStatus
-        var reduction: RelativeReduction
-        var unused: UnusedGrant
-        var cap: ReturnCapReport
-        var flows: CashFlowStatement
-        var reconciliation: Reconciliation
-        var asOf: LocalDate
-    }
-
-    static func text(_ commitment: Commitment, _ report: Report) -> String {
+    static func text(_ commitment: Commitment, _ report: FinanceReport) -> String {
         let (plan, reduction, unused, cap, flows, reconciliation, asOf) = (
             report.plan, report.reduction, report.unused, report.cap, report.flows, report.reconciliation, report.asOf
         )
@@ -125,7 +105,7 @@ public struct FinanceCommand: AsyncParsableCommand {
         return out
     }
 
-    static func json(_ report: Report) -> String {
+    static func json(_ report: FinanceReport) -> String {
         let (plan, reduction, unused, cap, flows, reconciliation, asOf) = (
             report.plan, report.reduction, report.unused, report.cap, report.flows, report.reconciliation, report.asOf
         )

@@ -142,6 +142,8 @@ public struct ServeCommand: AsyncParsableCommand {
                 journaled += 1
             }
             print("Demodata: \(journaled) visitationsbeslutninger journalført.")
+            let payments = try await recordDemoPayments(store, commitment: commitment, now: now)
+            print("Demodata: \(payments) betalinger registreret (rater efter B3.2, tilbagebetalinger efter afregningerne).")
         }
         if try await store.users().isEmpty {
             let password = settings.initialAdminPassword ?? ServeCommand.generatedPassword()
@@ -156,6 +158,51 @@ public struct ServeCommand: AsyncParsableCommand {
                 print("Første login: brugernavn admin med adgangskoden fra OUTCOMES_ADMIN_PASSWORD (skal skiftes ved første login).")
             }
         }
+    }
+
+    /// The demo's money as the agreement has it go: every installment due by today paid on its
+    /// deadline (B3.2), and every settled half-year due by today repaid on its due date as the
+    /// settlement splits it (T 5.1, B5.1 1.1) — so the finance page and T 5.3 have a ledger.
+    static func recordDemoPayments(_ store: SQLOutcomesStore, commitment: Commitment, now: String) async throws -> Int {
+        let today = LocalDate.today()
+        let audit = AuditEvent(actor: "system", action: "record-transfer", subject: "demodata", purpose: "demodata ved første start", at: now)
+        var count = 0
+        for installment in commitment.disbursementPlan.installments where installment.dueBy <= today {
+            for (funder, amount) in installment.amounts.sorted(by: { $0.key < $1.key }) {
+                guard let municipality = commitment.municipality?.key else { continue }
+                try await store.recordTransfer(
+                    MoneyTransfer(
+                        kind: .disbursement,
+                        from: funder,
+                        to: municipality,
+                        paidOn: installment.dueBy,
+                        amount: amount,
+                        reference: installment.name
+                    ),
+                    audit: audit
+                )
+                count += 1
+            }
+        }
+        guard let delivery = try await store.currentDelivery()?.delivery else { return count }
+        let settlement = SettlementEngine.settle(commitment, delivery: delivery, asOf: today)
+        for period in settlement.periods where period.due <= today {
+            for instruction in PaymentInstructions.compute(period) {
+                try await store.recordTransfer(
+                    MoneyTransfer(
+                        kind: .repayment,
+                        from: instruction.from,
+                        to: instruction.to,
+                        paidOn: period.due,
+                        amount: instruction.amount,
+                        reference: period.period.label
+                    ),
+                    audit: audit
+                )
+                count += 1
+            }
+        }
+        return count
     }
 
     /// 20 characters from an alphabet without look-alikes (about 115 bits).

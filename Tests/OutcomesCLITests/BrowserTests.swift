@@ -207,7 +207,17 @@ struct BrowserTests {
             // The funder sees figures, never a person or a household.
             try await logIn(browser, server, as: "dsi")
             try await browser.screenshot(to: "\(Self.screenshots)/oversigt-tilskudsgiver.png")
-            for path in ["/oversigt", "/opgoerelse?dato=2026-11-26", "/rapport"] {
+            // The finance page with its charts.
+            try await browser.go(server.baseURL + "/oekonomi?dato=2026-11-26")
+            let finance = try await browser.source()
+            #expect(finance.contains("Prognose: forventede tilbagebetalinger pr. halvår"))
+            #expect(finance.components(separatedBy: "<svg").count - 1 == 3)
+            try await browser.screenshot(to: "\(Self.screenshots)/oekonomi.png")
+            try await browser.go(server.baseURL + "/oekonomi?dato=2026-11-26#afkastloft")
+            try await browser.screenshot(to: "\(Self.screenshots)/oekonomi-afkastloft.png")
+            try await browser.go(server.baseURL + "/oekonomi?dato=2026-11-26#prognose")
+            try await browser.screenshot(to: "\(Self.screenshots)/oekonomi-prognose.png")
+            for path in ["/oversigt", "/opgoerelse?dato=2026-11-26", "/rapport", "/oekonomi?dato=2026-11-26"] {
                 try await browser.go(server.baseURL + path)
                 let page = try await browser.source()
                 #expect(page.range(of: #"\bP0\d{5}\b"#, options: .regularExpression) == nil, "\(path) shows a person")

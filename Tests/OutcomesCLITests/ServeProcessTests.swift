@@ -142,6 +142,7 @@ struct ServeProcessTests {
         #expect(try await server.started(), "stdout: \(server.stdout)\nstderr: \(server.stderr)")
         #expect(server.stdout.contains("Aftalen viborg-relationel-velfaerd version 1 er gemt."))
         #expect(server.stdout.contains("Demodata indlæst som leverance 1"))
+        #expect(server.stdout.contains("betalinger registreret"), "the demo has a ledger for the finance page")
         let line = try #require(server.stdout.split(separator: "\n").first { $0.contains("engangsadgangskode") })
         let password = try #require(line.split(separator: " ").drop { $0 != "engangsadgangskode" }.dropFirst().first.map(String.init))
         #expect(FileManager.default.fileExists(atPath: server.folder.appendingPathComponent("data/outcomes.sqlite").path))
@@ -158,6 +159,20 @@ struct ServeProcessTests {
         server.signal(SIGTERM)
         #expect(try await server.exitStatus() == 0)
         #expect(server.stdout.contains("Outcomes er lukket ned."))
+
+        // The demo's payments are as the agreement has them: T 5.3 finds every party settled.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Copenhagen")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        let today = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        let finance = try ExecutableTests().run([
+            "finance", "--as-of", today, "--database", server.folder.appendingPathComponent("data/outcomes.sqlite").path, "--format", "json",
+        ])
+        #expect(finance.status == 0, "\(finance.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(finance.stdout.utf8)) as? [String: Any])
+        let reconciliation = try #require(object["reconciliation"] as? [String: Any])
+        #expect(reconciliation["balanced"] as? Bool == true)
+        #expect((reconciliation["repaid"] as? [[String: String]])?.isEmpty == false)
 
         // A second start finds everything in place: no new admin password, no second delivery.
         let again = try ServerProcess(arguments: [], folder: server.folder)

@@ -74,6 +74,10 @@ struct FinanceTests {
         // Money is conserved: the net positions add up to zero.
         #expect(Money.sum(statement.positions.map(\.net)) == .zero)
         #expect(statement.positions.first?.party == PartyKey("dsi"), "in the agreement's order of parties")
+        // The rate to date is the funders' measure: DSI paid and got some back; not the municipality's.
+        let rate = try #require(dsi.irr)
+        #expect(rate < 0, "48.278 kr. back on 1.304.167 kr. so far")
+        #expect(kommune.irr == nil)
     }
 
     @Test("the return cap: the stated 6.000.000 kr. binds; the formula on DSI's installments to 31.12.2028 is shown beside it")

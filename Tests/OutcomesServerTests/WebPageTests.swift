@@ -36,6 +36,7 @@ struct WebPageTests {
         ("/opgoerelse/linjer?dato=2026-11-26&maal=1", [.pl, .ev]),
         ("/opgoerelse.csv?dato=2026-11-26", [.pl, .ev]),
         ("/rapport", [.pl, .ev, .dsi, .sg]),
+        ("/oekonomi?dato=2026-11-26", [.pl, .ev, .dsi, .sg]),
         ("/brugere", [.adm]),
     ]
 
@@ -82,6 +83,49 @@ struct WebPageTests {
             }
             let css = try await client.send(.get, "/static/style.css")
             #expect(css.status == .ok && css.text.contains("--accent"))
+        }
+    }
+
+    @Test(
+        "the finance page: the plan against what was paid, cash flows with XIRR, the return cap, T 5.3, the forecast, in Danish with charts",
+        arguments: [Backend.sqlite]
+    )
+    func financePage(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            let event = AuditEvent(actor: "test", action: "t", subject: "", purpose: "t", at: "2026-11-26T12:00:00Z")
+            for (kind, from, to, date, kroner) in [
+                (MoneyTransfer.Kind.disbursement, "dsi", "kommune", "2023-11-30", Int64(1_304_167)),
+                (.repayment, "kommune", "dsi", "2025-09-30", 250_000),
+            ] {
+                try await store.recordTransfer(
+                    MoneyTransfer(
+                        kind: kind,
+                        from: PartyKey(from),
+                        to: PartyKey(to),
+                        paidOn: LocalDate(iso: date)!,
+                        amount: Money(kroner: kroner),
+                        reference: "x"
+                    ),
+                    audit: event
+                )
+            }
+            let (cookie, _) = try await logIn(client, .dsi)
+            let page = try await client.send(.get, "/oekonomi?dato=2026-11-26", headers: [.cookie: cookie])
+            #expect(page.status == .ok)
+            let text = page.text
+            #expect(text.contains("Økonomi <span class=\"sub\">pr. 26.11.2026"))
+            #expect(text.contains("1.304.167,00 kr."), "the installment paid")
+            #expect(text.contains("6.000.000,00 kr.") && text.contains("4.793.657,25 kr."), "the stated cap beside the formula")
+            #expect(text.contains("Foreløbig kontrol (T 5.3"), "the reconciliation before the last due date")
+            #expect(text.contains("Viborg Kommune → Den Sociale Investeringsfond S/I: 250.000,00 kr."))
+            #expect(
+                text.contains("Prognose: forventede tilbagebetalinger pr. halvår") && text.contains("6.250.000 kr."),
+                "the forecast's expected total"
+            )
+            #expect(text.range(of: #"\d+,\d{2} %"#, options: .regularExpression) != nil, "rates in Danish")
+            #expect(text.components(separatedBy: "<svg").count - 1 == 3, "three charts drawn by the server")
+            #expect(text.contains("href=\"/oekonomi\""), "in the menu")
+            #expect(!text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
         }
     }
 

@@ -70,6 +70,35 @@ struct PropertyTests {
         }
     }
 
+    @Test("Payment instructions (T 5.1, B5.1 1.1) move exactly what each party owes and is owed, in positive amounts")
+    func instructions() async {
+        var sawLBFPayingDSI = false
+        var sawMunicipalityPayingLBF = false
+        await propertyCheck(count: 20, input: Gen.uint64(in: 0...UInt64.max), Gen.int(in: 20...80), Gen.int(in: 0...4)) {
+            seed,
+            households,
+            threshold in
+            let commitment = squeezed(1_400_000, 250_000, 6_000_000, [5_275_000, 200_000, 50_000, 0, 1][threshold])
+            let s = try settle(seed: seed, households: households, asOf: day("2029-06-30"), commitment)
+            for period in s.periods {
+                let moves = PaymentInstructions.compute(period)
+                #expect(moves.allSatisfy { !$0.amount.isNegative && !$0.amount.isZero && $0.from != $0.to })
+                for party in Set(period.payers.map(\.party) + period.recipients.map(\.party)) {
+                    let owedNet =
+                        Money.sum(period.recipients.filter { $0.party == party }.map(\.amount))
+                        - Money.sum(period.payers.filter { $0.party == party }.map(\.amount))
+                    let moved = Money.sum(moves.filter { $0.to == party }.map(\.amount)) - Money.sum(moves.filter { $0.from == party }.map(\.amount))
+                    #expect(moved == owedNet, "\(party) in \(period.period.label)")
+                }
+                sawLBFPayingDSI = sawLBFPayingDSI || moves.contains { $0.from.rawValue == "lbf" && $0.to.rawValue == "dsi" }
+                sawMunicipalityPayingLBF = sawMunicipalityPayingLBF || moves.contains { $0.from.rawValue == "kommune" && $0.to.rawValue == "lbf" }
+            }
+        }
+        // Both routes occur: in tranche 1 the municipality pays LBF its share less LBF's own goal-4
+        // payment; in tranche 2 LBF pays its goal-4 payment to DSI.
+        #expect(sawLBFPayingDSI && sawMunicipalityPayingLBF)
+    }
+
     /// Rewrites a CSV: rows shuffled, columns permuted, `;` for `,` and a decimal comma.
     static func scramble(_ csv: String, _ random: inout SeededGenerator) -> String {
         var rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }

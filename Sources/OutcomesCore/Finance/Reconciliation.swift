@@ -109,3 +109,36 @@ public struct Reconciliation: Sendable, Equatable {
         )
     }
 }
+
+/// T 5.1, B5.1 1.1: who pays whom for one settled half-year. Each payer owes its amount and each
+/// recipient is owed its share; a party that is both (LBF, which pays goal 4 and receives a
+/// share in tranche 1) settles only the difference. Debtors pay in payer order (the
+/// municipality first), creditors are paid in the tranche table's order (DSI first).
+public enum PaymentInstructions {
+    public static func compute(_ period: PeriodSettlement) -> [(from: PartyKey, to: PartyKey, amount: Money)] {
+        var order: [PartyKey] = []
+        var net: [PartyKey: Money] = [:]
+        for payer in period.payers {
+            if !order.contains(payer.party) { order.append(payer.party) }
+            net[payer.party, default: .zero] -= payer.amount
+        }
+        for recipient in period.recipients {
+            if !order.contains(recipient.party) { order.append(recipient.party) }
+            net[recipient.party, default: .zero] += recipient.amount
+        }
+        var debtors = order.filter { (net[$0] ?? .zero).isNegative }.map { ($0, Money.zero - net[$0]!) }
+        var creditors = period.recipients.map(\.party).filter { !(net[$0] ?? .zero).isNegative && !(net[$0] ?? .zero).isZero }.map { ($0, net[$0]!) }
+        var instructions: [(from: PartyKey, to: PartyKey, amount: Money)] = []
+        var d = 0
+        var c = 0
+        while d < debtors.count && c < creditors.count {
+            let amount = min(debtors[d].1, creditors[c].1)
+            if !amount.isZero { instructions.append((debtors[d].0, creditors[c].0, amount)) }
+            debtors[d].1 -= amount
+            creditors[c].1 -= amount
+            if debtors[d].1.isZero { d += 1 }
+            if creditors[c].1.isZero { c += 1 }
+        }
+        return instructions
+    }
+}

@@ -97,4 +97,154 @@ enum Chart {
         }
         return svg + "</svg>"
     }
+
+    /// A money axis: a round step so that about five gridlines cover `largest` (in øre).
+    static func moneyStep(_ largest: Int64) -> Int64 {
+        let target = max(largest / 5, 1)
+        var step: Int64 = 100
+        while step < target {
+            for factor: Int64 in [2, 5, 10] where step * factor >= target { return step * factor }
+            step *= 10
+        }
+        return step
+    }
+
+    /// Stacked bars per half-year: the forecast's expected repayment split between the funders
+    /// (one colour each), and a marker where the settlement shows what was actually owed.
+    static func halfYears(_ rows: [(label: String, parts: [Money], settled: Money?)], legend: [String]) -> String {
+        let width = 760.0
+        let height = 300.0
+        let left = 78.0
+        let right = 12.0
+        let top = 24.0
+        let bottom = 40.0
+        let colours = ["#0b5cad", "#7fb0e0", "#c58a00", "#1d6b34"]
+        let largest = rows.map { max(Money.sum($0.parts).minorUnits, $0.settled?.minorUnits ?? 0) }.max() ?? 0
+        let step = moneyStep(largest)
+        let yMax = Double(max(step, (largest + step - 1) / step * step))
+        func y(_ minor: Int64) -> Double { top + (height - top - bottom) * (1 - Double(minor) / yMax) }
+        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        let slot = (width - left - right) / Double(max(rows.count, 1))
+        var svg =
+            "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"halfyears-title\" xmlns=\"http://www.w3.org/2000/svg\">"
+        svg += "<title id=\"halfyears-title\">"
+        svg += escape(
+            rows.map { row in
+                "\(row.label): " + zip(legend, row.parts).map { "\($0) \($1.danishShortString)" }.joined(separator: ", ")
+                    + (row.settled.map { "; afregnet \($0.danishShortString)" } ?? "")
+            }.joined(separator: "; ")
+        )
+        svg += "</title>"
+        var tick: Int64 = 0
+        while Double(tick) <= yMax {
+            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(tick)))\" y2=\"\(f(y(tick)))\" stroke=\"#d5dbe3\"/>"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#4b5563\">"
+            svg += escape(Money(minorUnits: tick).danishShortString) + "</text>"
+            tick += step
+        }
+        for (index, row) in rows.enumerated() {
+            let x = left + slot * Double(index) + slot * 0.18
+            let barWidth = slot * 0.64
+            var base: Int64 = 0
+            for (part, amount) in row.parts.enumerated() where amount.minorUnits > 0 {
+                let y0 = y(base)
+                let y1 = y(base + amount.minorUnits)
+                svg +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(y1))\" width=\"\(f(barWidth))\" height=\"\(f(y0 - y1))\" fill=\"\(colours[part % colours.count])\"/>"
+                base += amount.minorUnits
+            }
+            if let settled = row.settled {
+                let ys = y(settled.minorUnits)
+                svg +=
+                    "<line x1=\"\(f(x - 3))\" x2=\"\(f(x + barWidth + 3))\" y1=\"\(f(ys))\" y2=\"\(f(ys))\" stroke=\"#a1261b\" stroke-width=\"3\"/>"
+            }
+            svg += "<text x=\"\(f(x + barWidth / 2))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"10\" fill=\"#4b5563\">"
+            svg += escape(row.label) + "</text>"
+        }
+        // The legend: the funders' colours and the settled marker.
+        var lx = left
+        for (index, name) in legend.enumerated() {
+            svg += "<rect x=\"\(f(lx))\" y=\"4\" width=\"12\" height=\"12\" fill=\"\(colours[index % colours.count])\"/>"
+            svg += "<text x=\"\(f(lx + 16))\" y=\"14\" font-size=\"11\" fill=\"#1b2330\">\(escape(name))</text>"
+            lx += 28 + Double(name.count) * 6.5
+        }
+        svg += "<line x1=\"\(f(lx))\" x2=\"\(f(lx + 14))\" y1=\"10\" y2=\"10\" stroke=\"#a1261b\" stroke-width=\"3\"/>"
+        svg += "<text x=\"\(f(lx + 18))\" y=\"14\" font-size=\"11\" fill=\"#1b2330\">afregnet</text>"
+        return svg + "</svg>"
+    }
+
+    /// Each party's cumulative net cash position over time (money in less money out), one
+    /// stepped line per party.
+    static func cashPositions(
+        _ series: [(name: String, flows: [(date: LocalDate, amount: Money)])],
+        from start: LocalDate,
+        to end: LocalDate
+    )
+        -> String
+    {
+        let width = 760.0
+        let height = 300.0
+        let left = 84.0
+        let right = 200.0
+        let top = 16.0
+        let bottom = 36.0
+        let colours = ["#0b5cad", "#c58a00", "#1d6b34", "#7a3fa0", "#a1261b"]
+        var running: [[(LocalDate, Int64)]] = []
+        for entry in series {
+            var total: Int64 = 0
+            var points: [(LocalDate, Int64)] = [(start, 0)]
+            for flow in entry.flows.sorted(by: { $0.date < $1.date }) {
+                points.append((flow.date, total))
+                total += flow.amount.minorUnits
+                points.append((flow.date, total))
+            }
+            points.append((end, total))
+            running.append(points)
+        }
+        let values: [Int64] = running.flatMap { points in points.map { $0.1 } } + [0]
+        let low = values.min() ?? 0
+        let high = values.max() ?? 0
+        let step = moneyStep(max(high - low, 1))
+        let yLow = Double((low - step + 1) / step * step)
+        let yHigh = Double(max((high + step - 1) / step * step, Int64(yLow) + step))
+        let days = Double(max(1, end.dayNumber - start.dayNumber))
+        func x(_ date: LocalDate) -> Double { left + (width - left - right) * Double(date.dayNumber - start.dayNumber) / days }
+        func y(_ minor: Double) -> Double { top + (height - top - bottom) * (1 - (minor - yLow) / (yHigh - yLow)) }
+        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        var svg =
+            "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"cash-title\" xmlns=\"http://www.w3.org/2000/svg\">"
+        svg += "<title id=\"cash-title\">"
+        svg += escape(
+            zip(series, running).map { "\($0.name): netto \(Money(minorUnits: $1.last?.1 ?? 0).danishShortString)" }.joined(separator: "; ")
+        )
+        svg += "</title>"
+        var tick = yLow
+        while tick <= yHigh {
+            svg +=
+                "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(tick)))\" y2=\"\(f(y(tick)))\" stroke=\"\(tick == 0 ? "#8a96a8" : "#d5dbe3")\"/>"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#4b5563\">"
+            svg += escape(Money(minorUnits: Int64(tick)).danishShortString) + "</text>"
+            tick += Double(step)
+        }
+        var year = start.year + 1
+        while let january = LocalDate(year: year, month: 1, day: 1), january <= end {
+            svg += "<line x1=\"\(f(x(january)))\" x2=\"\(f(x(january)))\" y1=\"\(f(top))\" y2=\"\(f(height - bottom))\" stroke=\"#eef2f7\"/>"
+            svg +=
+                "<text x=\"\(f(x(january)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4b5563\">\(year)</text>"
+            year += 1
+        }
+        // Labels at the right end, kept 14 points apart so that close positions stay readable.
+        var labels = running.enumerated().map { (index: $0.offset, y: y(Double($0.element.last?.1 ?? 0)) + 4) }.sorted { $0.y < $1.y }
+        for i in labels.indices.dropFirst() where labels[i].y < labels[i - 1].y + 14 { labels[i].y = labels[i - 1].y + 14 }
+        for (index, points) in running.enumerated() {
+            let colour = colours[index % colours.count]
+            svg +=
+                "<polyline points=\"\(points.map { "\(f(x($0.0))),\(f(y(Double($0.1))))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\"/>"
+            let last = points.last?.1 ?? 0
+            let labelY = labels.first { $0.index == index }?.y ?? 0
+            svg += "<text x=\"\(f(width - right + 6))\" y=\"\(f(labelY))\" font-size=\"11\" fill=\"\(colour)\">"
+            svg += escape("\(series[index].name) \(Money(minorUnits: last).danishShortString)") + "</text>"
+        }
+        return svg + "</svg>"
+    }
 }

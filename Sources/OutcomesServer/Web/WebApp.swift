@@ -14,6 +14,7 @@ struct WebApp: Sendable {
     let api: OutcomesAPI
     let library: MustacheLibrary
     let pending = PendingUploads()
+    let forecasts = ForecastCache()
     /// Renders the half-year report to PDF with headless Chromium, where it is installed.
     let pdfRenderer: PDFRenderer
 
@@ -28,6 +29,7 @@ struct WebApp: Sendable {
             ("household", PackageResources.household_mustache), ("deliveries", PackageResources.deliveries_mustache),
             ("settlement", PackageResources.settlement_mustache), ("lines", PackageResources.lines_mustache),
             ("report", PackageResources.report_mustache), ("users", PackageResources.users_mustache),
+            ("finance", PackageResources.finance_mustache),
         ]
         for (name, bytes) in templates {
             do {
@@ -94,6 +96,7 @@ struct WebApp: Sendable {
                 ("/husstande", "Husstande", [.projectLead, .areaCaseworker, .evaluator]),
                 ("/leverancer", "Leverancer", [.projectLead, .evaluator]),
                 ("/opgoerelse", "Opgørelse", [.projectLead, .evaluator, .funder, .steeringGroup]),
+                ("/oekonomi", "Økonomi", WebApp.financeRoles),
                 ("/rapport", "Halvårsrapport", [.projectLead, .evaluator, .funder, .steeringGroup]),
                 ("/brugere", "Brugere", [.admin]),
             ]
@@ -169,6 +172,7 @@ struct WebApp: Sendable {
         registerHouseholds(on: router)
         registerDeliveries(on: router)
         registerSettlement(on: router)
+        registerFinance(on: router)
         registerReport(on: router)
         registerUsers(on: router)
     }

@@ -1,0 +1,32 @@
+public import OutcomesCore
+
+/// Money in and out as of one day (SPEC §7), for the command line and the web app alike: the
+/// disbursement plan against what was paid (B3.2), the relative reduction (T 4.2), unused grant
+/// (T 4.3), the return cap beside its formula (T 5.2), each party's cash flows with XIRR, and
+/// the reconciliation of T 5.3 against the settlement as of the same day.
+public struct FinanceReport: Sendable {
+    public var asOf: LocalDate
+    public var plan: DisbursementStatus
+    public var reduction: RelativeReduction
+    public var unused: UnusedGrant
+    public var cap: ReturnCapReport
+    public var flows: CashFlowStatement
+    /// The settlement as of the day: only its aggregates are shown with the finance figures.
+    public var settlement: Settlement
+    public var reconciliation: Reconciliation
+
+    public static func compute(_ input: ComplianceInput, asOf: LocalDate) -> FinanceReport {
+        let commitment = input.commitment
+        let settlement = SettlementEngine.settle(commitment, delivery: input.delivery ?? Delivery(), asOf: asOf)
+        return FinanceReport(
+            asOf: asOf,
+            plan: DisbursementStatus.compute(commitment, transfers: input.transfers, asOf: asOf),
+            reduction: RelativeReduction.compute(commitment, households: input.households, asOf: asOf),
+            unused: UnusedGrant.compute(commitment, transfers: input.transfers, actuals: input.budgetActuals, meetings: input.meetings, asOf: asOf),
+            cap: ReturnCapReport.compute(commitment),
+            flows: CashFlowStatement.compute(commitment, transfers: input.transfers, asOf: asOf),
+            settlement: settlement,
+            reconciliation: Reconciliation.compute(commitment, settlement: settlement, transfers: input.transfers, asOf: asOf)
+        )
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import OutcomesAnalysis
+import OutcomesCore
+import OutcomesStore
+
+/// The forecast for the finance page, run once per agreement version (10.000 runs, seed 2023:
+/// the same figures on every visit).
+actor ForecastCache {
+    static let runs = 10_000
+    static let seed: UInt64 = 2023
+    private var results: [String: ForecastModel.Result] = [:]
+
+    func result(for commitment: Commitment) -> ForecastModel.Result {
+        let key = "\(commitment.id)#\(commitment.version)"
+        if let result = results[key] { return result }
+        let result = ForecastModel(commitment).run(ForecastCache.runs, seed: ForecastCache.seed)
+        results[key] = result
+        return result
+    }
+}
+
+extension WebApp {
+    /// Money in and out in figures only: open to those who see the settlement's totals.
+    static let financeRoles: Set<RoleKind> = [.projectLead, .evaluator, .funder, .steeringGroup]
+
+    func registerFinance(on router: Router<OutcomesRequestContext>) {
+        router.get("/oekonomi") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: WebApp.financeRoles, now: now)
+                let day = asOf(request, now: now)
+                var context = base(caller, title: "Økonomi", current: "/oekonomi", now: now)
+                context["asOf"] = day.danishString
+                context["asOfISO"] = day.isoString
+                let report = FinanceReport.compute(try await api.store.complianceInput(api.commitment), asOf: day)
+                let forecast = await forecasts.result(for: api.commitment)
+                for (key, value) in financeContext(report, forecast: forecast) { context[key] = value }
+                return html("finance", context)
+            }
+        }
+    }
+
+    func financeContext(_ report: FinanceReport, forecast: ForecastModel.Result) -> [String: Any] {
+        let c = api.commitment
+        func name(_ key: PartyKey) -> String { c.party(key)?.name ?? key.rawValue }
+        func short(_ key: PartyKey) -> String { key.rawValue.uppercased() }
+        var context: [String: Any] = [:]
+        let disbursed = Money.sum(report.plan.rows.map(\.paid))
+        let planned = Money.sum(report.plan.rows.map(\.planned))
+        let repaid = Money.sum(report.reconciliation.repaid.map(\.amount))
+        let r = report.reconciliation
+        context["kpis"] = [
+            "disbursed": disbursed.danishShortString, "planned": planned.danishShortString, "repaid": repaid.danishShortString,
+            "returnCap": report.cap.stated.value.danishShortString, "overdue": report.plan.rows.contains(where: \.isOverdue),
+            "reconciliation": r.isBalanced ? "afstemt" : "ikke afstemt", "balanced": r.isBalanced,
+            "reconciliationNote": r.isFinal ? "slutafregning (T 5.3)" : "foreløbig, til og med forfaldne halvår",
+        ]
+        context["plan"] = report.plan.rows.map { row in
+            [
+                "installment": row.installment, "funder": name(row.funder), "dueBy": row.dueBy.danishString,
+                "planned": row.planned.danishString, "paid": row.paid.danishString, "overdue": row.isOverdue,
+            ] as [String: Any]
+        }
+        // Cash positions over time and per party.
+        let start = c.interventionPeriod.value.start.firstOfMonth
+        let end = max(report.asOf, start.addingMonths(12))
+        context["cashChart"] = Chart.cashPositions(
+            report.flows.positions.map { position in (short(position.party), position.flows.map { ($0.date, $0.amount) }) },
+            from: start,
+            to: end
+        )
+        context["positions"] = report.flows.positions.map { position in
+            [
+                "party": name(position.party), "received": position.received.danishString, "paid": position.paid.danishString,
+                "net": position.net.danishString, "irr": position.irr.danishPercentString,
+            ]
+        }
+        context["hasPositions"] = !report.flows.positions.isEmpty
+        // The return cap: the stated figure binds; the formula beside it.
+        let municipality = c.municipality?.key ?? PartyKey("kommune")
+        let owedByMunicipality = Money.sum(report.settlement.totals.payers.filter { $0.party == municipality }.map(\.amount))
+        context["cap"] = [
+            "stated": report.cap.stated.value.danishString, "clause": report.cap.stated.clause.reference,
+            "formula": report.cap.formula.danishString, "distance": report.cap.distance.danishString,
+            "horizon": report.cap.horizon.choice.danishString,
+            "chart": Chart.goalBars([
+                (label: "Afregnet for kommunen", payable: owedByMunicipality, cap: report.cap.stated.value),
+                (label: "Betalt af kommunen", payable: r.municipalityPaid, cap: report.cap.stated.value),
+            ]),
+        ]
+        // T 5.3.
+        context["reconciliation"] = [
+            "title": r.isFinal ? "Slutafregning (T 5.3)" : "Foreløbig kontrol (T 5.3 gælder efter sidste forfald \(r.lastPaymentDue.danishString))",
+            "span": r.periods.first.map { "\($0.danishLabel) – \(r.periods.last!.danishLabel)" } ?? "ingen forfaldne halvår endnu",
+            "notYetDue": r.notYetDue.danishString,
+            "rows": r.rows.map { row in
+                [
+                    "party": name(row.party), "owedToPay": row.owedToPay.danishString, "owedToReceive": row.owedToReceive.danishString,
+                    "paid": row.paid.danishString, "received": row.received.danishString,
+                    "status": row.difference.isZero
+                        ? "afstemt"
+                        : row.difference.isNegative
+                            ? "har \((Money.zero - row.difference).danishString) til gode" : "skylder \(row.difference.danishString)",
+                    "ok": row.difference.isZero,
+                ] as [String: Any]
+            },
+            "repaid": r.repaid.map { ["from": name($0.from), "to": name($0.to), "amount": $0.amount.danishString] },
+            "hasRepaid": !r.repaid.isEmpty,
+        ]
+        // T 4.2 and T 4.3.
+        context["reduction"] = [
+            "basis": report.reduction.basis.choice == .perYear ? "pr. budgetår" : "samlet", "total": report.reduction.total.danishString,
+            "years": report.reduction.years.map { year in
+                [
+                    "year": String(year.year), "grant": year.grant.danishString, "expected": year.expected.danishString,
+                    "actual": year.actual.danishString, "reduction": year.reduction.danishString, "provisional": year.isProvisional,
+                ] as [String: Any]
+            },
+        ]
+        context["unused"] = report.unused.years.map { year in
+            [
+                "year": String(year.year), "disbursed": year.disbursed.danishString, "spent": year.spent.danishString,
+                "unused": year.unused.danishString, "due": year.due.danishString, "estimated": year.dueIsEstimated,
+            ] as [String: Any]
+        }
+        context["hasUnused"] = !report.unused.years.isEmpty
+        context["noActuals"] = !report.unused.years.isEmpty && report.unused.years.allSatisfy { $0.spent.isZero }
+        // The forecast: expected repayments per half-year, split between the funders, beside
+        // what the settlement shows for the half-years closed so far.
+        let settled = Dictionary(report.settlement.periods.filter(\.isClosed).map { ($0.period, $0.total) }, uniquingKeysWith: { a, _ in a })
+        context["forecastChart"] = Chart.halfYears(
+            forecast.expected.periods.map { (label: $0.period.label, parts: $0.recipients, settled: settled[$0.period]) },
+            legend: forecast.funders.map { "til \(short($0))" }
+        )
+        func row(_ label: String, expected: Money, _ d: ForecastModel.Distribution) -> [String: String] {
+            [
+                "label": label, "expected": expected.danishShortString, "mean": d.mean.danishShortString, "p5": d.p5.danishShortString,
+                "p50": d.p50.danishShortString, "p95": d.p95.danishShortString,
+            ]
+        }
+        var rows = forecast.goalNumbers.enumerated().map { index, number in
+            row("\(number). \(c.goal(number: number)?.name ?? "")", expected: forecast.expected.payables[index], forecast.payables[index])
+        }
+        rows.append(row("I alt", expected: forecast.expected.total, forecast.total))
+        for (index, party) in forecast.funders.enumerated() {
+            rows.append(row("Til \(name(party))", expected: forecast.expected.received[index], forecast.received[index]))
+        }
+        context["forecast"] =
+            [
+                "runs": forecast.runs.danishString, "seed": String(forecast.seed), "rows": rows,
+                "returns": forecast.funders.enumerated().map { index, party in
+                    let d = forecast.irr[index]
+                    return [
+                        "party": name(party), "expected": forecast.expected.irr[index].danishPercentString,
+                        "p5": Optional(d.p5).danishPercentString, "p50": Optional(d.p50).danishPercentString,
+                        "p95": Optional(d.p95).danishPercentString,
+                    ]
+                },
+                "returnCapBinds": Percent(Ratio(forecast.returnCapBinds.rounded(toScale: 3), 10)).danishString,
+                "periods": forecast.expected.periods.enumerated().map { index, period in
+                    [
+                        "period": period.period.danishLabel, "due": period.due.danishString, "expected": period.total.danishString,
+                        "recipients": period.recipients.map(\.danishString), "mean": forecast.periodTotals[index].danishString,
+                        "settled": settled[period.period]?.danishString ?? "",
+                    ] as [String: Any]
+                },
+                "funders": forecast.funders.map { "Til \(short($0))" },
+            ] as [String: Any]
+        return context
+    }
+}
