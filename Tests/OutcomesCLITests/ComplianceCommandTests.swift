@@ -1,6 +1,7 @@
 import Foundation
 import OutcomesCore
 import OutcomesStore
+import OutcomesTestSupport
 import Testing
 
 @Suite("outcomes lottery and outcomes check")
@@ -71,22 +72,9 @@ struct ComplianceCommandTests {
         let database = folder.appendingPathComponent("store.sqlite").path
         let store = try await SQLOutcomesStore.open(url: database)
         try await store.migrate()
-        let event = AuditEvent(actor: "test", action: "t", subject: "", purpose: "t", at: "2026-01-01T00:00:00Z")
-        for (from, to, date, kroner) in [("dsi", "kommune", "2023-11-30", 1_304_167), ("kommune", "dsi", "2025-03-31", 1_400_000)]
-            as [(String, String, String, Int64)]
-        {
-            try await store.recordTransfer(
-                MoneyTransfer(
-                    kind: from == "dsi" ? .disbursement : .repayment,
-                    from: PartyKey(from),
-                    to: PartyKey(to),
-                    paidOn: LocalDate(iso: date)!,
-                    amount: Money(kroner: kroner),
-                    reference: "x"
-                ),
-                audit: event
-            )
-        }
+        try await store.recordTransfers([
+            (.disbursement, "dsi", "kommune", "2023-11-30", 1_304_167), (.repayment, "kommune", "dsi", "2025-03-31", 1_400_000),
+        ])
         try await store.close()
         let result = try executable.run(["finance", "--as-of", "2026-11-26", "--database", database, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -3,6 +3,7 @@ import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
+import OutcomesTestSupport
 import Testing
 
 /// The INDIGO export validated against the standard's own JSON schemas (../shared/indigo, as
@@ -68,25 +69,11 @@ struct IndigoExportTests {
         let imported = try executable.run(["import", "--data", demo, "--database", database, "--received-on", "2026-11-01"])
         #expect(imported.status == 0, "\(imported.stderr)")
         let store = try await SQLOutcomesStore.open(url: database)
-        let event = AuditEvent(actor: "test", action: "t", subject: "", purpose: "t", at: "2026-11-01T00:00:00Z")
-        let transfers: [(MoneyTransfer.Kind, String, String, String, Int64)] = [
+        try await store.recordTransfers([
             (.disbursement, "dsi", "kommune", "2023-11-30", 1_304_167), (.disbursement, "lbf", "kommune", "2023-11-30", 454_167),
             (.repayment, "kommune", "dsi", "2025-09-30", 300_000), (.repayment, "kommune", "lbf", "2025-09-30", 100_000),
             (.unusedGrantRepayment, "kommune", "dsi", "2025-06-15", 12_345),
-        ]
-        for (kind, from, to, date, kroner) in transfers {
-            try await store.recordTransfer(
-                MoneyTransfer(
-                    kind: kind,
-                    from: PartyKey(from),
-                    to: PartyKey(to),
-                    paidOn: LocalDate(iso: date)!,
-                    amount: Money(kroner: kroner),
-                    reference: "x"
-                ),
-                audit: event
-            )
-        }
+        ])
         let delivery = try #require(try await store.currentDelivery()).delivery
         try await store.close()
 

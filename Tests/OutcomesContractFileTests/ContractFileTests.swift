@@ -132,6 +132,19 @@ struct ContractFileRejectionTests {
         #expect(error.description == "test.yaml:\(line): paymentGoals[0].rate.amount: negative amount '-8600'")
     }
 
+    @Test("The forecast's course length and the INDIGO id: read with their clause; optional; a zero length is rejected at its line")
+    func courseMonthsAndIndigo() throws {
+        #expect(ContractFile.builtIn().expectedCourseMonths == Stated(12, "P 1.1.3"))
+        #expect(ContractFile.builtIn().indigoProjectID == "INDIGO-POJ-0314")
+        let (text, line) = mutated("courseMonths: {value: 12,", "courseMonths: {value: 0,")
+        let error = try #require(parseError(text))
+        #expect(error.line == line && error.field == "intervention.courseMonths.value", "\(error)")
+        let without = ContractFile.builtInText.replacingOccurrences(of: "  courseMonths: {value: 12, clause: \"P 1.1.3\"}\n", with: "")
+            .replacingOccurrences(of: "indigoProject: INDIGO-POJ-0314\n", with: "")
+        let parsed = try ContractFile.parse(without, file: "test.yaml")
+        #expect(parsed.expectedCourseMonths == nil && parsed.indigoProjectID == nil)
+    }
+
     @Test("Dates out of order are rejected")
     func datesOutOfOrder() throws {
         let (text, line) = mutated("period: {start: 2023-11-01, end: 2026-10-31", "period: {start: 2023-11-01, end: 2022-10-31")

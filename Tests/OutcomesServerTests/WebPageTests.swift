@@ -92,23 +92,9 @@ struct WebPageTests {
     )
     func financePage(backend: Backend) async throws {
         try await withAPI(backend) { _, store, client in
-            let event = AuditEvent(actor: "test", action: "t", subject: "", purpose: "t", at: "2026-11-26T12:00:00Z")
-            for (kind, from, to, date, kroner) in [
-                (MoneyTransfer.Kind.disbursement, "dsi", "kommune", "2023-11-30", Int64(1_304_167)),
-                (.repayment, "kommune", "dsi", "2025-09-30", 250_000),
-            ] {
-                try await store.recordTransfer(
-                    MoneyTransfer(
-                        kind: kind,
-                        from: PartyKey(from),
-                        to: PartyKey(to),
-                        paidOn: LocalDate(iso: date)!,
-                        amount: Money(kroner: kroner),
-                        reference: "x"
-                    ),
-                    audit: event
-                )
-            }
+            try await store.recordTransfers([
+                (.disbursement, "dsi", "kommune", "2023-11-30", 1_304_167), (.repayment, "kommune", "dsi", "2025-09-30", 250_000),
+            ])
             let (cookie, _) = try await logIn(client, .dsi)
             let page = try await client.send(.get, "/oekonomi?dato=2026-11-26", headers: [.cookie: cookie])
             #expect(page.status == .ok)
