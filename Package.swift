@@ -43,7 +43,7 @@ let package = Package(
         // forecast. Rates and probabilities are doubles here; every amount stays `Money`.
         .target(
             name: "OutcomesAnalysis",
-            dependencies: ["OutcomesCore", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["OutcomesCore", "OutcomesReports", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: swiftSettings
         ),
         // The agreement as a YAML contract file, and the built-in Viborg agreement.

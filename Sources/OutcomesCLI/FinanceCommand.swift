@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import OutcomesAnalysis
 import OutcomesCore
+import OutcomesReports
 import OutcomesStore
 
 /// `outcomes finance`: money in and out (SPEC §7): the disbursement plan against what was paid,
@@ -26,7 +27,7 @@ public struct FinanceCommand: AsyncParsableCommand {
         let input = try await withStore(database) { try await $0.complianceInput(commitment) }
         let report = FinanceReport.compute(input, asOf: day)
         switch format {
-        case .json: print(FinanceCommand.json(report))
+        case .json: print(report.json.text)
         case .text: print(FinanceCommand.text(commitment, report), terminator: "")
         }
     }
@@ -103,63 +104,5 @@ public struct FinanceCommand: AsyncParsableCommand {
         out += "  Kommunens tilbagebetaling i alt: \(r.municipalityPaid.danishString) af afkastloftet \(r.returnCap.danishString)"
         out += r.municipalityPaid > r.returnCap ? " — OVER LOFTET\n" : "\n"
         return out
-    }
-
-    static func json(_ report: FinanceReport) -> String {
-        let (plan, reduction, unused, cap, flows, reconciliation, asOf) = (
-            report.plan, report.reduction, report.unused, report.cap, report.flows, report.reconciliation, report.asOf
-        )
-        let object: [String: Any] = [
-            "reconciliation": [
-                "final": reconciliation.isFinal, "lastPaymentDue": reconciliation.lastPaymentDue.isoString,
-                "periods": reconciliation.periods.map(\.label), "notYetDue": reconciliation.notYetDue.machineString,
-                "balanced": reconciliation.isBalanced, "municipalityPaid": reconciliation.municipalityPaid.machineString,
-                "returnCap": reconciliation.returnCap.machineString,
-                "repaid": reconciliation.repaid.map { ["from": $0.from.rawValue, "to": $0.to.rawValue, "amount": $0.amount.machineString] },
-                "parties": reconciliation.rows.map {
-                    [
-                        "party": $0.party.rawValue, "owedToPay": $0.owedToPay.machineString, "owedToReceive": $0.owedToReceive.machineString,
-                        "paid": $0.paid.machineString, "received": $0.received.machineString, "difference": $0.difference.machineString,
-                    ]
-                },
-            ] as [String: Any],
-            "asOf": asOf.isoString,
-            "relativeReduction": [
-                "basis": reduction.basis.choice.rawValue, "total": reduction.total.machineString,
-                "years": reduction.years.map {
-                    [
-                        "year": $0.year, "grant": $0.grant.machineString, "expected": $0.expected, "actual": $0.actual,
-                        "reduction": $0.reduction.machineString, "provisional": $0.isProvisional,
-                    ] as [String: Any]
-                },
-            ] as [String: Any],
-            "unusedGrant": unused.years.map {
-                [
-                    "year": $0.year, "disbursed": $0.disbursed.machineString, "spent": $0.spent.machineString, "unused": $0.unused.machineString,
-                    "due": $0.due.isoString, "dueEstimated": $0.dueIsEstimated,
-                ] as [String: Any]
-            },
-            "disbursementPlan": plan.rows.map {
-                [
-                    "installment": $0.installment, "dueBy": $0.dueBy.isoString, "funder": $0.funder.rawValue, "planned": $0.planned.machineString,
-                    "paid": $0.paid.machineString, "overdue": $0.isOverdue,
-                ] as [String: Any]
-            },
-            "returnCap": [
-                "stated": cap.stated.value.machineString, "formula": cap.formula.machineString, "distance": cap.distance.machineString,
-                "horizon": cap.horizon.choice.isoString,
-            ],
-            "parties": flows.positions.map { position in
-                [
-                    "party": position.party.rawValue, "received": position.received.machineString, "paid": position.paid.machineString,
-                    "net": position.net.machineString, "xirr": position.irr.map { String(format: "%.6f", $0) } ?? NSNull(),
-                    "flows": position.flows.map {
-                        ["date": $0.date.isoString, "amount": $0.amount.machineString, "text": $0.text, "clause": $0.clause.reference]
-                    },
-                ] as [String: Any]
-            },
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -56,7 +56,8 @@ public final class OutcomesAPI: Sendable {
         self.routes =
             OutcomesAPI.systemRoutes + OutcomesAPI.sessionRoutes + OutcomesAPI.userRoutes + OutcomesAPI.agreementRoutes
             + OutcomesAPI.householdRoutes + OutcomesAPI.actionPlanRoutes + OutcomesAPI.visitationRoutes
-            + OutcomesAPI.deliveryRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.complianceRoutes + OutcomesAPI.auditRoutes
+            + OutcomesAPI.deliveryRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.complianceRoutes + OutcomesAPI.financeRoutes
+            + OutcomesAPI.auditRoutes
     }
 
     /// The day in Copenhagen at `now`.

@@ -33,6 +33,7 @@ let expectedAccess: [String: Set<String>] = {
         "listReports": ledgerReaders, "recordReport": ["pl"],
         "listAudit": ["adm", "pl"], "verifyAudit": ["adm", "pl"],
         "complianceChecks": ["pl", "cw", "ev", "dsi", "sg"], "deadlines": ["pl", "cw", "ev", "dsi", "sg"],
+        "finance": ["pl", "ev", "dsi", "sg"],
         "listNotices": ledgerReaders, "recordNotice": ["pl", "dsi"],
     ]
 }()
@@ -74,7 +75,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "recordDecision":
         return Sample(json: ["household": own, "outcome": "declined", "consentGiven": false, "reason": "Familien takkede nej til forløbet."])
     case "importDelivery": return Sample(json: ["files": demoFiles])
-    case "settlement", "settlementSummary", "complianceChecks", "deadlines": return Sample(query: "?asOf=2026-11-26")
+    case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance": return Sample(query: "?asOf=2026-11-26")
     case "listNotices": return Sample()
     case "recordNotice": return Sample(json: ["kind": "revocation", "received": "2026-04-06", "subject": "Tilbagekaldelse \(user)"])
     case "recordTransfer":

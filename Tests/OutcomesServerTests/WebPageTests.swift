@@ -112,6 +112,15 @@ struct WebPageTests {
             #expect(text.components(separatedBy: "<svg").count - 1 == 3, "three charts drawn by the server")
             #expect(text.contains("href=\"/oekonomi\""), "in the menu")
             #expect(!text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
+
+            // The same report for programs: GET /api/finance.
+            let api = try await client.send(.get, "/api/finance?asOf=2026-11-26", as: .dsi)
+            #expect(api.status == .ok)
+            #expect((api.object["returnCap"] as? [String: String])?["formula"] == "4793657.25")
+            let reconciliation = try #require(api.object["reconciliation"] as? [String: Any])
+            #expect((reconciliation["repaid"] as? [[String: String]])?.first?["amount"] == "250000.00")
+            let dsi = (api.object["parties"] as? [[String: Any]])?.first { $0["party"] as? String == "dsi" }
+            #expect((dsi?["xirr"] as? String).map { $0.hasPrefix("-0.") } == true, "250.000 kr. back on 1.304.167 kr. so far")
         }
     }
 

@@ -1,0 +1,114 @@
+import OutcomesCore
+public import OutcomesReports
+
+extension FinanceReport {
+    /// The report as JSON (`outcomes finance --format json`, `GET /api/finance`): amounts as
+    /// strings with two decimals (SPEC §6), rates as decimal strings with six, dates ISO.
+    public var json: JSONValue {
+        func money(_ amount: Money) -> JSONValue { .string(amount.machineString) }
+        func text(_ value: String) -> JSONValue { .string(value) }
+        let r = reconciliation
+        return .object([
+            ("asOf", .date(asOf)),
+            (
+                "disbursementPlan",
+                .array(
+                    plan.rows.map { row in
+                        .object([
+                            ("installment", text(row.installment)), ("dueBy", .date(row.dueBy)), ("funder", text(row.funder.rawValue)),
+                            ("planned", money(row.planned)), ("paid", money(row.paid)), ("overdue", .bool(row.isOverdue)),
+                        ])
+                    }
+                )
+            ),
+            (
+                "relativeReduction",
+                .object([
+                    ("basis", text(reduction.basis.choice.rawValue)), ("total", money(reduction.total)),
+                    (
+                        "years",
+                        .array(
+                            reduction.years.map { year in
+                                .object([
+                                    ("year", .int(year.year)), ("grant", money(year.grant)), ("expected", .int(year.expected)),
+                                    ("actual", .int(year.actual)), ("reduction", money(year.reduction)), ("provisional", .bool(year.isProvisional)),
+                                ])
+                            }
+                        )
+                    ),
+                ])
+            ),
+            (
+                "unusedGrant",
+                .array(
+                    unused.years.map { year in
+                        .object([
+                            ("year", .int(year.year)), ("disbursed", money(year.disbursed)), ("spent", money(year.spent)),
+                            ("unused", money(year.unused)), ("due", .date(year.due)), ("dueEstimated", .bool(year.dueIsEstimated)),
+                        ])
+                    }
+                )
+            ),
+            (
+                "returnCap",
+                .object([
+                    ("stated", money(cap.stated.value)), ("formula", money(cap.formula)), ("distance", money(cap.distance)),
+                    ("horizon", .date(cap.horizon.choice)),
+                ])
+            ),
+            (
+                "parties",
+                .array(
+                    flows.positions.map { position in
+                        .object([
+                            ("party", text(position.party.rawValue)), ("received", money(position.received)), ("paid", money(position.paid)),
+                            ("net", money(position.net)), ("xirr", position.irr.map { .string(FinanceReport.rateString($0)) } ?? .null),
+                            (
+                                "flows",
+                                .array(
+                                    position.flows.map { flow in
+                                        .object([
+                                            ("date", .date(flow.date)), ("amount", money(flow.amount)), ("text", text(flow.text)),
+                                            ("clause", text(flow.clause.reference)),
+                                        ])
+                                    }
+                                )
+                            ),
+                        ])
+                    }
+                )
+            ),
+            (
+                "reconciliation",
+                .object([
+                    ("final", .bool(r.isFinal)), ("lastPaymentDue", .date(r.lastPaymentDue)), ("periods", .array(r.periods.map { text($0.label) })),
+                    ("notYetDue", money(r.notYetDue)), ("balanced", .bool(r.isBalanced)), ("municipalityPaid", money(r.municipalityPaid)),
+                    ("returnCap", money(r.returnCap)),
+                    (
+                        "repaid",
+                        .array(
+                            r.repaid.map { .object([("from", text($0.from.rawValue)), ("to", text($0.to.rawValue)), ("amount", money($0.amount))]) }
+                        )
+                    ),
+                    (
+                        "parties",
+                        .array(
+                            r.rows.map { row in
+                                .object([
+                                    ("party", text(row.party.rawValue)), ("owedToPay", money(row.owedToPay)),
+                                    ("owedToReceive", money(row.owedToReceive)), ("paid", money(row.paid)), ("received", money(row.received)),
+                                    ("difference", money(row.difference)),
+                                ])
+                            }
+                        )
+                    ),
+                ])
+            ),
+        ])
+    }
+
+    /// A rate as a decimal string with six decimals ("0.097213"), rounded half away from zero.
+    static func rateString(_ rate: Double) -> String {
+        Ratio(Int128((rate * 1_000_000).rounded()), 1_000_000).decimalString(scale: 6)
+    }
+}

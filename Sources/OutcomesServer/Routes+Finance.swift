@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import OutcomesAnalysis
+import OutcomesCore
+import OutcomesReports
+import OutcomesStore
+
+extension OutcomesAPI {
+    /// Money in and out (SPEC §7) in figures only: the same report as `outcomes finance`.
+    static var financeRoutes: [Route] {
+        let asOf = QueryParameter(name: "asOf", schema: .date, required: true, description: "Datoen (ÅÅÅÅ-MM-DD).")
+        let rate = Schema.string(description: "årlig rente som decimaltal med seks decimaler, fx \"0.097213\"")
+        let response = Schema.record([
+            ("asOf", .date),
+            (
+                "disbursementPlan",
+                .array(
+                    .record([
+                        ("installment", .text), ("dueBy", .date), ("funder", .text), ("planned", .money), ("paid", .money), ("overdue", .boolean),
+                    ])
+                )
+            ),
+            (
+                "relativeReduction",
+                .record([
+                    ("basis", .string(values: ["perYear", "total"])), ("total", .money),
+                    (
+                        "years",
+                        .array(
+                            .record([
+                                ("year", .integer()), ("grant", .money), ("expected", .integer()), ("actual", .integer()), ("reduction", .money),
+                                ("provisional", .boolean),
+                            ])
+                        )
+                    ),
+                ])
+            ),
+            (
+                "unusedGrant",
+                .array(
+                    .record([
+                        ("year", .integer()), ("disbursed", .money), ("spent", .money), ("unused", .money), ("due", .date),
+                        ("dueEstimated", .boolean),
+                    ])
+                )
+            ),
+            ("returnCap", .record([("stated", .money), ("formula", .money), ("distance", .money), ("horizon", .date)])),
+            (
+                "parties",
+                .array(
+                    .record([
+                        ("party", .text), ("received", .money), ("paid", .money), ("net", .money), ("xirr", .nullable(rate)),
+                        ("flows", .array(.record([("date", .date), ("amount", .money), ("text", .text), ("clause", .text)]))),
+                    ])
+                )
+            ),
+            (
+                "reconciliation",
+                .record([
+                    ("final", .boolean), ("lastPaymentDue", .date), ("periods", .array(.text)), ("notYetDue", .money), ("balanced", .boolean),
+                    ("municipalityPaid", .money), ("returnCap", .money),
+                    ("repaid", .array(.record([("from", .text), ("to", .text), ("amount", .money)]))),
+                    (
+                        "parties",
+                        .array(
+                            .record([
+                                ("party", .text), ("owedToPay", .money), ("owedToReceive", .money), ("paid", .money), ("received", .money),
+                                ("difference", .money),
+                            ])
+                        )
+                    ),
+                ])
+            ),
+        ])
+        return [
+            Route(
+                .get,
+                "/api/finance",
+                "finance",
+                "Penge ind og ud pr. en dato (SPEC §7): udbetalingsplanen mod det betalte, relativ reduktion, ubrugt tilskud, afkastloftet, pengestrømme med XIRR og kontrollen efter T 5.3 — kun tal",
+                access: .roles([.projectLead, .evaluator, .funder, .steeringGroup]),
+                query: [asOf],
+                response: response
+            ) { call in
+                let day = try call.asOfDate()
+                let report = FinanceReport.compute(try await call.api.store.complianceInput(call.api.commitment), asOf: day)
+                return .raw(Data((report.json.text + "\n").utf8), contentType: "application/json; charset=utf-8")
+            }
+        ]
+    }
+}
