@@ -33,7 +33,7 @@ public struct ForecastModel: Sendable {
         var probability: Ratio
         var chance: Double
         var amount: Money
-        /// (1 − p)^n, the chance of none, for the inversion sampler.
+        /// The inversion sampler's start, ``ForecastModel/chanceOfNone(_:_:)``.
         var none: Double
     }
 
@@ -105,7 +105,7 @@ public struct ForecastModel: Sendable {
                         probability: probability,
                         chance: chance,
                         amount: amount,
-                        none: Double.pow(1 - chance, Double(trials))
+                        none: ForecastModel.chanceOfNone(chance, trials)
                     )
                 )
             }
@@ -178,7 +178,7 @@ public struct ForecastModel: Sendable {
             let key = DrawKey(slot: draw.slot, probability: draw.probability, amount: draw.amount)
             if let index = position[key] {
                 merged[index].trials += draw.trials
-                merged[index].none = Double.pow(1 - draw.chance, Double(merged[index].trials))
+                merged[index].none = ForecastModel.chanceOfNone(draw.chance, merged[index].trials)
             } else {
                 position[key] = merged.count
                 merged.append(draw)
@@ -246,9 +246,10 @@ public struct ForecastModel: Sendable {
         let amounts = (0..<width).map { g in Money.sum(periods.map { $0.amounts[g] }) }
         let payables = (0..<width).map { g in Money.sum(periods.map { $0.payables[g] }) }
         let received = funders.map { f in Money.sum(periods.map { $0.recipients[f.recipient] }) }
-        let irr = funders.map { f in
+        let irr = funders.enumerated().map { index, f in
             rate(
                 f,
+                received: received[index],
                 flows: periods.map { period in
                     let paid = f.payer.map { period.payers[$0].minorUnits } ?? 0
                     return Double(period.recipients[f.recipient].minorUnits - paid) / 100
@@ -266,10 +267,11 @@ public struct ForecastModel: Sendable {
         )
     }
 
-    /// A funder's rate from its per-period net flows (kroner, at the due dates); −100 % when it
-    /// gets nothing back.
-    func rate(_ funder: FunderFlows, flows: [Double], guess: Double = 0.1) -> Double? {
-        guard flows.contains(where: { $0 > 0 }) else { return funder.installmentAmounts.contains { $0 < 0 } ? -1 : nil }
+    /// A funder's rate from its per-period net flows (kroner, at the due dates): −100 % when it
+    /// receives nothing (`received` is zero), else XIRR, `nil` where no rate exists — as in
+    /// ``run(_:seed:)``.
+    func rate(_ funder: FunderFlows, received: Money, flows: [Double], guess: Double = 0.1) -> Double? {
+        if received.isZero { return funder.installmentAmounts.contains { $0 < 0 } ? -1 : nil }
         return XIRR.solve(years: funder.installmentYears + dueYears, amounts: funder.installmentAmounts + flows, guess: guess)
     }
 
@@ -302,8 +304,14 @@ public struct ForecastModel: Sendable {
         return Double.sqrt(-2 * Double.log(u)) * Double.cos(2 * Double.pi * uniform(&random))
     }
 
+    /// (1 − q)^n for q = min(p, 1 − p): the chance that none of n chances of the rarer outcome
+    /// comes up, where the inversion sampler starts.
+    static func chanceOfNone(_ p: Double, _ n: Int) -> Double { Double.pow(1 - min(p, 1 - p), Double(n)) }
+
     /// A binomial draw: by inversion for small expectations, by the normal approximation with
-    /// continuity where n·p·(1−p) ≥ 25.
+    /// continuity where n·p·(1−p) ≥ 25. The inversion walks from the rarer outcome (for p > ½ it
+    /// draws the failures and returns n less them), so its start `none` (``chanceOfNone(_:_:)``)
+    /// stays far from underflow.
     static func binomial(_ n: Int, _ p: Double, none: Double, _ random: inout SeededGenerator) -> Int {
         guard n > 0, p > 0 else { return 0 }
         if p >= 1 { return n }
@@ -312,8 +320,9 @@ public struct ForecastModel: Sendable {
             let draw = (Double(n) * p + Double.sqrt(variance) * normal(&random)).rounded()
             return Int(min(Double(n), max(0, draw)))
         }
-        // Inversion: walk the distribution from 0.
-        let odds = p / (1 - p)
+        // Inversion: walk the distribution of the rarer outcome from 0.
+        let rare = min(p, 1 - p)
+        let odds = rare / (1 - rare)
         var probability = none
         var cumulative = probability
         let u = uniform(&random)
@@ -323,7 +332,7 @@ public struct ForecastModel: Sendable {
             cumulative += probability
             k += 1
         }
-        return k
+        return p > 0.5 ? n - k : k
     }
 
     /// The distribution of an amount over the runs.

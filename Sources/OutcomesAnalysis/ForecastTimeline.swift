@@ -33,8 +33,10 @@ public struct ForecastTimeline: Sendable, Equatable {
         var starts: [LocalDate] = []
         let budget = commitment.budget
         for (year, count) in zip(budget.years, budget.expectedHouseholds) where count > 0 {
+            // The first of each month, or the intervention's own first day in its first month.
             let months = (1...12).compactMap { LocalDate(year: year, month: $0, day: 1) }
-                .filter { $0 >= intervention.start.firstOfMonth && $0 <= lastCountingStart }
+                .filter { $0 >= intervention.start.firstOfMonth }.map { max($0, intervention.start) }
+                .filter { $0 <= lastCountingStart }
             guard !months.isEmpty else { continue }
             for j in 0..<count { starts.append(months[j * months.count / count]) }
         }

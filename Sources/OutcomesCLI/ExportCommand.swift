@@ -78,8 +78,7 @@ public struct ExportCommand: AsyncParsableCommand {
                 payables: zip(model.goalNumbers, period.payables).map { number, amount in
                     (number, commitment.goal(number: number)?.payer.value ?? municipality, amount)
                 },
-                capReduction: period.capReduction,
-                capPayer: municipality
+                payers: Array(zip(model.allocator.payers, period.payers))
             )
         }
     }

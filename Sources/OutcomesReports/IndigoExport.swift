@@ -15,18 +15,23 @@ public enum IndigoExport {
     public struct Period: Sendable, Equatable {
         public var period: HalfYear
         public var payables: [(goal: Int, payer: PartyKey, amount: Money)]
-        public var capReduction: Money
-        public var capPayer: PartyKey
+        /// What the return cap (T 5.2) cut, per payer it fell on: the payer's goals' payables
+        /// less what the payer pays.
+        public var capReductions: [(payer: PartyKey, amount: Money)]
 
-        public init(period: HalfYear, payables: [(goal: Int, payer: PartyKey, amount: Money)], capReduction: Money, capPayer: PartyKey) {
+        /// `payers`: what each payer pays in the half-year, after the return cap.
+        public init(period: HalfYear, payables: [(goal: Int, payer: PartyKey, amount: Money)], payers: [(party: PartyKey, amount: Money)]) {
             self.period = period
             self.payables = payables
-            self.capReduction = capReduction
-            self.capPayer = capPayer
+            self.capReductions = payers.compactMap { payer in
+                let cut = Money.sum(payables.filter { $0.payer == payer.party }.map(\.amount)) - payer.amount
+                return cut.isZero ? nil : (payer.party, cut)
+            }
         }
 
         public static func == (lhs: Period, rhs: Period) -> Bool {
-            lhs.period == rhs.period && lhs.capReduction == rhs.capReduction && lhs.capPayer == rhs.capPayer
+            lhs.period == rhs.period && lhs.capReductions.map(\.payer) == rhs.capReductions.map(\.payer)
+                && lhs.capReductions.map(\.amount) == rhs.capReductions.map(\.amount)
                 && lhs.payables.map(\.goal) == rhs.payables.map(\.goal) && lhs.payables.map(\.amount) == rhs.payables.map(\.amount)
         }
 
@@ -39,8 +44,7 @@ public enum IndigoExport {
                     payables: period.goals.map { row in
                         (row.goal, commitment.goal(number: row.goal)?.payer.value ?? municipality, row.payable)
                     },
-                    capReduction: period.capReduction,
-                    capPayer: municipality
+                    payers: period.payers.map { ($0.party, $0.amount) }
                 )
             }
         }
@@ -173,14 +177,18 @@ public enum IndigoExport {
             ? "Contracted"
             : input.asOf <= intervention.end ? "Implementation" : input.asOf < input.lastPaymentDue ? "Service delivery complete" : "Complete"
         // The most the payers can pay: the return cap on the municipality (T 5.2) and each other
-        // payer's goal caps (LBF: goal 4, B5.1 2.7.2).
+        // payer's goal caps (LBF: goal 4, B5.1 2.7.2) — all within the return cap where it
+        // covers every payer (`returnCapCoverage: allPayers`).
         var payers: [PartyKey] = [municipality]
         for goal in c.paymentGoals where !payers.contains(goal.payer.value) { payers.append(goal.payer.value) }
+        let returnCap = c.returnCap.amount.value
+        let capCoversAll = c.interpretations.returnCapCoverage.choice == .allPayers
         func maximum(_ payer: PartyKey) -> Money {
-            if payer == municipality { return c.returnCap.amount.value }
-            return Money.sum(c.paymentGoals.filter { $0.payer.value == payer }.compactMap { $0.cap?.value })
+            if payer == municipality { return returnCap }
+            let caps = Money.sum(c.paymentGoals.filter { $0.payer.value == payer }.compactMap { $0.cap?.value })
+            return capCoversAll ? min(caps, returnCap) : caps
         }
-        let maximumTotal = Money.sum(payers.map(maximum))
+        let maximumTotal = capCoversAll ? min(returnCap, Money.sum(payers.map(maximum))) : Money.sum(payers.map(maximum))
 
         var data: [(String, JSONValue)] = [
             ("status", .string("PUBLIC")),
@@ -448,14 +456,14 @@ public enum IndigoExport {
                     ("status", .string("PUBLIC")),
                 ])
             }
-            if !p.capReduction.isZero {
+            for cut in p.capReductions {
                 rows.append(
                     .object([
                         ("outcome_payment_plan_id", value(p.period.label)),
                         ("period", period(p.period.start, p.period.end)),
-                        ("payer_organisation_id", value(id(p.capPayer))),
+                        ("payer_organisation_id", value(id(cut.payer))),
                         ("type", value(type)),
-                        ("money", .object(dkk(Money.zero - p.capReduction))),
+                        ("money", .object(dkk(Money.zero - cut.amount))),
                         ("status", .string("PUBLIC")),
                         ("notes", .string("Afkastloftet (T 5.2) skærer halvårets betaling")),
                     ])

@@ -1,7 +1,8 @@
-import OutcomesAnalysis
 import OutcomesContractFile
 import OutcomesCore
 import Testing
+
+@testable import OutcomesAnalysis
 
 @Suite("The forecast (Monte Carlo from the agreement's own expected figures)")
 struct ForecastTests {
@@ -19,6 +20,19 @@ struct ForecastTests {
         // Goal 2: 5 × 75 % × 42.000 + 54 × 25 % × 84.000 + 22 × 5 % × 84.000 = 1.383.900 kr.
         #expect(expected.amounts[1] == Money(kroner: 1_383_900))
         #expect(expected.total == Money.sum(expected.payables) - expected.capReduction)
+    }
+
+    @Test("the binomial sampler is unbiased at high success rates too (p = 95 %, n = 400: inversion from the failures)")
+    func binomialHighP() {
+        var random = SeededGenerator(seed: 42)
+        let none = ForecastModel.chanceOfNone(0.95, 400)
+        #expect(none > 1e-12, "the walk starts from the rarer outcome, far from underflow")
+        let draws = (0..<20_000).map { _ in Double(ForecastModel.binomial(400, 0.95, none: none, &random)) }
+        let mean = draws.reduce(0, +) / Double(draws.count)
+        let variance = draws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(draws.count - 1)
+        #expect(abs(mean - 380) < 0.2, "mean \(mean), expected 380")
+        #expect(abs(variance - 19) < 1.5, "variance \(variance), expected 19")
+        #expect(draws.allSatisfy { $0 <= 400 })
     }
 
     @Test("the agreement's own anchor: the goal-3 cap of 1.400.000 kr. is about 28 % above the expected goal-3 payment (B5.1 2.6.3)")

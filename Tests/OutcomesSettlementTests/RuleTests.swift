@@ -1,4 +1,5 @@
 import OutcomesCore
+import OutcomesReports
 import Testing
 
 @Suite("Who counts (P 3.2.3, P 3.2.4, B5.1 2.3)")
@@ -342,6 +343,35 @@ struct CapTests {
         commitment.interpretations.returnCapCoverage = Interpretation(.allPayers, "T 5.2")
         let all = b.settle(asOf: "2026-06-30", commitment)
         #expect(all.totals.total == kr("1000.00"))
+    }
+
+    @Test("The INDIGO export shows the return cap's cut on the payer it fell on, under either reading")
+    func indigoCapCuts() throws {
+        var commitment = viborg
+        commitment.returnCap.amount = Stated(kr("1000.00"), "T 5.2")
+        var b = lifeLines(["2025-02-01"])
+        b.employment("P0", .start, .cashBenefitJobReady)
+        b.employment("P0", .months12, .employed)
+        // Municipality only: goal 1's 8.600 kr. is cut to 1.000; LBF's goal 4 (2.000 kr.) stands.
+        let only = IndigoExport.Period.actual(b.settle(asOf: "2026-06-30", commitment), commitment).flatMap(\.capReductions)
+        #expect(only.map(\.payer.rawValue) == ["kommune"] && only.map(\.amount) == [kr("7600.00")])
+        // All payers: 10.600 kr. cut to 1.000, the municipality's 8.600 first, then 1.000 of LBF's.
+        commitment.interpretations.returnCapCoverage = Interpretation(.allPayers, "T 5.2")
+        let all = IndigoExport.Period.actual(b.settle(asOf: "2026-06-30", commitment), commitment).flatMap(\.capReductions)
+        #expect(all.map(\.payer.rawValue) == ["kommune", "lbf"] && all.map(\.amount) == [kr("8600.00"), kr("1000.00")])
+        // The most the payers can pay together is then the return cap itself.
+        let input = IndigoExport.Input(
+            commitment: commitment,
+            projectID: "INDIGO-POJ-0314",
+            asOf: day("2026-06-30"),
+            planned: [],
+            actual: [],
+            transfers: [],
+            enrolledHouseholds: 1,
+            lastPaymentDue: day("2029-03-31")
+        )
+        let finance = IndigoExport.document(input).document["project"]?["data"]?["overall_project_finance"]
+        #expect(finance?["maximum_potential_outcome_payment_v2"]?["amount"]?["value"] == .number("1000.00"))
     }
 
     @Test("The tranche threshold (B5.1 1.1) crossed inside a period: 74/26 up to it, 100/0 after")
