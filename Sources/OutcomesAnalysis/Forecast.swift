@@ -70,8 +70,6 @@ public struct ForecastModel: Sendable {
     let funders: [FunderFlows]
     /// Each period's due date in years from the first installment.
     let dueYears: [Double]
-    let firstInstallment: LocalDate
-    let installments: [Installment]
 
     public var goalNumbers: [Int] { allocator.goals }
     /// How many binomial draws one run makes.
@@ -188,8 +186,6 @@ public struct ForecastModel: Sendable {
         self.improvements = improvements
         self.caps = goals.map { $0.cap?.value }
         self.dueYears = timeline.dues.map(years)
-        self.firstInstallment = first
-        self.installments = installments
     }
 
     /// One half-year of an outcome.
@@ -247,13 +243,15 @@ public struct ForecastModel: Sendable {
         let payables = (0..<width).map { g in Money.sum(periods.map { $0.payables[g] }) }
         let received = funders.map { f in Money.sum(periods.map { $0.recipients[f.recipient] }) }
         let irr = funders.enumerated().map { index, f in
-            rate(
+            let flows = periods.map { period in
+                Double(period.recipients[f.recipient].minorUnits - (f.payer.map { period.payers[$0].minorUnits } ?? 0)) / 100
+            }
+            return ForecastModel.rate(
                 f,
-                received: received[index],
-                flows: periods.map { period in
-                    let paid = f.payer.map { period.payers[$0].minorUnits } ?? 0
-                    return Double(period.recipients[f.recipient].minorUnits - paid) / 100
-                }
+                receivesAnything: !received[index].isZero,
+                years: f.installmentYears + dueYears,
+                amounts: f.installmentAmounts + flows,
+                guess: 0.1
             )
         }
         return Outcome(
@@ -267,12 +265,12 @@ public struct ForecastModel: Sendable {
         )
     }
 
-    /// A funder's rate from its per-period net flows (kroner, at the due dates): −100 % when it
-    /// receives nothing (`received` is zero), else XIRR, `nil` where no rate exists — as in
-    /// ``run(_:seed:)``.
-    func rate(_ funder: FunderFlows, received: Money, flows: [Double], guess: Double = 0.1) -> Double? {
-        if received.isZero { return funder.installmentAmounts.contains { $0 < 0 } ? -1 : nil }
-        return XIRR.solve(years: funder.installmentYears + dueYears, amounts: funder.installmentAmounts + flows, guess: guess)
+    /// A funder's rate: −100 % when it receives nothing, else XIRR of `amounts` (its installments
+    /// out, then its net flow per half-year) at `years`, `nil` where no rate exists. One rule for
+    /// the expected case and the runs.
+    static func rate(_ funder: FunderFlows, receivesAnything: Bool, years: [Double], amounts: [Double], guess: Double) -> Double? {
+        guard receivesAnything else { return funder.installmentAmounts.contains { $0 < 0 } ? -1 : nil }
+        return XIRR.solve(years: years, amounts: amounts, guess: guess)
     }
 
     /// The expected case: every chance at its expected value, exactly, rounded to øre per goal
@@ -446,10 +444,7 @@ public struct ForecastModel: Sendable {
                 slots.reductions[run] = reduction
                 for (f, funder) in funders.enumerated() {
                     slots.received[run * funders.count + f] = received[f]
-                    let rate: Double? =
-                        received[f] == 0
-                        ? (funder.installmentAmounts.contains { $0 < 0 } ? -1 : nil)
-                        : XIRR.solve(years: years[f], amounts: flows[f], guess: guesses[f])
+                    let rate = ForecastModel.rate(funder, receivesAnything: received[f] != 0, years: years[f], amounts: flows[f], guess: guesses[f])
                     slots.rates[run * funders.count + f] = rate ?? .nan
                 }
             }

@@ -71,7 +71,7 @@ public struct ExportCommand: AsyncParsableCommand {
     /// The planned outcome payments: the forecast's expected case per half-year (SPEC §7).
     static func planned(_ commitment: Commitment) -> [IndigoExport.Period] {
         let model = ForecastModel(commitment)
-        let municipality = commitment.municipality?.key ?? PartyKey("kommune")
+        let municipality = commitment.municipalityKey
         return model.expected().periods.map { period in
             IndigoExport.Period(
                 period: period.period,

@@ -86,20 +86,11 @@ public struct FinanceCommand: AsyncParsableCommand {
             r.isFinal
             ? "Slutafregning (T 5.3): betalt mod skyldigt efter afregningerne\n"
             : "Foreløbig kontrol (T 5.3 gælder efter sidste forfald \(r.lastPaymentDue.danishString)): betalt mod skyldigt for de forfaldne halvår\n"
-        let span: String =
-            if let first = r.periods.first, let last = r.periods.last { "\(first.danishLabel) – \(last.danishLabel)" } else { "ingen" }
-        out += "  forfaldne halvår: \(span)"
+        out += "  forfaldne halvår: \(r.danishSpan)"
         out += "; afregnet, ikke forfaldent: \(r.notYetDue.danishString)\n"
         for row in r.rows {
             out +=
-                "  \(name(row.party)): skal betale \(row.owedToPay.danishString) og modtage \(row.owedToReceive.danishString); har betalt \(row.paid.danishString) og modtaget \(row.received.danishString) — "
-            if row.difference.isZero {
-                out += "afstemt\n"
-            } else if row.difference.isNegative {
-                out += "har \((Money.zero - row.difference).danishString) til gode\n"
-            } else {
-                out += "skylder \(row.difference.danishString)\n"
-            }
+                "  \(name(row.party)): skal betale \(row.owedToPay.danishString) og modtage \(row.owedToReceive.danishString); har betalt \(row.paid.danishString) og modtaget \(row.received.danishString) — \(row.danishStatus)\n"
         }
         out += "  Kommunens tilbagebetaling i alt: \(r.municipalityPaid.danishString) af afkastloftet \(r.returnCap.danishString)"
         out += r.municipalityPaid > r.returnCap ? " — OVER LOFTET\n" : "\n"

@@ -30,7 +30,7 @@ public struct ForecastCommand: AsyncParsableCommand {
         }
     }
 
-    static func share(_ ratio: Ratio) -> String { Percent(Ratio(ratio.rounded(toScale: 3), 10)).danishString }
+    static func share(_ ratio: Ratio) -> String { Percent(roundedShare: ratio).danishString }
 
     /// JSON for a rate: the fraction rounded to six decimals, or null.
     static func rateValue(_ rate: Double?) -> Any {

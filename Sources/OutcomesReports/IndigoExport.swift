@@ -37,7 +37,7 @@ public enum IndigoExport {
 
         /// The closed half-years of a settlement (period end ≤ its as-of date).
         public static func actual(_ settlement: Settlement, _ commitment: Commitment) -> [Period] {
-            let municipality = commitment.municipality?.key ?? PartyKey("kommune")
+            let municipality = commitment.municipalityKey
             return settlement.periods.filter(\.isClosed).map { period in
                 Period(
                     period: period.period,
@@ -170,7 +170,7 @@ public enum IndigoExport {
         let c = input.commitment
         let intervention = c.interventionPeriod.value
         let source = "tilsagn"
-        let municipality = c.municipality?.key ?? PartyKey("kommune")
+        let municipality = c.municipalityKey
         let repayments = input.transfers.filter { $0.kind == .repayment && $0.paidOn <= input.asOf }
         let stage =
             input.asOf < intervention.start

@@ -102,6 +102,8 @@ public struct Commitment: Sendable, Equatable {
     public var totalGrants: Money { Money.sum(grants.map(\.amount.value)) }
     /// The party that repays (the municipality).
     public var municipality: Party? { parties.first { $0.role == .municipality } }
+    /// The municipality's key (`kommune` when the file names no party with that role).
+    public var municipalityKey: PartyKey { municipality?.key ?? PartyKey("kommune") }
 }
 
 /// A key that names a party within the file: `dsi`, `lbf`, `kommune`.

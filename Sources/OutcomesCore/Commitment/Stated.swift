@@ -35,6 +35,9 @@ public struct Percent: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { value.compactString(maxScale: 4) + " %" }
     /// Danish form, `23,45 %`.
     public var danishString: String { value.compactString(maxScale: 4, danish: true) + " %" }
+    /// A share (a fraction of one) as a percentage to one decimal, rounded half away from zero
+    /// (`0.5864` → `58,6 %`).
+    public init(roundedShare share: Ratio) { self.init(Ratio(share.rounded(toScale: 3), 10)) }
     /// The percentage that `part` is of `whole`.
     public static func share(_ part: Ratio, of whole: Ratio) -> Percent { Percent(part / whole * 100) }
 }

@@ -25,6 +25,11 @@ public struct Reconciliation: Sendable, Equatable {
         /// Actual − owed: positive, the party has had (or kept) too much and owes it; negative, it
         /// is owed this much; zero, settled.
         public var difference: Money { actualNet - owedNet }
+        /// In Danish: "afstemt", "skylder 1.670,00 kr." or "har 1.770,00 kr. til gode".
+        public var danishStatus: String {
+            if difference.isZero { return "afstemt" }
+            return difference.isNegative ? "har \((Money.zero - difference).danishString) til gode" : "skylder \(difference.danishString)"
+        }
     }
 
     public var asOf: LocalDate
@@ -44,6 +49,11 @@ public struct Reconciliation: Sendable, Equatable {
     /// What the municipality has repaid in all, against the return cap (T 5.2).
     public var municipalityPaid: Money
     public var returnCap: Money
+    /// The half-years compared, in Danish: "2. halvår 2023 – 1. halvår 2026", or "ingen".
+    public var danishSpan: String {
+        guard let first = periods.first, let last = periods.last else { return "ingen" }
+        return "\(first.danishLabel) – \(last.danishLabel)"
+    }
     /// Every party is settled: no difference anywhere.
     public var isBalanced: Bool { rows.allSatisfy { $0.difference.isZero } }
 
@@ -96,7 +106,7 @@ public struct Reconciliation: Sendable, Equatable {
         let longest = commitment.paymentGoals.flatMap(\.resultMonths).max() ?? 0
         let lastPoint = max(intervention.end, intervention.end.addingMonths(-commitment.compliance.countingMonths.value).addingMonths(longest))
         let lastPaymentDue = HalfYear(containing: lastPoint).paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value)
-        let municipality = commitment.municipality?.key ?? PartyKey("kommune")
+        let municipality = commitment.municipalityKey
         return Reconciliation(
             asOf: asOf,
             periods: due.map(\.period),

@@ -26,7 +26,7 @@ public struct RepaymentAllocator: Sendable {
 
     public init(_ commitment: Commitment) {
         let goals = commitment.paymentGoals.sorted { $0.number < $1.number }
-        let municipality = commitment.municipality?.key ?? PartyKey("kommune")
+        let municipality = commitment.municipalityKey
         var payers = [municipality]
         for goal in goals where !payers.contains(goal.payer.value) { payers.append(goal.payer.value) }
         self.goals = goals.map(\.number)

@@ -590,14 +590,7 @@ private struct Report {
             )
             return
         }
-        let value = ReturnCapFormula.compoundedValue(
-            installments: installments,
-            annualRate: cap.annualRate.value,
-            dayCountBasis: cap.dayCountBasis,
-            postingMonth: cap.postingMonth,
-            postingDay: cap.postingDay,
-            horizon: horizon
-        )
+        let value = ReturnCapReport.compute(commitment).formula
         let funders = cap.compoundedGrants.map { partyName($0) }.joined(separator: ", ")
         compare(cap.amount.clause, .warning, stated: cap.amount.value, computed: value) { s, c, d in
             "Afkastloftet er angivet til \(s); formlen (ratene fra \(funders) forrentet med \(cap.annualRate.value.danishString) p.a., \(cap.dayCountBasis)-dages år, rentetilskrivning \(cap.postingDay).\(cap.postingMonth). frem til \(horizon.danishString)) giver \(c) (forskel \(d)). Det angivne loft er bindende"

@@ -78,7 +78,7 @@ extension WebApp {
         }
         context["hasPositions"] = !report.flows.positions.isEmpty
         // The return cap: the stated figure binds; the formula beside it.
-        let municipality = c.municipality?.key ?? PartyKey("kommune")
+        let municipality = c.municipalityKey
         let owedByMunicipality = Money.sum(report.settlement.totals.payers.filter { $0.party == municipality }.map(\.amount))
         context["cap"] = [
             "stated": report.cap.stated.value.danishString, "clause": report.cap.stated.clause.reference,
@@ -92,16 +92,13 @@ extension WebApp {
         // T 5.3.
         context["reconciliation"] = [
             "title": r.isFinal ? "Slutafregning (T 5.3)" : "Foreløbig kontrol (T 5.3 gælder efter sidste forfald \(r.lastPaymentDue.danishString))",
-            "span": r.periods.first.map { "\($0.danishLabel) – \(r.periods.last!.danishLabel)" } ?? "ingen forfaldne halvår endnu",
+            "span": r.periods.isEmpty ? "ingen forfaldne halvår endnu" : r.danishSpan,
             "notYetDue": r.notYetDue.danishString,
             "rows": r.rows.map { row in
                 [
                     "party": name(row.party), "owedToPay": row.owedToPay.danishString, "owedToReceive": row.owedToReceive.danishString,
                     "paid": row.paid.danishString, "received": row.received.danishString,
-                    "status": row.difference.isZero
-                        ? "afstemt"
-                        : row.difference.isNegative
-                            ? "har \((Money.zero - row.difference).danishString) til gode" : "skylder \(row.difference.danishString)",
+                    "status": row.danishStatus,
                     "ok": row.difference.isZero,
                 ] as [String: Any]
             },
@@ -157,7 +154,7 @@ extension WebApp {
                         "p95": Optional(d.p95).danishPercentString,
                     ]
                 },
-                "returnCapBinds": Percent(Ratio(forecast.returnCapBinds.rounded(toScale: 3), 10)).danishString,
+                "returnCapBinds": Percent(roundedShare: forecast.returnCapBinds).danishString,
                 "periods": forecast.expected.periods.enumerated().map { index, period in
                     [
                         "period": period.period.danishLabel, "due": period.due.danishString, "expected": period.total.danishString,
