@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -63,6 +65,10 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -74,6 +80,17 @@ let package = Package(
             dependencies: ["OutcomesCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The application layer: every use case once, with the access policy of SPEC §1, for the
+        // API, the web app and the command line.
+        .target(
+            name: "OutcomesApplication",
+            dependencies: [
+                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Settlement output: JSON (SPEC §6), CSV for Danish Excel, a Danish table.
         .target(name: "OutcomesReports", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         // The HTTP API (Hummingbird 2): routes, roles, sessions, the OpenAPI document.
@@ -81,7 +98,10 @@ let package = Package(
             name: "OutcomesServer",
             dependencies: [
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis",
+                "OutcomesApplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -112,6 +132,7 @@ let package = Package(
             name: "OutcomesCLI",
             dependencies: [
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesServer",
+                "OutcomesApplication",
                 "OutcomesLottery", "OutcomesAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -160,13 +181,17 @@ let package = Package(
         ),
         .testTarget(
             name: "OutcomesStoreTests",
-            dependencies: ["OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesTestSupport"],
+            dependencies: [
+                "OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesTestSupport",
+                "OutcomesApplication",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OutcomesServerTests",
             dependencies: [
                 "OutcomesServer", "OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesTestSupport",
+                "OutcomesApplication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -56,9 +56,7 @@ public struct CheckCommand: AsyncParsableCommand {
             }
         }
         let findings = ComplianceMonitor.check(input, asOf: day)
-        let deadlines =
-            ((input.hasGovernanceRecords ? SteeringCalendar.deadlines(input, asOf: day) : [])
-            + notices.flatMap { $0.deadlines(commitment, asOf: day) }).sorted { $0.due < $1.due }
+        let deadlines = AgreementDeadlines.all(input, notices: notices, asOf: day)
         switch format {
         case .json: print(CheckCommand.json(findings: findings, deadlines: deadlines, asOf: day))
         case .text: print(CheckCommand.text(findings: findings, deadlines: deadlines, asOf: day), terminator: "")

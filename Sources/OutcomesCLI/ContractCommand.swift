@@ -2,7 +2,7 @@ public import ArgumentParser
 import Foundation
 import OutcomesContractFile
 import OutcomesCore
-import OutcomesServer
+import OutcomesApplication
 
 /// `outcomes contract …`: the agreement as a contract file.
 public struct ContractCommand: AsyncParsableCommand {

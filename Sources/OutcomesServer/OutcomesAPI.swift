@@ -3,6 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
+public import OutcomesApplication
 public import OutcomesCore
 public import OutcomesStore
 
@@ -22,11 +23,11 @@ public struct OutcomesRequestContext: RequestContext {
 /// let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// ```
 public final class OutcomesAPI: Sendable {
-    public let store: any OutcomesStore
-    public let commitment: Commitment
-    let pseudonymizer: PersonPseudonymizer
-    let sessions: SessionStore
-    let throttle: LoginThrottle
+    /// The use cases; routes and pages only parse and render around them.
+    public let service: OutcomesService
+    public var store: any OutcomesStore { service.store }
+    public var commitment: Commitment { service.commitment }
+    var pseudonymizer: PersonPseudonymizer { service.pseudonymizer }
     let clock: @Sendable () -> Date
     let logger: Logger
     /// Whether session cookies carry `Secure` (always, but for tests of plain-HTTP clients that
@@ -36,20 +37,12 @@ public final class OutcomesAPI: Sendable {
     public let routes: [Route]
 
     public init(
-        store: any OutcomesStore,
-        commitment: Commitment,
-        pseudonymizer: PersonPseudonymizer,
-        sessions: SessionStore = SessionStore(),
-        throttle: LoginThrottle = LoginThrottle(),
+        service: OutcomesService,
         clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "outcomes.api"),
         secureCookies: Bool = true
     ) {
-        self.store = store
-        self.commitment = commitment
-        self.pseudonymizer = pseudonymizer
-        self.sessions = sessions
-        self.throttle = throttle
+        self.service = service
         self.clock = clock
         self.logger = logger
         self.secureCookies = secureCookies
@@ -60,11 +53,29 @@ public final class OutcomesAPI: Sendable {
             + OutcomesAPI.auditRoutes
     }
 
+    /// A convenience for tests and tools: the service over a store, then the API over it.
+    public convenience init(
+        store: any OutcomesStore,
+        commitment: Commitment,
+        pseudonymizer: PersonPseudonymizer,
+        throttle: LoginThrottle = LoginThrottle(),
+        clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "outcomes.api"),
+        secureCookies: Bool = true
+    ) {
+        self.init(
+            service: OutcomesService(store: store, commitment: commitment, pseudonymizer: pseudonymizer, throttle: throttle, logger: logger),
+            clock: clock,
+            logger: logger,
+            secureCookies: secureCookies
+        )
+    }
+
     /// The day in Copenhagen at `now`.
     func today(_ now: Date) -> LocalDate { LocalDate.copenhagen(now) }
 
     /// `now` in ISO 8601 UTC, as the audit trail writes it.
-    func timestamp(_ now: Date) -> String { ISO8601DateFormatter().string(from: now) }
+    func timestamp(_ now: Date) -> String { Requester.timestamp(now) }
 
     /// The router serving every route; any other method on a known path answers 405.
     public func router() -> Router<OutcomesRequestContext> {
@@ -98,13 +109,13 @@ public final class OutcomesAPI: Sendable {
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else { throw Problem.notSignedIn() }
             let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let user = try await store.user(forAPIToken: token) else { throw Problem.notSignedIn() }
+            guard let user = try await service.identify(bearerToken: token) else { throw Problem.notSignedIn() }
             return Caller(user: user, csrfToken: nil, sessionToken: nil)
         }
-        guard let token = request.cookies[OutcomesAPI.sessionCookie]?.value, let session = await sessions.session(token, now: now),
-            let user = try await store.user(named: session.username)
+        guard let token = request.cookies[OutcomesAPI.sessionCookie]?.value, !token.isEmpty,
+            let (user, csrf) = try await service.identify(sessionToken: token, now: now)
         else { return nil }
-        return Caller(user: user, csrfToken: session.csrfToken, sessionToken: token)
+        return Caller(user: user, csrfToken: csrf, sessionToken: token)
     }
 
     func respond(_ route: Route, _ request: Request, _ context: OutcomesRequestContext) async throws -> Response {
@@ -184,18 +195,5 @@ struct ProblemMiddleware: RouterMiddleware {
             headers[.contentType] = "application/problem+json; charset=utf-8"
             return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problem.body)))
         }
-    }
-}
-
-extension LocalDate {
-    static let copenhagenZone = TimeZone(identifier: "Europe/Copenhagen") ?? .gmt
-
-    /// The day in Copenhagen at an instant: the outer layers' clock turned into the core's
-    /// dates (the core never reads a clock). Used by the server and the command line.
-    public static func copenhagen(_ instant: Date) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = copenhagenZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import HTTPTypes
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -59,6 +60,14 @@ public struct Problem: Error, Sendable, Equatable {
     static func from(_ error: any Error) -> Problem? {
         switch error {
         case let problem as Problem: return problem
+        case let error as ApplicationError:
+            switch error {
+            case .notSignedIn: return notSignedIn()
+            case let .forbidden(text): return forbidden(text)
+            case let .notFound(text): return notFound(text)
+            case let .conflict(text): return conflict(text)
+            case let .invalid(text): return unprocessable(text)
+            }
         case let error as ActionPlanError:
             if case .locked = error { return Problem(.conflict, "action-plan-locked", "Handleplanen er låst", error.description) }
             return unprocessable(error.description)
@@ -66,12 +75,14 @@ public struct Problem: Error, Sendable, Equatable {
         case let error as RegisterError:
             if case .unknownHousehold = error { return notFound(error.description) }
             if case .personExists = error { return conflict(error.description) }
+            if case .householdExists = error { return conflict(error.description) }
             return unprocessable(error.description)
         case let error as CPRNumber.Problem: return unprocessable(error.description)
         case let error as StoreError:
             switch error {
             case .noActionPlan: return notFound(error.description)
             case .userExists, .actionPlanExists, .contractVersionConflict: return conflict(error.description)
+            case .unknownUser: return notFound(error.description)
             case .weakPassword, .nonPositiveAmount: return unprocessable(error.description)
             case .unsupportedDatabaseURL, .corruptRow: return nil
             }

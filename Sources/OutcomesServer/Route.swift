@@ -1,23 +1,8 @@
 public import Foundation
 public import HTTPTypes
+public import OutcomesApplication
 public import OutcomesCore
 import OutcomesStore
-
-/// The kinds of role of SPEC §1, as routes name them.
-public enum RoleKind: String, Sendable, CaseIterable {
-    case projectLead, areaCaseworker, evaluator, funder, steeringGroup, admin
-
-    public init(_ role: Role) {
-        switch role {
-        case .projectLead: self = .projectLead
-        case .areaCaseworker: self = .areaCaseworker
-        case .evaluator: self = .evaluator
-        case .funder: self = .funder
-        case .steeringGroup: self = .steeringGroup
-        case .admin: self = .admin
-        }
-    }
-}
 
 /// Who may call a route.
 public enum Access: Sendable {
@@ -25,13 +10,14 @@ public enum Access: Sendable {
     case anyone
     /// Any signed-in user.
     case signedIn
-    /// Signed-in users of these roles; the handler may narrow further (a caseworker's own area).
-    case roles(Set<RoleKind>)
+    /// Signed-in users whose role has the permission (the access policy's one table); the use
+    /// case may narrow further (a caseworker's own area).
+    case permission(Permission)
 
     func allows(_ role: Role) -> Bool {
         switch self {
         case .anyone, .signedIn: true
-        case let .roles(kinds): kinds.contains(RoleKind(role))
+        case let .permission(permission): permission.allows(role)
         }
     }
 
@@ -40,7 +26,7 @@ public enum Access: Sendable {
         switch self {
         case .anyone: ["anyone"]
         case .signedIn: RoleKind.allCases.map(\.rawValue)
-        case let .roles(kinds): RoleKind.allCases.filter(kinds.contains).map(\.rawValue)
+        case let .permission(permission): RoleKind.allCases.filter(permission.roles.contains).map(\.rawValue)
         }
     }
 }
@@ -161,6 +147,9 @@ public struct Call: Sendable {
     }
 
     var today: LocalDate { api.today(now) }
+
+    /// The caller as the use cases take it.
+    var requester: Requester { Requester(user: caller?.user, purpose: purpose, now: now, channel: route.operationID) }
     var timestamp: String { api.timestamp(now) }
 
     func parameter(_ name: String) -> String { pathParameters[name] ?? "" }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -81,7 +82,6 @@ extension OutcomesAPI {
                 guard let plan = try await call.api.store.actionPlan(for: record.id) else {
                     throw Problem.notFound("Husstanden \(record.id) har ingen handleplan endnu.")
                 }
-                try await call.auditRead("household:\(record.id) action plan")
                 return try .json(view(plan, call))
             },
             Route(

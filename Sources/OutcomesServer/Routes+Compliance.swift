@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -29,7 +30,7 @@ extension OutcomesAPI {
             ],
             required: ["kind", "received", "subject"]
         )
-        let readers: Access = .roles([.projectLead, .areaCaseworker, .evaluator, .funder, .steeringGroup])
+        let readers: Access = .permission(.readCompliance)
         return [
             Route(
                 .get,
@@ -43,17 +44,13 @@ extension OutcomesAPI {
                 ])
             ) { call in
                 let day = try call.asOfDate()
-                let findings = ComplianceMonitor.check(try await call.api.store.complianceInput(call.api.commitment), asOf: day)
-                let visible = try await call.visibleHouseholds()
-                let items = findings.map { finding -> [String: Any] in
+                let report = try await call.api.service.compliance(call.requester, asOf: day)
+                let items = report.findings.map { finding -> [String: Any] in
                     [
                         "rule": finding.rule, "clause": finding.clause.reference, "severity": finding.severity.rawValue, "message": finding.message,
                         "figures": finding.figures.map { ["label": $0.label, "value": $0.value] }, "action": finding.action,
-                        "households": finding.households.filter { visible?.contains($0) ?? true }.map(\.rawValue),
+                        "households": finding.households.map(\.rawValue),
                     ]
-                }
-                if items.contains(where: { !(($0["households"] as? [String])?.isEmpty ?? true) }) {
-                    try await call.auditRead("compliance \(day.isoString) households")
                 }
                 return .raw(
                     try call.pagedObject(["asOf": day.isoString], key: "findings", items),
@@ -72,11 +69,7 @@ extension OutcomesAPI {
                 ])
             ) { call in
                 let day = try call.asOfDate()
-                let input = try await call.api.store.complianceInput(call.api.commitment)
-                let deadlines =
-                    (SteeringCalendar.deadlines(input, asOf: day)
-                    + (try await call.api.store.notices()).flatMap { $0.deadlines(call.api.commitment, asOf: day) })
-                    .sorted { $0.due < $1.due }
+                let deadlines = try await call.api.service.compliance(call.requester, asOf: day).deadlines
                 let items = deadlines.map { deadline -> [String: Any] in
                     [
                         "rule": deadline.rule, "what": deadline.what, "clause": deadline.clause.reference, "due": deadline.due.isoString,
@@ -94,7 +87,7 @@ extension OutcomesAPI {
                 "/api/notices",
                 "listNotices",
                 "Modtagne meddelelser om tilbageholdelse og tilbagekaldelse, og tvister",
-                access: .roles([.projectLead, .evaluator, .funder, .steeringGroup]),
+                access: .permission(.readFigures),
                 query: [.page, .pageSize],
                 response: .page(of: noticeSchema)
             ) { call in
@@ -107,7 +100,7 @@ extension OutcomesAPI {
                 "/api/notices",
                 "recordNotice",
                 "Registrér en meddelelse (med den dag den faktisk blev modtaget) eller en tvist",
-                access: .roles([.projectLead, .funder]),
+                access: .permission(.recordNotice),
                 body: noticeSchema,
                 status: .created,
                 response: noticeSchema
@@ -125,7 +118,7 @@ extension OutcomesAPI {
                 default: throw Problem.unprocessable("Feltet 'kind' skal være withholding, revocation eller dispute.")
                 }
                 let notice = Notice(kind: kind, received: body.received, subject: body.subject)
-                try await call.api.store.recordNotice(notice, audit: call.audit("record-notice:\(body.kind)", subject: body.subject))
+                try await call.api.service.recordNotice(call.requester, notice, kind: body.kind)
                 return .raw(
                     try JSONSerialization.data(withJSONObject: OutcomesAPI.noticeJSON(notice), options: [.sortedKeys]),
                     contentType: "application/json; charset=utf-8",
@@ -187,15 +180,5 @@ extension Call {
         guard let text = query["asOf"] else { throw Problem.badRequest("Angiv datoen som ?asOf=ÅÅÅÅ-MM-DD.") }
         guard let day = LocalDate(iso: text) else { throw Problem.badRequest("'asOf' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }
         return day
-    }
-
-    /// The households the caller may see named: all (`nil`) for the project lead and the
-    /// evaluator, the own area's for a caseworker, none for the others.
-    func visibleHouseholds() async throws -> Set<HouseholdID>? {
-        switch try user.role {
-        case .projectLead, .evaluator: return nil
-        case let .areaCaseworker(area): return Set(try await api.store.households(in: area).map(\.id))
-        case .funder, .steeringGroup, .admin: return []
-        }
     }
 }

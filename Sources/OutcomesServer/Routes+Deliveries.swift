@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Logging
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesReports
@@ -54,18 +55,18 @@ extension OutcomesAPI {
                 "/api/deliveries",
                 "listDeliveries",
                 "Dataleverancerne på lager, ældste først",
-                access: .roles([.projectLead, .evaluator, .funder, .steeringGroup]),
+                access: .permission(.readFigures),
                 query: [.page, .pageSize],
                 response: .page(of: .ref("DeliveryReceipt"))
             ) { call in
-                try .json(try call.paged(try await call.api.store.deliveries().map(ReceiptView.init)))
+                try .json(try call.paged(try await call.api.service.deliveries(call.requester).map(ReceiptView.init)))
             },
             Route(
                 .post,
                 "/api/deliveries",
                 "importDelivery",
                 "Importér en dataleverance (SPEC §5) alt eller intet; samme filer igen ændrer intet",
-                access: .roles([.projectLead, .evaluator]),
+                access: .permission(.importDelivery),
                 body: .object(
                     [
                         ("receivedOn", .nullable(.date)),
@@ -77,20 +78,11 @@ extension OutcomesAPI {
                 response: .ref("DeliveryReceipt")
             ) { call in
                 let upload = try call.decode(Upload.self)
-                let known = Set(DeliveryImporter.fileNames)
-                if let unknown = upload.files.keys.sorted().first(where: { !known.contains($0) }) {
-                    throw Problem.unprocessable(
-                        "Filen '\(unknown)' hører ikke til en leverance; brug \(DeliveryImporter.fileNames.joined(separator: ", "))."
-                    )
-                }
-                call.api.logger.info("leverance modtaget (\(upload.files.count) filer); importerer")
-                let receipt = try await call.api.store.importDelivery(
-                    upload.files.mapValues { Data($0.utf8) },
-                    commitment: call.api.commitment,
-                    receivedOn: upload.receivedOn ?? call.today,
-                    audit: call.audit("import-delivery", subject: "")
+                let receipt = try await call.api.service.importDelivery(
+                    call.requester,
+                    files: upload.files.mapValues { Data($0.utf8) },
+                    receivedOn: upload.receivedOn
                 )
-                call.api.logger.info("leverance \(receipt.number) \(receipt.isNew ? "gemt" : "fandtes allerede")")
                 return try .json(ReceiptView(receipt), status: receipt.isNew ? .created : .ok)
             },
             Route(
@@ -98,14 +90,13 @@ extension OutcomesAPI {
                 "/api/settlements",
                 "settlement",
                 "Betalingsopgørelsen pr. dato (SPEC §6) med linjer pr. person og husstand (pseudonymer)",
-                access: .roles([.projectLead, .evaluator]),
+                access: .permission(.readSettlementLines),
                 query: [asOf],
                 response: .ref("Settlement"),
                 readsPersonData: true,
                 defaultPurpose: "betalingsopgørelse"
             ) { call in
-                let settlement = try await call.settle()
-                try await call.auditRead("settlement \(settlement.asOf.isoString) lines")
+                let settlement = try await call.settle(lines: true)
                 return .raw(Data(SettlementJSON.string(settlement).utf8), contentType: "application/json; charset=utf-8")
             },
             Route(
@@ -113,12 +104,11 @@ extension OutcomesAPI {
                 "/api/settlements/summary",
                 "settlementSummary",
                 "Betalingsopgørelsen som samlede tal (uden linjer): perioder, mål, trancher",
-                access: .roles([.projectLead, .evaluator, .funder, .steeringGroup]),
+                access: .permission(.readFigures),
                 query: [asOf],
                 response: .ref("Settlement")
             ) { call in
-                var settlement = try await call.settle()
-                settlement.lines = []
+                let settlement = try await call.settle(lines: false)
                 return .raw(Data(SettlementJSON.string(settlement).utf8), contentType: "application/json; charset=utf-8")
             },
         ]
@@ -157,15 +147,10 @@ extension OutcomesAPI {
 }
 
 extension Call {
-    /// Settles the current delivery as of the `asOf` query parameter.
-    func settle() async throws -> Settlement {
+    /// The current delivery's settlement as of the `asOf` query parameter.
+    func settle(lines: Bool) async throws -> Settlement {
         guard let text = query["asOf"] else { throw Problem.badRequest("Angiv opgørelsesdatoen som ?asOf=ÅÅÅÅ-MM-DD.") }
         guard let asOf = LocalDate(iso: text) else { throw Problem.badRequest("'asOf' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }
-        guard let imported = try await api.store.currentDelivery() else {
-            throw Problem.notFound("Der er ingen dataleverance endnu; importér en (POST /api/deliveries).")
-        }
-        var settlement = SettlementEngine.settle(api.commitment, delivery: imported.delivery, asOf: asOf)
-        settlement.warnings = imported.warnings + settlement.warnings
-        return settlement
+        return try await api.service.settlement(requester, asOf: asOf, lines: lines)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OutcomesAnalysis
+import OutcomesApplication
 import OutcomesCore
 import OutcomesReports
 import OutcomesStore
@@ -78,7 +79,7 @@ extension OutcomesAPI {
                 "/api/finance",
                 "finance",
                 "Penge ind og ud pr. en dato (SPEC §7): udbetalingsplanen mod det betalte, relativ reduktion, ubrugt tilskud, afkastloftet, pengestrømme med XIRR og kontrollen efter T 5.3 — kun tal",
-                access: .roles([.projectLead, .evaluator, .funder, .steeringGroup]),
+                access: .permission(.readFigures),
                 query: [asOf],
                 response: response
             ) { call in

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -134,10 +135,7 @@ extension Call {
 
     /// The household with the path's `id` and the caller's access to it; 404 or 403 otherwise.
     func household() async throws -> (HouseholdRecord, Role.PersonDataAccess) {
-        guard let record = try await api.store.household(HouseholdID(parameter("id"))) else {
-            throw Problem.notFound("Husstanden \(parameter("id")) findes ikke.")
-        }
-        return (record, try personAccess(area: record.area))
+        try await api.service.household(requester, HouseholdID(parameter("id")))
     }
 
     /// The caller may write for a household in `area` only with full access (SPEC §1).
@@ -160,8 +158,8 @@ extension Call {
 }
 
 extension OutcomesAPI {
-    static let personRoles: Access = .roles([.projectLead, .areaCaseworker, .evaluator])
-    static let caseRoles: Access = .roles([.projectLead, .areaCaseworker])
+    static let personRoles: Access = .permission(.readPersonData)
+    static let caseRoles: Access = .permission(.editCases)
 
     static var householdRoutes: [Route] {
         struct NewPerson: Decodable {
@@ -260,19 +258,13 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: "oversigt over husstande"
             ) { call in
-                var area = try call.query["area"].map { text in
+                let area = try call.query["area"].map { text in
                     guard let area = Area(rawValue: text) else {
                         throw Problem.badRequest("'area' skal være et af \(Area.allCases.map(\.rawValue)).")
                     }
                     return area
                 }
-                if let own = call.ownArea {
-                    if let asked = area, asked != own { _ = try call.personAccess(area: asked) }
-                    area = own
-                }
-                let page = try call.paged(try await call.api.store.households(in: area).map(HouseholdView.init))
-                try await call.auditRead("households " + page.items.map(\.id).joined(separator: ","))
-                return try .json(page)
+                return try .json(try call.paged(try await call.api.service.households(call.requester, area: area).map(HouseholdView.init)))
             },
             Route(
                 .post,
@@ -285,15 +277,7 @@ extension OutcomesAPI {
                 response: .ref("Household")
             ) { call in
                 let record = try call.decode(HouseholdView.self).record()
-                try call.requireFullAccess(area: record.area)
-                guard try await call.api.store.household(record.id) == nil else {
-                    throw Problem.conflict("Husstanden \(record.id) findes allerede; ret den med PUT /api/households/\(record.id).")
-                }
-                try await call.api.store.saveHousehold(
-                    record,
-                    interventionPeriod: call.api.commitment.interventionPeriod.value,
-                    audit: call.audit("create-household", subject: "household:\(record.id)")
-                )
+                try await call.api.service.createHousehold(call.requester, record)
                 return try .json(HouseholdView(record), status: .created)
             },
             Route(
@@ -307,7 +291,6 @@ extension OutcomesAPI {
                 defaultPurpose: purpose
             ) { call in
                 let (record, _) = try await call.household()
-                try await call.auditRead("household:\(record.id)")
                 return try .json(HouseholdView(record))
             },
             Route(
@@ -319,17 +302,10 @@ extension OutcomesAPI {
                 body: HouseholdView.input,
                 response: .ref("Household")
             ) { call in
-                let (existing, _) = try await call.household()
-                try call.requireFullAccess(area: existing.area)
-                var record = try call.decode(HouseholdView.self).record()
-                guard record.id == existing.id else { throw Problem.unprocessable("Feltet 'id' skal være husstandens id, \(existing.id).") }
-                try call.requireFullAccess(area: record.area)
-                record.id = existing.id
-                try await call.api.store.saveHousehold(
-                    record,
-                    interventionPeriod: call.api.commitment.interventionPeriod.value,
-                    audit: call.audit("update-household", subject: "household:\(record.id)")
-                )
+                let record = try call.decode(HouseholdView.self).record()
+                let id = call.parameter("id")
+                guard record.id.rawValue == id else { throw Problem.unprocessable("Feltet 'id' skal være husstandens id, \(id).") }
+                try await call.api.service.updateHousehold(call.requester, record)
                 return try .json(HouseholdView(record))
             },
             Route(
@@ -346,7 +322,6 @@ extension OutcomesAPI {
                 let (record, access) = try await call.household()
                 let persons = try await call.api.store.persons(in: record.id)
                 let page = try call.paged(persons.map { PersonView($0, access: access, on: call.today) })
-                try await call.auditRead("household:\(record.id) persons")
                 return try .json(page)
             },
             Route(
@@ -359,17 +334,8 @@ extension OutcomesAPI {
                 status: .created,
                 response: .ref("Person")
             ) { call in
-                let (record, _) = try await call.household()
-                try call.requireFullAccess(area: record.area)
                 let new = try call.decode(NewPerson.self)
-                let cpr = try CPRNumber(new.cpr)
-                let person = PersonRecord(
-                    id: call.api.pseudonymizer.pseudonym(for: cpr),
-                    household: record.id,
-                    birthDate: cpr.birthDate,
-                    name: new.name?.trimmingCharacters(in: .whitespaces).nilIfEmpty
-                )
-                try await call.api.store.addPerson(person, audit: call.audit("add-person", subject: "person:\(person.id)"))
+                let person = try await call.api.service.addPerson(call.requester, household: HouseholdID(call.parameter("id")), cpr: new.cpr, name: new.name)
                 return try .json(PersonView(person, access: .full, on: call.today), status: .created)
             },
             Route(
@@ -429,7 +395,6 @@ extension OutcomesAPI {
                         Goal(goalId: $0.goalID, fulfilled: $0.fulfilled)
                     }
                 }
-                try await call.auditRead("household:\(record.id) measurements")
                 return try .json(result)
             },
         ]

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
 extension OutcomesAPI {
-    static let ledgerReaders: Access = .roles([.projectLead, .evaluator, .funder, .steeringGroup])
+    static let ledgerReaders: Access = .permission(.readFigures)
 
     static var ledgerRoutes: [Route] {
         struct Transfer: Codable {
@@ -74,7 +75,7 @@ extension OutcomesAPI {
                 "/api/transfers",
                 "recordTransfer",
                 "Registrér en betaling (en tilskudsgiver kun betalinger, den selv er part i)",
-                access: .roles([.projectLead, .funder]),
+                access: .permission(.recordTransfer),
                 body: transferSchema,
                 status: .created,
                 response: transferSchema
@@ -82,12 +83,6 @@ extension OutcomesAPI {
                 let body = try call.decode(Transfer.self)
                 guard let kind = MoneyTransfer.Kind(rawValue: body.kind) else {
                     throw Problem.unprocessable("Feltet 'kind' skal være \(MoneyTransfer.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
-                }
-                for (field, party) in [("from", body.from), ("to", body.to)] where call.api.commitment.party(PartyKey(party)) == nil {
-                    throw Problem.unprocessable("Feltet '\(field)': parten '\(party)' findes ikke i aftalen.")
-                }
-                if case let .funder(own) = try call.user.role, own.rawValue != body.from, own.rawValue != body.to {
-                    throw Problem.forbidden("En tilskudsgiver registrerer kun betalinger, den selv er part i.")
                 }
                 let transfer = MoneyTransfer(
                     kind: kind,
@@ -97,10 +92,7 @@ extension OutcomesAPI {
                     amount: body.amount,
                     reference: body.reference
                 )
-                try await call.api.store.recordTransfer(
-                    transfer,
-                    audit: call.audit("record-transfer:\(kind.rawValue)", subject: "\(body.from)→\(body.to)")
-                )
+                try await call.api.service.recordTransfer(call.requester, transfer)
                 return try .json(body, status: .created)
             },
             Route(
@@ -121,21 +113,12 @@ extension OutcomesAPI {
                 "/api/budget-actuals",
                 "setBudgetActual",
                 "Sæt forbruget på en budgetlinje i et år (det seneste tal gælder)",
-                access: .roles([.projectLead]),
+                access: .permission(.recordProjectAccounts),
                 body: actualSchema,
                 response: actualSchema
             ) { call in
                 let body = try call.decode(Actual.self)
-                let lines = call.api.commitment.budget.lines.map(\.key)
-                guard lines.contains(body.lineKey) else {
-                    throw Problem.unprocessable(
-                        "Feltet 'lineKey': budgetlinjen '\(body.lineKey)' findes ikke; brug \(lines.joined(separator: ", "))."
-                    )
-                }
-                try await call.api.store.setBudgetActual(
-                    BudgetActual(lineKey: body.lineKey, year: body.year, amount: body.amount),
-                    audit: call.audit("set-budget-actual", subject: "\(body.lineKey) \(body.year)")
-                )
+                try await call.api.service.setBudgetActual(call.requester, BudgetActual(lineKey: body.lineKey, year: body.year, amount: body.amount))
                 return try .json(body)
             },
             Route(
@@ -162,20 +145,15 @@ extension OutcomesAPI {
                 "/api/meetings",
                 "recordMeeting",
                 "Registrér et møde i styregruppen",
-                access: .roles([.projectLead, .steeringGroup]),
+                access: .permission(.recordMeeting),
                 body: meetingSchema,
                 status: .created,
                 response: meetingSchema
             ) { call in
                 let body = try call.decode(MeetingBody.self)
-                try await call.api.store.recordMeeting(
-                    Meeting(
-                        heldOn: body.heldOn,
-                        isAnnualMeeting: body.isAnnualMeeting,
-                        accountsReceivedOn: body.accountsReceivedOn,
-                        minutes: body.minutes
-                    ),
-                    audit: call.audit("record-meeting", subject: body.heldOn.isoString)
+                try await call.api.service.recordMeeting(
+                    call.requester,
+                    Meeting(heldOn: body.heldOn, isAnnualMeeting: body.isAnnualMeeting, accountsReceivedOn: body.accountsReceivedOn, minutes: body.minutes)
                 )
                 return try .json(body, status: .created)
             },
@@ -195,7 +173,7 @@ extension OutcomesAPI {
                 "/api/reports",
                 "recordReport",
                 "Registrér at halvårsrapporten er afleveret (T 7.2)",
-                access: .roles([.projectLead]),
+                access: .permission(.recordProjectAccounts),
                 body: reportSchema,
                 status: .created,
                 response: reportSchema
@@ -205,9 +183,9 @@ extension OutcomesAPI {
                 guard parts.count == 2, let year = Int(parts[0]), let half = Int(parts[1]), half == 1 || half == 2 else {
                     throw Problem.unprocessable("Feltet 'period' skal være et halvår som 2025-H1, ikke '\(body.period)'.")
                 }
-                try await call.api.store.recordReport(
-                    SteeringReport(period: HalfYear(year: year, half: half), submittedOn: body.submittedOn),
-                    audit: call.audit("record-report", subject: body.period)
+                try await call.api.service.recordReport(
+                    call.requester,
+                    SteeringReport(period: HalfYear(year: year, half: half), submittedOn: body.submittedOn)
                 )
                 return try .json(body, status: .created)
             },
@@ -238,7 +216,7 @@ extension OutcomesAPI {
             }
             enum CodingKeys: String, CodingKey { case intact, entries, firstBadEntry, reason }
         }
-        let auditors: Access = .roles([.admin, .projectLead])
+        let auditors: Access = .permission(.readAudit)
         return [
             Route(
                 .get,

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -11,6 +12,7 @@ struct UserView: Codable, Sendable {
     var role: String
     var roleName: String
     var mustChangePassword: Bool
+    var isActive: Bool
 
     init(_ user: UserAccount) {
         username = user.username
@@ -18,12 +20,13 @@ struct UserView: Codable, Sendable {
         role = user.role.storedForm
         roleName = user.role.danishName
         mustChangePassword = user.mustChangePassword
+        isActive = user.isActive
     }
 
     static let schema = Schema.record([
         ("username", .text), ("displayName", .text),
         ("role", .string(description: "projectLead, areaCaseworker:<område>, evaluator, funder:<part>, steeringGroup eller admin")),
-        ("roleName", .text), ("mustChangePassword", .boolean),
+        ("roleName", .text), ("mustChangePassword", .boolean), ("isActive", .boolean),
     ])
 }
 
@@ -61,6 +64,16 @@ extension OutcomesAPI {
             var newPassword: String
         }
         struct TokenRequest: Decodable { var name: String }
+        struct TokenInfoView: Encodable, Sendable {
+            var id: String
+            var name: String
+            var createdAt: String
+            init(_ info: APITokenInfo) {
+                id = info.id
+                name = info.name
+                createdAt = info.createdAt
+            }
+        }
         struct TokenView: Encodable {
             var token: String
             var name: String
@@ -80,7 +93,7 @@ extension OutcomesAPI {
                 let user: UserAccount
                 let token: String
                 let csrf: String
-                switch try await api.logIn(username: login.username, password: login.password, now: call.now) {
+                switch try await api.service.logIn(username: login.username, password: login.password, now: call.now) {
                 case let .throttled(wait):
                     var problem = Problem(
                         .tooManyRequests,
@@ -109,7 +122,7 @@ extension OutcomesAPI {
                 response: nil,
                 allowedBeforePasswordChange: true
             ) { call in
-                if let token = call.caller?.sessionToken { await call.api.sessions.end(token) }
+                if let token = call.caller?.sessionToken { try await call.api.service.logOut(sessionToken: token) }
                 var reply = Reply.noContent
                 reply.headers[.setCookie] = call.api.sessionCookie("", maxAge: 0).description
                 return reply
@@ -137,19 +150,7 @@ extension OutcomesAPI {
                 allowedBeforePasswordChange: true
             ) { call in
                 let change = try call.decode(PasswordChange.self)
-                let user = try call.user
-                guard try await call.api.store.authenticate(username: user.username, password: change.currentPassword) != nil else {
-                    throw Problem.forbidden("Den nuværende adgangskode er forkert.")
-                }
-                guard change.newPassword != change.currentPassword else {
-                    throw Problem.unprocessable("Den nye adgangskode skal være en anden end den nuværende.")
-                }
-                try await call.api.store.changePassword(
-                    username: user.username,
-                    newPassword: change.newPassword,
-                    audit: call.audit("change-password", subject: "user:" + user.username)
-                )
-                await call.api.sessions.endAll(of: user.username)
+                try await call.api.service.changePassword(call.requester, current: change.currentPassword, new: change.newPassword)
                 return .noContent
             },
             Route(
@@ -163,46 +164,33 @@ extension OutcomesAPI {
                 response: .record([("token", .text), ("name", .text)])
             ) { call in
                 let request = try call.decode(TokenRequest.self)
-                guard !request.name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw Problem.unprocessable("Giv tokenet et navn, så det kan kendes igen.")
-                }
-                let user = try call.user
-                let token = randomToken()
-                try await call.api.store.saveAPIToken(
-                    token,
-                    username: user.username,
-                    name: request.name,
-                    audit: call.audit("create-token", subject: "user:" + user.username)
-                )
+                let token = try await call.api.service.createToken(call.requester, name: request.name)
                 return try .json(TokenView(token: token, name: request.name), status: .created)
             },
+            Route(
+                .get,
+                "/api/tokens",
+                "listTokens",
+                "Brugerens egne API-tokens (navn, id og hvornår de blev oprettet; aldrig selve tokenet)",
+                access: .signedIn,
+                query: [.page, .pageSize],
+                response: .page(of: .record([("id", .text), ("name", .text), ("createdAt", .text)]))
+            ) { call in
+                try .json(try call.paged(try await call.api.service.tokens(call.requester).map(TokenInfoView.init)))
+            },
+            Route(
+                .delete,
+                "/api/tokens/{id}",
+                "revokeToken",
+                "Tilbagekald et af brugerens egne API-tokens",
+                access: .signedIn,
+                status: .noContent,
+                response: nil
+            ) { call in
+                try await call.api.service.revokeToken(call.requester, id: call.parameter("id"))
+                return .noContent
+            },
         ]
-    }
-
-    enum LoginResult {
-        case signedIn(UserAccount, token: String, csrf: String)
-        case wrong
-        /// Too many failed logins for the name: seconds to wait.
-        case throttled(Int)
-    }
-
-    /// A login, for the API and the login page alike: throttled per user name, every failure
-    /// and success in the audit trail, a new session on success.
-    func logIn(username: String, password: String, now: Date) async throws -> LoginResult {
-        if let wait = await throttle.retryAfter(username, now: now) { return .throttled(wait) }
-        guard let user = try await store.authenticate(username: username, password: password) else {
-            await throttle.recordFailure(username, now: now)
-            _ = try await store.appendAudit(
-                AuditEvent(actor: "anonymous", action: "login-failed", subject: "user:" + username, purpose: "login", at: timestamp(now))
-            )
-            return .wrong
-        }
-        await throttle.reset(username)
-        let (token, csrf) = await sessions.start(username: user.username, now: now)
-        _ = try await store.appendAudit(
-            AuditEvent(actor: "user:" + user.username, action: "login", subject: "user:" + user.username, purpose: "login", at: timestamp(now))
-        )
-        return .signedIn(user, token: token, csrf: csrf)
     }
 
     /// The session cookie: `Secure`, `HttpOnly`, `SameSite=Strict`, for the whole site.

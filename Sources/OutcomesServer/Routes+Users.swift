@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OutcomesContractFile
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -12,44 +13,50 @@ extension OutcomesAPI {
             var role: String
             var password: String
         }
+        struct ActiveChange: Decodable { var isActive: Bool }
         return [
             Route(
                 .get,
                 "/api/users",
                 "listUsers",
                 "Brugerne og deres roller",
-                access: .roles([.admin]),
+                access: .permission(.manageUsers),
                 query: [.page, .pageSize],
                 response: .page(of: .ref("User"))
             ) { call in
-                try .json(try call.paged(try await call.api.store.users().map(UserView.init)))
+                try .json(try call.paged(try await call.api.service.users(call.requester).map(UserView.init)))
             },
             Route(
                 .post,
                 "/api/users",
                 "createUser",
                 "Opret en bruger; brugeren vælger sin egen adgangskode ved første login",
-                access: .roles([.admin]),
+                access: .permission(.manageUsers),
                 body: .record([("username", .text), ("displayName", .text), ("role", .text), ("password", .text)]),
                 status: .created,
                 response: .ref("User")
             ) { call in
                 let new = try call.decode(NewUser.self)
-                guard let role = Role(storedForm: new.role) else {
-                    throw Problem.unprocessable(
-                        "Rollen '\(new.role)' findes ikke: brug projectLead, areaCaseworker:houlkaer|ellekonebakken|karup-kolvraa, evaluator, funder:dsi|lbf, steeringGroup eller admin."
-                    )
-                }
-                if case let .funder(party) = role, call.api.commitment.party(party) == nil {
-                    throw Problem.unprocessable("Parten '\(party.rawValue)' findes ikke i aftalen.")
-                }
-                let username = new.username.trimmingCharacters(in: .whitespaces)
-                guard (1...64).contains(username.count), username.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
-                    throw Problem.unprocessable("Brugernavnet skal have 1–64 tegn: bogstaver, tal, punktum, bindestreg eller understregning.")
-                }
-                let user = UserAccount(username: username, displayName: new.displayName, role: role, mustChangePassword: true)
-                try await call.api.store.createUser(user, password: new.password, audit: call.audit("create-user", subject: "user:" + username))
+                let user = try await call.api.service.createUser(
+                    call.requester,
+                    username: new.username,
+                    displayName: new.displayName,
+                    role: new.role,
+                    password: new.password
+                )
                 return try .json(UserView(user), status: .created)
+            },
+            Route(
+                .patch,
+                "/api/users/{username}",
+                "setUserActive",
+                "Deaktivér en bruger (sessioner og API-tokens ophører straks) eller genaktivér den",
+                access: .permission(.manageUsers),
+                body: .record([("isActive", .boolean)]),
+                response: .ref("User")
+            ) { call in
+                let change = try call.decode(ActiveChange.self)
+                return try .json(UserView(try await call.api.service.setUserActive(call.requester, username: call.parameter("username"), isActive: change.isActive)))
             },
         ]
     }
@@ -96,7 +103,7 @@ extension OutcomesAPI {
                 "/api/agreements",
                 "saveAgreement",
                 "Gem en ny version af en kontraktfil (YAML); afvises med fil, linje og felt ved fejl",
-                access: .roles([.projectLead]),
+                access: .permission(.saveContractVersion),
                 body: .string(description: "kontraktfilen som YAML"),
                 bodyMediaType: "application/yaml",
                 status: .created,

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -45,7 +46,7 @@ struct DecisionView: Encodable, Sendable {
     }
     enum CodingKeys: String, CodingKey { case household, listPosition, decidedOn, decidedBy, outcome, courseStart, clause, reason }
 
-    static let outcomes = ["enrolled"] + EnrolmentDecision.NotEnrolledReason.allCases.map(\.rawValue)
+    static let outcomes = NewDecision.outcomes
     static let schema = Schema.record([
         ("household", .text), ("listPosition", .nullable(.integer())), ("decidedOn", .date), ("decidedBy", .text),
         ("outcome", .string(values: outcomes)), ("courseStart", .nullable(.date)), ("clause", .text), ("reason", .text),
@@ -78,7 +79,7 @@ extension OutcomesAPI {
             }
             enum CodingKeys: String, CodingKey { case next, list }
         }
-        struct NewDecision: Decodable {
+        struct DecisionBody: Decodable {
             var household: String
             var outcome: String
             var courseStart: LocalDate?
@@ -108,23 +109,16 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: "visitation"
             ) { call in
-                let decisions = Dictionary(
-                    try await call.api.store.enrolmentDecisions().map { ($0.household, $0) },
-                    uniquingKeysWith: { _, last in last }
-                )
-                let listed = try await call.api.store.households(in: call.ownArea).filter { $0.listPosition != nil }
-                    .sorted { $0.listPosition! < $1.listPosition! }
-                let entries = listed.map {
+                let list = try await call.api.service.visitationList(call.requester)
+                let entries = list.entries.map {
                     Entry(
-                        listPosition: $0.listPosition!,
-                        household: $0.id.rawValue,
-                        area: $0.area.rawValue,
-                        decision: decisions[$0.id].map(DecisionView.init)
+                        listPosition: $0.household.listPosition!,
+                        household: $0.household.id.rawValue,
+                        area: $0.household.area.rawValue,
+                        decision: $0.decision.map(DecisionView.init)
                     )
                 }
-                let result = VisitationList(next: entries.first { $0.decision == nil }?.household, list: try call.paged(entries))
-                try await call.auditRead("visitation list page \(result.list.page)")
-                return try .json(result)
+                return try .json(VisitationList(next: list.next?.id.rawValue, list: try call.paged(entries)))
             },
             Route(
                 .get,
@@ -137,14 +131,7 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: "visitation"
             ) { call in
-                var decisions = try await call.api.store.enrolmentDecisions()
-                if let own = call.ownArea {
-                    let ids = Set(try await call.api.store.households(in: own).map(\.id))
-                    decisions = decisions.filter { ids.contains($0.household) }
-                }
-                let page = try call.paged(decisions.map(DecisionView.init))
-                try await call.auditRead("decisions " + page.items.map(\.household).joined(separator: ","))
-                return try .json(page)
+                try .json(try call.paged(try await call.api.service.decisions(call.requester).map(DecisionView.init)))
             },
             Route(
                 .post,
@@ -162,33 +149,17 @@ extension OutcomesAPI {
                 status: .created,
                 response: .ref("Decision")
             ) { call in
-                let new = try call.decode(NewDecision.self)
-                guard let record = try await call.api.store.household(HouseholdID(new.household)) else {
-                    throw Problem.notFound("Husstanden \(new.household) findes ikke.")
-                }
-                try call.requireFullAccess(area: record.area)
-                let outcome: EnrolmentDecision.Outcome
-                if new.outcome == "enrolled" {
-                    guard let start = new.courseStart else { throw Problem.unprocessable("En visiteret husstand skal have 'courseStart'.") }
-                    outcome = .enrolled(courseStart: start)
-                } else if let reason = EnrolmentDecision.NotEnrolledReason(rawValue: new.outcome) {
-                    outcome = .notEnrolled(reason)
-                } else {
-                    throw Problem.unprocessable("Feltet 'outcome' skal være et af \(DecisionView.outcomes.joined(separator: ", ")).")
-                }
-                let decision = EnrolmentDecision(
-                    household: record.id,
-                    listPosition: record.listPosition,
-                    decidedOn: new.decidedOn ?? call.today,
-                    decidedBy: try call.user.username,
-                    outcome: outcome,
-                    reason: new.reason
-                )
-                try await call.api.store.recordEnrolmentDecision(
-                    decision,
-                    consentGiven: new.consentGiven,
-                    interventionPeriod: call.api.commitment.interventionPeriod.value,
-                    audit: call.audit("record-decision:\(new.outcome)", subject: "household:\(record.id)")
+                let new = try call.decode(DecisionBody.self)
+                let decision = try await call.api.service.recordDecision(
+                    call.requester,
+                    NewDecision(
+                        household: HouseholdID(new.household),
+                        outcome: new.outcome,
+                        courseStart: new.courseStart,
+                        consentGiven: new.consentGiven,
+                        reason: new.reason,
+                        decidedOn: new.decidedOn
+                    )
                 )
                 return try .json(DecisionView(decision), status: .created)
             },

@@ -211,5 +211,20 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 9,
+            name: "sessions in the store, deactivated users",
+            statements: [
+                """
+                CREATE TABLE \(ident: "userSession") (
+                    \(ident: "tokenHash") TEXT PRIMARY KEY,
+                    \(ident: "username") TEXT NOT NULL REFERENCES \(ident: "userAccount") (\(ident: "username")),
+                    \(ident: "startedAt") BIGINT NOT NULL, \(ident: "lastSeen") BIGINT NOT NULL)
+                """,
+                """
+                ALTER TABLE \(ident: "userAccount") ADD COLUMN \(ident: "isActive") BIGINT NOT NULL DEFAULT 1
+                """,
+            ]
+        ),
     ]
 }

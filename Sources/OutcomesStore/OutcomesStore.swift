@@ -39,6 +39,12 @@ public protocol OutcomesStore: Sendable {
     /// The current (newest) delivery, as the importer read it, or `nil` when there is none.
     func currentDelivery() async throws -> ImportedDelivery?
 
+    /// The number of the current delivery, or `nil` when there is none: one small query.
+    func currentDeliveryNumber() async throws -> Int?
+
+    /// A delivery on record by its number, as the importer read it.
+    func delivery(number: Int) async throws -> ImportedDelivery?
+
     /// A household's action plan, or `nil` when it has none.
     func actionPlan(for household: HouseholdID) async throws -> ActionPlan?
 
@@ -122,6 +128,10 @@ public protocol OutcomesStore: Sendable {
     ///
     /// - Throws: ``RegisterError``.
     func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws
+    /// Registers a new household after checking it.
+    ///
+    /// - Throws: ``RegisterError/householdExists(_:)`` when the id is taken, and ``RegisterError``.
+    func createHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws
     func persons(in household: HouseholdID) async throws -> [PersonRecord]
     func person(_ id: PersonID) async throws -> PersonRecord?
     /// Registers a person under a pseudonym.
@@ -139,9 +149,28 @@ public protocol OutcomesStore: Sendable {
     func contractText(id: String, version: Int) async throws -> String?
 
     func user(named username: String) async throws -> UserAccount?
+    /// Sets a new password; ends the user's sessions and revokes their API tokens in the same
+    /// transaction.
     func changePassword(username: String, newPassword: String, audit: AuditEvent) async throws
     func saveAPIToken(_ token: String, username: String, name: String, audit: AuditEvent) async throws
+    /// The user a bearer token belongs to, or `nil` (unknown, revoked, or the user deactivated).
     func user(forAPIToken token: String) async throws -> UserAccount?
+    /// A user's API tokens (never the tokens themselves), oldest first.
+    func apiTokens(of username: String) async throws -> [APITokenInfo]
+    /// Revokes one of a user's tokens by its id; false when the user has no such token.
+    func revokeAPIToken(id: String, of username: String, audit: AuditEvent) async throws -> Bool
+
+    /// Starts a session (kept as the SHA-256 of its token) with the login's audit entry.
+    func startSession(tokenHash: String, username: String, at instant: Date, audit: AuditEvent) async throws
+    /// The user of a session that is known, not idle longer than `idleTimeout`, and of an
+    /// active user; refreshes its last use (at most once a minute). An idle session is removed.
+    func session(tokenHash: String, at instant: Date, idleTimeout: TimeInterval) async throws -> UserAccount?
+    func endSession(tokenHash: String) async throws
+    /// Deactivates or reactivates a user. Deactivating ends their sessions and revokes their
+    /// tokens in the same transaction.
+    ///
+    /// - Throws: ``StoreError/unknownUser(_:)``.
+    func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws
 
     /// Closes the connection.
     func close() async throws
@@ -155,11 +184,27 @@ public struct UserAccount: Sendable, Equatable {
     /// Set for a password someone else chose (the first admin's, one an admin gave): the user
     /// must choose their own before doing anything else.
     public var mustChangePassword: Bool
-    public init(username: String, displayName: String, role: Role, mustChangePassword: Bool = false) {
+    /// False once the admin has deactivated the user: no login, no session, no token works.
+    public var isActive: Bool
+    public init(username: String, displayName: String, role: Role, mustChangePassword: Bool = false, isActive: Bool = true) {
         self.username = username
         self.displayName = displayName
         self.role = role
         self.mustChangePassword = mustChangePassword
+        self.isActive = isActive
+    }
+}
+
+/// An API token as its owner sees it in the list: never the token itself.
+public struct APITokenInfo: Sendable, Equatable {
+    /// The first 16 hex digits of the token's SHA-256: enough to name it, useless to sign in.
+    public var id: String
+    public var name: String
+    public var createdAt: String
+    public init(id: String, name: String, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
     }
 }
 
@@ -187,6 +232,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonPositiveAmount
     case userExists(String)
     case actionPlanExists(HouseholdID)
+    case unknownUser(String)
 
     public var description: String {
         switch self {
@@ -200,6 +246,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .nonPositiveAmount: "et beløb skal være større end 0 kr."
         case let .userExists(username): "brugeren '\(username)' findes allerede"
         case let .actionPlanExists(household): "husstanden \(household) har allerede en handleplan"
+        case let .unknownUser(username): "brugeren '\(username)' findes ikke"
         }
     }
 }

@@ -51,6 +51,10 @@ extension SQLOutcomesStore {
     }
 
     public func lotteries() async throws -> [LotteryRecord] {
+        try await reading { database in try await SQLOutcomesStore.lotteries(in: database) }
+    }
+
+    static func lotteries(in database: any SQLDatabase) async throws -> [LotteryRecord] {
         try await database.select().column("*").from("lottery").orderBy("sequence").all().map { row in
             LotteryRecord(
                 seed: try row.decode(column: "seed", as: String.self),
@@ -79,6 +83,10 @@ extension SQLOutcomesStore {
     }
 
     public func notices() async throws -> [Notice] {
+        try await reading { database in try await SQLOutcomesStore.notices(in: database) }
+    }
+
+    static func notices(in database: any SQLDatabase) async throws -> [Notice] {
         try await database.select().column("*").from("notice").orderBy("sequence").all().map { row in
             let received = try SQLOutcomesStore.day(row, "received", "notice")
             let kind: Notice.Kind

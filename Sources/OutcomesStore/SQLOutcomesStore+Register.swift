@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import HummingbirdBcrypt
 public import OutcomesCore
 import OutcomesDelivery
@@ -10,19 +10,41 @@ extension SQLOutcomesStore {
     // MARK: Households
 
     public func households(in area: Area? = nil) async throws -> [HouseholdRecord] {
-        var query = database.select().column("*").from("registeredHousehold")
-        if let area { query = query.where("area", .equal, area.rawValue) }
-        return try await query.orderBy("id").all().map(SQLOutcomesStore.household)
+        try await reading { database in
+            var query = database.select().column("*").from("registeredHousehold")
+            if let area { query = query.where("area", .equal, area.rawValue) }
+            return try await query.orderBy("id").all().map(SQLOutcomesStore.household)
+        }
     }
 
     public func household(_ id: HouseholdID) async throws -> HouseholdRecord? {
-        try await database.select().column("*").from("registeredHousehold").where("id", .equal, id.rawValue).first()
-            .map(SQLOutcomesStore.household)
+        try await reading { database in
+            try await database.select().column("*").from("registeredHousehold").where("id", .equal, id.rawValue).first()
+                .map(SQLOutcomesStore.household)
+        }
     }
 
     public func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws {
         try record.validate(interventionPeriod: interventionPeriod)
         try await transaction { database in
+            if let replaced = record.replaces {
+                let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, replaced.rawValue).first()
+                guard known != nil else { throw RegisterError.unknownHousehold(replaced) }
+            }
+            try await SQLOutcomesStore.upsert([record], into: database)
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    /// Registers a new household: the check that the id is free and the insert are one
+    /// transaction, so of two requests for one id exactly one wins.
+    ///
+    /// - Throws: ``RegisterError/householdExists(_:)`` and the checks of ``saveHousehold(_:interventionPeriod:audit:)``.
+    public func createHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws {
+        try record.validate(interventionPeriod: interventionPeriod)
+        try await transaction { database in
+            guard try await database.select().column("id").from("registeredHousehold").where("id", .equal, record.id.rawValue).first() == nil
+            else { throw RegisterError.householdExists(record.id) }
             if let replaced = record.replaces {
                 let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, replaced.rawValue).first()
                 guard known != nil else { throw RegisterError.unknownHousehold(replaced) }
@@ -104,12 +126,17 @@ extension SQLOutcomesStore {
     // MARK: Persons
 
     public func persons(in household: HouseholdID) async throws -> [PersonRecord] {
-        try await database.select().column("*").from("registeredPerson").where("householdId", .equal, household.rawValue)
-            .orderBy("birthDate").orderBy("pseudonym").all().map(SQLOutcomesStore.person)
+        try await reading { database in
+            try await database.select().column("*").from("registeredPerson").where("householdId", .equal, household.rawValue)
+                .orderBy("birthDate").orderBy("pseudonym").all().map(SQLOutcomesStore.person)
+        }
     }
 
     public func person(_ id: PersonID) async throws -> PersonRecord? {
-        try await database.select().column("*").from("registeredPerson").where("pseudonym", .equal, id.rawValue).first().map(SQLOutcomesStore.person)
+        try await reading { database in
+            try await database.select().column("*").from("registeredPerson").where("pseudonym", .equal, id.rawValue).first()
+                .map(SQLOutcomesStore.person)
+        }
     }
 
     public func addPerson(_ person: PersonRecord, audit: AuditEvent) async throws {
@@ -141,10 +168,14 @@ extension SQLOutcomesStore {
     /// Sets a new password (at least 12 characters) and clears "must change password".
     public func changePassword(username: String, newPassword: String, audit: AuditEvent) async throws {
         guard newPassword.count >= 12 else { throw StoreError.weakPassword }
-        let hash = Bcrypt.hash(newPassword, cost: passwordCost)
+        let cost = passwordCost
+        let hash = try await SQLOutcomesStore.offload { Bcrypt.hash(newPassword, cost: cost) }
         try await transaction { database in
             try await database.update("userAccount").set("passwordHash", to: hash).set("mustChangePassword", to: 0)
                 .where("username", .equal, username).run()
+            // A new password ends every session and revokes every API token of the user.
+            try await database.delete(from: "userSession").where("username", .equal, username).run()
+            try await database.delete(from: "apiToken").where("username", .equal, username).run()
             _ = try await SQLOutcomesStore.append(audit, to: database)
         }
     }
@@ -163,18 +194,23 @@ extension SQLOutcomesStore {
         }
     }
 
-    /// The user a bearer token belongs to, or `nil`.
+    /// The user a bearer token belongs to, or `nil` (also for a deactivated user).
     public func user(forAPIToken token: String) async throws -> UserAccount? {
-        guard
-            let row = try await database.select().column("username").from("apiToken")
-                .where("tokenHash", .equal, SQLOutcomesStore.tokenHash(token)).first()
-        else { return nil }
-        return try await user(named: try row.decode(column: "username", as: String.self))
+        try await reading { database in
+            try await database.select().columns(SQLOutcomesStore.userColumns.map { SQLColumn($0, table: "userAccount") })
+                .from("apiToken")
+                .join("userAccount", on: SQLColumn("username", table: "apiToken"), .equal, SQLColumn("username", table: "userAccount"))
+                .where(SQLColumn("tokenHash", table: "apiToken"), .equal, SQLBind(SQLOutcomesStore.tokenHash(token)))
+                .where(SQLColumn("isActive", table: "userAccount"), .equal, SQLBind(1))
+                .first().map(SQLOutcomesStore.user)
+        }
     }
 
     public func user(named username: String) async throws -> UserAccount? {
-        try await database.select().columns("username", "displayName", "role", "mustChangePassword").from("userAccount")
-            .where("username", .equal, username).first().map(SQLOutcomesStore.user)
+        try await reading { database in
+            try await database.select().columns(SQLOutcomesStore.userColumns).from("userAccount")
+                .where("username", .equal, username).first().map(SQLOutcomesStore.user)
+        }
     }
 }
 
@@ -182,15 +218,19 @@ extension SQLOutcomesStore {
 extension SQLOutcomesStore {
     /// Every kept contract version, by id and version.
     public func contractVersions() async throws -> [ContractVersion] {
-        try await database.select().columns("id", "version").from("contract").orderBy("id").orderBy("version").all().map { row in
-            ContractVersion(id: try row.decode(column: "id", as: String.self), version: try row.decode(column: "version", as: Int.self))
+        try await reading { database in
+            try await database.select().columns("id", "version").from("contract").orderBy("id").orderBy("version").all().map { row in
+                ContractVersion(id: try row.decode(column: "id", as: String.self), version: try row.decode(column: "version", as: Int.self))
+            }
         }
     }
 
     /// The text of a kept contract version, or `nil`.
     public func contractText(id: String, version: Int) async throws -> String? {
-        try await database.select().column("text").from("contract").where("id", .equal, id).where("version", .equal, version).first()
-            .map { try $0.decode(column: "text", as: String.self) }
+        try await reading { database in
+            try await database.select().column("text").from("contract").where("id", .equal, id).where("version", .equal, version).first()
+                .map { try $0.decode(column: "text", as: String.self) }
+        }
     }
 }
 
@@ -201,5 +241,90 @@ public struct ContractVersion: Sendable, Equatable {
     public init(id: String, version: Int) {
         self.id = id
         self.version = version
+    }
+}
+
+// Sessions, API tokens, deactivated users.
+extension SQLOutcomesStore {
+    public func apiTokens(of username: String) async throws -> [APITokenInfo] {
+        try await reading { database in
+            try await database.select().columns("tokenHash", "name", "createdAt").from("apiToken").where("username", .equal, username)
+                .orderBy("createdAt").orderBy("tokenHash").all().map { row in
+                    APITokenInfo(
+                        id: String(try row.decode(column: "tokenHash", as: String.self).prefix(16)),
+                        name: try row.decode(column: "name", as: String.self),
+                        createdAt: try row.decode(column: "createdAt", as: String.self)
+                    )
+                }
+        }
+    }
+
+    public func revokeAPIToken(id: String, of username: String, audit: AuditEvent) async throws -> Bool {
+        // Ids are 16 hex digits; anything else names no token (and cannot act as a LIKE pattern).
+        guard id.count == 16, id.allSatisfy(\.isHexDigit) else { return false }
+        return try await transaction { database in
+            let hashes = try await database.select().column("tokenHash").from("apiToken").where("username", .equal, username).all()
+                .map { try $0.decode(column: "tokenHash", as: String.self) }.filter { $0.hasPrefix(id.lowercased()) }
+            guard hashes.count == 1 else { return false }
+            try await database.delete(from: "apiToken").where("tokenHash", .equal, hashes[0]).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+            return true
+        }
+    }
+
+    public func startSession(tokenHash: String, username: String, at instant: Date, audit: AuditEvent) async throws {
+        let seconds = Int64(instant.timeIntervalSince1970)
+        try await transaction { database in
+            try await database.insert(into: "userSession").columns("tokenHash", "username", "startedAt", "lastSeen")
+                .values(tokenHash, username, seconds, seconds).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    /// How stale a session's last use may get before a request writes the new one: most
+    /// requests then only read.
+    static let sessionTouchInterval: Int64 = 60
+
+    public func session(tokenHash: String, at instant: Date, idleTimeout: TimeInterval) async throws -> UserAccount? {
+        let now = Int64(instant.timeIntervalSince1970)
+        let found = try await reading { database in
+            try await database.select()
+                .columns(SQLOutcomesStore.userColumns.map { SQLColumn($0, table: "userAccount") } + [SQLColumn("lastSeen", table: "userSession")])
+                .from("userSession")
+                .join("userAccount", on: SQLColumn("username", table: "userSession"), .equal, SQLColumn("username", table: "userAccount"))
+                .where(SQLColumn("tokenHash", table: "userSession"), .equal, SQLBind(tokenHash))
+                .first().map { (try SQLOutcomesStore.user($0), try $0.decode(column: "lastSeen", as: Int64.self)) }
+        }
+        guard let (user, lastSeen) = found else { return nil }
+        guard user.isActive, now - lastSeen <= Int64(idleTimeout) else {
+            try await endSession(tokenHash: tokenHash)
+            return nil
+        }
+        if now - lastSeen >= SQLOutcomesStore.sessionTouchInterval {
+            try await transaction { database in
+                try await database.update("userSession").set("lastSeen", to: now).where("tokenHash", .equal, tokenHash).run()
+            }
+        }
+        return user
+    }
+
+    public func endSession(tokenHash: String) async throws {
+        try await transaction { database in
+            try await database.delete(from: "userSession").where("tokenHash", .equal, tokenHash).run()
+        }
+    }
+
+    public func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws {
+        try await transaction { database in
+            guard try await database.select().column("username").from("userAccount").where("username", .equal, username).first() != nil else {
+                throw StoreError.unknownUser(username)
+            }
+            try await database.update("userAccount").set("isActive", to: isActive ? 1 : 0).where("username", .equal, username).run()
+            if !isActive {
+                try await database.delete(from: "userSession").where("username", .equal, username).run()
+                try await database.delete(from: "apiToken").where("username", .equal, username).run()
+            }
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
     }
 }

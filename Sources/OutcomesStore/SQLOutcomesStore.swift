@@ -3,16 +3,20 @@ public import Foundation
 import HummingbirdBcrypt
 import Logging
 import NIOPosix
+import Synchronization
 public import OutcomesCore
 public import OutcomesDelivery
 import PostgresKit
-import SQLKit
+public import SQLKit
 import SQLiteKit
 
 /// The store on SQL: one code path for SQLite and PostgreSQL through SQLKit.
 ///
-/// Holds one connection and serialises its work (an actor), so a delivery's rows are written
-/// in one transaction on one connection. Money would be integer øre and exact decimals are
+/// Every operation is one unit of work on a connection of its own (``DatabaseAccess``): a
+/// write and its audit entry commit together or not at all, and no other write can enter it;
+/// reads run beside writes on their own connections. Nothing slow runs while a connection is
+/// held: bcrypt runs on NIO's thread pool before the transaction starts, a delivery is read
+/// and checked before its transaction starts. Money is integer øre and exact decimals are
 /// kept as exact fractions in text (`197/20`), never a float column (PLATFORM.md: SQLite
 /// stores `NUMERIC` as real).
 ///
@@ -21,18 +25,19 @@ import SQLiteKit
 /// try await store.migrate()
 /// let receipt = try await store.importDelivery(files, commitment: viborg, receivedOn: today)
 /// ```
-public actor SQLOutcomesStore: OutcomesStore {
-    let database: any SQLDatabase
-    private let onClose: @Sendable () async throws -> Void
+public final class SQLOutcomesStore: OutcomesStore {
+    let access: any DatabaseAccess
     /// bcrypt's cost factor: 12 in use; tests lower it to stay fast.
-    var passwordCost: UInt8 = 12
+    private let cost: Mutex<UInt8>
+
+    var passwordCost: UInt8 { cost.withLock { $0 } }
 
     /// Sets bcrypt's cost factor (tests use 4).
-    public func setPasswordCost(_ cost: UInt8) { passwordCost = cost }
+    public func setPasswordCost(_ cost: UInt8) { self.cost.withLock { $0 = cost } }
 
-    init(database: any SQLDatabase, onClose: @escaping @Sendable () async throws -> Void) {
-        self.database = database
-        self.onClose = onClose
+    init(access: any DatabaseAccess) {
+        self.access = access
+        self.cost = Mutex(12)
     }
 
     /// Opens the store a URL names: `postgres://…` (or `postgresql://…`, optionally with
@@ -53,50 +58,38 @@ public actor SQLOutcomesStore: OutcomesStore {
         return try await sqlite(path: url)
     }
 
-    /// SQLite in a file (WAL, foreign keys on), or in memory when `path` is nil.
+    /// SQLite in a file (WAL, foreign keys on, one queued writer and four readers), or in
+    /// memory on one connection when `path` is nil.
     public static func sqlite(path: String?) async throws -> SQLOutcomesStore {
-        if let path {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
-        let connection = try await SQLiteConnection.open(storage: path.map { .file(path: $0) } ?? .memory)
-        let database = connection.sql()
-        if path != nil { try await database.raw("PRAGMA journal_mode=WAL").run() }
-        try await database.raw("PRAGMA foreign_keys=ON").run()
-        return SQLOutcomesStore(database: database) { try await connection.close() }
+        SQLOutcomesStore(access: try await SQLiteDatabaseAccess.open(path: path))
     }
 
-    /// PostgreSQL by URL (`postgres://user@host:port/db?tlsmode=disable`). With `schema`,
-    /// the store lives in that schema (created if missing): the tests give each run its own.
+    /// PostgreSQL by URL (`postgres://user@host:port/db?tlsmode=disable`) through a connection
+    /// pool. With `schema`, the store lives in that schema (created if missing): the tests give
+    /// each run its own.
     public static func postgres(url: String, schema: String? = nil) async throws -> SQLOutcomesStore {
-        let configuration = try SQLPostgresConfiguration(url: url)
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(),
-            configuration: configuration.coreConfiguration,
-            id: 1,
-            logger: Logger(label: "outcomes.store")
-        ).get()
-        let database = connection.sql()
-        if let schema {
-            try await database.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
-            try await database.raw("SET search_path TO \(ident: schema)").run()
-        }
-        return SQLOutcomesStore(database: database) { try await connection.close() }
+        SQLOutcomesStore(access: try await PostgresDatabaseAccess.open(url: url, schema: schema))
     }
 
-    public func close() async throws { try await onClose() }
+    public func close() async throws { try await access.close() }
+
+    /// Runs a CPU-heavy step (bcrypt) on NIO's thread pool: not in a transaction, and not on the
+    /// cooperative threads that serve every other request.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
 
     // MARK: Migrations
 
     public func migrate() async throws {
-        try await database.raw(
-            "CREATE TABLE IF NOT EXISTS \(ident: "schemaMigration") (\(ident: "version") BIGINT PRIMARY KEY, \(ident: "name") TEXT NOT NULL)"
-        ).run()
-        let applied = Set(
-            try await database.select().column("version").from("schemaMigration").all().map { try $0.decode(column: "version", as: Int.self) }
-        )
-        for migration in Migrations.all where !applied.contains(migration.version) {
-            try await transaction { database in
+        try await access.migrate { database in
+            try await database.raw(
+                "CREATE TABLE IF NOT EXISTS \(ident: "schemaMigration") (\(ident: "version") BIGINT PRIMARY KEY, \(ident: "name") TEXT NOT NULL)"
+            ).run()
+            let applied = Set(
+                try await database.select().column("version").from("schemaMigration").all().map { try $0.decode(column: "version", as: Int.self) }
+            )
+            for migration in Migrations.all where !applied.contains(migration.version) {
                 for statement in migration.statements { try await database.raw(statement).run() }
                 try await database.insert(into: "schemaMigration").columns("version", "name")
                     .values(migration.version, migration.name).run()
@@ -104,17 +97,20 @@ public actor SQLOutcomesStore: OutcomesStore {
         }
     }
 
-    /// Runs `body` in one transaction: all of it is written, or none.
-    func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await database.raw("BEGIN").run()
-        do {
-            let result = try await body(database)
-            try await database.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await database.raw("ROLLBACK").run()
-            throw error
-        }
+    /// Runs `body` in one write transaction: all of it is written, or none.
+    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await access.write(body)
+    }
+
+    /// Runs `body` on a connection with no transaction and no lock: for tools and tests that
+    /// inspect the database directly (or, in tamper tests, change it behind the store's back).
+    public func withConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await access.unguarded(body)
+    }
+
+    /// Runs `body` on a reader connection, in one snapshot.
+    func reading<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await access.read(body)
     }
 
     // MARK: Contracts
@@ -154,14 +150,16 @@ public actor SQLOutcomesStore: OutcomesStore {
         audit: AuditEvent?
     ) async throws -> DeliveryReceipt {
         let hash = SQLOutcomesStore.contentHash(files)
-        if let known = try await deliveries().first(where: { $0.contentHash == hash }) {
-            var receipt = known
-            receipt.isNew = false
-            return receipt
-        }
-        // Validate everything before writing anything.
+        if let known = try await knownDelivery(hash) { return known }
+        // Validate everything before writing anything, outside the transaction.
         let imported = try DeliveryImporter.importFiles(files, commitment: commitment)
         return try await transaction { database in
+            // The same files may have been stored since the check above, by another request.
+            if let known = try await SQLOutcomesStore.receipts(in: database, contentHash: hash).first {
+                var receipt = known
+                receipt.isNew = false
+                return receipt
+            }
             let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("number")), as: "last")
                 .from("delivery").first()
             let previous = try last?.decode(column: "last", as: Int?.self)
@@ -188,9 +186,19 @@ public actor SQLOutcomesStore: OutcomesStore {
         }
     }
 
+    /// The receipt of a delivery with these files, when it is on record (`isNew` false).
+    private func knownDelivery(_ hash: String) async throws -> DeliveryReceipt? {
+        try await reading { database in try await SQLOutcomesStore.receipts(in: database, contentHash: hash).first }
+    }
+
     public func deliveries() async throws -> [DeliveryReceipt] {
-        try await database.select().columns("number", "contentHash", "receivedOn", "supersedes", "rowCount").from("delivery")
-            .orderBy("number").all().map { row in
+        try await reading { database in try await SQLOutcomesStore.receipts(in: database) }
+    }
+
+    static func receipts(in database: any SQLDatabase, contentHash: String? = nil) async throws -> [DeliveryReceipt] {
+        var query = database.select().columns("number", "contentHash", "receivedOn", "supersedes", "rowCount").from("delivery")
+        if let contentHash { query = query.where("contentHash", .equal, contentHash) }
+        return try await query.orderBy("number").all().map { row in
                 let text = try row.decode(column: "receivedOn", as: String.self)
                 guard let date = LocalDate(iso: text) else { throw StoreError.corruptRow(table: "delivery", detail: "receivedOn '\(text)'") }
                 return DeliveryReceipt(
@@ -205,13 +213,31 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func currentDelivery() async throws -> ImportedDelivery? {
-        guard let current = try await deliveries().last else { return nil }
-        let warningsRow = try await database.select().column("warnings").from("delivery").where("number", .equal, current.number).first()
-        let warnings = try JSONDecoder().decode(
-            [String].self,
-            from: Data((try warningsRow?.decode(column: "warnings", as: String.self) ?? "[]").utf8)
-        )
-        let delivery = try await DeliveryRows.read(delivery: current.number, from: database)
+        try await reading { database in
+            guard let current = try await SQLOutcomesStore.receipts(in: database).last else { return nil }
+            return try await SQLOutcomesStore.readDelivery(current.number, from: database)
+        }
+    }
+
+    /// The number of the current delivery, or `nil`: one small query, for caches keyed by it.
+    public func currentDeliveryNumber() async throws -> Int? {
+        try await reading { database in
+            let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("number")), as: "last").from("delivery").first()
+            return try last?.decode(column: "last", as: Int?.self)
+        }
+    }
+
+    /// A delivery on record, as the importer read it, or `nil` when there is none with that number.
+    public func delivery(number: Int) async throws -> ImportedDelivery? {
+        try await reading { database in try await SQLOutcomesStore.readDelivery(number, from: database) }
+    }
+
+    static func readDelivery(_ number: Int, from database: any SQLDatabase) async throws -> ImportedDelivery? {
+        guard let warningsRow = try await database.select().column("warnings").from("delivery").where("number", .equal, number).first() else {
+            return nil
+        }
+        let warnings = try JSONDecoder().decode([String].self, from: Data(try warningsRow.decode(column: "warnings", as: String.self).utf8))
+        let delivery = try await DeliveryRows.read(delivery: number, from: database)
         return ImportedDelivery(delivery: delivery, warnings: warnings)
     }
 
@@ -237,6 +263,10 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func auditEntries() async throws -> [AuditEntry] {
+        try await reading { database in try await SQLOutcomesStore.auditEntries(in: database) }
+    }
+
+    static func auditEntries(in database: any SQLDatabase) async throws -> [AuditEntry] {
         try await database.select().column("*").from("auditEntry").orderBy("sequence").all().map { row in
             AuditEntry(
                 sequence: try row.decode(column: "sequence", as: Int.self),
@@ -253,21 +283,25 @@ public actor SQLOutcomesStore: OutcomesStore {
         }
     }
 
+    /// The head and the entries are read in one snapshot, so writes going on meanwhile cannot
+    /// make an intact trail look broken.
     public func verifyAudit() async throws -> AuditVerification {
-        guard let head = try await database.select().columns("count", "lastHash").from("auditHead").where("id", .equal, 1).first() else {
-            return .broken(firstBadEntry: 1, reason: "kædens hoved mangler")
+        try await reading { database in
+            guard let head = try await database.select().columns("count", "lastHash").from("auditHead").where("id", .equal, 1).first() else {
+                return .broken(firstBadEntry: 1, reason: "kædens hoved mangler")
+            }
+            return AuditChain.verify(
+                try await SQLOutcomesStore.auditEntries(in: database),
+                headCount: try head.decode(column: "count", as: Int.self),
+                headHash: try head.decode(column: "lastHash", as: String.self)
+            )
         }
-        return AuditChain.verify(
-            try await auditEntries(),
-            headCount: try head.decode(column: "count", as: Int.self),
-            headHash: try head.decode(column: "lastHash", as: String.self)
-        )
     }
 
     // MARK: Action plans
 
     public func actionPlan(for household: HouseholdID) async throws -> ActionPlan? {
-        try await SQLOutcomesStore.readActionPlan(household, from: database)
+        try await reading { database in try await SQLOutcomesStore.readActionPlan(household, from: database) }
     }
 
     static func readActionPlan(_ household: HouseholdID, from database: any SQLDatabase) async throws -> ActionPlan? {
@@ -398,6 +432,10 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func enrolmentDecisions() async throws -> [EnrolmentDecision] {
+        try await reading { database in try await SQLOutcomesStore.enrolmentDecisions(in: database) }
+    }
+
+    static func enrolmentDecisions(in database: any SQLDatabase) async throws -> [EnrolmentDecision] {
         try await database.select().column("*").from("enrolmentDecision").orderBy("sequence").all().map { row in
             let decided = try row.decode(column: "decidedOn", as: String.self)
             let outcomeText = try row.decode(column: "outcome", as: String.self)
@@ -425,7 +463,8 @@ public actor SQLOutcomesStore: OutcomesStore {
 
     public func createUser(_ user: UserAccount, password: String, audit: AuditEvent) async throws {
         guard password.count >= 12 else { throw StoreError.weakPassword }
-        let hash = Bcrypt.hash(password, cost: passwordCost)
+        let cost = passwordCost
+        let hash = try await SQLOutcomesStore.offload { Bcrypt.hash(password, cost: cost) }
         try await transaction { database in
             let existing = try await database.select().column("username").from("userAccount")
                 .where("username", .equal, user.username).first()
@@ -438,10 +477,13 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func users() async throws -> [UserAccount] {
-        try await database.select().columns("username", "displayName", "role", "mustChangePassword").from("userAccount")
-            .orderBy("username").all()
-            .map(SQLOutcomesStore.user)
+        try await reading { database in
+            try await database.select().columns(SQLOutcomesStore.userColumns).from("userAccount").orderBy("username").all()
+                .map(SQLOutcomesStore.user)
+        }
     }
+
+    static let userColumns = ["username", "displayName", "role", "mustChangePassword", "isActive"]
 
     static func user(_ row: any SQLRow) throws -> UserAccount {
         let stored = try row.decode(column: "role", as: String.self)
@@ -450,19 +492,37 @@ public actor SQLOutcomesStore: OutcomesStore {
             username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "displayName", as: String.self),
             role: role,
-            mustChangePassword: (try row.decode(column: "mustChangePassword", as: Int.self)) != 0
+            mustChangePassword: (try row.decode(column: "mustChangePassword", as: Int.self)) != 0,
+            isActive: (try row.decode(column: "isActive", as: Int.self)) != 0
         )
     }
 
+    /// An unknown or deactivated user is checked against a dummy hash of the same cost, so
+    /// the answer takes as long as for a known user with a wrong password.
     public func authenticate(username: String, password: String) async throws -> UserAccount? {
-        guard
-            let row = try await database.select().columns("username", "displayName", "role", "passwordHash", "mustChangePassword")
-                .from("userAccount")
+        let found = try await reading { database in
+            try await database.select().columns(SQLOutcomesStore.userColumns + ["passwordHash"]).from("userAccount")
                 .where("username", .equal, username).first()
-        else { return nil }
-        guard Bcrypt.verify(password, hash: try row.decode(column: "passwordHash", as: String.self)) else { return nil }
-        return try SQLOutcomesStore.user(row)
+                .map { (try SQLOutcomesStore.user($0), try $0.decode(column: "passwordHash", as: String.self)) }
+        }
+        let cost = passwordCost
+        guard let (user, hash) = found, user.isActive else {
+            _ = try await SQLOutcomesStore.offload { Bcrypt.verify(password, hash: SQLOutcomesStore.dummyHash(cost: cost)) }
+            return nil
+        }
+        return try await SQLOutcomesStore.offload { Bcrypt.verify(password, hash: hash) } ? user : nil
     }
+
+    /// A bcrypt hash of a random password per cost, for unknown users (timing).
+    static func dummyHash(cost: UInt8) -> String {
+        dummyHashes.withLock { hashes in
+            if let hash = hashes[cost] { return hash }
+            let hash = Bcrypt.hash(UUID().uuidString, cost: cost)
+            hashes[cost] = hash
+            return hash
+        }
+    }
+    private static let dummyHashes = Mutex<[UInt8: String]>([:])
 
     // MARK: Money, meetings, reports
 
@@ -498,7 +558,7 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func transfers() async throws -> [MoneyTransfer] {
-        try await database.select().column("*").from("moneyTransfer").orderBy("sequence").all().map { row in
+        try await reading { database in try await database.select().column("*").from("moneyTransfer").orderBy("sequence").all().map { row in
             let kind = try row.decode(column: "kind", as: String.self)
             guard let parsed = MoneyTransfer.Kind(rawValue: kind) else { throw StoreError.corruptRow(table: "moneyTransfer", detail: kind) }
             return MoneyTransfer(
@@ -509,7 +569,7 @@ public actor SQLOutcomesStore: OutcomesStore {
                 amount: Money(minorUnits: try row.decode(column: "amountOre", as: Int64.self)),
                 reference: try row.decode(column: "reference", as: String.self)
             )
-        }
+        } }
     }
 
     public func setBudgetActual(_ actual: BudgetActual, audit: AuditEvent) async throws {
@@ -523,13 +583,13 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func budgetActuals() async throws -> [BudgetActual] {
-        try await database.select().column("*").from("budgetActual").orderBy("lineKey").orderBy("year").all().map { row in
+        try await reading { database in try await database.select().column("*").from("budgetActual").orderBy("lineKey").orderBy("year").all().map { row in
             BudgetActual(
                 lineKey: try row.decode(column: "lineKey", as: String.self),
                 year: try row.decode(column: "year", as: Int.self),
                 amount: Money(minorUnits: try row.decode(column: "amountOre", as: Int64.self))
             )
-        }
+        } }
     }
 
     public func recordMeeting(_ meeting: Meeting, audit: AuditEvent) async throws {
@@ -543,14 +603,14 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func meetings() async throws -> [Meeting] {
-        try await database.select().column("*").from("meeting").orderBy("sequence").all().map { row in
+        try await reading { database in try await database.select().column("*").from("meeting").orderBy("sequence").all().map { row in
             Meeting(
                 heldOn: try SQLOutcomesStore.day(row, "heldOn", "meeting"),
                 isAnnualMeeting: try row.decode(column: "isAnnualMeeting", as: Int.self) != 0,
                 accountsReceivedOn: try row.decode(column: "accountsReceivedOn", as: String?.self).flatMap { LocalDate(iso: $0) },
                 minutes: try row.decode(column: "minutes", as: String.self)
             )
-        }
+        } }
     }
 
     public func recordReport(_ report: SteeringReport, audit: AuditEvent) async throws {
@@ -563,7 +623,7 @@ public actor SQLOutcomesStore: OutcomesStore {
     }
 
     public func reports() async throws -> [SteeringReport] {
-        try await database.select().column("*").from("steeringReport").orderBy("period").all().map { row in
+        try await reading { database in try await database.select().column("*").from("steeringReport").orderBy("period").all().map { row in
             let label = try row.decode(column: "period", as: String.self)
             let parts = label.split(separator: "-H")
             guard parts.count == 2, let year = Int(parts[0]), let half = Int(parts[1]), half == 1 || half == 2 else {
@@ -573,6 +633,6 @@ public actor SQLOutcomesStore: OutcomesStore {
                 period: HalfYear(year: year, half: half),
                 submittedOn: try SQLOutcomesStore.day(row, "submittedOn", "steeringReport")
             )
-        }
+        } }
     }
 }

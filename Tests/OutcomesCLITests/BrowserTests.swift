@@ -40,7 +40,7 @@ struct BrowserTests {
         let store = try await SQLOutcomesStore.open(url: database)
         do {
             try await store.migrate()
-            await store.setPasswordCost(4)
+            store.setPasswordCost(4)
             let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
             for user in browserUsers {
                 try await store.createUser(

@@ -80,7 +80,7 @@ func prepareStore(_ url: String, role: Role, token: String) async throws {
     let store = try await SQLOutcomesStore.open(url: url)
     do {
         try await store.migrate()
-        await store.setPasswordCost(4)
+        store.setPasswordCost(4)
         let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
         try await store.createUser(
             UserAccount(username: "tester", displayName: "Tester", role: role),
@@ -122,9 +122,11 @@ func waitUntilWriting(_ backend: Backend, database: String, folder: URL, seconds
         let observer = try await SQLOutcomesStore.postgres(url: ProcessInfo.processInfo.environment["OUTCOMES_POSTGRES_URL"]!)
         var writing = false
         while !writing && Date() < deadline {
-            let row = try? await observer.database.raw(
-                "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
-            ).first()
+            let row = try? await observer.withConnection { database in
+                try await database.raw(
+                    "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+                ).first()
+            }
             writing = (try? row?.decode(column: "n", as: Int.self)).flatMap { $0 }.map { $0 > 0 } ?? false
             if !writing { try? await Task.sleep(for: .milliseconds(5)) }
         }
@@ -244,7 +246,7 @@ struct ServeProcessTests {
             for table in [
                 "household", "person", "employmentMeasurement", "socialMeasureMeasurement", "lifeSatisfactionMeasurement", "registeredHousehold",
             ] {
-                let row = try await store.database.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()
+                let row = try await store.withConnection { database in try await database.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first() }
                 rows += try row?.decode(column: "n", as: Int.self) ?? 0
             }
             if committed {

@@ -43,7 +43,7 @@ let registeredCPR = "0101901234"
 /// role (with a token), the matrix household with an action plan and a registered person.
 func withAPI(_ backend: Backend, _ body: @Sendable (OutcomesAPI, SQLOutcomesStore, any TestClientProtocol) async throws -> Void) async throws {
     try await backend.withStore { store in
-        await store.setPasswordCost(4)
+        store.setPasswordCost(4)
         let at = "2026-11-26T12:00:00Z"
         let system = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: at)
         _ = try await store.saveContract(id: viborg.id, version: viborg.version, text: ContractFile.builtInText)

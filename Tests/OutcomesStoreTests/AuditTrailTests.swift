@@ -39,7 +39,7 @@ struct AuditTrailTests {
     @Test("A changed entry is found, and named", arguments: Backend.available)
     func changed(backend: Backend) async throws {
         try await withFive(backend) { store in
-            try await store.database.update("auditEntry").set("purpose", to: "nysgerrighed").where("sequence", .equal, 3).run()
+            try await store.withConnection { database in try await database.update("auditEntry").set("purpose", to: "nysgerrighed").where("sequence", .equal, 3).run() }
             #expect(try await store.verifyAudit() == .broken(firstBadEntry: 3, reason: "posten er ændret: dens hash passer ikke til indholdet"))
         }
     }
@@ -47,11 +47,11 @@ struct AuditTrailTests {
     @Test("A removed entry is found: in the middle by the gap, at the end by the head", arguments: Backend.available)
     func removed(backend: Backend) async throws {
         try await withFive(backend) { store in
-            try await store.database.delete(from: "auditEntry").where("sequence", .equal, 2).run()
+            try await store.withConnection { database in try await database.delete(from: "auditEntry").where("sequence", .equal, 2).run() }
             #expect(try await store.verifyAudit() == .broken(firstBadEntry: 2, reason: "post 2 mangler (fjernet)"))
         }
         try await withFive(backend) { other in
-            try await other.database.delete(from: "auditEntry").where("sequence", .equal, 5).run()
+            try await other.withConnection { database in try await database.delete(from: "auditEntry").where("sequence", .equal, 5).run() }
             #expect(try await other.verifyAudit() == .broken(firstBadEntry: 5, reason: "1 post(er) fra nr. 5 er fjernet fra enden"))
         }
     }
@@ -63,19 +63,22 @@ struct AuditTrailTests {
             // A forged sixth entry, hashed properly but not registered in the head.
             let forged = event(6)
             let hash = AuditChain.hash(sequence: 6, event: forged, previousHash: entries[4].hash)
-            try await store.database.insert(into: "auditEntry")
+            try await store.withConnection { database in
+                try await database.insert(into: "auditEntry")
                 .columns("sequence", "at", "actor", "action", "subject", "purpose", "previousHash", "hash")
                 .values(6, forged.at, forged.actor, forged.action, forged.subject, forged.purpose, entries[4].hash, hash).run()
+            }
             #expect(try await store.verifyAudit() == .broken(firstBadEntry: 6, reason: "post 6 og frem er ikke registreret i kædens hoved (indsat)"))
             // An entry slipped in between by renumbering the later ones breaks the chain there.
         }
         try await withFive(backend) { other in
             for sequence in [5, 4, 3] {
-                try await other.database.update("auditEntry").set("sequence", to: sequence + 1).where("sequence", .equal, sequence).run()
+                try await other.withConnection { database in try await database.update("auditEntry").set("sequence", to: sequence + 1).where("sequence", .equal, sequence).run() }
             }
             let slipped = event(9)
             let entries2 = try await other.auditEntries()
-            try await other.database.insert(into: "auditEntry")
+            try await other.withConnection { database in
+                try await database.insert(into: "auditEntry")
                 .columns("sequence", "at", "actor", "action", "subject", "purpose", "previousHash", "hash")
                 .values(
                     3,
@@ -87,6 +90,7 @@ struct AuditTrailTests {
                     entries2[1].hash,
                     AuditChain.hash(sequence: 3, event: slipped, previousHash: entries2[1].hash)
                 ).run()
+            }
             let verdict = try await other.verifyAudit()
             guard case let .broken(first, _) = verdict else {
                 Issue.record("the insertion went unnoticed")

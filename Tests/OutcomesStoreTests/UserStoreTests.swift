@@ -13,14 +13,14 @@ struct UserStoreTests {
     @Test("A user logs in with the right password only; the hash, not the password, is kept", arguments: Backend.available)
     func login(backend: Backend) async throws {
         try await backend.withStore { store in
-            await store.setPasswordCost(4)
+            store.setPasswordCost(4)
             let anne = UserAccount(username: "anne", displayName: "Anne Sørensen", role: .areaCaseworker(.houlkaer))
             try await store.createUser(anne, password: "korrekt hest batteri", audit: audit)
             #expect(try await store.authenticate(username: "anne", password: "korrekt hest batteri") == anne)
             #expect(try await store.authenticate(username: "anne", password: "forkert") == nil)
             #expect(try await store.authenticate(username: "bo", password: "korrekt hest batteri") == nil)
             #expect(try await store.users() == [anne])
-            let stored = try await store.database.select().column("passwordHash").from("userAccount").first()
+            let stored = try await store.withConnection { database in try await database.select().column("passwordHash").from("userAccount").first() }
             let hash = try stored?.decode(column: "passwordHash", as: String.self) ?? ""
             #expect(hash.hasPrefix("$2") && !hash.contains("hest"))
             #expect(try await store.auditEntries().map(\.event.action) == ["create-user"])
@@ -30,7 +30,7 @@ struct UserStoreTests {
     @Test("Short passwords and duplicate usernames are refused", arguments: Backend.available)
     func refusals(backend: Backend) async throws {
         try await backend.withStore { store in
-            await store.setPasswordCost(4)
+            store.setPasswordCost(4)
             let dsi = UserAccount(username: "dsi", displayName: "DSI", role: .funder(PartyKey("dsi")))
             await #expect(throws: StoreError.weakPassword) { try await store.createUser(dsi, password: "kort", audit: audit) }
             try await store.createUser(dsi, password: "en lang nok adgangskode", audit: audit)

@@ -107,9 +107,11 @@ public enum RegisterError: Error, Equatable, Sendable, CustomStringConvertible {
     case replacesItself
     case unknownHousehold(HouseholdID)
     case personExists(PersonID)
+    case householdExists(HouseholdID)
 
     public var description: String {
         switch self {
+        case let .householdExists(id): "husstanden \(id) findes allerede"
         case .invalidHouseholdID: "husstandens id skal have 1 til 64 tegn"
         case let .invalidListPosition(position): "pladsen på visitationslisten skal være 1 eller mere, ikke \(position)"
         case let .invalidCohort(cohort): "kohorten skal være 1, 2 eller 3, ikke \(cohort) (B5.1 2.1)"

@@ -129,6 +129,20 @@ public struct Notice: Sendable, Equatable {
     }
 }
 
+/// Every deadline of the agreement on one list: the steering group's calendar (when there are
+/// governance records to measure it against) and those the notices received set running.
+///
+/// The one place the two are merged: the API, the web pages, the report and the command line
+/// all take their deadlines from here.
+public enum AgreementDeadlines {
+    /// T 7.2–7.4, T 4.3 from ``SteeringCalendar``; T 6.1–6.2, T 10.2, T 12.2 from each
+    /// ``Notice``; by due date.
+    public static func all(_ input: ComplianceInput, notices: [Notice], asOf: LocalDate) -> [Deadline] {
+        let calendar = input.hasGovernanceRecords ? SteeringCalendar.deadlines(input, asOf: asOf) : []
+        return (calendar + notices.flatMap { $0.deadlines(input.commitment, asOf: asOf) }).sorted { $0.due < $1.due }
+    }
+}
+
 /// The steering group's calendar (T 7.2–7.4) and the repayment of unused grant (T 4.3).
 public enum SteeringCalendar {
     /// Every deadline of the calendar up to a year after the intervention, with its status.

@@ -1,4 +1,5 @@
 import Foundation
+import OutcomesApplication
 import OutcomesCore
 
 /// Charts as SVG drawn by the server: no script, no fonts or files from elsewhere, and a

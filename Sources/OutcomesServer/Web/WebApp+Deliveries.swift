@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import MultipartKit
 import NIOCore
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -32,7 +33,7 @@ actor PendingUploads {
 }
 
 extension WebApp {
-    static let deliveryRoles: Set<RoleKind> = [.projectLead, .evaluator]
+    static let deliveryRoles = Permission.importDelivery.roles
 
     /// The parts of a `multipart/form-data` body: field values and uploaded files.
     static func multipart(_ body: ByteBuffer, contentType: String) throws -> (fields: [String: String], files: [String: Data]) {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OutcomesAnalysis
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -22,7 +23,7 @@ actor ForecastCache {
 
 extension WebApp {
     /// Money in and out in figures only: open to those who see the settlement's totals.
-    static let financeRoles: Set<RoleKind> = [.projectLead, .evaluator, .funder, .steeringGroup]
+    static let financeRoles = Permission.readFigures.roles
 
     func registerFinance(on router: Router<OutcomesRequestContext>) {
         router.get("/oekonomi") { request, _ in

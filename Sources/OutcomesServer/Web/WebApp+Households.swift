@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
 
 extension WebApp {
-    static let personRoles: Set<RoleKind> = [.projectLead, .areaCaseworker, .evaluator]
-    static let caseRoles: Set<RoleKind> = [.projectLead, .areaCaseworker]
+    static let personRoles = Permission.readPersonData.roles
+    static let caseRoles = Permission.editCases.roles
 
     static func danishEndReason(_ reason: EndReason?) -> String {
         switch reason {

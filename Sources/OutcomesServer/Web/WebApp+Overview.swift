@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -8,10 +9,7 @@ import OutcomesStore
 extension WebApp {
     /// The settlement of the current delivery on `day`, or `nil` before the first delivery.
     func currentSettlement(on day: LocalDate) async throws -> Settlement? {
-        guard let imported = try await api.store.currentDelivery() else { return nil }
-        var settlement = SettlementEngine.settle(api.commitment, delivery: imported.delivery, asOf: day)
-        settlement.warnings = imported.warnings + settlement.warnings
-        return settlement
+        try await api.service.currentSettlement(asOf: day)
     }
 
     /// The progress block shared by the overview and the report (aggregates only).
@@ -66,15 +64,10 @@ extension WebApp {
     /// The compliance monitor's findings (SPEC §8) and the deadlines, for a page: households are
     /// named only for a caller who may see them.
     func complianceContext(on day: LocalDate, caller: Caller, limit: Int) async throws -> [String: Any] {
-        let input = try await api.store.complianceInput(api.commitment)
-        let findings = ComplianceMonitor.check(input, asOf: day)
-        let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
-        let visible = { (id: HouseholdID) in areas[id].map { caller.user.role.personDataAccess(householdArea: $0) != .none } ?? false }
+        let report = try await api.service.compliance(Requester(user: caller.user, purpose: "overblik", now: api.clock(), channel: "web:compliance"), asOf: day)
+        let findings = report.findings
         let serious = findings.filter { $0.severity != .info }
-        let deadlines =
-            (SteeringCalendar.deadlines(input, asOf: day) + (try await api.store.notices()).flatMap { $0.deadlines(api.commitment, asOf: day) })
-            .filter { $0.status != .met && $0.due.days(to: day) < 400 }
-            .sorted { $0.due < $1.due }
+        let deadlines = report.deadlines.filter { $0.status != .met && $0.due.days(to: day) < 400 }
         return [
             "breaches": findings.filter { $0.severity == .breach }.count, "warnings": findings.filter { $0.severity == .warning }.count,
             "items": serious.prefix(limit).map { finding in
@@ -82,10 +75,11 @@ extension WebApp {
                     "severity": finding.severity.rawValue, "severityName": finding.severity.danishName, "message": finding.message,
                     "clause": finding.clause.reference, "action": finding.action,
                     "figures": finding.figures.map { "\($0.label): \($0.value)" }.joined(separator: " · "),
-                    "households": finding.households.filter(visible).map(\.rawValue),
+                    "households": finding.households.map(\.rawValue),
                 ] as [String: Any]
             },
             "more": max(0, serious.count - limit),
+            "deadlineList": report.deadlines,
             "all": findings.map { finding in
                 [
                     "severity": finding.severity.rawValue, "severityName": finding.severity.danishName, "message": finding.message,

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 import NIOCore
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -51,7 +52,7 @@ struct PDFRenderer: Sendable {
 }
 
 extension WebApp {
-    static let reportRoles: Set<RoleKind> = [.projectLead, .evaluator, .funder, .steeringGroup]
+    static let reportRoles = Permission.readFigures.roles
 
     /// The half-year report's page (T 7.2): progress, economy, payment goals, compliance, deadlines.
     func reportContext(_ request: Request, caller: Caller, now: Date) async throws -> [String: Any] {
@@ -120,9 +121,7 @@ extension WebApp {
                 "status": inPeriod.due < today ? "forfaldet" : "kommende",
             ])
         }
-        let input = try await api.store.complianceInput(commitment)
-        let calendar =
-            (SteeringCalendar.deadlines(input, asOf: asOf) + (try await api.store.notices()).flatMap { $0.deadlines(commitment, asOf: asOf) })
+        let calendar = (compliance["deadlineList"] as? [Deadline] ?? [])
             .filter { $0.due >= chosen.start.addingMonths(-6) && $0.due <= chosen.end.addingMonths(6) }
             .sorted { $0.due < $1.due }
         deadlines += calendar.map { ["what": $0.what, "due": $0.due.danishString, "clause": $0.clause.reference, "status": $0.status.danishName] }
@@ -171,7 +170,7 @@ extension WebApp {
             var context = base(caller, title: "Brugere", current: "/brugere", now: now)
             context["error"] = error
             context["flash"] = flash
-            context["users"] = try await api.store.users().map {
+            context["users"] = try await api.service.users(Requester(user: caller.user, now: now, channel: "web:users")).map {
                 ["username": $0.username, "displayName": $0.displayName, "roleName": $0.role.danishName, "mustChangePassword": $0.mustChangePassword]
                     as [String: Any]
             }
@@ -184,32 +183,27 @@ extension WebApp {
         router.get("/brugere") { request, _ in
             try await page(request) {
                 let now = api.clock()
-                return try await usersPage(try await caller(request, roles: [.admin], now: now), now: now)
+                return try await usersPage(try await caller(request, roles: Permission.manageUsers.roles, now: now), now: now)
             }
         }
         router.post("/brugere") { request, context in
             try await page(request) {
                 let now = api.clock()
-                let caller = try await caller(request, roles: [.admin], now: now)
+                let caller = try await caller(request, roles: Permission.manageUsers.roles, now: now)
                 let fields = try await form(request, context, caller: caller)
-                guard let role = Role(storedForm: fields["role", default: ""]) else {
-                    return try await usersPage(caller, now: now, error: "Vælg en rolle.")
-                }
                 let username = fields["username", default: ""].trimmingCharacters(in: .whitespaces)
                 guard !username.isEmpty else { return try await usersPage(caller, now: now, error: "Angiv et brugernavn.") }
                 do {
-                    try await api.store.createUser(
-                        UserAccount(username: username, displayName: fields["displayName", default: username], role: role, mustChangePassword: true),
-                        password: fields["password", default: ""],
-                        audit: AuditEvent(
-                            actor: "user:" + caller.user.username,
-                            action: "create-user",
-                            subject: "user:" + username,
-                            purpose: "brugeradministration",
-                            at: api.timestamp(now)
-                        )
+                    _ = try await api.service.createUser(
+                        Requester(user: caller.user, purpose: "brugeradministration", now: now, channel: "web:users"),
+                        username: username,
+                        displayName: fields["displayName"].flatMap { $0.isEmpty ? nil : $0 } ?? username,
+                        role: fields["role", default: ""],
+                        password: fields["password", default: ""]
                     )
                 } catch let error as StoreError {
+                    return try await usersPage(caller, now: now, error: error.description)
+                } catch let error as ApplicationError {
                     return try await usersPage(caller, now: now, error: error.description)
                 }
                 return try await usersPage(

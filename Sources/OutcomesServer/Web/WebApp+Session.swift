@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -17,7 +18,7 @@ extension WebApp {
             page["username"] = username
             let user: UserAccount
             let token: String
-            switch try await api.logIn(username: username, password: fields["password", default: ""], now: now) {
+            switch try await api.service.logIn(username: username, password: fields["password", default: ""], now: now) {
             case let .throttled(wait):
                 page["error"] = "For mange forkerte forsøg. Prøv igen om \(wait / 60 + 1) minutter."
                 return html("login", page, status: .tooManyRequests)
@@ -34,7 +35,7 @@ extension WebApp {
         router.post("/logout") { request, context in
             let caller = try await api.identify(request, now: api.clock())
             _ = try await form(request, context, caller: caller)
-            if let token = caller?.sessionToken { await api.sessions.end(token) }
+            if let token = caller?.sessionToken { try await api.service.logOut(sessionToken: token) }
             var response = WebApp.redirect("/login")
             response.headers[.setCookie] = api.sessionCookie("", maxAge: 0).description
             return response
@@ -50,27 +51,20 @@ extension WebApp {
             var page = base(caller, title: "Vælg adgangskode", current: "", now: now)
             let current = fields["current", default: ""]
             let new = fields["new", default: ""]
-            guard try await api.store.authenticate(username: caller.user.username, password: current) != nil else {
-                page["error"] = "Den nuværende adgangskode er forkert."
+            let requester = Requester(user: caller.user, purpose: "ny adgangskode", now: now, channel: "web:password")
+            do {
+                try await api.service.changePassword(requester, current: current, new: new)
+            } catch let error as ApplicationError {
+                page["error"] = error.description
                 return html("password", page, status: .unprocessableContent)
-            }
-            guard new.count >= 12, new != current else {
+            } catch StoreError.weakPassword {
                 page["error"] = "Den nye adgangskode skal have mindst 12 tegn og være en anden end den nuværende."
                 return html("password", page, status: .unprocessableContent)
             }
-            try await api.store.changePassword(
-                username: caller.user.username,
-                newPassword: new,
-                audit: AuditEvent(
-                    actor: "user:" + caller.user.username,
-                    action: "change-password",
-                    subject: "user:" + caller.user.username,
-                    purpose: "ny adgangskode",
-                    at: api.timestamp(now)
-                )
-            )
-            await api.sessions.endAll(of: caller.user.username)
-            let (token, _) = await api.sessions.start(username: caller.user.username, now: now)
+            // Every session ended with the change; this browser gets a new one.
+            guard case let .signedIn(_, token, _) = try await api.service.logIn(username: caller.user.username, password: new, now: now) else {
+                return WebApp.redirect("/login")
+            }
             var response = WebApp.redirect("/oversigt")
             response.headers[.setCookie] = api.sessionCookie(token).description
             return response

@@ -2,14 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import OutcomesApplication
 import OutcomesCore
 import OutcomesReports
 import OutcomesStore
 
 extension WebApp {
-    static let settlementRoles: Set<RoleKind> = [.projectLead, .evaluator, .funder, .steeringGroup]
+    static let settlementRoles = Permission.readFigures.roles
     /// Settlement lines name persons and households: full or pseudonymised access only.
-    static let lineRoles: Set<RoleKind> = [.projectLead, .evaluator]
+    static let lineRoles = Permission.readSettlementLines.roles
 
     func asOf(_ request: Request, now: Date) -> LocalDate {
         request.uri.queryParameters["dato"].flatMap { LocalDate(iso: String($0)) } ?? api.today(now)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -38,51 +39,29 @@ extension WebApp {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.caseRoles, now: now)
                 let fields = try await form(request, context, caller: caller)
-                let id = HouseholdID(fields["household", default: ""])
-                guard let record = try await api.store.household(id) else { throw Refusal.notFound("Husstanden \(id) findes ikke.") }
-                guard caller.user.role.personDataAccess(householdArea: record.area) == .full else {
-                    throw Refusal.forbidden("Husstanden hører til \(record.area.danishName).")
-                }
-                let day = api.today(now)
-                let outcome: EnrolmentDecision.Outcome
-                if fields["outcome"] == "enrolled" {
-                    guard let start = fields["courseStart"].flatMap({ LocalDate(iso: $0) }) else {
-                        return try await visitationPage(
-                            caller: caller,
-                            now: now,
-                            form: fields,
-                            error: "Angiv indsatsstart for en visiteret husstand."
-                        )
-                    }
-                    outcome = .enrolled(courseStart: start)
-                } else if let reason = fields["outcome"].flatMap(EnrolmentDecision.NotEnrolledReason.init(rawValue:)) {
-                    outcome = .notEnrolled(reason)
-                } else {
-                    return try await visitationPage(caller: caller, now: now, form: fields, error: "Vælg et udfald.")
-                }
-                let decision = EnrolmentDecision(
-                    household: id,
-                    listPosition: record.listPosition,
-                    decidedOn: min(day, outcome.courseStart ?? day),
-                    decidedBy: caller.user.username,
-                    outcome: outcome,
-                    reason: fields["reason", default: ""]
-                )
+                let requester = Requester(user: caller.user, purpose: "visitation", now: now, channel: "web:visitation")
+                let courseStart = fields["courseStart"].flatMap { LocalDate(iso: $0) }
+                let decidedOn = fields["decidedOn"].flatMap { $0.isEmpty ? nil : LocalDate(iso: $0) }
                 do {
-                    try await api.store.recordEnrolmentDecision(
-                        decision,
-                        consentGiven: fields["consent"] == "ja",
-                        interventionPeriod: api.commitment.interventionPeriod.value,
-                        audit: AuditEvent(
-                            actor: "user:" + caller.user.username,
-                            action: "record-decision:" + fields["outcome", default: ""],
-                            subject: "household:\(id)",
-                            purpose: "visitation",
-                            at: api.timestamp(now)
+                    _ = try await api.service.recordDecision(
+                        requester,
+                        NewDecision(
+                            household: HouseholdID(fields["household", default: ""]),
+                            outcome: fields["outcome", default: ""],
+                            courseStart: fields["outcome"] == "enrolled" ? courseStart : nil,
+                            consentGiven: fields["consent"] == "ja",
+                            reason: fields["reason", default: ""],
+                            decidedOn: decidedOn
                         )
                     )
                 } catch let error as EnrolmentError {
                     return try await visitationPage(caller: caller, now: now, form: fields, error: error.description)
+                } catch let ApplicationError.invalid(message) {
+                    return try await visitationPage(caller: caller, now: now, form: fields, error: message)
+                } catch let ApplicationError.forbidden(message) {
+                    throw Refusal.forbidden(message)
+                } catch let ApplicationError.notFound(message) {
+                    throw Refusal.notFound(message)
                 }
                 return WebApp.redirect("/visitation")
             }
@@ -90,12 +69,10 @@ extension WebApp {
     }
 
     func visitationPage(caller: Caller, now: Date, form: [String: String], error: String? = nil) async throws -> Response {
-        var area: Area?
-        if case let .areaCaseworker(own) = caller.user.role { area = own }
-        let decisions = try await api.store.enrolmentDecisions()
-        let latest = Dictionary(decisions.map { ($0.household, $0) }, uniquingKeysWith: { _, last in last })
-        let listed = try await api.store.households(in: area).filter { $0.listPosition != nil }.sorted { $0.listPosition! < $1.listPosition! }
-        let next = listed.first { latest[$0.id] == nil }
+        let list = try await api.service.visitationList(Requester(user: caller.user, purpose: "visitation", now: now, channel: "web:visitation"))
+        let latest = Dictionary(list.entries.compactMap { entry in entry.decision.map { (entry.household.id, $0) } }, uniquingKeysWith: { _, last in last })
+        let listed = list.entries.map(\.household)
+        let next = list.next
         var context = base(caller, title: "Visitation", current: "/visitation", now: now)
         context["error"] = error
         context["entries"] = listed.map { household in
@@ -115,13 +92,13 @@ extension WebApp {
                     "canDecide": WebApp.caseRoles.contains(RoleKind(caller.user.role)), "csrf": caller.csrfToken ?? "",
                     "outcomes": outcomes.map { ["value": $0.0, "label": $0.1, "selected": form["outcome"] == $0.0] },
                     "form": [
-                        "courseStart": form["courseStart"] ?? api.today(now).isoString, "consent": form["consent"] == "ja",
+                        "courseStart": form["courseStart"] ?? api.today(now).isoString, "decidedOn": form["decidedOn"] ?? "",
+                        "consent": form["consent"] == "ja",
                         "reason": form["reason"] ?? "",
                     ],
                 ] as [String: Any]
         }
-        let own: Set<HouseholdID>? = area == nil ? nil : Set(try await api.store.households(in: area).map(\.id))
-        let journal = decisions.reversed().filter { own?.contains($0.household) ?? true }
+        let journal = list.journal
         context["hasJournal"] = !journal.isEmpty
         context["journal"] = journal.map {
             [
@@ -129,7 +106,6 @@ extension WebApp {
                 "clause": $0.outcome.clause, "reason": $0.reason, "decidedBy": $0.decidedBy,
             ]
         }
-        try await auditRead(caller, page: "visitation", subject: "visitation list", purpose: "visitation", now: now)
         return html("visitation", context)
     }
 }

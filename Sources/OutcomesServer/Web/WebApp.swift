@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Mustache
 import NIOCore
+import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
@@ -92,13 +93,13 @@ struct WebApp: Sendable {
             let kind = RoleKind(caller.user.role)
             let items: [(String, String, Set<RoleKind>)] = [
                 ("/oversigt", "Oversigt", Set(RoleKind.allCases)),
-                ("/visitation", "Visitation", [.projectLead, .areaCaseworker, .evaluator]),
-                ("/husstande", "Husstande", [.projectLead, .areaCaseworker, .evaluator]),
-                ("/leverancer", "Leverancer", [.projectLead, .evaluator]),
-                ("/opgoerelse", "Opgørelse", [.projectLead, .evaluator, .funder, .steeringGroup]),
+                ("/visitation", "Visitation", Permission.readPersonData.roles),
+                ("/husstande", "Husstande", Permission.readPersonData.roles),
+                ("/leverancer", "Leverancer", Permission.importDelivery.roles),
+                ("/opgoerelse", "Opgørelse", Permission.readFigures.roles),
                 ("/oekonomi", "Økonomi", WebApp.financeRoles),
-                ("/rapport", "Halvårsrapport", [.projectLead, .evaluator, .funder, .steeringGroup]),
-                ("/brugere", "Brugere", [.admin]),
+                ("/rapport", "Halvårsrapport", Permission.readFigures.roles),
+                ("/brugere", "Brugere", Permission.manageUsers.roles),
             ]
             context["user"] = [
                 "displayName": caller.user.displayName, "roleName": caller.user.role.danishName,

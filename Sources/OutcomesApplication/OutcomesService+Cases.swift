@@ -1,0 +1,261 @@
+public import Foundation
+public import OutcomesCore
+public import OutcomesStore
+
+/// A visitation decision as a front end hands it in (P 3.2.1).
+public struct NewDecision: Sendable {
+    public var household: HouseholdID
+    /// `enrolled`, or the reason it was not (`noConsent`, `outsideArea`, …).
+    public var outcome: String
+    public var courseStart: LocalDate?
+    public var consentGiven: Bool
+    public var reason: String
+    /// The day it was decided, when it was decided before it is journaled; else today.
+    public var decidedOn: LocalDate?
+
+    public init(household: HouseholdID, outcome: String, courseStart: LocalDate?, consentGiven: Bool, reason: String, decidedOn: LocalDate? = nil) {
+        self.household = household
+        self.outcome = outcome
+        self.courseStart = courseStart
+        self.consentGiven = consentGiven
+        self.reason = reason
+        self.decidedOn = decidedOn
+    }
+
+    /// Every value `outcome` may take.
+    public static let outcomes = ["enrolled"] + EnrolmentDecision.NotEnrolledReason.allCases.map(\.rawValue)
+}
+
+/// The visitation list in lottery order with each household's latest decision (P 3.2.2).
+public struct VisitationList: Sendable {
+    public var entries: [(household: HouseholdRecord, decision: EnrolmentDecision?)]
+    /// The next household to decide on, in the requester's area (or all areas).
+    public var next: HouseholdRecord?
+    /// The journal, newest first, of the households the requester may see.
+    public var journal: [EnrolmentDecision]
+}
+
+// Visitation and the household register: the municipality's case work.
+extension OutcomesService {
+    /// Journals a visitation decision after checking who may (the household's own area),
+    /// the outcome and the list order; the register follows an enrolment.
+    ///
+    /// The decision is dated `decidedOn` when given (a decision taken on paper, journaled
+    /// later), else today; never after today.
+    public func recordDecision(_ requester: Requester, _ new: NewDecision) async throws -> EnrolmentDecision {
+        let user = try authorize(requester, .editCases)
+        let record = try await householdForCaseWork(requester, new.household)
+        let outcome: EnrolmentDecision.Outcome
+        if new.outcome == "enrolled" {
+            guard let start = new.courseStart else { throw ApplicationError.invalid("Angiv indsatsstart ('courseStart') for en visiteret husstand.") }
+            outcome = .enrolled(courseStart: start)
+        } else if let reason = EnrolmentDecision.NotEnrolledReason(rawValue: new.outcome) {
+            outcome = .notEnrolled(reason)
+        } else {
+            throw ApplicationError.invalid("Udfaldet skal være et af \(NewDecision.outcomes.joined(separator: ", ")).")
+        }
+        let decidedOn = new.decidedOn ?? requester.today
+        guard decidedOn <= requester.today else {
+            throw ApplicationError.invalid("Beslutningsdatoen \(decidedOn.danishString) ligger efter i dag; en beslutning journalføres, når den er truffet.")
+        }
+        let decision = EnrolmentDecision(
+            household: record.id,
+            listPosition: record.listPosition,
+            decidedOn: decidedOn,
+            decidedBy: user.username,
+            outcome: outcome,
+            reason: new.reason
+        )
+        try await store.recordEnrolmentDecision(
+            decision,
+            consentGiven: new.consentGiven,
+            interventionPeriod: commitment.interventionPeriod.value,
+            audit: requester.audit("record-decision:\(new.outcome)", subject: "household:\(record.id)")
+        )
+        return decision
+    }
+
+    /// The visitation list, its next household and the journal, of the requester's area.
+    public func visitationList(_ requester: Requester) async throws -> VisitationList {
+        try authorize(requester, .readPersonData)
+        let decisions = try await store.enrolmentDecisions()
+        let latest = Dictionary(decisions.map { ($0.household, $0) }, uniquingKeysWith: { _, last in last })
+        let listed = try await store.households(in: requester.ownArea).filter { $0.listPosition != nil }
+            .sorted { $0.listPosition! < $1.listPosition! }
+        let visible = Set(try await store.households(in: requester.ownArea).map(\.id))
+        try await auditRead(requester, "visitation list" + (requester.ownArea.map { " \($0.rawValue)" } ?? ""))
+        return VisitationList(
+            entries: listed.map { ($0, latest[$0.id]) },
+            next: listed.first { latest[$0.id] == nil },
+            journal: decisions.reversed().filter { visible.contains($0.household) }
+        )
+    }
+
+    /// The journal of decisions, in the order made, of the households the requester may see.
+    public func decisions(_ requester: Requester) async throws -> [EnrolmentDecision] {
+        try authorize(requester, .readPersonData)
+        var decisions = try await store.enrolmentDecisions()
+        if let own = requester.ownArea {
+            let ids = Set(try await store.households(in: own).map(\.id))
+            decisions = decisions.filter { ids.contains($0.household) }
+        }
+        try await auditRead(requester, "decisions " + decisions.map(\.household.rawValue).joined(separator: ","))
+        return decisions
+    }
+
+    // MARK: Households
+
+    /// The register (a caseworker's own area only; asking for another area is refused).
+    public func households(_ requester: Requester, area: Area? = nil) async throws -> [HouseholdRecord] {
+        try authorize(requester, .readPersonData)
+        if let own = requester.ownArea, let area, area != own {
+            throw ApplicationError.forbidden("Husstande i \(area.danishName) hører ikke til dit område.")
+        }
+        let records = try await store.households(in: requester.ownArea ?? area)
+        try await auditRead(requester, "households " + (requester.ownArea ?? area).map(\.rawValue).map { "in \($0)" }.orElse("all"))
+        return records
+    }
+
+    /// One household, with how much of its person data the requester may see; the read is audited.
+    public func household(_ requester: Requester, _ id: HouseholdID) async throws -> (record: HouseholdRecord, access: Role.PersonDataAccess) {
+        let user = try authorize(requester, .readPersonData)
+        guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
+        let access = user.role.personDataAccess(householdArea: record.area)
+        guard access != .none else { throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.") }
+        try await auditRead(requester, "household:\(record.id)")
+        return (record, access)
+    }
+
+    /// A household the requester may do case work on (full access to its area).
+    func householdForCaseWork(_ requester: Requester, _ id: HouseholdID) async throws -> HouseholdRecord {
+        let user = try authorize(requester, .editCases)
+        guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
+        guard user.role.personDataAccess(householdArea: record.area) == .full else {
+            throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
+        }
+        return record
+    }
+
+    /// Registers a new household; refused when the id is taken (exactly one of two requests
+    /// for the same id wins).
+    public func createHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
+        let user = try authorize(requester, .editCases)
+        guard user.role.personDataAccess(householdArea: record.area) == .full else {
+            throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
+        }
+        do {
+            try await store.createHousehold(
+                record,
+                interventionPeriod: commitment.interventionPeriod.value,
+                audit: requester.audit("create-household", subject: "household:\(record.id)")
+            )
+        } catch RegisterError.householdExists {
+            throw ApplicationError.conflict("Husstanden \(record.id) findes allerede; ret den med PUT /api/households/\(record.id).")
+        }
+    }
+
+    /// Changes a household and its course (start, end, reason, replacement).
+    public func updateHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
+        _ = try await householdForCaseWork(requester, record.id)
+        guard requester.user?.role.personDataAccess(householdArea: record.area) == .full else {
+            throw ApplicationError.forbidden("Husstanden kan ikke flyttes til \(record.area.danishName), som ikke er dit område.")
+        }
+        try await store.saveHousehold(
+            record,
+            interventionPeriod: commitment.interventionPeriod.value,
+            audit: requester.audit("update-household", subject: "household:\(record.id)")
+        )
+    }
+
+    /// Registers a member by CPR number: only the keyed pseudonym and the birth date are kept.
+    public func addPerson(_ requester: Requester, household: HouseholdID, cpr text: String, name: String?) async throws -> PersonRecord {
+        let record = try await householdForCaseWork(requester, household)
+        let cpr = try CPRNumber(text)
+        let person = PersonRecord(
+            id: pseudonymizer.pseudonym(for: cpr),
+            household: record.id,
+            birthDate: cpr.birthDate,
+            name: name?.trimmingCharacters(in: .whitespaces).nonEmpty
+        )
+        try await store.addPerson(person, audit: requester.audit("add-person", subject: "person:\(person.id)"))
+        return person
+    }
+}
+
+// Money, meetings, reports and notices.
+extension OutcomesService {
+    /// Records a payment; a funder only one it is party to. Both parties must be the agreement's.
+    public func recordTransfer(_ requester: Requester, _ transfer: MoneyTransfer) async throws {
+        let user = try authorize(requester, .recordTransfer)
+        for (field, party) in [("from", transfer.from), ("to", transfer.to)] where commitment.party(party) == nil {
+            throw ApplicationError.invalid("Feltet '\(field)': parten '\(party.rawValue)' findes ikke i aftalen.")
+        }
+        if case let .funder(own) = user.role, own != transfer.from, own != transfer.to {
+            throw ApplicationError.forbidden("En tilskudsgiver registrerer kun betalinger, den selv er part i.")
+        }
+        try await store.recordTransfer(
+            transfer,
+            audit: requester.audit("record-transfer:\(transfer.kind.rawValue)", subject: "\(transfer.from.rawValue)→\(transfer.to.rawValue)")
+        )
+    }
+
+    /// Sets what was spent on a budget line of the agreement in a year.
+    public func setBudgetActual(_ requester: Requester, _ actual: BudgetActual) async throws {
+        try authorize(requester, .recordProjectAccounts)
+        let lines = commitment.budget.lines.map(\.key)
+        guard lines.contains(actual.lineKey) else {
+            throw ApplicationError.invalid("Feltet 'lineKey': budgetlinjen '\(actual.lineKey)' findes ikke; brug \(lines.joined(separator: ", ")).")
+        }
+        try await store.setBudgetActual(actual, audit: requester.audit("set-budget-actual", subject: "\(actual.lineKey) \(actual.year)"))
+    }
+
+    public func recordMeeting(_ requester: Requester, _ meeting: Meeting) async throws {
+        try authorize(requester, .recordMeeting)
+        try await store.recordMeeting(meeting, audit: requester.audit("record-meeting", subject: meeting.heldOn.isoString))
+    }
+
+    public func recordReport(_ requester: Requester, _ report: SteeringReport) async throws {
+        try authorize(requester, .recordProjectAccounts)
+        try await store.recordReport(report, audit: requester.audit("record-report", subject: report.period.label))
+    }
+
+    public func recordNotice(_ requester: Requester, _ notice: Notice, kind: String) async throws {
+        try authorize(requester, .recordNotice)
+        try await store.recordNotice(notice, audit: requester.audit("record-notice:\(kind)", subject: notice.subject))
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Optional {
+    func orElse(_ fallback: Wrapped) -> Wrapped { self ?? fallback }
+}
+
+/// The compliance monitor's findings and the agreement's deadlines on a date, as a requester
+/// may see them: households are named only where the requester may see the household.
+public struct ComplianceReport: Sendable {
+    public var asOf: LocalDate
+    public var findings: [ComplianceFinding]
+    public var deadlines: [Deadline]
+}
+
+// Compliance (SPEC §8).
+extension OutcomesService {
+    /// The findings and deadlines as of a date; a read of person data (audited) when a finding
+    /// names a household the requester may see.
+    public func compliance(_ requester: Requester, asOf: LocalDate) async throws -> ComplianceReport {
+        let user = try authorize(requester, .readCompliance)
+        let input = try await store.complianceInput(commitment)
+        let notices = try await store.notices()
+        let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
+        let visible = { (id: HouseholdID) in areas[id].map { user.role.personDataAccess(householdArea: $0) != .none } ?? false }
+        var findings = ComplianceMonitor.check(input, asOf: asOf)
+        for index in findings.indices { findings[index].households = findings[index].households.filter(visible) }
+        if findings.contains(where: { !$0.households.isEmpty }) {
+            try await auditRead(requester, "compliance \(asOf.isoString) households")
+        }
+        return ComplianceReport(asOf: asOf, findings: findings, deadlines: AgreementDeadlines.all(input, notices: notices, asOf: asOf))
+    }
+}

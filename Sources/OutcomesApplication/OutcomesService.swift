@@ -1,0 +1,129 @@
+public import Foundation
+public import Logging
+public import OutcomesCore
+public import OutcomesStore
+
+/// The application layer: every use case of Outcomes, once, for the API, the web app and the
+/// command line alike.
+///
+/// A use case takes the caller (``Requester``) and plain values, checks the access policy
+/// (``Permission``, SPEC §1), does its work through the store in one unit of work with its
+/// audit entry, and returns domain values. Front ends only parse input and render output:
+/// they never talk to the store and never keep a role list of their own.
+///
+/// ```swift
+/// let service = OutcomesService(store: store, commitment: viborg, pseudonymizer: pseudonymizer)
+/// let decision = try await service.recordDecision(requester, NewDecision(household: "H-001", outcome: "enrolled", …))
+/// ```
+public final class OutcomesService: Sendable {
+    public let store: any OutcomesStore
+    public let commitment: Commitment
+    public let pseudonymizer: PersonPseudonymizer
+    public let logger: Logger
+    let throttle: LoginThrottle
+    let settlements: SettlementCache
+    /// Idle time after which a session ends.
+    public let sessionIdleTimeout: TimeInterval
+
+    public init(
+        store: any OutcomesStore,
+        commitment: Commitment,
+        pseudonymizer: PersonPseudonymizer,
+        throttle: LoginThrottle = LoginThrottle(),
+        sessionIdleTimeout: TimeInterval = 8 * 3600,
+        logger: Logger = Logger(label: "outcomes.app")
+    ) {
+        self.store = store
+        self.commitment = commitment
+        self.pseudonymizer = pseudonymizer
+        self.throttle = throttle
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.logger = logger
+        self.settlements = SettlementCache()
+    }
+
+    /// Refuses unless the requester is signed in with a role that has `permission`.
+    @discardableResult
+    func authorize(_ requester: Requester, _ permission: Permission) throws(ApplicationError) -> UserAccount {
+        guard let user = requester.user else { throw .notSignedIn }
+        guard permission.allows(user.role) else { throw .forbidden("Rollen \(user.role.danishName) har ikke adgang til: \(permission.danishName).") }
+        return user
+    }
+
+    /// Records that the requester read person data, with their stated purpose (SPEC §1).
+    func auditRead(_ requester: Requester, _ subject: String) async throws {
+        _ = try await store.appendAudit(requester.audit("read:\(requester.channel)", subject: subject))
+    }
+}
+
+/// Who asks for a use case, when, through which front end and why.
+public struct Requester: Sendable {
+    /// The signed-in user; `nil` for an anonymous request (the login itself).
+    public var user: UserAccount?
+    /// The purpose stated for reads of person data (SPEC §1), or the page's or route's own.
+    public var purpose: String
+    public var now: Date
+    /// Where the request came from, as the audit trail records a read (`read:<channel>`): the
+    /// API's operation (`getHousehold`), a web page (`web:visitation`) or `cli`.
+    public var channel: String
+
+    public init(user: UserAccount?, purpose: String = "", now: Date, channel: String) {
+        self.user = user
+        self.purpose = purpose
+        self.now = now
+        self.channel = channel
+    }
+
+    /// The day in Copenhagen.
+    public var today: LocalDate { LocalDate.copenhagen(now) }
+
+    /// `now` in ISO 8601 UTC, as the audit trail writes it.
+    public var timestamp: String { Requester.timestamp(now) }
+
+    public static func timestamp(_ instant: Date) -> String { ISO8601DateFormatter().string(from: instant) }
+
+    /// An audit event by this requester.
+    public func audit(_ action: String, subject: String) -> AuditEvent {
+        AuditEvent(actor: user.map { "user:" + $0.username } ?? "anonymous", action: action, subject: subject, purpose: purpose, at: timestamp)
+    }
+
+    /// The caseworker's own area, or `nil` for roles that see every area.
+    public var ownArea: Area? {
+        if case let .areaCaseworker(area) = user?.role { return area }
+        return nil
+    }
+}
+
+/// Why a use case refused; the front ends turn it into a status or a page.
+public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No one is signed in (401, or the login page).
+    case notSignedIn
+    /// The role may not, or not for this record (403).
+    case forbidden(String)
+    /// Nothing by that id (404).
+    case notFound(String)
+    /// It exists already, or the state does not allow it now (409).
+    case conflict(String)
+    /// The input is understood but not acceptable (422).
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .notSignedIn: "Log ind først."
+        case let .forbidden(text), let .notFound(text), let .conflict(text), let .invalid(text): text
+        }
+    }
+}
+
+extension LocalDate {
+    static let copenhagenZone = TimeZone(identifier: "Europe/Copenhagen") ?? .gmt
+
+    /// The day in Copenhagen at an instant: the outer layers' clock turned into the core's
+    /// dates (the core never reads a clock). Used by the server and the command line.
+    public static func copenhagen(_ instant: Date) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = copenhagenZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}

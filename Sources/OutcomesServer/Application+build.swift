@@ -1,0 +1,248 @@
+public import Configuration
+public import Foundation
+public import Hummingbird
+public import Logging
+import OutcomesApplication
+public import OutcomesCore
+import OutcomesDelivery
+import OutcomesStore
+import ServiceLifecycle
+
+/// What `outcomes serve` reads from its configuration (swift-configuration).
+///
+/// Keys (flags > environment `OUTCOMES_…` > `.env` > `outcomes.json`):
+/// - `port` (8080), `host` (127.0.0.1)
+/// - `database`: a SQLite path or `postgres://…` (`data/outcomes.sqlite`)
+/// - `log.level` (`info`)
+/// - `demo.data`: `false` starts empty (`true`)
+/// - `admin.password` (secret): the first admin's one-time password; else one is generated
+/// - `pseudonym.key` (secret, base64 of ≥ 32 bytes); else `pseudonym.keyFile`, created on first start
+public struct ServerConfiguration: Sendable {
+    public var port: Int
+    public var host: String
+    public var database: String
+    public var logLevel: Logger.Level
+    public var loadsDemoData: Bool
+    var initialAdminPassword: String?
+    var pseudonymKeyBase64: String?
+    var keyFile: String
+
+    public init(reader: ConfigReader) {
+        port = reader.int(forKey: "port", default: 8080)
+        host = reader.string(forKey: "host", default: "127.0.0.1")
+        database = reader.string(forKey: "database", default: "data/outcomes.sqlite")
+        logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info")) ?? .info
+        loadsDemoData = reader.bool(forKey: "demo.data", default: true)
+        initialAdminPassword = reader.string(forKey: "admin.password", isSecret: true)
+        pseudonymKeyBase64 = reader.string(forKey: "pseudonym.key", isSecret: true)
+        let folder = database.contains("://") ? "data" : (URL(fileURLWithPath: database).deletingLastPathComponent().relativePath)
+        keyFile = reader.string(forKey: "pseudonym.keyFile", default: (folder as NSString).appendingPathComponent("pseudonym.key"))
+    }
+
+    /// The pseudonym key: configured, or kept in a file readable only by its owner (created on
+    /// first start). Never printed.
+    func pseudonymKey() throws -> Data {
+        if let configured = pseudonymKeyBase64 {
+            guard let key = Data(base64Encoded: configured) else { throw PseudonymKeyError.tooShort(0) }
+            return key
+        }
+        if let existing = FileManager.default.contents(atPath: keyFile) {
+            guard let key = Data(base64Encoded: String(decoding: existing, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw PseudonymKeyError.tooShort(0)
+            }
+            return key
+        }
+        var generator = SystemRandomNumberGenerator()
+        let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: keyFile).deletingLastPathComponent().path,
+            withIntermediateDirectories: true
+        )
+        guard FileManager.default.createFile(atPath: keyFile, contents: Data(key.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ServerStartError("nøglefilen \(keyFile) kan ikke skrives; angiv nøglen med OUTCOMES_PSEUDONYM_KEY eller en skrivbar sti") }
+        print("Ny nøgle til pseudonymer gemt i \(keyFile) (kun læsbar for ejeren); tag backup af den sammen med databasen.")
+        return key
+    }
+}
+
+/// Why the server cannot start, in Danish for the person starting it.
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The composition root: opens the store, wires the use cases, the API and the web app, and
+/// returns the application; migrations and (on a fresh store) the agreement, the demo data and
+/// the first admin are done before the server starts listening. The store is a service of the
+/// application: it closes after the server has stopped.
+///
+/// `outcomes serve` and the process tests call this; the in-process tests build
+/// ``OutcomesAPI`` over their own store the same way.
+///
+/// ```swift
+/// let app = try await buildApplication(configuration: ServerConfiguration(reader: reader), commitment: viborg, contractText: text)
+/// try await app.runService()
+/// ```
+public func buildApplication(
+    configuration: ServerConfiguration,
+    commitment: Commitment,
+    contractText: String,
+    logger: Logger = Logger(label: "outcomes")
+) async throws -> some ApplicationProtocol {
+    let pseudonymizer = try PersonPseudonymizer(secret: try configuration.pseudonymKey())
+    let store = try await SQLOutcomesStore.open(url: configuration.database)
+    do {
+        try await store.migrate()
+        try await ServerSetup.prepare(store, commitment: commitment, contractText: contractText, configuration: configuration)
+    } catch {
+        try? await store.close()
+        throw error
+    }
+    let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: pseudonymizer, logger: logger)
+    let api = OutcomesAPI(service: service, logger: logger)
+    var app = Application(
+        router: api.router(),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Outcomes"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            print("Outcomes kører på http://\(configuration.host):\(port)/  (API-beskrivelse: /openapi.json; stop med Ctrl-C)")
+            fflush(nil)
+        },
+        logger: logger
+    )
+    app.addServices(StoreService(store: store))
+    return app
+}
+
+/// Keeps the store open while the server runs and closes it at shutdown.
+struct StoreService: Service {
+    let store: SQLOutcomesStore
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await store.close()
+    }
+}
+
+/// What a fresh store gets before the server starts.
+enum ServerSetup {
+    static func timestamp() -> String { Requester.timestamp(Date()) }
+
+    /// A fresh store gets the agreement, the demo delivery and the first admin.
+    static func prepare(_ store: SQLOutcomesStore, commitment: Commitment, contractText: String, configuration: ServerConfiguration) async throws {
+        let now = timestamp()
+        let today = LocalDate.copenhagen(Date())
+        let audit = AuditEvent(
+            actor: "system",
+            action: "save-agreement",
+            subject: "\(commitment.id) v\(commitment.version)",
+            purpose: "opstart",
+            at: now
+        )
+        if try await store.saveContract(id: commitment.id, version: commitment.version, text: contractText, audit: audit) {
+            print("Aftalen \(commitment.id) version \(commitment.version) er gemt.")
+        }
+        if configuration.loadsDemoData, try await store.deliveries().isEmpty {
+            let files = DemoData.generate(commitment: commitment, seed: 2023, households: 180).mapValues { Data($0.utf8) }
+            let receipt = try await store.importDelivery(
+                files,
+                commitment: commitment,
+                receivedOn: today,
+                audit: AuditEvent(actor: "system", action: "import-delivery", subject: "", purpose: "demodata ved første start", at: now)
+            )
+            print("Demodata indlæst som leverance \(receipt.number) (\(receipt.rowCount) rækker, frø 2023).")
+            // The demo's enrolled households get the journaled decision they would have had (P 3.2.1).
+            var journaled = 0
+            let listed = try await store.households(in: nil).sorted { ($0.listPosition ?? .max, $0.id) < ($1.listPosition ?? .max, $1.id) }
+            for household in listed where household.group == .treatment {
+                guard let start = household.courseStart else { continue }
+                try await store.recordEnrolmentDecision(
+                    EnrolmentDecision(
+                        household: household.id,
+                        listPosition: household.listPosition,
+                        decidedOn: start,
+                        decidedBy: "demodata",
+                        outcome: .enrolled(courseStart: start),
+                        reason: "Demodata: visiteret med samtykke, før Outcomes blev taget i brug."
+                    ),
+                    consentGiven: true,
+                    interventionPeriod: commitment.interventionPeriod.value,
+                    audit: AuditEvent(
+                        actor: "system",
+                        action: "record-decision:enrolled",
+                        subject: "household:\(household.id)",
+                        purpose: "demodata",
+                        at: now
+                    )
+                )
+                journaled += 1
+            }
+            print("Demodata: \(journaled) visitationsbeslutninger journalført.")
+            let payments = try await recordDemoPayments(store, commitment: commitment, today: today, now: now)
+            print("Demodata: \(payments) betalinger registreret (rater efter B3.2, tilbagebetalinger efter afregningerne).")
+        }
+        if try await store.users().isEmpty {
+            let password = configuration.initialAdminPassword ?? generatedPassword()
+            try await store.createUser(
+                UserAccount(username: "admin", displayName: "Administrator", role: .admin, mustChangePassword: true),
+                password: password,
+                audit: AuditEvent(actor: "system", action: "create-user", subject: "user:admin", purpose: "første start", at: now)
+            )
+            if configuration.initialAdminPassword == nil {
+                print("Første login: brugernavn admin, engangsadgangskode \(password) (skal skiftes ved første login; vises ikke igen).")
+            } else {
+                print("Første login: brugernavn admin med adgangskoden fra OUTCOMES_ADMIN_PASSWORD (skal skiftes ved første login).")
+            }
+        }
+    }
+
+    /// The demo's money as the agreement has it go: every installment due by today paid on its
+    /// deadline (B3.2), and every settled half-year due by today repaid on its due date as the
+    /// settlement splits it (T 5.1, B5.1 1.1) — so the finance page and T 5.3 have a ledger.
+    static func recordDemoPayments(_ store: SQLOutcomesStore, commitment: Commitment, today: LocalDate, now: String) async throws -> Int {
+        let audit = AuditEvent(actor: "system", action: "record-transfer", subject: "demodata", purpose: "demodata ved første start", at: now)
+        var count = 0
+        for installment in commitment.disbursementPlan.installments where installment.dueBy <= today {
+            for (funder, amount) in installment.amounts.sorted(by: { $0.key < $1.key }) {
+                guard let municipality = commitment.municipality?.key else { continue }
+                try await store.recordTransfer(
+                    MoneyTransfer(
+                        kind: .disbursement,
+                        from: funder,
+                        to: municipality,
+                        paidOn: installment.dueBy,
+                        amount: amount,
+                        reference: installment.name
+                    ),
+                    audit: audit
+                )
+                count += 1
+            }
+        }
+        guard let delivery = try await store.currentDelivery()?.delivery else { return count }
+        let settlement = SettlementEngine.settle(commitment, delivery: delivery, asOf: today)
+        for period in settlement.periods where period.due <= today {
+            for instruction in PaymentInstructions.compute(period) {
+                try await store.recordTransfer(
+                    MoneyTransfer(
+                        kind: .repayment,
+                        from: instruction.from,
+                        to: instruction.to,
+                        paidOn: period.due,
+                        amount: instruction.amount,
+                        reference: period.period.label
+                    ),
+                    audit: audit
+                )
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// 20 characters from an alphabet without look-alikes (about 115 bits).
+    static func generatedPassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<20).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
