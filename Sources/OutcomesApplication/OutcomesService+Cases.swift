@@ -41,7 +41,8 @@ extension OutcomesService {
     /// the outcome and the list order; the register follows an enrolment.
     ///
     /// The decision is dated `decidedOn` when given (a decision taken on paper, journaled
-    /// later), else today; never after today.
+    /// later); else today, or the course's start when that is earlier (the decision was taken
+    /// by then); never after today. The API and the web form share this one rule.
     public func recordDecision(_ requester: Requester, _ new: NewDecision) async throws -> EnrolmentDecision {
         let user = try authorize(requester, .editCases)
         let record = try await householdForCaseWork(requester, new.household)
@@ -54,7 +55,8 @@ extension OutcomesService {
         } else {
             throw ApplicationError.invalid("Udfaldet skal være et af \(NewDecision.outcomes.joined(separator: ", ")).")
         }
-        let decidedOn = new.decidedOn ?? requester.today
+        // A course that has already started was decided on by its start at the latest.
+        let decidedOn = new.decidedOn ?? min(requester.today, outcome.courseStart ?? requester.today)
         guard decidedOn <= requester.today else {
             throw ApplicationError.invalid("Beslutningsdatoen \(decidedOn.danishString) ligger efter i dag; en beslutning journalføres, når den er truffet.")
         }
@@ -257,5 +259,21 @@ extension OutcomesService {
             try await auditRead(requester, "compliance \(asOf.isoString) households")
         }
         return ComplianceReport(asOf: asOf, findings: findings, deadlines: AgreementDeadlines.all(input, notices: notices, asOf: asOf))
+    }
+}
+
+extension EnrolmentDecision.Outcome {
+    /// The course's start of an enrolment.
+    public var courseStart: LocalDate? {
+        if case let .enrolled(start) = self { return start }
+        return nil
+    }
+
+    /// The clause behind the outcome (P 3.1.1 for an enrolment).
+    public var clause: String {
+        switch self {
+        case .enrolled: "P 3.1.1"
+        case let .notEnrolled(reason): reason.clause.reference
+        }
     }
 }

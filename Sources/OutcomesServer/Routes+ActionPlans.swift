@@ -40,12 +40,7 @@ struct ActionPlanView: Encodable, Sendable {
 
 extension OutcomesAPI {
     /// B5.1 2.8.1: how long the goals can be adjusted (6 months in Viborg's agreement).
-    var adjustmentMonths: Int {
-        for goal in commitment.paymentGoals {
-            if case let .actionPlans(terms) = goal.terms { return terms.adjustmentMonths.value }
-        }
-        return 6
-    }
+    var adjustmentMonths: Int { service.adjustmentMonths }
 
     static var actionPlanRoutes: [Route] {
         struct NewPlan: Decodable {
@@ -78,11 +73,7 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: "opfølgning på handleplan"
             ) { call in
-                let (record, _) = try await call.household()
-                guard let plan = try await call.api.store.actionPlan(for: record.id) else {
-                    throw Problem.notFound("Husstanden \(record.id) har ingen handleplan endnu.")
-                }
-                return try .json(view(plan, call))
+                try .json(view(try await call.api.service.actionPlan(call.requester, HouseholdID(call.parameter("id"))), call))
             },
             Route(
                 .post,
@@ -94,21 +85,12 @@ extension OutcomesAPI {
                 status: .created,
                 response: .ref("ActionPlan")
             ) { call in
-                let (record, _) = try await call.household()
-                try call.requireFullAccess(area: record.area)
-                guard let start = record.courseStart else {
-                    throw Problem.unprocessable("Husstanden \(record.id) har ingen indsatsstart; en handleplan hører til et forløb.")
-                }
                 let new = try call.decode(NewPlan.self)
-                var plan = ActionPlan(household: record.id, courseStart: start)
-                // B5.1 2.8.1: goals are set within six months of the start, also the first ones.
-                guard plan.isAdjustable(on: call.today, adjustmentMonths: call.api.adjustmentMonths) else {
-                    throw ActionPlanError.locked(since: plan.lockedFrom(adjustmentMonths: call.api.adjustmentMonths))
-                }
-                for goal in new.goals {
-                    try plan.apply(.add(id: goal.id, text: goal.text), on: call.today, adjustmentMonths: call.api.adjustmentMonths)
-                }
-                try await call.api.store.createActionPlan(plan, audit: call.audit("create-action-plan", subject: "household:\(record.id)"))
+                let plan = try await call.api.service.createActionPlan(
+                    call.requester,
+                    HouseholdID(call.parameter("id")),
+                    goals: new.goals.map { ($0.id, $0.text) }
+                )
                 return try .json(view(plan, call), status: .created)
             },
             Route(
@@ -123,22 +105,13 @@ extension OutcomesAPI {
                 ),
                 response: .ref("ActionPlan")
             ) { call in
-                let (record, _) = try await call.household()
-                try call.requireFullAccess(area: record.area)
                 let change = try call.decode(Change.self)
-                let parsed: ActionPlan.Change
-                switch change.action {
-                case "add": parsed = .add(id: change.goalId, text: change.text ?? "")
-                case "reword": parsed = .reword(id: change.goalId, text: change.text ?? "")
-                case "remove": parsed = .remove(id: change.goalId)
-                default: throw Problem.unprocessable("Feltet 'action' skal være add, reword eller remove, ikke '\(change.action)'.")
-                }
-                let plan = try await call.api.store.changeActionPlan(
-                    record.id,
-                    parsed,
-                    on: call.today,
-                    adjustmentMonths: call.api.adjustmentMonths,
-                    audit: call.audit("change-action-plan:\(change.action)", subject: "household:\(record.id) goal:\(change.goalId)")
+                let plan = try await call.api.service.changeActionPlan(
+                    call.requester,
+                    HouseholdID(call.parameter("id")),
+                    action: change.action,
+                    goalID: change.goalId,
+                    text: change.text
                 )
                 return try .json(view(plan, call))
             },
@@ -151,14 +124,12 @@ extension OutcomesAPI {
                 body: .object([("goalId", .text), ("fulfilled", .nullable(.boolean))], required: ["goalId"]),
                 response: .ref("ActionPlan")
             ) { call in
-                let (record, _) = try await call.household()
-                try call.requireFullAccess(area: record.area)
                 let assessment = try call.decode(Assessment.self)
-                let plan = try await call.api.store.assessActionPlanGoal(
-                    record.id,
-                    goal: assessment.goalId,
-                    fulfilled: assessment.fulfilled,
-                    audit: call.audit("assess-action-plan-goal", subject: "household:\(record.id) goal:\(assessment.goalId)")
+                let plan = try await call.api.service.assessActionPlanGoal(
+                    call.requester,
+                    HouseholdID(call.parameter("id")),
+                    goalID: assessment.goalId,
+                    fulfilled: assessment.fulfilled
                 )
                 return try .json(view(plan, call))
             },

@@ -27,9 +27,9 @@ extension WebApp {
             try await page(request) {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.personRoles, now: now)
-                var area: Area?
-                if case let .areaCaseworker(own) = caller.user.role { area = own }
-                let households = try await api.store.households(in: area)
+                let households = try await api.service.households(
+                    Requester(user: caller.user, purpose: "oversigt over husstande", now: now, channel: "web:households")
+                )
                 var context = base(caller, title: "Husstande", current: "/husstande", now: now)
                 context["pseudonymised"] = caller.user.role == .evaluator
                 context["households"] = households.map {
@@ -38,13 +38,6 @@ extension WebApp {
                         "end": Danish.date($0.courseEnd), "cohort": $0.cohort.map(String.init) ?? "–",
                     ]
                 }
-                try await auditRead(
-                    caller,
-                    page: "households",
-                    subject: "households (\(households.count))",
-                    purpose: "oversigt over husstande",
-                    now: now
-                )
                 return html("households", context)
             }
         }
@@ -62,38 +55,26 @@ extension WebApp {
                 let caller = try await caller(request, roles: WebApp.caseRoles, now: now)
                 let fields = try await form(request, context, caller: caller)
                 let id = HouseholdID(context.parameters.get("id") ?? "")
-                guard let record = try await api.store.household(id) else { throw Refusal.notFound("Husstanden \(id) findes ikke.") }
-                guard caller.user.role.personDataAccess(householdArea: record.area) == .full else {
-                    throw Refusal.forbidden("Husstanden hører til \(record.area.danishName); du kan kun rette husstande i dit eget område.")
-                }
                 let goal = fields["goalId", default: ""].trimmingCharacters(in: .whitespaces)
-                let text = fields["text", default: ""]
-                let audit = AuditEvent(
-                    actor: "user:" + caller.user.username,
-                    action: "change-action-plan:" + fields["action", default: ""],
-                    subject: "household:\(id) goal:\(goal)",
-                    purpose: "handleplan",
-                    at: api.timestamp(now)
-                )
+                let requester = Requester(user: caller.user, purpose: "handleplan", now: now, channel: "web:household")
                 do {
                     switch fields["action"] {
                     case "assess":
                         let value = fields["fulfilled"].flatMap { $0 == "ja" ? true : $0 == "nej" ? false : nil }
-                        _ = try await api.store.assessActionPlanGoal(id, goal: goal, fulfilled: value, audit: audit)
-                    case "add", "reword", "remove":
-                        if try await api.store.actionPlan(for: id) == nil {
-                            guard let start = record.courseStart else { throw Refusal.forbidden("Husstanden har intet forløb.") }
-                            try await api.store.createActionPlan(ActionPlan(household: id, courseStart: start), audit: audit)
-                        }
-                        let change: ActionPlan.Change =
-                            fields["action"] == "add"
-                            ? .add(id: goal, text: text) : fields["action"] == "reword" ? .reword(id: goal, text: text) : .remove(id: goal)
-                        _ = try await api.store.changeActionPlan(id, change, on: api.today(now), adjustmentMonths: api.adjustmentMonths, audit: audit)
-                    default:
+                        _ = try await api.service.assessActionPlanGoal(requester, id, goalID: goal, fulfilled: value)
+                    case let action?:
+                        _ = try await api.service.changeActionPlan(requester, id, action: action, goalID: goal, text: fields["text", default: ""])
+                    case nil:
                         throw Refusal.forbidden("Ukendt handling.")
                     }
                 } catch let error as ActionPlanError {
                     return try await householdPage(id, caller: caller, now: now, error: error.description, status: .conflict)
+                } catch let error as ApplicationError {
+                    switch error {
+                    case let .forbidden(message): throw Refusal.forbidden(message)
+                    case let .notFound(message): throw Refusal.notFound(message)
+                    default: return try await householdPage(id, caller: caller, now: now, error: error.description, status: .unprocessableContent)
+                    }
                 }
                 return WebApp.redirect("/husstande/\(id)#handleplan")
             }
@@ -103,11 +84,18 @@ extension WebApp {
     /// A household: its course, members, action plan and measurements, for the caller's access.
     func householdPage(_ id: HouseholdID, caller: Caller, now: Date, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
     {
-        guard let record = try await api.store.household(id) else { throw Refusal.notFound("Husstanden \(id) findes ikke.") }
-        let access = caller.user.role.personDataAccess(householdArea: record.area)
-        guard access != .none else {
-            throw Refusal.forbidden("Husstanden hører til \(record.area.danishName); du ser kun husstande i dit eget område.")
+        let detail: HouseholdDetail
+        do {
+            detail = try await api.service.householdDetail(
+                Requester(user: caller.user, purpose: "opfølgning på husstand", now: now, channel: "web:household"),
+                id
+            )
+        } catch let ApplicationError.forbidden(message) {
+            throw Refusal.forbidden(message)
+        } catch let ApplicationError.notFound(message) {
+            throw Refusal.notFound(message)
         }
+        let (record, access) = (detail.record, detail.access)
         let day = api.today(now)
         var context = base(caller, title: "Husstand \(id)", current: "/husstande", now: now)
         context["error"] = error
@@ -120,12 +108,12 @@ extension WebApp {
         context["replaces"] = record.replaces?.rawValue ?? "–"
         context["cohort"] = record.cohort.map(String.init) ?? "–"
         context["listPosition"] = record.listPosition.map(String.init) ?? "–"
-        let members = try await api.store.persons(in: id)
+        let members = detail.members
         context["showNames"] = access == .full
         context["hasMembers"] = !members.isEmpty
         context["members"] = members.map { ["id": $0.id.rawValue, "name": $0.name ?? "–", "age": $0.birthDate.completedYears(on: day)] }
         let canEdit = access == .full && WebApp.caseRoles.contains(RoleKind(caller.user.role))
-        if let plan = try await api.store.actionPlan(for: id) {
+        if let plan = detail.plan {
             let months = api.adjustmentMonths
             let locked = !plan.isAdjustable(on: day, adjustmentMonths: months)
             context["plan"] =
@@ -152,9 +140,8 @@ extension WebApp {
                 ] as [String: Any]
         }
         var measurements: [[String: String]] = []
-        let receipts = try await api.store.deliveries()
-        context["delivery"] = receipts.last.map { "nr. \($0.number)" } ?? "ingen"
-        if let delivery = try await api.store.currentDelivery()?.delivery, let index = delivery.households.firstIndex(where: { $0.id == id }) {
+        context["delivery"] = detail.deliveryNumber.map { "nr. \($0)" } ?? "ingen"
+        if let delivery = detail.delivery, let index = detail.deliveryIndex {
             let members = Set(delivery.persons.indices.filter { delivery.persons[$0].household == index })
             let name = { (person: Int) in delivery.persons[person].id.rawValue }
             for row in delivery.employment where members.contains(row.person) {
@@ -184,7 +171,6 @@ extension WebApp {
         }
         context["measurements"] = measurements
         context["hasMeasurements"] = !measurements.isEmpty
-        try await auditRead(caller, page: "household", subject: "household:\(id)", purpose: "opfølgning på husstand", now: now)
         return html("household", context, status: status)
     }
 }

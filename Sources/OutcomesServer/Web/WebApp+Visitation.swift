@@ -109,17 +109,3 @@ extension WebApp {
         return html("visitation", context)
     }
 }
-
-extension EnrolmentDecision.Outcome {
-    var courseStart: LocalDate? {
-        if case let .enrolled(start) = self { return start }
-        return nil
-    }
-
-    var clause: String {
-        switch self {
-        case .enrolled: "P 3.1.1"
-        case let .notEnrolled(reason): reason.clause.reference
-        }
-    }
-}
