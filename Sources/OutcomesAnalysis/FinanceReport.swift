@@ -15,9 +15,11 @@ public struct FinanceReport: Sendable {
     public var settlement: Settlement
     public var reconciliation: Reconciliation
 
-    public static func compute(_ input: ComplianceInput, asOf: LocalDate) -> FinanceReport {
+    /// - Parameter settlement: the settlement of `input.delivery` as of `asOf` when the caller
+    ///   has it already (the server keeps it per delivery and date); else it is computed here.
+    public static func compute(_ input: ComplianceInput, asOf: LocalDate, settlement known: Settlement? = nil) -> FinanceReport {
         let commitment = input.commitment
-        let settlement = SettlementEngine.settle(commitment, delivery: input.delivery ?? Delivery(), asOf: asOf)
+        let settlement = known ?? SettlementEngine.settle(commitment, delivery: input.delivery ?? Delivery(), asOf: asOf)
         return FinanceReport(
             asOf: asOf,
             plan: DisbursementStatus.compute(commitment, transfers: input.transfers, asOf: asOf),

@@ -32,15 +32,15 @@ extension OutcomesService {
         let members = try await store.persons(in: id)
         let plan = try await store.actionPlan(for: id)
         let number = try await store.currentDeliveryNumber()
-        let delivery = try await number.asyncMap { try await store.delivery(number: $0)?.delivery }
+        let delivery = try await number.asyncMap { try await self.delivery(number: $0).delivery }
         return HouseholdDetail(
             record: record,
             access: access,
             members: access == .full ? members : members.map { var person = $0; person.name = nil; return person },
             plan: plan,
             deliveryNumber: number,
-            delivery: delivery ?? nil,
-            deliveryIndex: (delivery ?? nil)?.households.firstIndex { $0.id == id }
+            delivery: delivery,
+            deliveryIndex: delivery?.households.firstIndex { $0.id == id }
         )
     }
 

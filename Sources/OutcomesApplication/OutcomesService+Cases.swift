@@ -249,7 +249,7 @@ extension OutcomesService {
     /// names a household the requester may see.
     public func compliance(_ requester: Requester, asOf: LocalDate) async throws -> ComplianceReport {
         let user = try authorize(requester, .readCompliance)
-        let input = try await store.complianceInput(commitment)
+        let input = try await complianceInput().input
         let notices = try await store.notices()
         let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
         let visible = { (id: HouseholdID) in areas[id].map { user.role.personDataAccess(householdArea: $0) != .none } ?? false }

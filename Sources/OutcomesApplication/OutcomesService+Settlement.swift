@@ -1,5 +1,6 @@
 public import Foundation
 import Logging
+public import OutcomesAnalysis
 public import OutcomesCore
 public import OutcomesDelivery
 public import OutcomesStore
@@ -57,39 +58,80 @@ extension OutcomesService {
     /// a delivery. For the use cases of this layer (no access check).
     public func currentSettlement(asOf: LocalDate) async throws -> Settlement? {
         guard let number = try await store.currentDeliveryNumber() else { return nil }
-        let key = SettlementCache.Key(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf)
-        let store = self.store
+        return try await settlement(ofDelivery: number, asOf: asOf)
+    }
+
+    func settlement(ofDelivery number: Int, asOf: LocalDate) async throws -> Settlement {
+        let key = SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf)
         let commitment = self.commitment
         return try await settlements.value(for: key) {
-            guard let imported = try await store.delivery(number: number) else {
-                throw ApplicationError.notFound("Leverance \(number) findes ikke.")
-            }
+            let imported = try await self.delivery(number: number)
             var settlement = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf)
             settlement.warnings = imported.warnings + settlement.warnings
             return settlement
         }
     }
-}
 
-/// Settlements already computed, by what they depend on: the delivery, the contract version
-/// and the date. Concurrent requests for the same key wait for one computation. A delivery is
-/// never changed once stored (a correction is a new delivery with a new number), so an entry
-/// never goes stale; the oldest entries are dropped beyond ``capacity``.
-actor SettlementCache {
-    struct Key: Hashable, Sendable {
-        var delivery: Int
-        var contract: String
-        var version: Int
-        var asOf: LocalDate
+    /// A delivery on record, read from the store once and then kept: a delivery never changes
+    /// once stored (a correction is a new delivery with a new number).
+    func delivery(number: Int) async throws -> ImportedDelivery {
+        let store = self.store
+        return try await deliveries.value(for: number) {
+            guard let imported = try await store.delivery(number: number) else {
+                throw ApplicationError.notFound("Leverance \(number) findes ikke.")
+            }
+            return imported
+        }
     }
 
-    private var entries: [Key: Task<Settlement, any Error>] = [:]
+    /// What the compliance monitor and the finance report look at: the register, the ledger
+    /// and the governance records as stored now, with the current delivery from the cache.
+    func complianceInput() async throws -> (input: ComplianceInput, deliveryNumber: Int?) {
+        let number = try await store.currentDeliveryNumber()
+        let delivery = try await number.asyncMap { try await self.delivery(number: $0).delivery }
+        let input = ComplianceInput(
+            commitment: commitment,
+            households: try await store.households(in: nil),
+            delivery: delivery,
+            decisions: try await store.enrolmentDecisions(),
+            meetings: try await store.meetings(),
+            reports: try await store.reports(),
+            budgetActuals: try await store.budgetActuals(),
+            transfers: try await store.transfers()
+        )
+        return (input, number)
+    }
+
+    /// Money in and out as of a date (SPEC §7), figures only; the settlement inside it comes
+    /// from the cache.
+    public func finance(_ requester: Requester, asOf: LocalDate) async throws -> FinanceReport {
+        try authorize(requester, .readFigures)
+        let (input, number) = try await complianceInput()
+        var settled: Settlement?
+        if let number { settled = try await settlement(ofDelivery: number, asOf: asOf) }
+        return FinanceReport.compute(input, asOf: asOf, settlement: settled)
+    }
+}
+
+/// What a settlement depends on: the delivery, the contract version and the date.
+struct SettlementKey: Hashable, Sendable {
+    var delivery: Int
+    var contract: String
+    var version: Int
+    var asOf: LocalDate
+}
+
+/// Values computed once per key and kept (settlements, deliveries): concurrent requests for the
+/// same key wait for one computation; a failure is not kept; the oldest entries are dropped
+/// beyond ``capacity``. Only values that never go stale for their key belong here.
+actor ComputedCache<Key: Hashable & Sendable, Value: Sendable> {
+    private var entries: [Key: Task<Value, any Error>] = [:]
     private var order: [Key] = []
     let capacity: Int
 
-    init(capacity: Int = 64) { self.capacity = capacity }
+    init(capacity: Int) { self.capacity = capacity }
 
-    func value(for key: Key, compute: @escaping @Sendable () async throws -> Settlement) async throws -> Settlement {
+    func value(for key: Key, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
         if let task = entries[key] { return try await task.value }
         let task = Task { try await compute() }
         entries[key] = task
@@ -98,7 +140,6 @@ actor SettlementCache {
         do {
             return try await task.value
         } catch {
-            // A failure is not kept: the next request tries again.
             if entries[key] != nil {
                 entries[key] = nil
                 order.removeAll { $0 == key }

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import OutcomesCore
 public import OutcomesStore
+import OutcomesDelivery
 
 /// The application layer: every use case of Outcomes, once, for the API, the web app and the
 /// command line alike.
@@ -21,7 +22,8 @@ public final class OutcomesService: Sendable {
     public let pseudonymizer: PersonPseudonymizer
     public let logger: Logger
     let throttle: LoginThrottle
-    let settlements: SettlementCache
+    let settlements = ComputedCache<SettlementKey, Settlement>(capacity: 64)
+    let deliveries = ComputedCache<Int, ImportedDelivery>(capacity: 2)
     /// Idle time after which a session ends.
     public let sessionIdleTimeout: TimeInterval
 
@@ -39,7 +41,6 @@ public final class OutcomesService: Sendable {
         self.throttle = throttle
         self.sessionIdleTimeout = sessionIdleTimeout
         self.logger = logger
-        self.settlements = SettlementCache()
     }
 
     /// Refuses unless the requester is signed in with a role that has `permission`.

@@ -84,7 +84,7 @@ extension OutcomesAPI {
                 response: response
             ) { call in
                 let day = try call.asOfDate()
-                let report = FinanceReport.compute(try await call.api.store.complianceInput(call.api.commitment), asOf: day)
+                let report = try await call.api.service.finance(call.requester, asOf: day)
                 return .raw(Data((report.json.text + "\n").utf8), contentType: "application/json; charset=utf-8")
             }
         ]

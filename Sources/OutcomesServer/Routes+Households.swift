@@ -319,9 +319,8 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: purpose
             ) { call in
-                let (record, access) = try await call.household()
-                let persons = try await call.api.store.persons(in: record.id)
-                let page = try call.paged(persons.map { PersonView($0, access: access, on: call.today) })
+                let detail = try await call.api.service.householdDetail(call.requester, HouseholdID(call.parameter("id")))
+                let page = try call.paged(detail.members.map { PersonView($0, access: detail.access, on: call.today) })
                 return try .json(page)
             },
             Route(
@@ -368,11 +367,9 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: purpose
             ) { call in
-                let (record, _) = try await call.household()
-                var result = Measurements(delivery: try await call.api.store.deliveries().last?.number)
-                if let delivery = try await call.api.store.currentDelivery()?.delivery,
-                    let index = delivery.households.firstIndex(where: { $0.id == record.id })
-                {
+                let detail = try await call.api.service.householdDetail(call.requester, HouseholdID(call.parameter("id")))
+                var result = Measurements(delivery: detail.deliveryNumber)
+                if let delivery = detail.delivery, let index = detail.deliveryIndex {
                     let members = Set(delivery.persons.indices.filter { delivery.persons[$0].household == index })
                     let name = { (person: Int) in delivery.persons[person].id.rawValue }
                     let resultLabel = { (point: BaselineOrResult, result: String) in point == .baseline ? "baseline" : result }

@@ -34,7 +34,7 @@ extension WebApp {
                 var context = base(caller, title: "Økonomi", current: "/oekonomi", now: now)
                 context["asOf"] = day.danishString
                 context["asOfISO"] = day.isoString
-                let report = FinanceReport.compute(try await api.store.complianceInput(api.commitment), asOf: day)
+                let report = try await api.service.finance(Requester(user: caller.user, now: now, channel: "web:finance"), asOf: day)
                 let forecast = await forecasts.result(for: api.commitment)
                 for (key, value) in financeContext(report, forecast: forecast) { context[key] = value }
                 return html("finance", context)
