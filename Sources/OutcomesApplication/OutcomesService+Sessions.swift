@@ -161,7 +161,7 @@ extension OutcomesService {
     }
 
     /// SHA-256 in hex: how the store keeps session and API tokens.
-    public static func digest(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined() }
+    public static func digest(_ token: String) -> String { hexString(SHA256.hash(data: Data(token.utf8))) }
 
     /// A session's CSRF token, derived from the session's own token (so nothing more is kept):
     /// another site can read neither.

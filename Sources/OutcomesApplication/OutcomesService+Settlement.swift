@@ -1,5 +1,6 @@
 public import Foundation
 import Logging
+import OutcomesReports
 public import OutcomesAnalysis
 public import OutcomesCore
 public import OutcomesDelivery
@@ -52,6 +53,24 @@ extension OutcomesService {
             settlement.lines = []
         }
         return settlement
+    }
+
+    /// The settlement as the SPEC §6 JSON document (``settlement(_:asOf:lines:)`` written out),
+    /// kept like the settlement itself: the document of one (delivery, version, date) never
+    /// changes, and writing it was a tenth of a summary request's cost.
+    public func settlementDocument(_ requester: Requester, asOf: LocalDate, lines: Bool) async throws -> String {
+        try authorize(requester, lines ? .readSettlementLines : .readFigures)
+        guard let number = try await store.currentDeliveryNumber() else {
+            throw ApplicationError.notFound("Der er ingen dataleverance endnu; importér en (POST /api/deliveries).")
+        }
+        let key = DocumentKey(settlement: SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf), lines: lines)
+        let document = try await documents.value(for: key) {
+            var settlement = try await self.settlement(ofDelivery: number, asOf: asOf)
+            if !lines { settlement.lines = [] }
+            return SettlementJSON.string(settlement)
+        }
+        if lines { try await auditRead(requester, "settlement \(asOf.isoString) lines") }
+        return document
     }
 
     /// The settlement of the current delivery, from the cache when it holds it; `nil` without
@@ -119,6 +138,12 @@ struct SettlementKey: Hashable, Sendable {
     var contract: String
     var version: Int
     var asOf: LocalDate
+}
+
+/// A settlement document: with or without its lines.
+struct DocumentKey: Hashable, Sendable {
+    var settlement: SettlementKey
+    var lines: Bool
 }
 
 /// Values computed once per key and kept (settlements, deliveries): concurrent requests for the

@@ -24,6 +24,7 @@ public final class OutcomesService: Sendable {
     let throttle: LoginThrottle
     let settlements = ComputedCache<SettlementKey, Settlement>(capacity: 64)
     let deliveries = ComputedCache<Int, ImportedDelivery>(capacity: 2)
+    let documents = ComputedCache<DocumentKey, String>(capacity: 32)
     /// Idle time after which a session ends.
     public let sessionIdleTimeout: TimeInterval
 

@@ -96,8 +96,7 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: "betalingsopgørelse"
             ) { call in
-                let settlement = try await call.settle(lines: true)
-                return .raw(Data(SettlementJSON.string(settlement).utf8), contentType: "application/json; charset=utf-8")
+                .raw(Data(try await call.settle(lines: true).utf8), contentType: "application/json; charset=utf-8")
             },
             Route(
                 .get,
@@ -108,8 +107,7 @@ extension OutcomesAPI {
                 query: [asOf],
                 response: .ref("Settlement")
             ) { call in
-                let settlement = try await call.settle(lines: false)
-                return .raw(Data(SettlementJSON.string(settlement).utf8), contentType: "application/json; charset=utf-8")
+                .raw(Data(try await call.settle(lines: false).utf8), contentType: "application/json; charset=utf-8")
             },
         ]
     }
@@ -147,10 +145,10 @@ extension OutcomesAPI {
 }
 
 extension Call {
-    /// The current delivery's settlement as of the `asOf` query parameter.
-    func settle(lines: Bool) async throws -> Settlement {
+    /// The current delivery's settlement as of the `asOf` query parameter, as its JSON document.
+    func settle(lines: Bool) async throws -> String {
         guard let text = query["asOf"] else { throw Problem.badRequest("Angiv opgørelsesdatoen som ?asOf=ÅÅÅÅ-MM-DD.") }
         guard let asOf = LocalDate(iso: text) else { throw Problem.badRequest("'asOf' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }
-        return try await api.service.settlement(requester, asOf: asOf, lines: lines)
+        return try await api.service.settlementDocument(requester, asOf: asOf, lines: lines)
     }
 }

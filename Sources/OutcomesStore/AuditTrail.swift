@@ -53,7 +53,7 @@ public enum AuditChain {
     public static func hash(sequence: Int, event: AuditEvent, previousHash: String) -> String {
         let fields = [String(sequence), event.at, event.actor, event.action, event.subject, event.purpose, previousHash]
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return hexString(digest)
     }
 
     /// Checks entries (in sequence order) against each other and against the head.

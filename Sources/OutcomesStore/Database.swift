@@ -25,6 +25,10 @@ import SQLiteKit
 protocol DatabaseAccess: Sendable {
     /// Runs `body` in a read-only transaction on a connection of its own.
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body`, one statement, on a reader connection without a transaction of its own (a
+    /// single statement is atomic by itself): the fast path of the reads every request makes
+    /// (the caller's token or session, the current delivery's number).
+    func readOne<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in a write transaction that no other write can enter: all of it is
     /// committed, or none (an error rolls it back and is rethrown).
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
@@ -118,6 +122,18 @@ final class SQLiteDatabaseAccess: DatabaseAccess {
 
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await run(on: writer, begin: "BEGIN IMMEDIATE", body)
+    }
+
+    func readOne<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = await readers.acquire()
+        do {
+            let result = try await body(connection.sql())
+            await readers.release(connection)
+            return result
+        } catch {
+            await readers.release(connection)
+            throw error
+        }
     }
 
     func migrate(_ body: (any SQLDatabase) async throws -> Void) async throws {
@@ -222,6 +238,10 @@ final class PostgresDatabaseAccess: DatabaseAccess {
 
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await transaction(begin: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    func readOne<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection.sql()) }
     }
 
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

@@ -22,7 +22,7 @@ public struct PersonPseudonymizer: Sendable {
     /// `p-` and 32 hex digits (128 bits of the HMAC): stable, opaque, safe to log.
     public func pseudonym(for cpr: CPRNumber) -> PersonID {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(cpr.digits.utf8), using: SymmetricKey(data: secret))
-        return PersonID("p-" + mac.prefix(16).map { String(format: "%02x", $0) }.joined())
+        return PersonID("p-" + hexString(mac.prefix(16)))
     }
 }
 

@@ -18,7 +18,7 @@ extension SQLOutcomesStore {
     }
 
     public func household(_ id: HouseholdID) async throws -> HouseholdRecord? {
-        try await reading { database in
+        try await readingOne { database in
             try await database.select().column("*").from("registeredHousehold").where("id", .equal, id.rawValue).first()
                 .map(SQLOutcomesStore.household)
         }
@@ -182,7 +182,7 @@ extension SQLOutcomesStore {
 
     /// SHA-256 of a token, as the store keeps it: a stolen database holds no usable token.
     static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hexString(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Keeps a bearer token for a user (only its hash).
@@ -196,18 +196,20 @@ extension SQLOutcomesStore {
 
     /// The user a bearer token belongs to, or `nil` (also for a deactivated user).
     public func user(forAPIToken token: String) async throws -> UserAccount? {
-        try await reading { database in
-            try await database.select().columns(SQLOutcomesStore.userColumns.map { SQLColumn($0, table: "userAccount") })
-                .from("apiToken")
-                .join("userAccount", on: SQLColumn("username", table: "apiToken"), .equal, SQLColumn("username", table: "userAccount"))
-                .where(SQLColumn("tokenHash", table: "apiToken"), .equal, SQLBind(SQLOutcomesStore.tokenHash(token)))
-                .where(SQLColumn("isActive", table: "userAccount"), .equal, SQLBind(1))
-                .first().map(SQLOutcomesStore.user)
+        // Every request with a token asks this: plain SQL, serialised once, not a query builder.
+        try await readingOne { database in
+            try await database.raw(
+                """
+                SELECT u."username", u."displayName", u."role", u."mustChangePassword", u."isActive"
+                FROM "apiToken" t JOIN "userAccount" u ON u."username" = t."username"
+                WHERE t."tokenHash" = \(bind: SQLOutcomesStore.tokenHash(token)) AND u."isActive" = 1
+                """
+            ).first().map(SQLOutcomesStore.user)
         }
     }
 
     public func user(named username: String) async throws -> UserAccount? {
-        try await reading { database in
+        try await readingOne { database in
             try await database.select().columns(SQLOutcomesStore.userColumns).from("userAccount")
                 .where("username", .equal, username).first().map(SQLOutcomesStore.user)
         }
@@ -287,7 +289,7 @@ extension SQLOutcomesStore {
 
     public func session(tokenHash: String, at instant: Date, idleTimeout: TimeInterval) async throws -> UserAccount? {
         let now = Int64(instant.timeIntervalSince1970)
-        let found = try await reading { database in
+        let found = try await readingOne { database in
             try await database.select()
                 .columns(SQLOutcomesStore.userColumns.map { SQLColumn($0, table: "userAccount") } + [SQLColumn("lastSeen", table: "userSession")])
                 .from("userSession")

@@ -108,6 +108,11 @@ public final class SQLOutcomesStore: OutcomesStore {
         try await access.unguarded(body)
     }
 
+    /// Runs `body`, a single statement, on a reader connection without a transaction.
+    func readingOne<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await access.readOne(body)
+    }
+
     /// Runs `body` on a reader connection, in one snapshot.
     func reading<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await access.read(body)
@@ -140,7 +145,7 @@ public final class SQLOutcomesStore: OutcomesStore {
             hash.update(data: Data("\(name)\u{0}\(files[name]!.count)\u{0}".utf8))
             hash.update(data: files[name]!)
         }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return hexString(hash.finalize())
     }
 
     public func importDelivery(
@@ -221,9 +226,8 @@ public final class SQLOutcomesStore: OutcomesStore {
 
     /// The number of the current delivery, or `nil`: one small query, for caches keyed by it.
     public func currentDeliveryNumber() async throws -> Int? {
-        try await reading { database in
-            let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("number")), as: "last").from("delivery").first()
-            return try last?.decode(column: "last", as: Int?.self)
+        try await readingOne { database in
+            try await database.raw(#"SELECT MAX("number") AS "last" FROM "delivery""#).first()?.decode(column: "last", as: Int?.self)
         }
     }
 
