@@ -173,6 +173,7 @@ extension OutcomesService {
     public func addPerson(_ requester: Requester, household: HouseholdID, cpr text: String, name: String?) async throws -> PersonRecord {
         let record = try await householdForCaseWork(requester, household)
         let cpr = try CPRNumber(text)
+        guard let pseudonymizer else { throw ApplicationError.invalid("Personer registreres gennem serveren, som har nøglen til pseudonymer.") }
         let person = PersonRecord(
             id: pseudonymizer.pseudonym(for: cpr),
             household: record.id,
@@ -181,6 +182,23 @@ extension OutcomesService {
         )
         try await store.addPerson(person, audit: requester.audit("add-person", subject: "person:\(person.id)"))
         return person
+    }
+}
+
+extension OutcomesService {
+    /// Finds a registered person by CPR number (matched on the pseudonym; the number itself is
+    /// never kept), for case work in the requester's area; the read is audited.
+    public func lookUpPerson(_ requester: Requester, cpr text: String) async throws -> (household: HouseholdRecord, person: PersonRecord) {
+        let user = try authorize(requester, .editCases)
+        let cpr = try CPRNumber(text)
+        guard let pseudonymizer else { throw ApplicationError.invalid("Opslag på CPR-nummer kræver nøglen til pseudonymer (serveren).") }
+        guard let person = try await store.person(pseudonymizer.pseudonym(for: cpr)), let record = try await store.household(person.household)
+        else { throw ApplicationError.notFound("Ingen person med det CPR-nummer er registreret.") }
+        guard user.role.personDataAccess(householdArea: record.area) == .full else {
+            throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
+        }
+        try await auditRead(requester, "person:\(person.id)")
+        return (record, person)
     }
 }
 

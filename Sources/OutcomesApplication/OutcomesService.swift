@@ -19,7 +19,9 @@ import OutcomesDelivery
 public final class OutcomesService: Sendable {
     public let store: any OutcomesStore
     public let commitment: Commitment
-    public let pseudonymizer: PersonPseudonymizer
+    /// The key that turns CPR numbers into pseudonyms; `nil` for the command line's work, which
+    /// never registers a person.
+    public let pseudonymizer: PersonPseudonymizer?
     public let logger: Logger
     let throttle: LoginThrottle
     let settlements = ComputedCache<SettlementKey, Settlement>(capacity: 64)
@@ -31,7 +33,7 @@ public final class OutcomesService: Sendable {
     public init(
         store: any OutcomesStore,
         commitment: Commitment,
-        pseudonymizer: PersonPseudonymizer,
+        pseudonymizer: PersonPseudonymizer?,
         throttle: LoginThrottle = LoginThrottle(),
         sessionIdleTimeout: TimeInterval = 8 * 3600,
         logger: Logger = Logger(label: "outcomes.app")
@@ -84,9 +86,21 @@ public struct Requester: Sendable {
 
     public static func timestamp(_ instant: Date) -> String { ISO8601DateFormatter().string(from: instant) }
 
+    /// The operator at the command line: whoever can open the database acts with the project
+    /// lead's rights; the audit trail names them `cli:<login>`.
+    public static func commandLine(login: String, purpose: String, now: Date) -> Requester {
+        Requester(
+            user: UserAccount(username: login, displayName: "kommandolinjen", role: .projectLead),
+            purpose: purpose,
+            now: now,
+            channel: "cli"
+        )
+    }
+
     /// An audit event by this requester.
     public func audit(_ action: String, subject: String) -> AuditEvent {
-        AuditEvent(actor: user.map { "user:" + $0.username } ?? "anonymous", action: action, subject: subject, purpose: purpose, at: timestamp)
+        let actor = user.map { (channel == "cli" ? "cli:" : "user:") + $0.username } ?? "anonymous"
+        return AuditEvent(actor: actor, action: action, subject: subject, purpose: purpose, at: timestamp)
     }
 
     /// The caseworker's own area, or `nil` for roles that see every area.

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesReports
@@ -25,7 +26,6 @@ public struct CheckCommand: AsyncParsableCommand {
         let commitment = try options.load()
         let day = date.day
         let input: ComplianceInput
-        var notices: [Notice] = []
         if let data {
             do {
                 let delivery = try DeliveryImporter.importFolder(data, commitment: commitment).delivery
@@ -40,23 +40,17 @@ public struct CheckCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         } else {
-            (input, notices) = try await withStore(database) { store in
-                let input = try await store.complianceInput(commitment)
-                // The findings name households: a read of person data.
-                _ = try await store.appendAudit(
-                    AuditEvent(
-                        actor: cliActor(),
-                        action: "read-person-data",
-                        subject: "compliance check \(day.isoString)",
-                        purpose: purpose,
-                        at: timestamp()
-                    )
-                )
-                return (input, try await store.notices())
+            // The use case audits the read when the findings name households.
+            let report = try await withService(database, commitment: commitment, purpose: purpose) { service, requester in
+                try await service.compliance(requester, asOf: day)
             }
+            render(format: format, findings: report.findings, deadlines: report.deadlines, asOf: day)
+            return
         }
-        let findings = ComplianceMonitor.check(input, asOf: day)
-        let deadlines = AgreementDeadlines.all(input, notices: notices, asOf: day)
+        render(format: format, findings: ComplianceMonitor.check(input, asOf: day), deadlines: AgreementDeadlines.all(input, notices: [], asOf: day), asOf: day)
+    }
+
+    private func render(format: OutputFormat, findings: [ComplianceFinding], deadlines: [Deadline], asOf day: LocalDate) {
         switch format {
         case .json: print(CheckCommand.json(findings: findings, deadlines: deadlines, asOf: day))
         case .text: print(CheckCommand.text(findings: findings, deadlines: deadlines, asOf: day), terminator: "")

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OutcomesApplication
 import OutcomesAnalysis
 import OutcomesCore
 import OutcomesReports
@@ -24,8 +25,9 @@ public struct FinanceCommand: AsyncParsableCommand {
     public func run() async throws {
         let commitment = try options.load()
         let day = date.day
-        let input = try await withStore(database) { try await $0.complianceInput(commitment) }
-        let report = FinanceReport.compute(input, asOf: day)
+        let report = try await withService(database, commitment: commitment, purpose: "økonomi") { service, requester in
+            try await service.finance(requester, asOf: day)
+        }
         switch format {
         case .json: print(report.json.text)
         case .text: print(FinanceCommand.text(commitment, report), terminator: "")

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -33,13 +34,8 @@ public struct ImportCommand: AsyncParsableCommand {
         }
         let day = receivedOn.flatMap { LocalDate(iso: $0) } ?? LocalDate.today()
         do {
-            let receipt = try await withStore(database) { store in
-                try await store.importDelivery(
-                    files,
-                    commitment: commitment,
-                    receivedOn: day,
-                    audit: AuditEvent(actor: cliActor(), action: "import-delivery", subject: "", purpose: purpose, at: timestamp())
-                )
+            let receipt = try await withService(database, commitment: commitment, purpose: purpose) { service, requester in
+                try await service.importDelivery(requester, files: files, receivedOn: day)
             }
             if receipt.isNew {
                 print(

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 public import OutcomesReports
@@ -32,16 +33,15 @@ public struct SettleCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let (commitment, imported) = try await load()
         var writer = ByteWriter { FileHandle.standardOutput.write(Data($0)) }
-        write(settle(commitment, imported), commitment: commitment, to: &writer) { printError($0) }
+        try await write(to: &writer) { printError($0) }
         writer.flush()
     }
 
     /// Settles and writes the chosen format; warnings that the format does not carry go to `warn`.
     public func write(to writer: inout ByteWriter, warn: (String) -> Void) async throws {
-        let (commitment, imported) = try await load()
-        write(settle(commitment, imported), commitment: commitment, to: &writer, warn: warn)
+        let (commitment, settlement) = try await load()
+        write(settlement, commitment: commitment, to: &writer, warn: warn)
     }
 
     func write(_ settlement: Settlement, commitment: Commitment, to writer: inout ByteWriter, warn: (String) -> Void) {
@@ -54,30 +54,25 @@ public struct SettleCommand: AsyncParsableCommand {
         }
     }
 
-    /// Loads the agreement and the delivery (from the folder or the store); a rejected
-    /// delivery exits 1 with every error on standard error.
-    func load() async throws -> (Commitment, ImportedDelivery) {
+    /// Loads the agreement and settles the delivery (from the folder, or the store's current one
+    /// through the application layer, which audits the read of the lines); a rejected delivery
+    /// exits 1 with every error on standard error.
+    func load() async throws -> (Commitment, Settlement) {
         let commitment = try options.load()
+        let day = LocalDate(iso: asOf)!
         if let database {
-            let current = try await withStore(database) { store in
-                let current = try await store.currentDelivery()
-                if current != nil {
-                    // Settlement lines name persons (pseudonyms): a read of person data is audited.
-                    let number = try await store.deliveries().last?.number ?? 0
-                    _ = try await store.appendAudit(
-                        AuditEvent(actor: cliActor(), action: "read-person-data", subject: "delivery \(number)", purpose: purpose, at: timestamp())
-                    )
+            do {
+                let settlement = try await withService(database, commitment: commitment, purpose: purpose) { service, requester in
+                    try await service.settlement(requester, asOf: day, lines: true)
                 }
-                return current
-            }
-            guard let current else {
+                return (commitment, settlement)
+            } catch ApplicationError.notFound {
                 printError("Databasen \(database) har ingen leverancer endnu: importér en med 'outcomes import'")
                 throw ExitCode(1)
             }
-            return (commitment, current)
         }
         do {
-            return (commitment, try DeliveryImporter.importFolder(data!, commitment: commitment))
+            return (commitment, settle(commitment, try DeliveryImporter.importFolder(data!, commitment: commitment)))
         } catch {
             printError("Leverancen \(data!) er afvist (\(error.issues.count) fejl):\n\(error.description)")
             throw ExitCode(1)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -45,3 +46,12 @@ func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"
 
 /// Now, in ISO 8601 UTC: the outer layer's clock.
 func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+/// Runs `body` with the use cases over an open store, as the operator at the command line.
+func withService<T>(_ url: String, commitment: Commitment, purpose: String, _ body: (OutcomesService, Requester) async throws -> T) async throws -> T {
+    try await withStore(url) { store in
+        let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: nil)
+        let login = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        return try await body(service, Requester.commandLine(login: login, purpose: purpose, now: Date()))
+    }
+}

@@ -27,7 +27,7 @@ public final class OutcomesAPI: Sendable {
     public let service: OutcomesService
     public var store: any OutcomesStore { service.store }
     public var commitment: Commitment { service.commitment }
-    var pseudonymizer: PersonPseudonymizer { service.pseudonymizer }
+    var pseudonymizer: PersonPseudonymizer? { service.pseudonymizer }
     let clock: @Sendable () -> Date
     let logger: Logger
     /// Whether session cookies carry `Secure` (always, but for tests of plain-HTTP clients that

@@ -348,13 +348,7 @@ extension OutcomesAPI {
                 readsPersonData: true,
                 defaultPurpose: "opslag på CPR-nummer"
             ) { call in
-                let cpr = try CPRNumber(try call.decode(Lookup.self).cpr)
-                let id = call.api.pseudonymizer.pseudonym(for: cpr)
-                guard let person = try await call.api.store.person(id), let record = try await call.api.store.household(person.household) else {
-                    throw Problem.notFound("Ingen person med det CPR-nummer er registreret.")
-                }
-                try call.requireFullAccess(area: record.area)
-                try await call.auditRead("person:\(person.id)")
+                let (record, person) = try await call.api.service.lookUpPerson(call.requester, cpr: try call.decode(Lookup.self).cpr)
                 return try .json(LookupView(household: record.id.rawValue, person: PersonView(person, access: .full, on: call.today)))
             },
             Route(

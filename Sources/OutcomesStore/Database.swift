@@ -193,7 +193,7 @@ final class PostgresDatabaseAccess: DatabaseAccess {
     private let logger: Logger
 
     /// At most this many connections to the server.
-    static let maximumConnections = 16
+    static let maximumConnections = 8
 
     private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
         self.client = client

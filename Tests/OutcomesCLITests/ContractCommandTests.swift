@@ -177,8 +177,7 @@ struct SettleCommandTests {
     func formats() async throws {
         func output(_ format: String) async throws -> String {
             let command = try parse(SettleCommand.self, ["settle", "--data", Self.examples, "--as-of", "2026-11-26", "--format", format])
-            let (commitment, imported) = try await command.load()
-            let settlement = command.settle(commitment, imported)
+            let (commitment, settlement) = try await command.load()
             return ByteWriter.string { command.write(settlement, commitment: commitment, to: &$0, warn: { _ in }) }
         }
         let json = try await output("json")
