@@ -202,6 +202,19 @@ extension OutcomesService {
     }
 }
 
+extension OutcomesService {
+    /// Enrolment against the targets (aggregates, for every signed-in role) and the open
+    /// replacement obligations the requester may see by household.
+    public func enrolmentProgress(_ requester: Requester, asOf: LocalDate) async throws -> (progress: EnrolmentProgress, visibleReplacements: [HouseholdID]) {
+        guard let user = requester.user else { throw ApplicationError.notSignedIn }
+        let households = try await store.households(in: nil)
+        let progress = EnrolmentProgress.compute(households, commitment: commitment, asOf: asOf)
+        let areas = Dictionary(households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
+        let visible = progress.openReplacements.filter { id in areas[id].map { user.role.personDataAccess(householdArea: $0) != .none } ?? false }
+        return (progress, visible)
+    }
+}
+
 // Money, meetings, reports and notices.
 extension OutcomesService {
     /// Records a payment; a funder only one it is party to. Both parties must be the agreement's.

@@ -14,6 +14,19 @@ extension OutcomesService {
         return try await store.deliveries()
     }
 
+    /// Reads and checks a delivery without storing it, beside the current one, for a preview
+    /// of what would change.
+    ///
+    /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
+    public func previewDelivery(_ requester: Requester, files: [String: Data]) async throws -> (imported: ImportedDelivery, current: Delivery?) {
+        try authorize(requester, .importDelivery)
+        let imported = try DeliveryImporter.importFiles(files, commitment: commitment)
+        let number = try await store.currentDeliveryNumber()
+        var current: Delivery?
+        if let number { current = try await delivery(number: number).delivery }
+        return (imported, current)
+    }
+
     /// Imports a delivery all or nothing: the files are read and checked before anything is
     /// written; the same files twice store nothing new (`isNew` false).
     public func importDelivery(_ requester: Requester, files: [String: Data], receivedOn: LocalDate?) async throws -> DeliveryReceipt {

@@ -25,7 +25,6 @@ public struct OutcomesRequestContext: RequestContext {
 public final class OutcomesAPI: Sendable {
     /// The use cases; routes and pages only parse and render around them.
     public let service: OutcomesService
-    public var store: any OutcomesStore { service.store }
     public var commitment: Commitment { service.commitment }
     var pseudonymizer: PersonPseudonymizer? { service.pseudonymizer }
     let clock: @Sendable () -> Date

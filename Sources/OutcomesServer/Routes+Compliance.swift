@@ -91,7 +91,7 @@ extension OutcomesAPI {
                 query: [.page, .pageSize],
                 response: .page(of: noticeSchema)
             ) { call in
-                let notices = try await call.api.store.notices().map { OutcomesAPI.noticeJSON($0) }
+                let notices = try await call.api.service.notices(call.requester).map { OutcomesAPI.noticeJSON($0) }
                 let page = try call.paged(notices.map { JSONValue($0) })
                 return try .json(page)
             },

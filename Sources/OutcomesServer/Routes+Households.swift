@@ -120,40 +120,10 @@ struct PersonView: Encodable, Sendable {
 }
 
 extension Call {
-    /// The caller's access to person data of a household in `area`; 403 when none (SPEC §1).
-    func personAccess(area: Area) throws -> Role.PersonDataAccess {
-        let user = try user
-        let access = user.role.personDataAccess(householdArea: area)
-        guard access != .none else {
-            if case .areaCaseworker = user.role {
-                throw Problem.forbidden("Husstanden hører til \(area.danishName); du ser kun husstande i dit eget område.")
-            }
-            throw Problem.forbidden("Rollen \(user.role.danishName) ser kun samlede tal, aldrig en person (SPEC §1, T 8.1).")
-        }
-        return access
-    }
-
-    /// The household with the path's `id` and the caller's access to it; 404 or 403 otherwise.
+    /// The household with the path's `id` and the caller's access to it (an audited read); 404
+    /// or 403 otherwise.
     func household() async throws -> (HouseholdRecord, Role.PersonDataAccess) {
         try await api.service.household(requester, HouseholdID(parameter("id")))
-    }
-
-    /// The caller may write for a household in `area` only with full access (SPEC §1).
-    func requireFullAccess(area: Area) throws {
-        guard try personAccess(area: area) == .full else {
-            throw Problem.forbidden("Rollen \(try user.role.danishName) ser kun pseudonymiserede data og kan ikke ændre dem.")
-        }
-    }
-
-    /// Records a read of person data in the audit trail, with the stated purpose.
-    func auditRead(_ subject: String) async throws {
-        _ = try await api.store.appendAudit(audit("read:" + route.operationID, subject: subject))
-    }
-
-    /// The caller's area when a caseworker, for filtering lists.
-    var ownArea: Area? {
-        if case let .areaCaseworker(area) = caller?.user.role { return area }
-        return nil
     }
 }
 
@@ -409,8 +379,4 @@ extension OutcomesAPI {
         ),
         ("actionPlanGoals", .array(.record([("goalId", .text), ("fulfilled", .nullable(.boolean))]))),
     ])
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -58,7 +58,7 @@ extension OutcomesAPI {
                 query: [.page, .pageSize],
                 response: .page(of: transferSchema)
             ) { call in
-                let transfers = try await call.api.store.transfers().map {
+                let transfers = try await call.api.service.transfers(call.requester).map {
                     Transfer(
                         kind: $0.kind.rawValue,
                         from: $0.from.rawValue,
@@ -105,7 +105,7 @@ extension OutcomesAPI {
                 response: .page(of: actualSchema)
             ) { call in
                 try .json(
-                    try call.paged(try await call.api.store.budgetActuals().map { Actual(lineKey: $0.lineKey, year: $0.year, amount: $0.amount) })
+                    try call.paged(try await call.api.service.budgetActuals(call.requester).map { Actual(lineKey: $0.lineKey, year: $0.year, amount: $0.amount) })
                 )
             },
             Route(
@@ -130,7 +130,7 @@ extension OutcomesAPI {
                 query: [.page, .pageSize],
                 response: .page(of: meetingSchema)
             ) { call in
-                let meetings = try await call.api.store.meetings().map {
+                let meetings = try await call.api.service.meetings(call.requester).map {
                     MeetingBody(
                         heldOn: $0.heldOn,
                         isAnnualMeeting: $0.isAnnualMeeting,
@@ -166,7 +166,7 @@ extension OutcomesAPI {
                 query: [.page, .pageSize],
                 response: .page(of: reportSchema)
             ) { call in
-                try .json(try call.paged(try await call.api.store.reports().map { Report(period: $0.period.label, submittedOn: $0.submittedOn) }))
+                try .json(try call.paged(try await call.api.service.reports(call.requester).map { Report(period: $0.period.label, submittedOn: $0.submittedOn) }))
             },
             Route(
                 .post,
@@ -232,7 +232,7 @@ extension OutcomesAPI {
                     ])
                 )
             ) { call in
-                let entries = try await call.api.store.auditEntries().map {
+                let entries = try await call.api.service.auditTrail(call.requester).map {
                     EntryView(
                         sequence: $0.sequence,
                         at: $0.event.at,
@@ -255,11 +255,10 @@ extension OutcomesAPI {
                     ("intact", .boolean), ("entries", .integer()), ("firstBadEntry", .nullable(.integer())), ("reason", .nullable(.text)),
                 ])
             ) { call in
-                switch try await call.api.store.verifyAudit() {
-                case let .intact(count): return try .json(Verification(intact: true, entries: count))
-                case let .broken(first, reason):
-                    let count = try await call.api.store.auditEntries().count
-                    return try .json(Verification(intact: false, entries: count, firstBadEntry: first, reason: reason))
+                let (verification, count) = try await call.api.service.verifyAudit(call.requester)
+                switch verification {
+                case .intact: return try .json(Verification(intact: true, entries: count))
+                case let .broken(first, reason): return try .json(Verification(intact: false, entries: count, firstBadEntry: first, reason: reason))
                 }
             },
         ]

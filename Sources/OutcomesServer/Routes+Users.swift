@@ -78,9 +78,8 @@ extension OutcomesAPI {
                 query: [.page, .pageSize],
                 response: .page(of: .record([("id", .text), ("version", .integer()), ("inUse", .boolean)]))
             ) { call in
-                let inUse = call.api.commitment
-                let versions = try await call.api.store.contractVersions().map {
-                    VersionView(id: $0.id, version: $0.version, inUse: $0.id == inUse.id && $0.version == inUse.version)
+                let versions = try await call.api.service.contractVersions(call.requester).map {
+                    VersionView(id: $0.version.id, version: $0.version.version, inUse: $0.inUse)
                 }
                 return try .json(try call.paged(versions))
             },
@@ -93,9 +92,10 @@ extension OutcomesAPI {
                 response: nil,
                 responseMediaType: "application/yaml"
             ) { call in
-                guard let version = Int(call.parameter("version")),
-                    let text = try await call.api.store.contractText(id: call.parameter("id"), version: version)
-                else { throw Problem.notFound("Aftalen \(call.parameter("id")) version \(call.parameter("version")) findes ikke.") }
+                guard let version = Int(call.parameter("version")) else {
+                    throw Problem.notFound("Aftalen \(call.parameter("id")) version \(call.parameter("version")) findes ikke.")
+                }
+                let text = try await call.api.service.contractText(call.requester, id: call.parameter("id"), version: version)
                 return .raw(Data(text.utf8), contentType: "application/yaml; charset=utf-8")
             },
             Route(
@@ -109,20 +109,8 @@ extension OutcomesAPI {
                 status: .created,
                 response: .record([("id", .text), ("version", .integer()), ("inUse", .boolean)])
             ) { call in
-                let text = String(decoding: call.body, as: UTF8.self)
-                let commitment: Commitment
-                do {
-                    commitment = try ContractFile.parse(text, file: "upload.yaml")
-                } catch let error as ContractFileError {
-                    throw Problem.unprocessable(error.description)
-                }
-                _ = try await call.api.store.saveContract(
-                    id: commitment.id,
-                    version: commitment.version,
-                    text: text,
-                    audit: call.audit("save-agreement", subject: "\(commitment.id) v\(commitment.version)")
-                )
-                return try .json(VersionView(id: commitment.id, version: commitment.version, inUse: false), status: .created)
+                let saved = try await call.api.service.saveContractVersion(call.requester, text: String(decoding: call.body, as: UTF8.self))
+                return try .json(VersionView(id: saved.id, version: saved.version, inUse: false), status: .created)
             },
             Route(
                 .get,

@@ -125,15 +125,7 @@ final class SQLiteDatabaseAccess: DatabaseAccess {
     }
 
     func readOne<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = await readers.acquire()
-        do {
-            let result = try await body(connection.sql())
-            await readers.release(connection)
-            return result
-        } catch {
-            await readers.release(connection)
-            throw error
-        }
+        try await run(on: readers, begin: nil, body)
     }
 
     func migrate(_ body: (any SQLDatabase) async throws -> Void) async throws {
@@ -141,25 +133,24 @@ final class SQLiteDatabaseAccess: DatabaseAccess {
     }
 
     func unguarded<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = await writer.acquire()
-        do {
-            let result = try await body(connection.sql())
-            await writer.release(connection)
-            return result
-        } catch {
-            await writer.release(connection)
-            throw error
-        }
+        try await run(on: writer, begin: nil, body)
     }
 
+    /// Takes a connection from `queue` for `body`, in a transaction started with `begin` (or
+    /// none), and gives it back whatever happens.
     private func run<T: Sendable>(
         on queue: ConnectionQueue<SQLiteConnection>,
-        begin: SQLQueryString,
+        begin: SQLQueryString?,
         _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let connection = await queue.acquire()
         do {
             let database = connection.sql()
+            guard let begin else {
+                let result = try await body(database)
+                await queue.release(connection)
+                return result
+            }
             try await database.raw(begin).run()
             do {
                 let result = try await body(database)

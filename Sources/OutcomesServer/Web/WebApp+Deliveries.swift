@@ -89,8 +89,10 @@ extension WebApp {
                 let files = uploaded.filter { known.contains($0.key) }
                 let receivedOn = fields["receivedOn"].flatMap { LocalDate(iso: $0) } ?? api.today(now)
                 do {
-                    let imported = try DeliveryImporter.importFiles(files, commitment: api.commitment)
-                    let current = try await api.store.currentDelivery()?.delivery
+                    let (imported, current) = try await api.service.previewDelivery(
+                        Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries"),
+                        files: files
+                    )
                     let token = await pending.keep(.init(username: caller.user.username, files: files, receivedOn: receivedOn, stored: now))
                     return try await deliveriesPage(
                         caller: caller,
@@ -121,17 +123,10 @@ extension WebApp {
                 guard let upload = await pending.take(fields["token", default: ""], username: caller.user.username) else {
                     return try await deliveriesPage(caller: caller, now: now, error: "Forhåndsvisningen er udløbet; upload filerne igen.")
                 }
-                let receipt = try await api.store.importDelivery(
-                    upload.files,
-                    commitment: api.commitment,
-                    receivedOn: upload.receivedOn,
-                    audit: AuditEvent(
-                        actor: "user:" + caller.user.username,
-                        action: "import-delivery",
-                        subject: "",
-                        purpose: "dataleverance",
-                        at: api.timestamp(now)
-                    )
+                let receipt = try await api.service.importDelivery(
+                    Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries"),
+                    files: upload.files,
+                    receivedOn: upload.receivedOn
                 )
                 let message =
                     receipt.isNew
@@ -189,7 +184,7 @@ extension WebApp {
         context["problems"] = problems
         context["flash"] = flash
         context["error"] = error
-        context["deliveries"] = try await api.store.deliveries().reversed().map {
+        context["deliveries"] = try await api.service.deliveries(Requester(user: caller.user, now: now, channel: "web:deliveries")).reversed().map {
             [
                 "number": $0.number, "receivedOn": $0.receivedOn.danishString, "rows": Danish.integer($0.rowCount),
                 "supersedes": $0.supersedes.map { "nr. \($0)" } ?? "–", "hash": String($0.contentHash.prefix(12)),

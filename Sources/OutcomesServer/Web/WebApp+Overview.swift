@@ -15,12 +15,7 @@ extension WebApp {
     /// The progress block shared by the overview and the report (aggregates only).
     /// Open replacement obligations are listed by household only for a caller who may see it.
     func progressContext(on day: LocalDate, caller: Caller) async throws -> [String: Any] {
-        let households = try await api.store.households(in: nil)
-        let progress = EnrolmentProgress.compute(households, commitment: api.commitment, asOf: day)
-        let areas = Dictionary(households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
-        let visible = progress.openReplacements.filter { id in
-            areas[id].map { caller.user.role.personDataAccess(householdArea: $0) != .none } ?? false
-        }
+        let (progress, visible) = try await api.service.enrolmentProgress(Requester(user: caller.user, now: api.clock(), channel: "web:overview"), asOf: day)
         return [
             "enrolled": Danish.integer(progress.enrolled), "active": Danish.integer(progress.active), "ended": Danish.integer(progress.ended),
             "endedLimit": progress.endedLimit.value, "endedClause": progress.endedLimit.clause.reference,

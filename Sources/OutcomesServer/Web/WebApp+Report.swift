@@ -76,7 +76,7 @@ extension WebApp {
         context["asOf"] = asOf.danishString
         context["progress"] = try await progressContext(on: asOf, caller: caller)
 
-        let actuals = try await api.store.budgetActuals()
+        let actuals = try await api.service.budgetActuals(Requester(user: caller.user, now: now, channel: "web:report"))
         let budget = commitment.budget
         context["years"] = budget.years
         context["budget"] = budget.lines.map { line in

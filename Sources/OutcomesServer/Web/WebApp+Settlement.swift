@@ -16,6 +16,15 @@ extension WebApp {
         request.uri.queryParameters["dato"].flatMap { LocalDate(iso: String($0)) } ?? api.today(now)
     }
 
+    /// The settlement with its lines, through the use case that audits the read.
+    func settlementLines(_ caller: Caller, on day: LocalDate, page: String, purpose: String, now: Date) async throws -> Settlement {
+        do {
+            return try await api.service.settlement(Requester(user: caller.user, purpose: purpose, now: now, channel: "web:" + page), asOf: day, lines: true)
+        } catch ApplicationError.notFound {
+            throw Refusal.notFound("Der er ingen dataleverance endnu.")
+        }
+    }
+
     func registerSettlement(on router: Router<OutcomesRequestContext>) {
         router.get("/opgoerelse") { request, _ in
             try await page(request) {
@@ -70,7 +79,7 @@ extension WebApp {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.lineRoles, now: now)
                 let day = asOf(request, now: now)
-                guard let settlement = try await currentSettlement(on: day) else { throw Refusal.notFound("Der er ingen dataleverance endnu.") }
+                let settlement = try await settlementLines(caller, on: day, page: "settlement-lines", purpose: "betalingsopgørelse", now: now)
                 let goal = request.uri.queryParameters["maal"].flatMap { Int(String($0)) }
                 let period = request.uri.queryParameters["periode"].map(String.init)
                 let lines = settlement.lines.enumerated().filter {
@@ -92,13 +101,6 @@ extension WebApp {
                         "imputed": line.isImputed, "basis": line.basis.text,
                     ] as [String: Any]
                 }
-                try await auditRead(
-                    caller,
-                    page: "settlement-lines",
-                    subject: "settlement \(day.isoString) goal \(goal.map(String.init) ?? "*") period \(period ?? "*")",
-                    purpose: "betalingsopgørelse",
-                    now: now
-                )
                 return html("lines", context)
             }
         }
@@ -107,14 +109,7 @@ extension WebApp {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.lineRoles, now: now)
                 let day = asOf(request, now: now)
-                guard let settlement = try await currentSettlement(on: day) else { throw Refusal.notFound("Der er ingen dataleverance endnu.") }
-                try await auditRead(
-                    caller,
-                    page: "settlement-csv",
-                    subject: "settlement \(day.isoString)",
-                    purpose: "betalingsopgørelse (CSV)",
-                    now: now
-                )
+                let settlement = try await settlementLines(caller, on: day, page: "settlement-csv", purpose: "betalingsopgørelse (CSV)", now: now)
                 return Response(
                     status: .ok,
                     headers: [

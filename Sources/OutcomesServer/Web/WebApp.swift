@@ -149,13 +149,6 @@ struct WebApp: Sendable {
         }
     }
 
-    /// Records a read of person data by a page, with the page's purpose.
-    func auditRead(_ caller: Caller, page: String, subject: String, purpose: String, now: Date) async throws {
-        _ = try await api.store.appendAudit(
-            AuditEvent(actor: "user:" + caller.user.username, action: "read:web:" + page, subject: subject, purpose: purpose, at: api.timestamp(now))
-        )
-    }
-
     func register(on router: Router<OutcomesRequestContext>) {
         router.get("/static/style.css") { _, _ in
             Response(
