@@ -6,29 +6,16 @@ public import OutcomesStore
 // The records that are read as they are kept: the ledger, governance, notices, the audit trail
 // and the agreement's versions.
 extension OutcomesService {
-    public func transfers(_ requester: Requester) async throws -> [MoneyTransfer] {
-        try authorize(requester, .readFigures)
-        return try await store.transfers()
-    }
+    public func transfers(_ requester: Requester) async throws -> [MoneyTransfer] { try await figures(requester) { try await $0.transfers() } }
+    public func budgetActuals(_ requester: Requester) async throws -> [BudgetActual] { try await figures(requester) { try await $0.budgetActuals() } }
+    public func meetings(_ requester: Requester) async throws -> [Meeting] { try await figures(requester) { try await $0.meetings() } }
+    public func reports(_ requester: Requester) async throws -> [SteeringReport] { try await figures(requester) { try await $0.reports() } }
+    public func notices(_ requester: Requester) async throws -> [Notice] { try await figures(requester) { try await $0.notices() } }
 
-    public func budgetActuals(_ requester: Requester) async throws -> [BudgetActual] {
+    /// A read of records that are figures only (SPEC §1: the roles that see the settlement's totals).
+    private func figures<T>(_ requester: Requester, _ read: (any OutcomesStore) async throws -> T) async throws -> T {
         try authorize(requester, .readFigures)
-        return try await store.budgetActuals()
-    }
-
-    public func meetings(_ requester: Requester) async throws -> [Meeting] {
-        try authorize(requester, .readFigures)
-        return try await store.meetings()
-    }
-
-    public func reports(_ requester: Requester) async throws -> [SteeringReport] {
-        try authorize(requester, .readFigures)
-        return try await store.reports()
-    }
-
-    public func notices(_ requester: Requester) async throws -> [Notice] {
-        try authorize(requester, .readFigures)
-        return try await store.notices()
+        return try await read(store)
     }
 
     /// The whole audit trail, in order.
