@@ -23,6 +23,9 @@ public enum RoleKind: String, Sendable, CaseIterable {
 /// of the data only (a caseworker's own area, a funder's own payments), the use case narrows it
 /// further.
 public enum Permission: String, Sendable, CaseIterable {
+    /// The overview's aggregates: enrolment against the targets and payments per goal against
+    /// the caps (no person, no line), which every role's start page shows.
+    case readOverview
     /// The household register, persons (names for full access only), measurements, action
     /// plans, the visitation list and journal.
     case readPersonData
@@ -54,6 +57,7 @@ public enum Permission: String, Sendable, CaseIterable {
     /// SPEC §1: who may.
     public var roles: Set<RoleKind> {
         switch self {
+        case .readOverview: Set(RoleKind.allCases)
         case .readPersonData: [.projectLead, .areaCaseworker, .evaluator]
         case .editCases: [.projectLead, .areaCaseworker]
         case .importDelivery, .readSettlementLines: [.projectLead, .evaluator]
@@ -73,6 +77,7 @@ public enum Permission: String, Sendable, CaseIterable {
     /// The Danish description used in refusals ("… har ikke adgang til: …").
     public var danishName: String {
         switch self {
+        case .readOverview: "overblikket"
         case .readPersonData: "persondata om husstande"
         case .editCases: "sagsbehandling (visitation, husstande, handleplaner)"
         case .importDelivery: "dataleverancer"

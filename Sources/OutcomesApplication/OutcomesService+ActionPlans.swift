@@ -79,6 +79,11 @@ extension OutcomesService {
         }
         let audit = requester.audit("change-action-plan:\(action)", subject: "household:\(record.id) goal:\(goalID)")
         if try await store.actionPlan(for: id) == nil, let start = record.courseStart {
+            // B5.1 2.8.1: no plan is started once its goals could no longer be set.
+            let empty = ActionPlan(household: id, courseStart: start)
+            guard empty.isAdjustable(on: requester.today, adjustmentMonths: adjustmentMonths) else {
+                throw ActionPlanError.locked(since: empty.lockedFrom(adjustmentMonths: adjustmentMonths))
+            }
             do {
                 try await store.createActionPlan(ActionPlan(household: id, courseStart: start), audit: requester.audit("create-action-plan", subject: "household:\(id)"))
             } catch StoreError.actionPlanExists {

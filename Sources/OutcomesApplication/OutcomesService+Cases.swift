@@ -158,13 +158,14 @@ extension OutcomesService {
 
     /// Changes a household and its course (start, end, reason, replacement).
     public func updateHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
-        _ = try await householdForCaseWork(requester, record.id)
+        let existing = try await householdForCaseWork(requester, record.id)
         guard requester.user?.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden kan ikke flyttes til \(record.area.danishName), som ikke er dit område.")
         }
         try await store.saveHousehold(
             record,
             interventionPeriod: commitment.interventionPeriod.value,
+            expectedArea: existing.area,
             audit: requester.audit("update-household", subject: "household:\(record.id)")
         )
     }
@@ -206,7 +207,7 @@ extension OutcomesService {
     /// Enrolment against the targets (aggregates, for every signed-in role) and the open
     /// replacement obligations the requester may see by household.
     public func enrolmentProgress(_ requester: Requester, asOf: LocalDate) async throws -> (progress: EnrolmentProgress, visibleReplacements: [HouseholdID]) {
-        guard let user = requester.user else { throw ApplicationError.notSignedIn }
+        let user = try authorize(requester, .readOverview)
         let households = try await store.households(in: nil)
         let progress = EnrolmentProgress.compute(households, commitment: commitment, asOf: asOf)
         let areas = Dictionary(households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
@@ -278,12 +279,17 @@ public struct ComplianceReport: Sendable {
 extension OutcomesService {
     /// The findings and deadlines as of a date; a read of person data (audited) when a finding
     /// names a household the requester may see.
-    public func compliance(_ requester: Requester, asOf: LocalDate) async throws -> ComplianceReport {
+    ///
+    /// With `namingHouseholds` false (the deadlines alone) no household is named and nothing is
+    /// audited.
+    public func compliance(_ requester: Requester, asOf: LocalDate, namingHouseholds: Bool = true) async throws -> ComplianceReport {
         let user = try authorize(requester, .readCompliance)
         let input = try await complianceInput().input
         let notices = try await store.notices()
         let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
-        let visible = { (id: HouseholdID) in areas[id].map { user.role.personDataAccess(householdArea: $0) != .none } ?? false }
+        let visible = { (id: HouseholdID) in
+            namingHouseholds && (areas[id].map { user.role.personDataAccess(householdArea: $0) != .none } ?? false)
+        }
         var findings = ComplianceMonitor.check(input, asOf: asOf)
         for index in findings.indices { findings[index].households = findings[index].households.filter(visible) }
         if findings.contains(where: { !$0.households.isEmpty }) {

@@ -20,7 +20,16 @@ extension OutcomesService {
     public func logIn(username: String, password: String, now: Date) async throws -> LoginResult {
         if let wait = await throttle.retryAfter(username, now: now) { return .throttled(wait) }
         let at = Requester.timestamp(now)
-        guard let user = try await store.authenticate(username: username, password: password) else {
+        let token = OutcomesService.randomToken()
+        guard
+            let user = try await store.logIn(
+                username: username,
+                password: password,
+                sessionTokenHash: OutcomesService.digest(token),
+                at: now,
+                audit: AuditEvent(actor: "user:" + username, action: "login", subject: "user:" + username, purpose: "login", at: at)
+            )
+        else {
             await throttle.recordFailure(username, now: now)
             _ = try await store.appendAudit(
                 AuditEvent(actor: "anonymous", action: "login-failed", subject: "user:" + username, purpose: "login", at: at)
@@ -28,13 +37,7 @@ extension OutcomesService {
             return .wrong
         }
         await throttle.reset(username)
-        let token = OutcomesService.randomToken()
-        try await store.startSession(
-            tokenHash: OutcomesService.digest(token),
-            username: user.username,
-            at: now,
-            audit: AuditEvent(actor: "user:" + user.username, action: "login", subject: "user:" + user.username, purpose: "login", at: at)
-        )
+        try await store.purgeSessions(at: now, idleTimeout: sessionIdleTimeout)
         return .signedIn(user, sessionToken: token, csrfToken: OutcomesService.csrfToken(forSession: token))
     }
 
@@ -60,7 +63,13 @@ extension OutcomesService {
     /// API token of the user ends with it (a new login follows).
     public func changePassword(_ requester: Requester, current: String, new: String) async throws {
         guard let user = requester.user else { throw ApplicationError.notSignedIn }
+        // The current password is guessed no faster than at the login (the same throttle).
+        if let wait = await throttle.retryAfter(user.username, now: requester.now) {
+            throw ApplicationError.tooManyAttempts(retryAfter: wait)
+        }
         guard try await store.authenticate(username: user.username, password: current) != nil else {
+            await throttle.recordFailure(user.username, now: requester.now)
+            _ = try await store.appendAudit(requester.audit("change-password-failed", subject: "user:" + user.username))
             throw ApplicationError.forbidden("Den nuværende adgangskode er forkert.")
         }
         guard new != current else { throw ApplicationError.invalid("Den nye adgangskode skal være en anden end den nuværende.") }
@@ -78,7 +87,13 @@ extension OutcomesService {
         guard !name.isEmpty else { throw ApplicationError.invalid("Giv tokenet et navn, så det kan kendes igen.") }
         guard name.count <= 100 else { throw ApplicationError.invalid("Tokenets navn må højst have 100 tegn.") }
         let token = OutcomesService.randomToken()
-        try await store.saveAPIToken(token, username: user.username, name: name, audit: requester.audit("create-token", subject: "user:" + user.username))
+        try await store.saveAPIToken(
+            token,
+            username: user.username,
+            name: name,
+            requiringCredential: requester.credentialHash,
+            audit: requester.audit("create-token", subject: "user:" + user.username)
+        )
         return token
     }
 

@@ -86,9 +86,18 @@ extension OutcomesService {
         return document
     }
 
+    /// The settlement's figures (no lines) for the overview, the report and the settlement page;
+    /// `nil` before the first delivery.
+    public func settlementFigures(_ requester: Requester, asOf: LocalDate) async throws -> Settlement? {
+        try authorize(requester, .readOverview)
+        guard var settlement = try await currentSettlement(asOf: asOf) else { return nil }
+        settlement.lines = []
+        return settlement
+    }
+
     /// The settlement of the current delivery, from the cache when it holds it; `nil` without
     /// a delivery. For the use cases of this layer (no access check).
-    public func currentSettlement(asOf: LocalDate) async throws -> Settlement? {
+    func currentSettlement(asOf: LocalDate) async throws -> Settlement? {
         guard let number = try await store.currentDeliveryNumber() else { return nil }
         return try await settlement(ofDelivery: number, asOf: asOf)
     }

@@ -67,12 +67,16 @@ public struct Requester: Sendable {
     /// The purpose stated for reads of person data (SPEC §1), or the page's or route's own.
     public var purpose: String
     public var now: Date
+    /// The SHA-256 of the session's or bearer token's token the request came with, so that a
+    /// use case can require that it still exists when it writes (a new API token).
+    public var credentialHash: String?
     /// Where the request came from, as the audit trail records a read (`read:<channel>`): the
     /// API's operation (`getHousehold`), a web page (`web:visitation`) or `cli`.
     public var channel: String
 
-    public init(user: UserAccount?, purpose: String = "", now: Date, channel: String) {
+    public init(user: UserAccount?, purpose: String = "", now: Date, channel: String, credentialHash: String? = nil) {
         self.user = user
+        self.credentialHash = credentialHash
         self.purpose = purpose
         self.now = now
         self.channel = channel
@@ -122,11 +126,14 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     case conflict(String)
     /// The input is understood but not acceptable (422).
     case invalid(String)
+    /// Too many wrong guesses; try again after this many seconds (429).
+    case tooManyAttempts(retryAfter: Int)
 
     public var description: String {
         switch self {
         case .notSignedIn: "Log ind først."
         case let .forbidden(text), let .notFound(text), let .conflict(text), let .invalid(text): text
+        case let .tooManyAttempts(wait): "For mange forkerte forsøg. Prøv igen om \(wait) sekunder."
         }
     }
 }

@@ -141,6 +141,25 @@ enum ServerSetup {
         if try await store.saveContract(id: commitment.id, version: commitment.version, text: contractText, audit: audit) {
             print("Aftalen \(commitment.id) version \(commitment.version) er gemt.")
         }
+        if try await store.users().isEmpty {
+            let password = configuration.initialAdminPassword ?? generatedPassword()
+            var created = true
+            do {
+                try await store.createUser(
+                    UserAccount(username: "admin", displayName: "Administrator", role: .admin, mustChangePassword: true),
+                    password: password,
+                    audit: AuditEvent(actor: "system", action: "create-user", subject: "user:admin", purpose: "første start", at: now)
+                )
+            } catch StoreError.userExists {
+                created = false  // another instance starting at the same time created it
+            }
+            if !created {
+            } else if configuration.initialAdminPassword == nil {
+                print("Første login: brugernavn admin, engangsadgangskode \(password) (skal skiftes ved første login; vises ikke igen).")
+            } else {
+                print("Første login: brugernavn admin med adgangskoden fra OUTCOMES_ADMIN_PASSWORD (skal skiftes ved første login).")
+            }
+        }
         if configuration.loadsDemoData, try await store.deliveries().isEmpty {
             let files = DemoData.generate(commitment: commitment, seed: 2023, households: 180).mapValues { Data($0.utf8) }
             let receipt = try await store.importDelivery(
@@ -149,6 +168,8 @@ enum ServerSetup {
                 receivedOn: today,
                 audit: AuditEvent(actor: "system", action: "import-delivery", subject: "", purpose: "demodata ved første start", at: now)
             )
+            // Another instance starting at the same time may have loaded it: then it seeds the rest.
+            guard receipt.isNew else { return }
             print("Demodata indlæst som leverance \(receipt.number) (\(receipt.rowCount) rækker, frø 2023).")
             // The demo's enrolled households get the journaled decision they would have had (P 3.2.1).
             var journaled = 0
@@ -179,19 +200,6 @@ enum ServerSetup {
             print("Demodata: \(journaled) visitationsbeslutninger journalført.")
             let payments = try await recordDemoPayments(store, commitment: commitment, today: today, now: now)
             print("Demodata: \(payments) betalinger registreret (rater efter B3.2, tilbagebetalinger efter afregningerne).")
-        }
-        if try await store.users().isEmpty {
-            let password = configuration.initialAdminPassword ?? generatedPassword()
-            try await store.createUser(
-                UserAccount(username: "admin", displayName: "Administrator", role: .admin, mustChangePassword: true),
-                password: password,
-                audit: AuditEvent(actor: "system", action: "create-user", subject: "user:admin", purpose: "første start", at: now)
-            )
-            if configuration.initialAdminPassword == nil {
-                print("Første login: brugernavn admin, engangsadgangskode \(password) (skal skiftes ved første login; vises ikke igen).")
-            } else {
-                print("Første login: brugernavn admin med adgangskoden fra OUTCOMES_ADMIN_PASSWORD (skal skiftes ved første login).")
-            }
         }
     }
 

@@ -23,4 +23,6 @@ public struct Caller: Sendable {
     var csrfToken: String?
     /// The session cookie's token, for logging out.
     var sessionToken: String?
+    /// The SHA-256 of the session's or bearer token's token.
+    var credentialHash: String?
 }

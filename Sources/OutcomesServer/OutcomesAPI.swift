@@ -109,12 +109,12 @@ public final class OutcomesAPI: Sendable {
             guard authorization.lowercased().hasPrefix("bearer ") else { throw Problem.notSignedIn() }
             let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             guard let user = try await service.identify(bearerToken: token) else { throw Problem.notSignedIn() }
-            return Caller(user: user, csrfToken: nil, sessionToken: nil)
+            return Caller(user: user, csrfToken: nil, sessionToken: nil, credentialHash: OutcomesService.digest(token))
         }
         guard let token = request.cookies[OutcomesAPI.sessionCookie]?.value, !token.isEmpty,
             let (user, csrf) = try await service.identify(sessionToken: token, now: now)
         else { return nil }
-        return Caller(user: user, csrfToken: csrf, sessionToken: token)
+        return Caller(user: user, csrfToken: csrf, sessionToken: token, credentialHash: OutcomesService.digest(token))
     }
 
     func respond(_ route: Route, _ request: Request, _ context: OutcomesRequestContext) async throws -> Response {

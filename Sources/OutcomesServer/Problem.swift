@@ -67,6 +67,10 @@ public struct Problem: Error, Sendable, Equatable {
             case let .notFound(text): return notFound(text)
             case let .conflict(text): return conflict(text)
             case let .invalid(text): return unprocessable(text)
+            case let .tooManyAttempts(wait):
+                var problem = Problem(.tooManyRequests, "too-many-attempts", "For mange forsøg", error.description)
+                problem.headers[.retryAfter] = String(wait)
+                return problem
             }
         case let error as ActionPlanError:
             if case .locked = error { return Problem(.conflict, "action-plan-locked", "Handleplanen er låst", error.description) }
@@ -83,6 +87,8 @@ public struct Problem: Error, Sendable, Equatable {
             case .noActionPlan: return notFound(error.description)
             case .userExists, .actionPlanExists, .contractVersionConflict: return conflict(error.description)
             case .unknownUser: return notFound(error.description)
+            case .lastAdmin, .changedMeanwhile: return conflict(error.description)
+            case .credentialEnded: return notSignedIn()
             case .weakPassword, .nonPositiveAmount: return unprocessable(error.description)
             case .unsupportedDatabaseURL, .corruptRow: return nil
             }

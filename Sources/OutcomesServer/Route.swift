@@ -149,7 +149,13 @@ public struct Call: Sendable {
     var today: LocalDate { api.today(now) }
 
     /// The caller as the use cases take it.
-    var requester: Requester { Requester(user: caller?.user, purpose: purpose, now: now, channel: route.operationID) }
+    var requester: Requester { Requester(
+            user: caller?.user,
+            purpose: purpose,
+            now: now,
+            channel: route.operationID,
+            credentialHash: caller?.credentialHash
+        ) }
     var timestamp: String { api.timestamp(now) }
 
     func parameter(_ name: String) -> String { pathParameters[name] ?? "" }

@@ -69,7 +69,7 @@ extension OutcomesAPI {
                 ])
             ) { call in
                 let day = try call.asOfDate()
-                let deadlines = try await call.api.service.compliance(call.requester, asOf: day).deadlines
+                let deadlines = try await call.api.service.compliance(call.requester, asOf: day, namingHouseholds: false).deadlines
                 let items = deadlines.map { deadline -> [String: Any] in
                     [
                         "rule": deadline.rule, "what": deadline.what, "clause": deadline.clause.reference, "due": deadline.due.isoString,

@@ -142,7 +142,7 @@ extension OutcomesAPI {
                 .post,
                 "/api/me/password",
                 "changePassword",
-                "Skift egen adgangskode (mindst 12 tegn); afslutter brugerens andre sessioner",
+                "Skift egen adgangskode (mindst 12 tegn); afslutter alle brugerens sessioner og API-tokens",
                 access: .signedIn,
                 body: .record([("currentPassword", .text), ("newPassword", .text)]),
                 status: .noContent,

@@ -128,6 +128,11 @@ public protocol OutcomesStore: Sendable {
     ///
     /// - Throws: ``RegisterError``.
     func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws
+    /// Changes a household, only if its area is still `expectedArea` (what the caller's right to
+    /// change it was checked against).
+    ///
+    /// - Throws: ``StoreError/changedMeanwhile`` when the area changed meanwhile, and ``RegisterError``.
+    func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, expectedArea: Area?, audit: AuditEvent) async throws
     /// Registers a new household after checking it.
     ///
     /// - Throws: ``RegisterError/householdExists(_:)`` when the id is taken, and ``RegisterError``.
@@ -160,8 +165,17 @@ public protocol OutcomesStore: Sendable {
     /// Revokes one of a user's tokens by its id; false when the user has no such token.
     func revokeAPIToken(id: String, of username: String, audit: AuditEvent) async throws -> Bool
 
-    /// Starts a session (kept as the SHA-256 of its token) with the login's audit entry.
-    func startSession(tokenHash: String, username: String, at instant: Date, audit: AuditEvent) async throws
+    /// Checks the password and starts a session (kept as the SHA-256 of its token) with the
+    /// login's audit entry; `nil` for an unknown or deactivated user or a wrong password alike.
+    /// The session starts only if the password checked is still the user's when it is written.
+    func logIn(username: String, password: String, sessionTokenHash: String, at instant: Date, audit: AuditEvent) async throws -> UserAccount?
+    /// Keeps a bearer token, only while `credential` (the SHA-256 of the session's or token's
+    /// token the request came with) still exists and the user is active.
+    ///
+    /// - Throws: ``StoreError/credentialEnded``.
+    func saveAPIToken(_ token: String, username: String, name: String, requiringCredential credential: String?, audit: AuditEvent) async throws
+    /// Removes sessions idle longer than `idleTimeout` or older than their lifetime.
+    func purgeSessions(at instant: Date, idleTimeout: TimeInterval) async throws
     /// The user of a session that is known, not idle longer than `idleTimeout`, and of an
     /// active user; refreshes its last use (at most once a minute). An idle session is removed.
     func session(tokenHash: String, at instant: Date, idleTimeout: TimeInterval) async throws -> UserAccount?
@@ -233,6 +247,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case userExists(String)
     case actionPlanExists(HouseholdID)
     case unknownUser(String)
+    case lastAdmin
+    case credentialEnded
+    case changedMeanwhile
 
     public var description: String {
         switch self {
@@ -247,6 +264,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .userExists(username): "brugeren '\(username)' findes allerede"
         case let .actionPlanExists(household): "husstanden \(household) har allerede en handleplan"
         case let .unknownUser(username): "brugeren '\(username)' findes ikke"
+        case .lastAdmin: "den sidste aktive administrator kan ikke deaktiveres"
+        case .credentialEnded: "sessionen eller tokenet er ophørt; log ind igen"
+        case .changedMeanwhile: "posten er ændret af en anden imens; hent den igen og gentag ændringen"
         }
     }
 }

@@ -25,8 +25,18 @@ extension SQLOutcomesStore {
     }
 
     public func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws {
+        try await saveHousehold(record, interventionPeriod: interventionPeriod, expectedArea: nil, audit: audit)
+    }
+
+    public func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, expectedArea: Area?, audit: AuditEvent) async throws {
         try record.validate(interventionPeriod: interventionPeriod)
         try await transaction { database in
+            if let expectedArea {
+                // The area the caller's right to change it was checked against must still be the household's.
+                guard let row = try await database.select().column("area").from("registeredHousehold").where("id", .equal, record.id.rawValue).first()
+                else { throw RegisterError.unknownHousehold(record.id) }
+                guard try row.decode(column: "area", as: String.self) == expectedArea.rawValue else { throw StoreError.changedMeanwhile }
+            }
             if let replaced = record.replaces {
                 let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, replaced.rawValue).first()
                 guard known != nil else { throw RegisterError.unknownHousehold(replaced) }
@@ -187,7 +197,23 @@ extension SQLOutcomesStore {
 
     /// Keeps a bearer token for a user (only its hash).
     public func saveAPIToken(_ token: String, username: String, name: String, audit: AuditEvent) async throws {
+        try await saveAPIToken(token, username: username, name: name, requiringCredential: nil, audit: audit)
+    }
+
+    public func saveAPIToken(_ token: String, username: String, name: String, requiringCredential credential: String?, audit: AuditEvent) async throws {
         try await transaction { database in
+            // The session or token the request came with must still exist (a password change or a
+            // deactivation while the request ran ends it), and the user must be active.
+            if let credential {
+                let session = try await database.select().column("tokenHash").from("userSession")
+                    .where("tokenHash", .equal, credential).where("username", .equal, username).first()
+                let token = try await database.select().column("tokenHash").from("apiToken")
+                    .where("tokenHash", .equal, credential).where("username", .equal, username).first()
+                guard session != nil || token != nil else { throw StoreError.credentialEnded }
+            }
+            guard try await database.select().column("username").from("userAccount").where("username", .equal, username)
+                .where("isActive", .equal, 1).first() != nil
+            else { throw StoreError.credentialEnded }
             try await database.insert(into: "apiToken").columns("tokenHash", "username", "name", "createdAt")
                 .values(SQLOutcomesStore.tokenHash(token), username, name, audit.at).run()
             _ = try await SQLOutcomesStore.append(audit, to: database)
@@ -274,12 +300,33 @@ extension SQLOutcomesStore {
         }
     }
 
-    public func startSession(tokenHash: String, username: String, at instant: Date, audit: AuditEvent) async throws {
+    public func logIn(username: String, password: String, sessionTokenHash: String, at instant: Date, audit: AuditEvent) async throws
+        -> UserAccount?
+    {
+        let found = try await readingOne { database in
+            try await database.select().columns(SQLOutcomesStore.userColumns + ["passwordHash"]).from("userAccount")
+                .where("username", .equal, username).first()
+                .map { (try SQLOutcomesStore.user($0), try $0.decode(column: "passwordHash", as: String.self)) }
+        }
+        let cost = passwordCost
+        guard let (user, hash) = found, user.isActive else {
+            _ = try await SQLOutcomesStore.offload { Bcrypt.verify(password, hash: SQLOutcomesStore.dummyHash(cost: cost)) }
+            return nil
+        }
+        guard try await SQLOutcomesStore.offload({ Bcrypt.verify(password, hash: hash) }) else { return nil }
         let seconds = Int64(instant.timeIntervalSince1970)
-        try await transaction { database in
+        return try await transaction { database in
+            // The password checked above may have changed, or the user been deactivated, while
+            // bcrypt ran: then no session starts.
+            let current = try await database.select().columns("passwordHash", "isActive").from("userAccount")
+                .where("username", .equal, username).first()
+            guard let current, try current.decode(column: "passwordHash", as: String.self) == hash,
+                try current.decode(column: "isActive", as: Int.self) == 1
+            else { return nil }
             try await database.insert(into: "userSession").columns("tokenHash", "username", "startedAt", "lastSeen")
-                .values(tokenHash, username, seconds, seconds).run()
+                .values(sessionTokenHash, username, seconds, seconds).run()
             _ = try await SQLOutcomesStore.append(audit, to: database)
+            return user
         }
     }
 
@@ -287,23 +334,32 @@ extension SQLOutcomesStore {
     /// requests then only read.
     static let sessionTouchInterval: Int64 = 60
 
+    /// The longest a session lives, however often it is used.
+    public static let sessionLifetime: Int64 = 12 * 3600
+
     public func session(tokenHash: String, at instant: Date, idleTimeout: TimeInterval) async throws -> UserAccount? {
         let now = Int64(instant.timeIntervalSince1970)
         let found = try await readingOne { database in
             try await database.select()
-                .columns(SQLOutcomesStore.userColumns.map { SQLColumn($0, table: "userAccount") } + [SQLColumn("lastSeen", table: "userSession")])
+                .columns(
+                    SQLOutcomesStore.userColumns.map { SQLColumn($0, table: "userAccount") }
+                        + [SQLColumn("lastSeen", table: "userSession"), SQLColumn("startedAt", table: "userSession")]
+                )
                 .from("userSession")
                 .join("userAccount", on: SQLColumn("username", table: "userSession"), .equal, SQLColumn("username", table: "userAccount"))
                 .where(SQLColumn("tokenHash", table: "userSession"), .equal, SQLBind(tokenHash))
-                .first().map { (try SQLOutcomesStore.user($0), try $0.decode(column: "lastSeen", as: Int64.self)) }
+                .first().map {
+                    (try SQLOutcomesStore.user($0), try $0.decode(column: "lastSeen", as: Int64.self), try $0.decode(column: "startedAt", as: Int64.self))
+                }
         }
-        guard let (user, lastSeen) = found else { return nil }
-        guard user.isActive, now - lastSeen <= Int64(idleTimeout) else {
+        guard let (user, lastSeen, startedAt) = found else { return nil }
+        guard user.isActive, now - lastSeen <= Int64(idleTimeout), now - startedAt <= SQLOutcomesStore.sessionLifetime else {
             try await endSession(tokenHash: tokenHash)
             return nil
         }
         if now - lastSeen >= SQLOutcomesStore.sessionTouchInterval {
-            try await transaction { database in
+            // Bookkeeping, not a record: one statement, no audit entry, so not behind the audit lock.
+            try await withConnection { database in
                 try await database.update("userSession").set("lastSeen", to: now).where("tokenHash", .equal, tokenHash).run()
             }
         }
@@ -311,15 +367,29 @@ extension SQLOutcomesStore {
     }
 
     public func endSession(tokenHash: String) async throws {
-        try await transaction { database in
+        try await withConnection { database in
             try await database.delete(from: "userSession").where("tokenHash", .equal, tokenHash).run()
+        }
+    }
+
+    public func purgeSessions(at instant: Date, idleTimeout: TimeInterval) async throws {
+        let now = Int64(instant.timeIntervalSince1970)
+        try await withConnection { database in
+            try await database.delete(from: "userSession")
+                .where("lastSeen", .lessThan, now - Int64(idleTimeout))
+                .orWhere("startedAt", .lessThan, now - SQLOutcomesStore.sessionLifetime).run()
         }
     }
 
     public func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws {
         try await transaction { database in
-            guard try await database.select().column("username").from("userAccount").where("username", .equal, username).first() != nil else {
+            guard let row = try await database.select().column("role").from("userAccount").where("username", .equal, username).first() else {
                 throw StoreError.unknownUser(username)
+            }
+            if !isActive, try row.decode(column: "role", as: String.self) == Role.admin.storedForm {
+                let admins = try await database.select().column("username").from("userAccount")
+                    .where("role", .equal, Role.admin.storedForm).where("isActive", .equal, 1).all().count
+                guard admins > 1 else { throw StoreError.lastAdmin }
             }
             try await database.update("userAccount").set("isActive", to: isActive ? 1 : 0).where("username", .equal, username).run()
             if !isActive {

@@ -73,11 +73,19 @@ public final class SQLOutcomesStore: OutcomesStore {
 
     public func close() async throws { try await access.close() }
 
-    /// Runs a CPU-heavy step (bcrypt) on NIO's thread pool: not in a transaction, and not on the
-    /// cooperative threads that serve every other request.
+    /// Runs a CPU-heavy step (bcrypt) on a thread of its own: not in a transaction, not on the
+    /// cooperative threads that serve every other request, and not on NIO's shared pool, where
+    /// SQLite runs its statements (a flood of logins would otherwise hold up every query).
+    /// One thread: bcrypt jobs queue behind each other, never in front of the database.
     static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(work)
+        try await passwordThread.runIfActive(work)
     }
+
+    private static let passwordThread: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
 
     // MARK: Migrations
 

@@ -144,4 +144,46 @@ struct StoredSessionTests {
             #expect(try await store.verifyAudit() == .intact(entries: entries.count))
         }
     }
+
+    @Test("a refused action-plan change creates no plan; the deadlines read names no household and audits nothing", arguments: [Backend.sqlite])
+    func refusedChangesLeaveNothing(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            try await store.createHousehold(
+                HouseholdRecord(id: HouseholdID("H-OLD"), area: .houlkaer, group: .treatment, courseStart: LocalDate(iso: "2024-01-01")!),
+                interventionPeriod: viborg.interventionPeriod.value,
+                audit: event
+            )
+            let change = try await client.send(
+                .patch,
+                "/api/households/H-OLD/action-plan",
+                as: .pl,
+                json: ["action": "add", "goalId": "M1", "text": "For sent"]
+            )
+            #expect(change.status == .conflict)
+            #expect(try await store.actionPlan(for: HouseholdID("H-OLD")) == nil)
+
+            let before = try await store.auditEntries().count
+            #expect(try await client.send(.get, "/api/deadlines?asOf=2026-11-26", as: .cw).status == .ok)
+            #expect(try await store.auditEntries().count == before)
+        }
+    }
+
+    @Test("guessing the current password at a password change is throttled like a login", arguments: [Backend.sqlite])
+    func passwordGuessesThrottled(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            var statuses: [HTTPResponse.Status] = []
+            for attempt in 1...6 {
+                let answer = try await client.send(
+                    .post,
+                    "/api/me/password",
+                    as: .ev,
+                    json: ["currentPassword": "gæt-nummer-\(attempt)", "newPassword": "en-helt-ny-adgangskode"]
+                )
+                statuses.append(answer.status)
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == .forbidden })
+            #expect(statuses.last == .tooManyRequests)
+        }
+    }
 }

@@ -195,3 +195,62 @@ struct ConcurrencyTests {
         }
     }
 }
+
+/// What the review of step 7 found, each as a test.
+@Suite("Races closed in the store (every backend)")
+struct StoreRaceTests {
+    @Test("a token is kept only while the session or token that asked for it still exists", arguments: Backend.available)
+    func tokenNeedsLiveCredential(backend: Backend) async throws {
+        try await ConcurrencyTests.withService(backend) { _, store in
+            let event = AuditEvent(actor: "test", action: "create-token", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            // A session that a password change has ended meanwhile: refused, nothing kept.
+            await #expect(throws: StoreError.credentialEnded) {
+                try await store.saveAPIToken("late-token", username: "pl", name: "sen", requiringCredential: "no-such-session", audit: event)
+            }
+            #expect(try await store.user(forAPIToken: "late-token") == nil)
+            // With a live session it is kept.
+            let login = AuditEvent(actor: "user:pl", action: "login", subject: "user:pl", purpose: "login", at: "2026-11-26T12:00:00Z")
+            let user = try await store.logIn(username: "pl", password: "adgangskode-pl-2026", sessionTokenHash: "live", at: ConcurrencyTests.now, audit: login)
+            #expect(user?.username == "pl")
+            try await store.saveAPIToken("ok-token", username: "pl", name: "ok", requiringCredential: "live", audit: event)
+            #expect(try await store.user(forAPIToken: "ok-token")?.username == "pl")
+            // A password change ends the session: a request that still carries it creates nothing.
+            try await store.changePassword(username: "pl", newPassword: "en-helt-ny-adgangskode", audit: event)
+            await #expect(throws: StoreError.credentialEnded) {
+                try await store.saveAPIToken("after-change", username: "pl", name: "sen", requiringCredential: "live", audit: event)
+            }
+        }
+    }
+
+    @Test("the last active admin cannot be deactivated; a second one can", arguments: Backend.available)
+    func lastAdmin(backend: Backend) async throws {
+        try await ConcurrencyTests.withService(backend) { _, store in
+            let event = AuditEvent(actor: "test", action: "deactivate-user", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            await #expect(throws: StoreError.lastAdmin) { try await store.setUserActive("adm", isActive: false, audit: event) }
+            try await store.createUser(UserAccount(username: "adm2", displayName: "Anden", role: .admin), password: "adgangskode-adm2-2026", audit: event)
+            try await store.setUserActive("adm", isActive: false, audit: event)
+            await #expect(throws: StoreError.lastAdmin) { try await store.setUserActive("adm2", isActive: false, audit: event) }
+        }
+    }
+
+    @Test("a household is changed only if its area is still the one the right to change it was checked against", arguments: Backend.available)
+    func areaChangedMeanwhile(backend: Backend) async throws {
+        try await ConcurrencyTests.withService(backend) { _, store in
+            let event = AuditEvent(actor: "test", action: "update-household", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            let period = viborg.interventionPeriod.value
+            try await store.createHousehold(HouseholdRecord(id: HouseholdID("H-AREA"), area: .houlkaer, group: .control), interventionPeriod: period, audit: event)
+            // The project lead moves it…
+            try await store.saveHousehold(HouseholdRecord(id: HouseholdID("H-AREA"), area: .karupKolvraa, group: .control), interventionPeriod: period, audit: event)
+            // …so a caseworker's change checked against the old area is refused, and nothing moves back.
+            await #expect(throws: StoreError.changedMeanwhile) {
+                try await store.saveHousehold(
+                    HouseholdRecord(id: HouseholdID("H-AREA"), area: .houlkaer, group: .control),
+                    interventionPeriod: period,
+                    expectedArea: .houlkaer,
+                    audit: event
+                )
+            }
+            #expect(try await store.household(HouseholdID("H-AREA"))?.area == .karupKolvraa)
+        }
+    }
+}

@@ -8,8 +8,8 @@ import OutcomesStore
 
 extension WebApp {
     /// The settlement of the current delivery on `day`, or `nil` before the first delivery.
-    func currentSettlement(on day: LocalDate) async throws -> Settlement? {
-        try await api.service.currentSettlement(asOf: day)
+    func currentSettlement(on day: LocalDate, caller: Caller) async throws -> Settlement? {
+        try await api.service.settlementFigures(Requester(user: caller.user, now: api.clock(), channel: "web"), asOf: day)
     }
 
     /// The progress block shared by the overview and the report (aggregates only).
@@ -114,7 +114,7 @@ extension WebApp {
                 let day = api.today(now)
                 var context = base(caller, title: "Oversigt", current: "/oversigt", now: now)
                 context["progress"] = try await progressContext(on: day, caller: caller)
-                context["payments"] = paymentsContext(try await currentSettlement(on: day))
+                context["payments"] = paymentsContext(try await currentSettlement(on: day, caller: caller))
                 let findings = findingsContext(limit: 5)
                 context["findingsCount"] = findings.count
                 context["findings"] = findings.items

@@ -97,7 +97,7 @@ extension WebApp {
             ] as [String: Any]
         }
 
-        let settlement = try await currentSettlement(on: asOf)
+        let settlement = try await currentSettlement(on: asOf, caller: caller)
         let inPeriod = settlement?.periods.first { $0.period == chosen }
         context["goals"] = commitment.paymentGoals.map { goal in
             [

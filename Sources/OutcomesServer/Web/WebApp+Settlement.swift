@@ -34,7 +34,7 @@ extension WebApp {
                 var context = base(caller, title: "Betalingsopgørelse", current: "/opgoerelse", now: now)
                 context["asOf"] = day.danishString
                 context["asOfISO"] = day.isoString
-                guard let settlement = try await currentSettlement(on: day) else {
+                guard let settlement = try await currentSettlement(on: day, caller: caller) else {
                     context["error"] = "Der er ingen dataleverance endnu."
                     return html("layout", context)
                 }
