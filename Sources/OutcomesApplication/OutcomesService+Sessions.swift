@@ -50,9 +50,10 @@ extension OutcomesService {
         return (user, OutcomesService.csrfToken(forSession: token))
     }
 
-    /// The user of a bearer token, or `nil` (unknown, revoked, or the user deactivated).
-    public func identify(bearerToken token: String) async throws -> UserAccount? {
-        try await store.user(forAPIToken: token)
+    /// The user of a bearer token, or `nil` (unknown, revoked, or the user deactivated), with
+    /// the current delivery's number read in the same statement (``Requester/currentDelivery``).
+    public func identify(bearerToken token: String) async throws -> (user: UserAccount, currentDelivery: Int?)? {
+        try await store.identify(apiToken: token)
     }
 
     public func logOut(sessionToken token: String) async throws {

@@ -73,7 +73,8 @@ extension OutcomesService {
     /// changes, and writing it was a tenth of a summary request's cost.
     public func settlementDocument(_ requester: Requester, asOf: LocalDate, lines: Bool) async throws -> String {
         try authorize(requester, lines ? .readSettlementLines : .readFigures)
-        guard let number = try await store.currentDeliveryNumber() else {
+        let known = requester.currentDelivery
+        guard let number = try await (known != nil ? known : store.currentDeliveryNumber()) else {
             throw ApplicationError.notFound("Der er ingen dataleverance endnu; importér en (POST /api/deliveries).")
         }
         let key = DocumentKey(settlement: SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf), lines: lines)

@@ -70,13 +70,24 @@ public struct Requester: Sendable {
     /// The SHA-256 of the session's or bearer token's token the request came with, so that a
     /// use case can require that it still exists when it writes (a new API token).
     public var credentialHash: String?
+    /// The current delivery's number when it was read together with the caller's identity (one
+    /// round trip for both); the use cases read it themselves when it is `nil`.
+    public var currentDelivery: Int?
     /// Where the request came from, as the audit trail records a read (`read:<channel>`): the
     /// API's operation (`getHousehold`), a web page (`web:visitation`) or `cli`.
     public var channel: String
 
-    public init(user: UserAccount?, purpose: String = "", now: Date, channel: String, credentialHash: String? = nil) {
+    public init(
+        user: UserAccount?,
+        purpose: String = "",
+        now: Date,
+        channel: String,
+        credentialHash: String? = nil,
+        currentDelivery: Int? = nil
+    ) {
         self.user = user
         self.credentialHash = credentialHash
+        self.currentDelivery = currentDelivery
         self.purpose = purpose
         self.now = now
         self.channel = channel

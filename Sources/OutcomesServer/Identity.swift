@@ -25,4 +25,6 @@ public struct Caller: Sendable {
     var sessionToken: String?
     /// The SHA-256 of the session's or bearer token's token.
     var credentialHash: String?
+    /// The current delivery's number, when it was read with the bearer token.
+    var currentDelivery: Int?
 }

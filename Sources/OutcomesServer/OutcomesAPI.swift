@@ -108,8 +108,8 @@ public final class OutcomesAPI: Sendable {
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else { throw Problem.notSignedIn() }
             let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let user = try await service.identify(bearerToken: token) else { throw Problem.notSignedIn() }
-            return Caller(user: user, csrfToken: nil, sessionToken: nil, credentialHash: OutcomesService.digest(token))
+            guard let (user, delivery) = try await service.identify(bearerToken: token) else { throw Problem.notSignedIn() }
+            return Caller(user: user, csrfToken: nil, sessionToken: nil, credentialHash: OutcomesService.digest(token), currentDelivery: delivery)
         }
         guard let token = request.cookies[OutcomesAPI.sessionCookie]?.value, !token.isEmpty,
             let (user, csrf) = try await service.identify(sessionToken: token, now: now)

@@ -154,7 +154,8 @@ public struct Call: Sendable {
             purpose: purpose,
             now: now,
             channel: route.operationID,
-            credentialHash: caller?.credentialHash
+            credentialHash: caller?.credentialHash,
+            currentDelivery: caller?.currentDelivery
         ) }
     var timestamp: String { api.timestamp(now) }
 

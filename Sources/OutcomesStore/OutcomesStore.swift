@@ -160,6 +160,8 @@ public protocol OutcomesStore: Sendable {
     func saveAPIToken(_ token: String, username: String, name: String, audit: AuditEvent) async throws
     /// The user a bearer token belongs to, or `nil` (unknown, revoked, or the user deactivated).
     func user(forAPIToken token: String) async throws -> UserAccount?
+    /// The user of a bearer token and the current delivery's number, in one statement.
+    func identify(apiToken token: String) async throws -> (user: UserAccount, currentDelivery: Int?)?
     /// A user's API tokens (never the tokens themselves), oldest first.
     func apiTokens(of username: String) async throws -> [APITokenInfo]
     /// Revokes one of a user's tokens by its id; false when the user has no such token.
