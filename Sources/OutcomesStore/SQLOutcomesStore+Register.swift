@@ -318,17 +318,7 @@ extension SQLOutcomesStore {
     public func logIn(username: String, password: String, sessionTokenHash: String, at instant: Date, audit: AuditEvent) async throws
         -> UserAccount?
     {
-        let found = try await readingOne { database in
-            try await database.select().columns(SQLOutcomesStore.userColumns + ["passwordHash"]).from("userAccount")
-                .where("username", .equal, username).first()
-                .map { (try SQLOutcomesStore.user($0), try $0.decode(column: "passwordHash", as: String.self)) }
-        }
-        let cost = passwordCost
-        guard let (user, hash) = found, user.isActive else {
-            _ = try await SQLOutcomesStore.offload { Bcrypt.verify(password, hash: SQLOutcomesStore.dummyHash(cost: cost)) }
-            return nil
-        }
-        guard try await SQLOutcomesStore.offload({ Bcrypt.verify(password, hash: hash) }) else { return nil }
+        guard let (user, hash) = try await verifiedPassword(username: username, password: password) else { return nil }
         let seconds = Int64(instant.timeIntervalSince1970)
         return try await transaction { database in
             // The password checked above may have changed, or the user been deactivated, while

@@ -512,7 +512,13 @@ public final class SQLOutcomesStore: OutcomesStore {
     /// An unknown or deactivated user is checked against a dummy hash of the same cost, so
     /// the answer takes as long as for a known user with a wrong password.
     public func authenticate(username: String, password: String) async throws -> UserAccount? {
-        let found = try await reading { database in
+        try await verifiedPassword(username: username, password: password)?.user
+    }
+
+    /// The active user and the password hash that `password` was checked against, or `nil`;
+    /// bcrypt runs off the store (``offload(_:)``), against a dummy hash for an unknown user.
+    func verifiedPassword(username: String, password: String) async throws -> (user: UserAccount, hash: String)? {
+        let found = try await readingOne { database in
             try await database.select().columns(SQLOutcomesStore.userColumns + ["passwordHash"]).from("userAccount")
                 .where("username", .equal, username).first()
                 .map { (try SQLOutcomesStore.user($0), try $0.decode(column: "passwordHash", as: String.self)) }
@@ -522,7 +528,7 @@ public final class SQLOutcomesStore: OutcomesStore {
             _ = try await SQLOutcomesStore.offload { Bcrypt.verify(password, hash: SQLOutcomesStore.dummyHash(cost: cost)) }
             return nil
         }
-        return try await SQLOutcomesStore.offload { Bcrypt.verify(password, hash: hash) } ? user : nil
+        return try await SQLOutcomesStore.offload { Bcrypt.verify(password, hash: hash) } ? (user, hash) : nil
     }
 
     /// A bcrypt hash of a random password per cost, for unknown users (timing).
