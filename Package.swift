@@ -100,6 +100,7 @@ let package = Package(
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis",
                 "OutcomesApplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -124,6 +125,7 @@ let package = Package(
                 .embedInCode("Web/Templates/users.mustache"),
                 .embedInCode("Web/Templates/finance.mustache"),
                 .embedInCode("Web/style.css"),
+                .embedInCode("Web/app.js"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -54,6 +54,12 @@ extension OutcomesService {
     /// Creates the plan with its first goals; B5.1 2.8.1: within six months of the start.
     public func createActionPlan(_ requester: Requester, _ id: HouseholdID, goals: [(id: String, text: String)]) async throws -> ActionPlan {
         let record = try await householdForCaseWork(requester, id)
+        try checkInput { () throws(InputRules.Violation) in
+            for (index, goal) in goals.enumerated() {
+                try InputRules.line(goal.id, field: "goals.\(index).id", maximumLength: InputRules.maximumIdentifierLength)
+                try InputRules.text(goal.text, field: "goals.\(index).text", maximumLength: InputRules.maximumLineLength * 4, allowEmpty: false)
+            }
+        }
         guard let start = record.courseStart else {
             throw ApplicationError.invalid("Husstanden \(record.id) har ingen indsatsstart; en handleplan hører til et forløb.")
         }
@@ -70,6 +76,10 @@ extension OutcomesService {
     /// A household with a course but no plan yet gets one with this first change.
     public func changeActionPlan(_ requester: Requester, _ id: HouseholdID, action: String, goalID: String, text: String?) async throws -> ActionPlan {
         let record = try await householdForCaseWork(requester, id)
+        try checkInput { () throws(InputRules.Violation) in
+            try InputRules.line(goalID, field: "goalId", maximumLength: InputRules.maximumIdentifierLength)
+            if let text { try InputRules.text(text, field: "text", maximumLength: InputRules.maximumLineLength * 4) }
+        }
         let change: ActionPlan.Change
         switch action {
         case "add": change = .add(id: goalID, text: text ?? "")
@@ -96,6 +106,7 @@ extension OutcomesService {
     /// Records whether a goal was met (allowed also after the lock).
     public func assessActionPlanGoal(_ requester: Requester, _ id: HouseholdID, goalID: String, fulfilled: Bool?) async throws -> ActionPlan {
         let record = try await householdForCaseWork(requester, id)
+        try checkInput { () throws(InputRules.Violation) in try InputRules.line(goalID, field: "goalId", maximumLength: InputRules.maximumIdentifierLength) }
         return try await store.assessActionPlanGoal(
             record.id,
             goal: goalID,

@@ -55,6 +55,11 @@ extension OutcomesService {
         } else {
             throw ApplicationError.invalid("Udfaldet skal være et af \(NewDecision.outcomes.joined(separator: ", ")).")
         }
+        try checkInput { () throws(InputRules.Violation) in
+            try InputRules.text(new.reason, field: "reason", maximumLength: InputRules.maximumLineLength * 4)
+            if let start = new.courseStart { try InputRules.date(start, field: "courseStart") }
+            if let decided = new.decidedOn { try InputRules.date(decided, field: "decidedOn") }
+        }
         // A course that has already started was decided on by its start at the latest.
         let decidedOn = new.decidedOn ?? min(requester.today, outcome.courseStart ?? requester.today)
         guard decidedOn <= requester.today else {
@@ -121,6 +126,7 @@ extension OutcomesService {
     /// One household, with how much of its person data the requester may see; the read is audited.
     public func household(_ requester: Requester, _ id: HouseholdID) async throws -> (record: HouseholdRecord, access: Role.PersonDataAccess) {
         let user = try authorize(requester, .readPersonData)
+        try checkHouseholdID(id)
         guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
         let access = user.role.personDataAccess(householdArea: record.area)
         guard access != .none else { throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.") }
@@ -131,6 +137,7 @@ extension OutcomesService {
     /// A household the requester may do case work on (full access to its area).
     func householdForCaseWork(_ requester: Requester, _ id: HouseholdID) async throws -> HouseholdRecord {
         let user = try authorize(requester, .editCases)
+        try checkHouseholdID(id)
         guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
         guard user.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
@@ -142,6 +149,7 @@ extension OutcomesService {
     /// for the same id wins).
     public func createHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
         let user = try authorize(requester, .editCases)
+        try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
         guard user.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
         }
@@ -159,6 +167,7 @@ extension OutcomesService {
     /// Changes a household and its course (start, end, reason, replacement).
     public func updateHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
         let existing = try await householdForCaseWork(requester, record.id)
+        try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
         guard requester.user?.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden kan ikke flyttes til \(record.area.danishName), som ikke er dit område.")
         }
@@ -173,6 +182,7 @@ extension OutcomesService {
     /// Registers a member by CPR number: only the keyed pseudonym and the birth date are kept.
     public func addPerson(_ requester: Requester, household: HouseholdID, cpr text: String, name: String?) async throws -> PersonRecord {
         let record = try await householdForCaseWork(requester, household)
+        if let name { try checkInput { () throws(InputRules.Violation) in try InputRules.line(name, field: "name", maximumLength: 200, allowEmpty: true) } }
         let cpr = try CPRNumber(text)
         guard let pseudonymizer else { throw ApplicationError.invalid("Personer registreres gennem serveren, som har nøglen til pseudonymer.") }
         let person = PersonRecord(
@@ -188,15 +198,24 @@ extension OutcomesService {
 
 extension OutcomesService {
     /// Finds a registered person by CPR number (matched on the pseudonym; the number itself is
-    /// never kept), for case work in the requester's area; the read is audited.
+    /// never kept), for case work in the requester's area.
+    ///
+    /// Every look-up is audited, also one that finds nothing. A person registered in another
+    /// area answers exactly as an unknown number does — the answer must not tell a caseworker
+    /// that someone is enrolled elsewhere — and the trail records that it was refused.
     public func lookUpPerson(_ requester: Requester, cpr text: String) async throws -> (household: HouseholdRecord, person: PersonRecord) {
         let user = try authorize(requester, .editCases)
         let cpr = try CPRNumber(text)
         guard let pseudonymizer else { throw ApplicationError.invalid("Opslag på CPR-nummer kræver nøglen til pseudonymer (serveren).") }
-        guard let person = try await store.person(pseudonymizer.pseudonym(for: cpr)), let record = try await store.household(person.household)
-        else { throw ApplicationError.notFound("Ingen person med det CPR-nummer er registreret.") }
+        let pseudonym = pseudonymizer.pseudonym(for: cpr)
+        let notFound = ApplicationError.notFound("Ingen person med det CPR-nummer er registreret i dit område.")
+        guard let person = try await store.person(pseudonym), let record = try await store.household(person.household) else {
+            try await auditRead(requester, "cpr-lookup: ingen træf")
+            throw notFound
+        }
         guard user.role.personDataAccess(householdArea: record.area) == .full else {
-            throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
+            try await auditRead(requester, "cpr-lookup: person:\(person.id) i andet område (afvist)")
+            throw notFound
         }
         try await auditRead(requester, "person:\(person.id)")
         return (record, person)
@@ -221,6 +240,13 @@ extension OutcomesService {
     /// Records a payment; a funder only one it is party to. Both parties must be the agreement's.
     public func recordTransfer(_ requester: Requester, _ transfer: MoneyTransfer) async throws {
         let user = try authorize(requester, .recordTransfer)
+        try checkInput { () throws(InputRules.Violation) in
+            try InputRules.amount(transfer.amount, field: "amount")
+            try InputRules.date(transfer.paidOn, field: "paidOn")
+            try InputRules.line(transfer.reference, field: "reference", allowEmpty: true)
+            try InputRules.line(transfer.from.rawValue, field: "from", maximumLength: InputRules.maximumIdentifierLength)
+            try InputRules.line(transfer.to.rawValue, field: "to", maximumLength: InputRules.maximumIdentifierLength)
+        }
         for (field, party) in [("from", transfer.from), ("to", transfer.to)] where commitment.party(party) == nil {
             throw ApplicationError.invalid("Feltet '\(field)': parten '\(party.rawValue)' findes ikke i aftalen.")
         }
@@ -236,6 +262,10 @@ extension OutcomesService {
     /// Sets what was spent on a budget line of the agreement in a year.
     public func setBudgetActual(_ requester: Requester, _ actual: BudgetActual) async throws {
         try authorize(requester, .recordProjectAccounts)
+        try checkInput { () throws(InputRules.Violation) in
+            try InputRules.year(actual.year, field: "year")
+            try InputRules.amount(actual.amount, field: "amount", allowZero: true)
+        }
         let lines = commitment.budget.lines.map(\.key)
         guard lines.contains(actual.lineKey) else {
             throw ApplicationError.invalid("Feltet 'lineKey': budgetlinjen '\(actual.lineKey)' findes ikke; brug \(lines.joined(separator: ", ")).")
@@ -245,16 +275,23 @@ extension OutcomesService {
 
     public func recordMeeting(_ requester: Requester, _ meeting: Meeting) async throws {
         try authorize(requester, .recordMeeting)
+        try checkInput { () throws(InputRules.Violation) in
+            try InputRules.date(meeting.heldOn, field: "heldOn")
+            if let received = meeting.accountsReceivedOn { try InputRules.date(received, field: "accountsReceivedOn") }
+            try InputRules.text(meeting.minutes, field: "minutes")
+        }
         try await store.recordMeeting(meeting, audit: requester.audit("record-meeting", subject: meeting.heldOn.isoString))
     }
 
     public func recordReport(_ requester: Requester, _ report: SteeringReport) async throws {
         try authorize(requester, .recordProjectAccounts)
+        try checkInput { () throws(InputRules.Violation) in try InputRules.date(report.submittedOn, field: "submittedOn") }
         try await store.recordReport(report, audit: requester.audit("record-report", subject: report.period.label))
     }
 
     public func recordNotice(_ requester: Requester, _ notice: Notice, kind: String) async throws {
         try authorize(requester, .recordNotice)
+        try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(notice) }
         try await store.recordNotice(notice, audit: requester.audit("record-notice:\(kind)", subject: notice.subject))
     }
 }
@@ -312,5 +349,30 @@ extension EnrolmentDecision.Outcome {
         case .enrolled: "P 3.1.1"
         case let .notEnrolled(reason): reason.clause.reference
         }
+    }
+}
+
+extension OutcomesService {
+    /// A household record from outside: its ids, its dates, its text.
+    static func check(_ record: HouseholdRecord) throws(InputRules.Violation) {
+        try InputRules.identifier(record.id.rawValue, field: "id")
+        if let replaces = record.replaces { try InputRules.identifier(replaces.rawValue, field: "replaces") }
+        if let start = record.courseStart { try InputRules.date(start, field: "courseStart") }
+        if let end = record.courseEnd { try InputRules.date(end, field: "courseEnd") }
+        if let position = record.listPosition, !(1...InputRules.maximumListPosition).contains(position) {
+            throw InputRules.Violation(field: "listPosition", message: "skal være fra 1 til \(InputRules.maximumListPosition), ikke \(position).")
+        }
+        if let cohort = record.cohort, !(1...InputRules.maximumCohort).contains(cohort) {
+            throw InputRules.Violation(field: "cohort", message: "skal være fra 1 til \(InputRules.maximumCohort), ikke \(cohort).")
+        }
+    }
+}
+
+extension OutcomesService {
+    /// A notice from outside: its dates and its subject.
+    static func check(_ notice: Notice) throws(InputRules.Violation) {
+        try InputRules.date(notice.received, field: "received")
+        if case let .withholding(remedyBy) = notice.kind { try InputRules.date(remedyBy, field: "remedyBy") }
+        try InputRules.line(notice.subject, field: "subject")
     }
 }

@@ -50,6 +50,7 @@ extension OutcomesService {
     /// is refused naming file, line and field.
     public func saveContractVersion(_ requester: Requester, text: String) async throws -> ContractVersion {
         try authorize(requester, .saveContractVersion)
+        try checkInput { () throws(InputRules.Violation) in try InputRules.text(text, field: "text", maximumLength: 1_000_000, allowEmpty: false) }
         let commitment: Commitment
         do {
             commitment = try ContractFile.parse(text, file: "upload.yaml")

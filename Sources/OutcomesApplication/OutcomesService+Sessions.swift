@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 public import Foundation
 public import OutcomesCore
 public import OutcomesStore
@@ -17,26 +18,32 @@ extension OutcomesService {
     /// A login, for the API and the login page alike: throttled per user name, every failure
     /// and success in the audit trail, the session kept in the store (it survives a restart and
     /// works on every server instance on the same database).
-    public func logIn(username: String, password: String, now: Date) async throws -> LoginResult {
-        if let wait = await throttle.retryAfter(username, now: now) { return .throttled(wait) }
+    public func logIn(username: String, password: String, clientAddress: String = "local", now: Date) async throws -> LoginResult {
+        if let wait = throttle.admit(username, address: clientAddress, now: now) { return .throttled(wait) }
         let at = Requester.timestamp(now)
         let token = OutcomesService.randomToken()
         guard
             let user = try await store.logIn(
-                username: username,
+                // A name that cannot be a user's is looked up as none (a NUL would not even
+                // reach PostgreSQL), and bcrypt still runs against the dummy hash.
+                username: InputRules.isIdentifier(username) ? username : "",
                 password: password,
                 sessionTokenHash: OutcomesService.digest(token),
                 at: now,
                 audit: AuditEvent(actor: "user:" + username, action: "login", subject: "user:" + username, purpose: "login", at: at)
             )
         else {
-            await throttle.recordFailure(username, now: now)
+            // A name that is no user's — often a password typed into the wrong field — is not
+            // written to the trail; only that a login failed. (Checked after bcrypt, which
+            // ran against a dummy hash for an unknown name, so both take the same time.)
+            throttle.failed(username, address: clientAddress, now: now)
+            let known = InputRules.isIdentifier(username) ? try await store.user(named: username) != nil : false
             _ = try await store.appendAudit(
-                AuditEvent(actor: "anonymous", action: "login-failed", subject: "user:" + username, purpose: "login", at: at)
+                AuditEvent(actor: "anonymous", action: "login-failed", subject: known ? "user:" + username : "ukendt brugernavn", purpose: "login", at: at)
             )
             return .wrong
         }
-        await throttle.reset(username)
+        throttle.succeeded(username, address: clientAddress, now: now)
         try await store.purgeSessions(at: now, idleTimeout: sessionIdleTimeout)
         return .signedIn(user, sessionToken: token, csrfToken: OutcomesService.csrfToken(forSession: token))
     }
@@ -65,14 +72,16 @@ extension OutcomesService {
     public func changePassword(_ requester: Requester, current: String, new: String) async throws {
         guard let user = requester.user else { throw ApplicationError.notSignedIn }
         // The current password is guessed no faster than at the login (the same throttle).
-        if let wait = await throttle.retryAfter(user.username, now: requester.now) {
+        let address = requester.clientAddress ?? requester.channel
+        if let wait = throttle.admit(user.username, address: address, now: requester.now) {
             throw ApplicationError.tooManyAttempts(retryAfter: wait)
         }
         guard try await store.authenticate(username: user.username, password: current) != nil else {
-            await throttle.recordFailure(user.username, now: requester.now)
+            throttle.failed(user.username, address: address, now: requester.now)
             _ = try await store.appendAudit(requester.audit("change-password-failed", subject: "user:" + user.username))
             throw ApplicationError.forbidden("Den nuværende adgangskode er forkert.")
         }
+        throttle.succeeded(user.username, address: address, now: requester.now)
         guard new != current else { throw ApplicationError.invalid("Den nye adgangskode skal være en anden end den nuværende.") }
         try await store.changePassword(
             username: user.username,
@@ -86,7 +95,7 @@ extension OutcomesService {
         guard let user = requester.user else { throw ApplicationError.notSignedIn }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw ApplicationError.invalid("Giv tokenet et navn, så det kan kendes igen.") }
-        guard name.count <= 100 else { throw ApplicationError.invalid("Tokenets navn må højst have 100 tegn.") }
+        try checkInput { () throws(InputRules.Violation) in try InputRules.line(name, field: "name", maximumLength: 100) }
         let token = OutcomesService.randomToken()
         try await store.saveAPIToken(
             token,
@@ -134,11 +143,11 @@ extension OutcomesService {
             throw ApplicationError.invalid("Parten '\(party.rawValue)' findes ikke i aftalen.")
         }
         let username = username.trimmingCharacters(in: .whitespaces)
-        guard (1...64).contains(username.count), username.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
-            throw ApplicationError.invalid("Brugernavnet skal have 1–64 tegn: bogstaver, tal, punktum, bindestreg eller understregning.")
+        guard InputRules.isIdentifier(username) else {
+            throw ApplicationError.invalid("Brugernavnet skal have 1–64 tegn: A–Z, a–z, cifre, punktum, bindestreg eller understregning, først et bogstav eller ciffer.")
         }
         let displayName = displayName.trimmingCharacters(in: .whitespaces)
-        guard (1...200).contains(displayName.count) else { throw ApplicationError.invalid("Navnet skal have 1–200 tegn.") }
+        try checkInput { () throws(InputRules.Violation) in try InputRules.line(displayName, field: "displayName", maximumLength: 200) }
         let user = UserAccount(username: username, displayName: displayName, role: role, mustChangePassword: true)
         try await store.createUser(user, password: password, audit: requester.audit("create-user", subject: "user:" + username))
         return user
@@ -186,26 +195,128 @@ extension OutcomesService {
     }
 }
 
-/// Counts failed logins per user name: five failures within 15 minutes block further tries
-/// for that name until the oldest of them is 15 minutes old (answered 429 with `Retry-After`).
-public actor LoginThrottle {
-    private var failures: [String: [Date]] = [:]
-    let limit: Int
-    let window: TimeInterval
+/// Slows down password guessing (OWASP "Blocking brute force attacks"), atomically: the
+/// check and the count of a try happen under one lock, before the password is checked, so
+/// forty guesses sent at once are forty tries counted, not forty tries checked.
+///
+/// Every try counts against keys, each with its own free tries and then a delay that doubles
+/// with every further try, up to a cap:
+/// - the user name *at* the client address: 4 free, then 1 s, 2 s, 4 s … up to 15 minutes
+///   (counted when the try starts; a success takes it back);
+/// - the client address, whatever name it tries: 30 free, then up to 15 minutes (counted when
+///   the try starts; a success takes it back);
+/// - the user name from any address, counting failures only: 10 free, then up to 60 seconds
+///   — and not at all from an address where the user logged in within the last 30 days. So
+///   an attacker guessing from elsewhere never locks the real user out for longer than a
+///   minute, and not at all at the user's own desk.
+/// A success clears the name's counts. Counts are forgotten 15 minutes after the last try.
+/// A try that is too early is not checked and answers 429 with the seconds to wait. The
+/// counts live in the server's memory: a restart forgets them, and each instance of several
+/// counts its own (docs/decisions.md "Step 8").
+public final class LoginThrottle: Sendable {
+    /// Free tries, the first delay and the longest.
+    public struct Rule: Sendable {
+        public var free: Int
+        public var firstDelay: TimeInterval
+        public var longestDelay: TimeInterval
 
-    public init(limit: Int = 5, window: TimeInterval = 15 * 60) {
-        self.limit = limit
-        self.window = window
+        public init(free: Int, firstDelay: TimeInterval = 1, longestDelay: TimeInterval) {
+            self.free = free
+            self.firstDelay = firstDelay
+            self.longestDelay = longestDelay
+        }
+
+        /// The wait after the `count`th try: none for the free ones, then doubling.
+        func delay(after count: Int) -> TimeInterval {
+            guard count > free else { return 0 }
+            let doublings = min(count - free - 1, 30)
+            return min(longestDelay, firstDelay * Double(1 << doublings))
+        }
     }
 
-    /// Seconds to wait before the next try, or `nil` when a try is allowed now.
-    func retryAfter(_ username: String, now: Date) -> Int? {
-        let recent = (failures[username] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[username] = recent
-        guard recent.count >= limit, let oldest = recent.first else { return nil }
-        return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+    struct Entry {
+        var count: Int
+        var last: Date
+        var nextAllowed: Date
     }
 
-    func recordFailure(_ username: String, now: Date) { failures[username, default: []].append(now) }
-    func reset(_ username: String) { failures[username] = nil }
+    struct State {
+        var entries: [String: Entry] = [:]
+        /// Per user name, the addresses of recent successful logins.
+        var knownAddresses: [String: [String: Date]] = [:]
+    }
+
+    let perNameAndAddress: Rule
+    let perAddress: Rule
+    let perName: Rule
+    /// How long a count lasts after its last try.
+    let memory: TimeInterval
+    /// How long an address of a successful login stays known.
+    let knownFor: TimeInterval = 30 * 24 * 3600
+    private let state = Mutex(State())
+
+    public init(
+        perNameAndAddress: Rule = Rule(free: 4, longestDelay: 15 * 60),
+        perAddress: Rule = Rule(free: 30, longestDelay: 15 * 60),
+        perName: Rule = Rule(free: 10, longestDelay: 60),
+        memory: TimeInterval = 15 * 60
+    ) {
+        self.perNameAndAddress = perNameAndAddress
+        self.perAddress = perAddress
+        self.perName = perName
+        self.memory = memory
+    }
+
+    static func pairKey(_ name: String, _ address: String) -> String { "pair\u{0}\(name)\u{0}\(address)" }
+    static func addressKey(_ address: String) -> String { "address\u{0}\(address)" }
+    static func nameKey(_ name: String) -> String { "name\u{0}\(name)" }
+
+    /// Counts a try: `nil` when it may be checked now, else the seconds to wait (not counted).
+    func admit(_ name: String, address: String, now: Date) -> Int? {
+        state.withLock { state in
+            if state.entries.count > 50_000 { state.entries = state.entries.filter { now.timeIntervalSince($0.value.last) < memory } }
+            var checked = [LoginThrottle.pairKey(name, address), LoginThrottle.addressKey(address)]
+            let known = state.knownAddresses[name]?[address].map { now.timeIntervalSince($0) < knownFor } ?? false
+            if !known { checked.append(LoginThrottle.nameKey(name)) }
+            var wait: TimeInterval = 0
+            for key in checked {
+                guard let entry = state.entries[key], now.timeIntervalSince(entry.last) < memory else { continue }
+                wait = max(wait, entry.nextAllowed.timeIntervalSince(now))
+            }
+            if wait > 0 { return max(1, Int(wait.rounded(.up))) }
+            count(LoginThrottle.pairKey(name, address), perNameAndAddress, now: now, in: &state)
+            count(LoginThrottle.addressKey(address), perAddress, now: now, in: &state)
+            return nil
+        }
+    }
+
+    private func count(_ key: String, _ rule: Rule, now: Date, in state: inout State) {
+        var entry = state.entries[key].flatMap { now.timeIntervalSince($0.last) < memory ? $0 : nil } ?? Entry(count: 0, last: now, nextAllowed: now)
+        entry.count += 1
+        entry.last = now
+        entry.nextAllowed = now.addingTimeInterval(rule.delay(after: entry.count))
+        state.entries[key] = entry
+    }
+
+    /// A try that failed: it counts against the name from any address too.
+    func failed(_ name: String, address: String, now: Date) {
+        state.withLock { state in count(LoginThrottle.nameKey(name), perName, now: now, in: &state) }
+    }
+
+    /// A try that succeeded: the name's counts go, and the address becomes known for the name.
+    func succeeded(_ name: String, address: String, now: Date) {
+        state.withLock { state in
+            state.entries[LoginThrottle.pairKey(name, address)] = nil
+            state.entries[LoginThrottle.nameKey(name)] = nil
+            if var entry = state.entries[LoginThrottle.addressKey(address)] {
+                entry.count = max(0, entry.count - 1)
+                entry.nextAllowed = now.addingTimeInterval(perAddress.delay(after: entry.count))
+                state.entries[LoginThrottle.addressKey(address)] = entry
+            }
+            var known = state.knownAddresses[name, default: [:]].filter { now.timeIntervalSince($0.value) < knownFor }
+            known[address] = now
+            if known.count > 20, let oldest = known.min(by: { $0.value < $1.value })?.key { known[oldest] = nil }
+            state.knownAddresses[name] = known
+        }
+    }
 }

@@ -33,8 +33,11 @@ extension OutcomesService {
         try authorize(requester, .importDelivery)
         let known = Set(DeliveryImporter.fileNames)
         if let unknown = files.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ApplicationError.invalid("Filen '\(unknown)' hører ikke til en leverance; brug \(DeliveryImporter.fileNames.joined(separator: ", ")).")
+            throw ApplicationError.invalid(
+                "Filen '\(InputRules.visible(unknown))' hører ikke til en leverance; brug \(DeliveryImporter.fileNames.joined(separator: ", "))."
+            )
         }
+        if let receivedOn { try checkInput { () throws(InputRules.Violation) in try InputRules.date(receivedOn, field: "receivedOn") } }
         logger.info("leverance modtaget (\(files.count) filer); importerer")
         let receipt = try await store.importDelivery(
             files,

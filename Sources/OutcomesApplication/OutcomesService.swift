@@ -76,6 +76,8 @@ public struct Requester: Sendable {
     /// Where the request came from, as the audit trail records a read (`read:<channel>`): the
     /// API's operation (`getHousehold`), a web page (`web:visitation`) or `cli`.
     public var channel: String
+    /// The client's network address (for the login throttle); `nil` on the command line.
+    public var clientAddress: String?
 
     public init(
         user: UserAccount?,
@@ -83,8 +85,10 @@ public struct Requester: Sendable {
         now: Date,
         channel: String,
         credentialHash: String? = nil,
-        currentDelivery: Int? = nil
+        currentDelivery: Int? = nil,
+        clientAddress: String? = nil
     ) {
+        self.clientAddress = clientAddress
         self.user = user
         self.credentialHash = credentialHash
         self.currentDelivery = currentDelivery
@@ -126,6 +130,26 @@ public struct Requester: Sendable {
 }
 
 /// Why a use case refused; the front ends turn it into a status or a page.
+extension OutcomesService {
+    /// Runs input checks (``InputRules``) and answers a violation as ``ApplicationError/invalid(_:)``
+    /// (422), naming the field.
+    func checkInput(_ rules: () throws(InputRules.Violation) -> Void) throws(ApplicationError) {
+        do {
+            try rules()
+        } catch {
+            throw ApplicationError.invalid(error.description)
+        }
+    }
+
+    /// A household id from outside: one of ``InputRules/identifierPattern`` or, as no such
+    /// household can exist, not found.
+    func checkHouseholdID(_ id: HouseholdID) throws(ApplicationError) {
+        guard InputRules.isIdentifier(id.rawValue) else {
+            throw ApplicationError.notFound("Husstanden '\(InputRules.visible(id.rawValue))' findes ikke (et id har kun A–Z, a–z, 0–9, '.', '_' og '-').")
+        }
+    }
+}
+
 public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No one is signed in (401, or the login page).
     case notSignedIn

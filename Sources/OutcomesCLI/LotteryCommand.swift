@@ -27,8 +27,18 @@ public struct LotteryCommand: AsyncParsableCommand {
         guard let first = lines.first else { return [] }
         let separator: Character = first.contains(";") ? ";" : ","
         let header = first.split(separator: separator).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        /// An id of ``InputRules/identifierPattern``, or a clear error naming file, line and field.
+        func household(_ text: String, line: Int) throws -> HouseholdID {
+            do {
+                try InputRules.identifier(text, field: "household_id")
+            } catch {
+                printError("\(path):\(line): household_id: \(error.message)")
+                throw ExitCode(1)
+            }
+            return HouseholdID(text)
+        }
         guard let idColumn = header.firstIndex(of: "household_id") else {
-            return lines.filter { !$0.isEmpty }.map { (HouseholdID($0), nil) }
+            return try lines.enumerated().filter { !$0.element.isEmpty }.map { (try household($0.element, line: $0.offset + 1), nil) }
         }
         let areaColumn = header.firstIndex(of: "area")
         var result: [(HouseholdID, Area?)] = []
@@ -48,7 +58,7 @@ public struct LotteryCommand: AsyncParsableCommand {
                 }
                 area = parsed
             }
-            result.append((HouseholdID(cells[idColumn]), area))
+            result.append((try household(cells[idColumn], line: offset + 2), area))
         }
         return result
     }
@@ -71,7 +81,7 @@ public struct LotteryCommand: AsyncParsableCommand {
                 printError("\(self.population): \(error.description)")
                 throw ExitCode(1)
             }
-            let csv = "list_position,household_id,sort_key\n" + draw.entries.map { "\($0.position),\($0.household),\($0.key)\n" }.joined()
+            let csv = "list_position,household_id,sort_key\n" + draw.entries.map { "\($0.position),\(SpreadsheetCell.neutralised($0.household.rawValue)),\($0.key)\n" }.joined()
             try Data(csv.utf8).write(to: URL(fileURLWithPath: out))
             if let database {
                 let areas = Dictionary(population.map { ($0.household, $0.area) }, uniquingKeysWith: { first, _ in first })

@@ -32,12 +32,18 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Adressen der lyttes på (standard 127.0.0.1).") public var host: String?
     @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://… (standard data/outcomes.sqlite).") public var database: String?
     @Option(name: .long, help: "Konfigurationsfil (JSON; standard outcomes.json, hvis den findes).") public var config: String?
+    @Option(name: .customLong("tls-certificate"), help: "Certifikatkæden som PEM-fil: serveren taler da HTTPS (kræver --tls-key).")
+    public var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "Den private nøgle som PEM-fil (til --tls-certificate).") public var tlsKey: String?
 
     public init() {}
 
     public func run() async throws {
         let reader = try await ServeCommand.configurationReader(
-            flags: ["port": port.map(ConfigValue.init), "host": host.map(ConfigValue.init), "database": database.map(ConfigValue.init)],
+            flags: [
+                "port": port.map(ConfigValue.init), "host": host.map(ConfigValue.init), "database": database.map(ConfigValue.init),
+                "tls.certificate": tlsCertificate.map(ConfigValue.init), "tls.key": tlsKey.map(ConfigValue.init),
+            ],
             file: config
         )
         let configuration = ServerConfiguration(reader: reader)

@@ -227,7 +227,7 @@ struct Importer {
         householdIndex = ByteKeyTable(capacity: sheet.estimatedRows)
         delivery.households.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
-            guard let key = row.required(id) else { return }
+            guard let key = row.identifier(id) else { return }
             let isDuplicate = householdIndex.find(key) != nil
             if isDuplicate { row.fail(id, "husstanden '\(key)' findes allerede i filen (dubleret id)") }
             let areaValue = row.choice(area, required: true, Words.area)
@@ -299,7 +299,7 @@ struct Importer {
         personIndex = ByteKeyTable(capacity: sheet.estimatedRows)
         delivery.persons.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
-            guard let key = row.required(id) else { return }
+            guard let key = row.identifier(id) else { return }
             let isDuplicate = personIndex.find(key) != nil
             if isDuplicate { row.fail(id, "personen '\(key)' findes allerede i filen (dubleret id)") }
             // Households are read at the same time on another thread: the reference is
@@ -427,7 +427,7 @@ struct Importer {
         delivery.actionPlanGoals.reserveCapacity(sheet.estimatedRows)
         sheet.rows { row in
             let householdNumber = row.reference(household, in: householdIndex, what: "husstanden", file: "households.csv")
-            let goalID = row.required(goal)
+            let goalID = row.label(goal)
             let value = row.bool(fulfilled)
             guard let householdNumber, let goalID, !row.hasFailed else { return }
             guard !goalsOf[householdNumber].contains(goalID) else {
@@ -462,7 +462,7 @@ struct Importer {
             let cohortValue = row.int(cohort, in: 1...cohorts, required: true)
             let pointValue = row.choice(point, required: true, Words.absencePoint)
             let groupValue = row.choice(group, required: true, Words.group)
-            let childID = row.required(child)
+            let childID = row.identifier(child)
             let percent = row.decimal(absence, in: Ratio(0)...Ratio(100))
             let date = row.date(measured, required: true)
             guard let cohortValue, let pointValue, let groupValue, let childID, let date, !row.hasFailed else { return }

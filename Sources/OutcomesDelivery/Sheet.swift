@@ -122,6 +122,34 @@ final class Row {
         return value
     }
 
+    /// An id (a household, a person, a goal): required, and of the characters
+    /// ``InputRules/identifierPattern`` names — so no id can be a spreadsheet formula or hold a
+    /// control character.
+    func identifier(_ column: Column?) -> String? {
+        guard let value = required(column) else { return nil }
+        guard InputRules.isIdentifier(value) else {
+            fail(
+                column,
+                "'\(InputRules.visible(value))' er ikke et gyldigt id: 1–\(InputRules.maximumIdentifierLength) tegn af A–Z, a–z, 0–9, '.', '_' og '-', første tegn et bogstav eller ciffer"
+            )
+            return nil
+        }
+        return value
+    }
+
+    /// A label (an action plan's goal id): required, one line of at most 64 characters, no
+    /// control characters.
+    func label(_ column: Column?) -> String? {
+        guard let value = required(column) else { return nil }
+        do {
+            try InputRules.line(value, field: column?.name ?? "-", maximumLength: InputRules.maximumIdentifierLength)
+        } catch {
+            fail(column, "'\(InputRules.visible(value))' \(error.message)")
+            return nil
+        }
+        return value
+    }
+
     /// One of a table's words, case-insensitively, read from the bytes without a String.
     func choice<E>(_ column: Column?, required: Bool, _ table: WordTable<E>) -> E? {
         guard let field = field(column) else {

@@ -18,8 +18,10 @@ public enum SettlementCSV {
         }
     }
 
-    /// Quotes a field that holds `;`, `"` or a line break (RFC 4180).
-    static func field(_ text: String) -> String {
+    /// A cell: neutralised against formulas (``SpreadsheetCell/neutralised(_:)``, OWASP), then
+    /// quoted when it holds `;`, `"` or a line break (RFC 4180).
+    static func field(_ raw: String) -> String {
+        let text = SpreadsheetCell.neutralised(raw)
         guard text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }

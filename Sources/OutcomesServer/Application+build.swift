@@ -1,6 +1,8 @@
 public import Configuration
 public import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 import OutcomesApplication
 public import OutcomesCore
@@ -17,6 +19,8 @@ import ServiceLifecycle
 /// - `demo.data`: `false` starts empty (`true`)
 /// - `admin.password` (secret): the first admin's one-time password; else one is generated
 /// - `pseudonym.key` (secret, base64 of ≥ 32 bytes); else `pseudonym.keyFile`, created on first start
+/// - `tls.certificate`, `tls.key`: PEM files; with both, HTTPS
+/// - `trust.proxy`: `true` behind a reverse proxy that sets `X-Forwarded-For`
 public struct ServerConfiguration: Sendable {
     public var port: Int
     public var host: String
@@ -26,8 +30,17 @@ public struct ServerConfiguration: Sendable {
     var initialAdminPassword: String?
     var pseudonymKeyBase64: String?
     var keyFile: String
+    /// `tls.certificate` and `tls.key`: PEM files; with both, the server speaks HTTPS.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// `trust.proxy`: take the client's address from `X-Forwarded-For` (behind a reverse proxy
+    /// that sets it; README "HTTPS").
+    public var trustsProxy: Bool
 
     public init(reader: ConfigReader) {
+        tlsCertificate = reader.string(forKey: "tls.certificate")
+        tlsKey = reader.string(forKey: "tls.key")
+        trustsProxy = reader.bool(forKey: "trust.proxy", default: false)
         port = reader.int(forKey: "port", default: 8080)
         host = reader.string(forKey: "host", default: "127.0.0.1")
         database = reader.string(forKey: "database", default: "data/outcomes.sqlite")
@@ -54,14 +67,51 @@ public struct ServerConfiguration: Sendable {
         }
         var generator = SystemRandomNumberGenerator()
         let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        try FileManager.default.createDirectory(
-            atPath: URL(fileURLWithPath: keyFile).deletingLastPathComponent().path,
-            withIntermediateDirectories: true
-        )
+        let folder = URL(fileURLWithPath: keyFile).deletingLastPathComponent().path
+        if !FileManager.default.fileExists(atPath: folder) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         guard FileManager.default.createFile(atPath: keyFile, contents: Data(key.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
         else { throw ServerStartError("nøglefilen \(keyFile) kan ikke skrives; angiv nøglen med OUTCOMES_PSEUDONYM_KEY eller en skrivbar sti") }
         print("Ny nøgle til pseudonymer gemt i \(keyFile) (kun læsbar for ejeren); tag backup af den sammen med databasen.")
         return key
+    }
+}
+
+extension ServerConfiguration {
+    /// Whether the server speaks HTTPS itself.
+    public var servesHTTPS: Bool { tlsCertificate != nil || tlsKey != nil }
+
+    /// HTTP/1.1, over TLS when a certificate and key are configured.
+    func serverBuilder() throws -> HTTPServerBuilder {
+        guard servesHTTPS else { return .http1() }
+        guard let certificateFile = tlsCertificate, let keyFile = tlsKey else {
+            throw ServerStartError("HTTPS kræver både et certifikat (--tls-certificate) og en nøgle (--tls-key).")
+        }
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
+        } catch {
+            throw ServerStartError("Certifikatet \(certificateFile) kan ikke læses som PEM: \(error)")
+        }
+        guard !chain.isEmpty else { throw ServerStartError("Certifikatet \(certificateFile) indeholder intet certifikat.") }
+        do {
+            key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+        } catch {
+            throw ServerStartError("Nøglen \(keyFile) kan ikke læses som PEM: \(error)")
+        }
+        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        return try .tls(.http1(), tlsConfiguration: tls)
+    }
+
+    /// The warning printed at start when browsers on other machines would not keep the login:
+    /// plain HTTP on an address other than loopback, not behind a proxy.
+    public var plainHTTPWarning: String? {
+        guard !servesHTTPS, !trustsProxy, !["127.0.0.1", "localhost", "::1"].contains(host) else { return nil }
+        return "ADVARSEL: Outcomes lytter på \(host) med almindelig HTTP. Sessionens cookie er Secure, så en browser på en anden "
+            + "maskine (http://\(host):\(port)/) gemmer ikke login'et. Start med --tls-certificate og --tls-key, eller sæt Outcomes "
+            + "bag en reverse proxy med HTTPS og OUTCOMES_TRUST_PROXY=true (se README, \"HTTPS\")."
     }
 }
 
@@ -98,14 +148,26 @@ public func buildApplication(
         try? await store.close()
         throw error
     }
+    let server: HTTPServerBuilder
+    do {
+        server = try configuration.serverBuilder()
+    } catch {
+        try? await store.close()
+        throw error
+    }
     let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: pseudonymizer, logger: logger)
-    let api = OutcomesAPI(service: service, logger: logger)
+    let api = OutcomesAPI(service: service, logger: logger, trustForwardedFor: configuration.trustsProxy, servesHTTPS: configuration.servesHTTPS)
+    if let warning = configuration.plainHTTPWarning {
+        FileHandle.standardError.write(Data((warning + "\n").utf8))
+    }
+    let scheme = configuration.servesHTTPS ? "https" : "http"
     var app = Application(
         router: api.router(),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Outcomes"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            print("Outcomes kører på http://\(configuration.host):\(port)/  (API-beskrivelse: /openapi.json; stop med Ctrl-C)")
+            print("Outcomes kører på \(scheme)://\(configuration.host):\(port)/  (API-beskrivelse: /openapi.json; stop med Ctrl-C)")
             fflush(nil)
         },
         logger: logger

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import OutcomesCore
 
 extension OutcomesAPI {
     /// The named schemas routes refer to with `.ref`.
@@ -40,7 +41,7 @@ extension OutcomesAPI {
                 "x-reads-person-data": route.readsPersonData,
             ]
             var parameters: [[String: Any]] = route.pathParameters.map {
-                ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]]
+                ["name": $0, "in": "path", "required": true, "schema": Schema.identifier.json]
             }
             parameters += route.query.map {
                 ["name": $0.name, "in": "query", "required": $0.required, "schema": $0.schema.json, "description": $0.description]
@@ -55,7 +56,12 @@ extension OutcomesAPI {
             } else if route.status != .noContent {
                 success["content"] = [route.responseMediaType: [String: Any]()]
             }
+            // Every operation may answer these; 415 where it takes a body, 429 for the password checks.
             var responses: [String: Any] = [String(route.status.code): success, "4XX": problem, "500": problem]
+            for code in ["400", "401", "403", "404", "405", "413"] { responses[code] = problem }
+            if route.requestBody != nil { responses["415"] = problem; responses["422"] = problem }
+            if ["login", "changePassword"].contains(route.operationID) { responses["429"] = problem }
+            if route.access.isAnyone { responses["401"] = route.operationID == "login" ? problem : nil }
             if route.operationID == "importDelivery" {
                 responses["200"] = [
                     "description": "Leverancen fandtes allerede; intet ændret",
@@ -76,7 +82,7 @@ extension OutcomesAPI {
                 "title": "Outcomes",
                 "version": "1",
                 "description":
-                    "Systemet for aftalen om betinget tilskud: husstande, visitation, handleplaner, dataleverancer, betalingsopgørelser, betalinger og revisionsspor. Fejl er application/problem+json; lister pagineres med page og pageSize; ikke-understøttede metoder giver 405.",
+                    "Systemet for aftalen om betinget tilskud: husstande, visitation, handleplaner, dataleverancer, betalingsopgørelser, betalinger og revisionsspor. Fejl er application/problem+json; lister pagineres med page (1–1000000) og pageSize (1–500); ikke-understøttede metoder giver 405. Grænser: krop højst 16 KiB før login og uden krop, 1 MiB for JSON, 2 MiB for en kontraktfil, 64 MiB for en leverance (413 derover); JSON kun som application/json (415 ellers); id'er efter mønstret \(InputRules.identifierPattern); beløb over 0 og højst 1.000.000.000,00 kr.; år 2000–2100; tekst uden styretegn. Ændringer fra en anden sides Origin afvises (403).",
             ],
             "paths": paths,
             "components": [

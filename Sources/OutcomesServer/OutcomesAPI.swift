@@ -8,11 +8,33 @@ public import OutcomesCore
 public import OutcomesStore
 
 /// The request context of every route.
-public struct OutcomesRequestContext: RequestContext {
+public struct OutcomesRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
-    /// A delivery's files for the whole project fit well within this.
-    public var maxUploadSize: Int { 256 * 1024 * 1024 }
+    /// The client's address (for the login throttle); `nil` in in-process tests.
+    public let remoteAddress: SocketAddress?
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+    /// The largest body any request may send: a delivery's files (``BodyLimit/deliveryUpload``).
+    public var maxUploadSize: Int { BodyLimit.deliveryUpload }
+}
+
+/// The largest request bodies, per kind of route (docs/decisions.md "Step 8"). A body over its
+/// route's limit answers 413 before more of it is read: by its `Content-Length` at once, and a
+/// body sent without one is read only up to the limit.
+public enum BodyLimit {
+    /// Routes anyone may call (the login): 16 KiB.
+    public static let anonymous = 16 * 1024
+    /// Routes with no body: 16 KiB (a body there is read and ignored).
+    public static let none = 16 * 1024
+    /// JSON and form bodies: 1 MiB.
+    public static let json = 1024 * 1024
+    /// A contract file: 2 MiB.
+    public static let contract = 2 * 1024 * 1024
+    /// A delivery's CSV files, as JSON or as a form upload: 64 MiB (Viborg's is under 1 MiB; a
+    /// municipality of 100.000 households about 40 MiB).
+    public static let deliveryUpload = 64 * 1024 * 1024
 }
 
 /// The HTTP API: every route of ``routes`` on a Hummingbird router, with login, roles,
@@ -32,6 +54,11 @@ public final class OutcomesAPI: Sendable {
     /// Whether session cookies carry `Secure` (always, but for tests of plain-HTTP clients that
     /// drop such cookies; browsers treat `localhost` as secure).
     let secureCookies: Bool
+    /// Whether the client's address is taken from the last `X-Forwarded-For` entry (behind a
+    /// reverse proxy that sets it); else from the connection.
+    let trustForwardedFor: Bool
+    /// Whether the server speaks HTTPS itself (then `Strict-Transport-Security` is sent).
+    let servesHTTPS: Bool
     /// Every operation, in the order the OpenAPI document lists them.
     public let routes: [Route]
 
@@ -39,12 +66,16 @@ public final class OutcomesAPI: Sendable {
         service: OutcomesService,
         clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "outcomes.api"),
-        secureCookies: Bool = true
+        secureCookies: Bool = true,
+        trustForwardedFor: Bool = false,
+        servesHTTPS: Bool = false
     ) {
         self.service = service
         self.clock = clock
         self.logger = logger
         self.secureCookies = secureCookies
+        self.trustForwardedFor = trustForwardedFor
+        self.servesHTTPS = servesHTTPS
         self.routes =
             OutcomesAPI.systemRoutes + OutcomesAPI.sessionRoutes + OutcomesAPI.userRoutes + OutcomesAPI.agreementRoutes
             + OutcomesAPI.householdRoutes + OutcomesAPI.actionPlanRoutes + OutcomesAPI.visitationRoutes
@@ -60,13 +91,15 @@ public final class OutcomesAPI: Sendable {
         throttle: LoginThrottle = LoginThrottle(),
         clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "outcomes.api"),
-        secureCookies: Bool = true
+        secureCookies: Bool = true,
+        trustForwardedFor: Bool = false
     ) {
         self.init(
             service: OutcomesService(store: store, commitment: commitment, pseudonymizer: pseudonymizer, throttle: throttle, logger: logger),
             clock: clock,
             logger: logger,
-            secureCookies: secureCookies
+            secureCookies: secureCookies,
+            trustForwardedFor: trustForwardedFor
         )
     }
 
@@ -79,6 +112,7 @@ public final class OutcomesAPI: Sendable {
     /// The router serving every route; any other method on a known path answers 405.
     public func router() -> Router<OutcomesRequestContext> {
         let router = Router(context: OutcomesRequestContext.self)
+        router.add(middleware: SecurityMiddleware(servesHTTPS: servesHTTPS, logger: logger))
         router.add(middleware: ProblemMiddleware(logger: logger))
         var methods: [String: [HTTPRequest.Method]] = [:]
         var order: [String] = []
@@ -86,20 +120,55 @@ public final class OutcomesAPI: Sendable {
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 try await self.respond(route, request, context)
             }
+            if route.method == .get {
+                router.on(RouterPath(route.routerPath), method: .head) { request, context in
+                    var response = try await self.respond(route, request, context)
+                    response.body = .init()
+                    return response
+                }
+            }
             if methods[route.routerPath] == nil { order.append(route.routerPath) }
             methods[route.routerPath, default: []].append(route.method)
         }
-        WebApp(api: self).register(on: router)
+        let pages = WebApp(api: self).register(on: router)
+        for (path, allowed) in pages.methods where methods[path] == nil {
+            order.append(path)
+            methods[path] = allowed
+        }
         for path in order {
             let allowed = methods[path]!
-            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !allowed.contains(method) {
+            for method in SecurityMiddleware.methods where !allowed.contains(method) && !(method == .head && allowed.contains(.get)) {
                 router.on(RouterPath(path), method: method) { _, _ -> Response in throw Problem.methodNotAllowed(allowed: allowed) }
             }
         }
         return router
     }
 
+    /// A body must come with its route's media type: JSON only as `application/json` (or a
+    /// `+json` type), so that no HTML form on another site can post it (a form can send
+    /// `text/plain`); 415 otherwise.
+    static func checkContentType(_ request: Request, expected: String) throws {
+        let sent = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let fits: Bool
+        if expected == "application/json" {
+            fits = sent == "application/json" || (sent.hasPrefix("application/") && sent.hasSuffix("+json"))
+        } else if expected == "application/yaml" {
+            fits = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"].contains(sent)
+        } else {
+            fits = sent == expected
+        }
+        guard fits else {
+            throw Problem(
+                .unsupportedMediaType,
+                "unsupported-media-type",
+                "Forkert medietype",
+                "Kroppen skal sendes som \(expected) (Content-Type), ikke '\(InputRules.visible(sent.isEmpty ? "ingen" : sent))'."
+            )
+        }
+    }
+
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    static let forwardedForHeader = HTTPField.Name("X-Forwarded-For")!
     static let purposeHeader = HTTPField.Name("X-Outcomes-Purpose")!
     static let sessionCookie = "outcomes_session"
 
@@ -117,7 +186,33 @@ public final class OutcomesAPI: Sendable {
         return Caller(user: user, csrfToken: csrf, sessionToken: token, credentialHash: OutcomesService.digest(token))
     }
 
+    /// The client's address: the connection's peer, or (behind a trusted reverse proxy) the last
+    /// `X-Forwarded-For` entry, which that proxy appended.
+    func clientAddress(_ request: Request, _ context: OutcomesRequestContext) -> String {
+        if trustForwardedFor, let forwarded = request.headers[OutcomesAPI.forwardedForHeader],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        {
+            return String(last.prefix(64))
+        }
+        return context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
     func respond(_ route: Route, _ request: Request, _ context: OutcomesRequestContext) async throws -> Response {
+        // A body over the route's limit is refused before anything is read or looked up.
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > route.maxBodySize {
+            throw Problem.contentTooLarge(limit: route.maxBodySize)
+        }
+        for (name, value) in context.parameters where !InputRules.isIdentifier(String(value)) {
+            throw Problem.notFound("'\(InputRules.visible(String(value)))' er ikke et gyldigt id for '\(name)'; \(request.uri.path) findes ikke.")
+        }
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let (key, value) = (String(key), String(value))
+            if key.unicodeScalars.contains(where: InputRules.isControl) || value.unicodeScalars.contains(where: InputRules.isControl) {
+                throw Problem.badRequest("Parameteren '\(InputRules.visible(key))' indeholder et styretegn; det er ikke tilladt.")
+            }
+            query[key] = value
+        }
         let now = clock()
         let caller = try await identify(request, now: now)
         if case .anyone = route.access {
@@ -135,10 +230,14 @@ public final class OutcomesAPI: Sendable {
                 }
             }
         }
-        var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await Problem.collect(request.body, upTo: route.maxBodySize)
+        if buffer.readableBytes > 0, route.requestBody != nil {
+            try OutcomesAPI.checkContentType(request, expected: route.requestMediaType)
+        }
         let purpose = query["purpose"] ?? request.headers[OutcomesAPI.purposeHeader] ?? route.defaultPurpose
+        if purpose.count > 200 || purpose.unicodeScalars.contains(where: InputRules.isControl) {
+            throw Problem.badRequest("Formålet ('purpose' eller X-Outcomes-Purpose) må højst have 200 tegn og ingen styretegn.")
+        }
         var parameters: [String: String] = [:]
         for name in route.pathParameters { parameters[name] = context.parameters.get(name) }
         let call = Call(
@@ -149,7 +248,8 @@ public final class OutcomesAPI: Sendable {
             body: Data(buffer.readableBytesView),
             purpose: purpose,
             now: now,
-            route: route
+            route: route,
+            clientAddress: clientAddress(request, context)
         )
         let reply = try await route.handler(call)
         var headers = reply.headers

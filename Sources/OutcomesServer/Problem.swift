@@ -1,5 +1,7 @@
 import Foundation
 public import HTTPTypes
+import Hummingbird
+import NIOCore
 import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
@@ -44,6 +46,40 @@ public struct Problem: Error, Sendable, Equatable {
     }
     static func conflict(_ detail: String) -> Problem { Problem(.conflict, "conflict", "Konflikt", detail) }
 
+    /// 413: the body is larger than the route takes. The connection is closed, so the rest of
+    /// the body is never read.
+    static func contentTooLarge(limit: Int) -> Problem {
+        var problem = Problem(
+            .contentTooLarge,
+            "content-too-large",
+            "Kroppen er for stor",
+            "Denne adresse tager højst \(byteCount(limit)) i kroppen."
+        )
+        problem.headers[.connection] = "close"
+        return problem
+    }
+
+    static func byteCount(_ bytes: Int) -> String {
+        bytes >= 1024 * 1024 ? "\(bytes / (1024 * 1024)) MiB" : "\(bytes / 1024) KiB"
+    }
+
+    /// Reads a body up to `limit` bytes; more answers 413 (``contentTooLarge(limit:)``).
+    static func collect(_ body: RequestBody, upTo limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw contentTooLarge(limit: limit)
+        }
+    }
+
+    /// The problem as a response.
+    var response: Response {
+        var fields = headers
+        fields[.contentType] = "application/problem+json; charset=utf-8"
+        fields[.cacheControl] = "no-store"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
     static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> Problem {
         var problem = Problem(
             .methodNotAllowed,
@@ -82,6 +118,8 @@ public struct Problem: Error, Sendable, Equatable {
             if case .householdExists = error { return conflict(error.description) }
             return unprocessable(error.description)
         case let error as CPRNumber.Problem: return unprocessable(error.description)
+        case let violation as InputRules.Violation: return unprocessable(violation.description)
+        case let error as NIOTooManyBytesError: return contentTooLarge(limit: error.maxBytes ?? 0)
         case let error as StoreError:
             switch error {
             case .noActionPlan: return notFound(error.description)

@@ -21,6 +21,11 @@ public enum Access: Sendable {
         }
     }
 
+    var isAnyone: Bool {
+        if case .anyone = self { return true }
+        return false
+    }
+
     /// The roles the OpenAPI document lists under `x-roles`.
     var roleNames: [String] {
         switch self {
@@ -31,6 +36,22 @@ public enum Access: Sendable {
     }
 }
 
+extension OutcomesAPI {
+    /// The longest password the API takes (bcrypt reads 72 bytes of it).
+    static let maximumPasswordLength = 1024
+
+    /// A CPR number as the API takes it: `ddmmåå-xxxx` or `ddmmååxxxx`.
+    static let cprSchema = Schema.string(description: "ddmmåå-xxxx eller ddmmååxxxx", limits: .init(pattern: "^[0-9]{6}-?[0-9]{4}$"))
+
+    /// A role's stored form.
+    static let roleSchema = Schema.string(
+        description: "projectLead, areaCaseworker:<område>, evaluator, funder:<part>, steeringGroup eller admin",
+        limits: .init(
+            pattern: "^(projectLead|evaluator|steeringGroup|admin|areaCaseworker:(\(Area.allCases.map(\.rawValue).joined(separator: "|")))|funder:[A-Za-z0-9._-]{1,64})$"
+        )
+    )
+}
+
 /// A query parameter of a route.
 public struct QueryParameter: Sendable {
     public var name: String
@@ -38,16 +59,21 @@ public struct QueryParameter: Sendable {
     public var required: Bool
     public var description: String
 
-    static let page = QueryParameter(name: "page", schema: .integer(), required: false, description: "Siden, fra 1 (standard 1).")
+    static let page = QueryParameter(
+        name: "page",
+        schema: .integer(minimum: 1, maximum: Call.maximumPage),
+        required: false,
+        description: "Siden, fra 1 til \(Call.maximumPage) (standard 1)."
+    )
     static let pageSize = QueryParameter(
         name: "pageSize",
-        schema: .integer(),
+        schema: .integer(minimum: 1, maximum: 500),
         required: false,
         description: "Antal pr. side, 1–500 (standard 50)."
     )
     static let purpose = QueryParameter(
         name: "purpose",
-        schema: .text,
+        schema: .optionalLine(maxLength: 200),
         required: false,
         description: "Formålet med opslaget, til revisionssporet (ellers headeren X-Outcomes-Purpose eller rutens standard)."
     )
@@ -77,6 +103,8 @@ public struct Route: Sendable {
     public var readsPersonData: Bool
     /// The purpose recorded when the caller states none.
     public var defaultPurpose: String
+    /// The largest body this route reads (``BodyLimit``); more answers 413.
+    public var maxBodySize: Int
     var handler: @Sendable (Call) async throws -> Reply
 
     init(
@@ -94,6 +122,7 @@ public struct Route: Sendable {
         allowedBeforePasswordChange: Bool = false,
         readsPersonData: Bool = false,
         defaultPurpose: String = "",
+        maxBodySize: Int? = nil,
         handler: @escaping @Sendable (Call) async throws -> Reply
     ) {
         self.method = method
@@ -110,6 +139,13 @@ public struct Route: Sendable {
         self.allowedBeforePasswordChange = allowedBeforePasswordChange
         self.readsPersonData = readsPersonData
         self.defaultPurpose = defaultPurpose
+        if let maxBodySize {
+            self.maxBodySize = maxBodySize
+        } else if case .anyone = access {
+            self.maxBodySize = BodyLimit.anonymous
+        } else {
+            self.maxBodySize = body == nil ? BodyLimit.none : BodyLimit.json
+        }
         self.handler = handler
     }
 
@@ -137,6 +173,8 @@ public struct Call: Sendable {
     public var purpose: String
     public var now: Date
     public var route: Route
+    /// The client's address, for the login throttle (``OutcomesAPI/clientAddress(_:_:)``).
+    public var clientAddress: String = "unknown"
 
     /// The signed-in user (routes with `.anyone` access may have none).
     var user: UserAccount {
@@ -155,7 +193,8 @@ public struct Call: Sendable {
             now: now,
             channel: route.operationID,
             credentialHash: caller?.credentialHash,
-            currentDelivery: caller?.currentDelivery
+            currentDelivery: caller?.currentDelivery,
+            clientAddress: clientAddress
         ) }
     var timestamp: String { api.timestamp(now) }
 
@@ -172,9 +211,14 @@ public struct Call: Sendable {
         )
     }
 
-    /// Decodes the JSON body, or answers 400 naming the field that is wrong.
+    /// Decodes the JSON body, or answers 400 naming the field that is wrong. No string in it
+    /// may hold a control character but a line break or a tab (``InputRules/text(_:field:maximumLength:allowEmpty:)``);
+    /// the use cases hold each field to its own rule.
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         guard !body.isEmpty else { throw Problem.badRequest("Forespørgslen mangler en JSON-krop.") }
+        if let json = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]), let field = Call.controlCharacterField(in: json) {
+            throw Problem.badRequest("Feltet '\(field)' indeholder et styretegn (fx NUL); det er ikke tilladt.")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch let DecodingError.keyNotFound(key, context) {
@@ -189,21 +233,49 @@ public struct Call: Sendable {
         }
     }
 
+    /// The path of the first string (or key) in a JSON value holding a control character other
+    /// than a line break or a tab.
+    static func controlCharacterField(in value: Any, path: String = "") -> String? {
+        func bad(_ text: String) -> Bool {
+            text.unicodeScalars.contains { InputRules.isControl($0) && !["\n", "\r", "\t"].contains($0) }
+        }
+        switch value {
+        case let text as String: return bad(text) ? (path.isEmpty ? "(kroppen)" : path) : nil
+        case let array as [Any]:
+            for (index, item) in array.enumerated() {
+                if let found = controlCharacterField(in: item, path: path.isEmpty ? String(index) : "\(path).\(index)") { return found }
+            }
+        case let object as [String: Any]:
+            for (key, item) in object {
+                let itemPath = path.isEmpty ? key : "\(path).\(key)"
+                if bad(key) { return InputRules.visible(itemPath) }
+                if let found = controlCharacterField(in: item, path: itemPath) { return found }
+            }
+        default: break
+        }
+        return nil
+    }
+
     private func path(_ keys: [any CodingKey]) -> String {
         keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
+
+    /// The highest page a list may be asked for (the OpenAPI document states it).
+    static let maximumPage = 1_000_000
 
     /// The page the query asks for.
     func page() throws -> (page: Int, size: Int) {
         let page =
             try query["page"].map { text in
-                guard let value = Int(text), value >= 1 else { throw Problem.badRequest("'page' skal være et helt tal fra 1, ikke '\(text)'.") }
+                guard let value = Int(text), (1...Call.maximumPage).contains(value) else {
+                    throw Problem.badRequest("'page' skal være et helt tal fra 1 til \(Call.maximumPage), ikke '\(InputRules.visible(text))'.")
+                }
                 return value
             } ?? 1
         let size =
             try query["pageSize"].map { text in
                 guard let value = Int(text), (1...500).contains(value) else {
-                    throw Problem.badRequest("'pageSize' skal være et helt tal fra 1 til 500, ikke '\(text)'.")
+                    throw Problem.badRequest("'pageSize' skal være et helt tal fra 1 til 500, ikke '\(InputRules.visible(text))'.")
                 }
                 return value
             } ?? 50
@@ -213,7 +285,9 @@ public struct Call: Sendable {
     /// One page of `items`.
     func paged<T: Encodable & Sendable>(_ items: [T]) throws -> Page<T> {
         let (page, size) = try page()
-        let start = min((page - 1) * size, items.count)
+        // Both are bounded, but the product is checked all the same: no query can trap.
+        let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: size)
+        let start = overflow ? items.count : min(offset, items.count)
         return Page(items: Array(items[start..<min(start + size, items.count)]), page: page, pageSize: size, total: items.count)
     }
 }

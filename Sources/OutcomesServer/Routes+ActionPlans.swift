@@ -81,7 +81,7 @@ extension OutcomesAPI {
                 "createActionPlan",
                 "Opret husstandens handleplan med de første mål",
                 access: caseRoles,
-                body: .record([("goals", .array(.record([("id", .text), ("text", .text)])))]),
+                body: .record([("goals", .array(.record([("id", .line(maxLength: InputRules.maximumIdentifierLength)), ("text", .freeText(maxLength: 2000, nonBlank: true))])))]),
                 status: .created,
                 response: .ref("ActionPlan")
             ) { call in
@@ -100,7 +100,7 @@ extension OutcomesAPI {
                 "Justér et mål (add, reword, remove); afvises fra seks måneder efter indsatsstart (B5.1 2.8.1)",
                 access: caseRoles,
                 body: .object(
-                    [("action", .string(values: ["add", "reword", "remove"])), ("goalId", .text), ("text", .nullable(.text))],
+                    [("action", .string(values: ["add", "reword", "remove"])), ("goalId", .line(maxLength: InputRules.maximumIdentifierLength)), ("text", .nullable(.freeText(maxLength: 2000)))],
                     required: ["action", "goalId"]
                 ),
                 response: .ref("ActionPlan")
@@ -121,7 +121,7 @@ extension OutcomesAPI {
                 "assessActionPlanGoal",
                 "Registrér om et mål er opfyldt (også efter låsen)",
                 access: caseRoles,
-                body: .object([("goalId", .text), ("fulfilled", .nullable(.boolean))], required: ["goalId"]),
+                body: .object([("goalId", .line(maxLength: InputRules.maximumIdentifierLength)), ("fulfilled", .nullable(.boolean))], required: ["goalId"]),
                 response: .ref("ActionPlan")
             ) { call in
                 let assessment = try call.decode(Assessment.self)

@@ -26,7 +26,7 @@ extension OutcomesAPI {
         let noticeSchema = Schema.object(
             [
                 ("kind", .string(values: ["withholding", "revocation", "dispute"])), ("received", .date), ("remedyBy", .nullable(.date)),
-                ("subject", .text), ("countsFrom", .date),
+                ("subject", .line()), ("countsFrom", .date),
             ],
             required: ["kind", "received", "subject"]
         )

@@ -75,7 +75,8 @@ extension OutcomesAPI {
                     required: ["files"]
                 ),
                 status: .created,
-                response: .ref("DeliveryReceipt")
+                response: .ref("DeliveryReceipt"),
+                maxBodySize: BodyLimit.deliveryUpload
             ) { call in
                 let upload = try call.decode(Upload.self)
                 let receipt = try await call.api.service.importDelivery(

@@ -73,20 +73,22 @@ struct HouseholdView: Codable, Sendable {
 
     static let schema = Schema.object(
         [
-            ("id", .text), ("area", .string(values: Area.allCases.map(\.rawValue))), ("listPosition", .nullable(.integer())),
+            ("id", .identifier), ("area", .string(values: Area.allCases.map(\.rawValue))),
+            ("listPosition", .nullable(.integer(minimum: 1, maximum: InputRules.maximumListPosition))),
             ("group", .string(values: Group.allCases.map(\.rawValue))), ("courseStart", .nullable(.date)), ("courseEnd", .nullable(.date)),
-            ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.text)),
-            ("cohort", .nullable(.integer())),
+            ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.identifier)),
+            ("cohort", .nullable(.integer(minimum: 1, maximum: InputRules.maximumCohort))),
         ],
         required: ["id", "area", "listPosition", "group", "courseStart", "courseEnd", "endReason", "replaces", "cohort"]
     )
     /// As a request body: only id, area and group are required.
     static let input = Schema.object(
         [
-            ("id", .text), ("area", .string(values: Area.allCases.map(\.rawValue))), ("listPosition", .nullable(.integer())),
+            ("id", .identifier), ("area", .string(values: Area.allCases.map(\.rawValue))),
+            ("listPosition", .nullable(.integer(minimum: 1, maximum: InputRules.maximumListPosition))),
             ("group", .string(values: Group.allCases.map(\.rawValue))), ("courseStart", .nullable(.date)), ("courseEnd", .nullable(.date)),
-            ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.text)),
-            ("cohort", .nullable(.integer())),
+            ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.identifier)),
+            ("cohort", .nullable(.integer(minimum: 1, maximum: InputRules.maximumCohort))),
         ],
         required: ["id", "area", "group"]
     )
@@ -299,7 +301,7 @@ extension OutcomesAPI {
                 "addPerson",
                 "Registrér et medlem ud fra CPR-nummeret; kun pseudonymet gemmes",
                 access: caseRoles,
-                body: .object([("cpr", .string(description: "ddmmåå-xxxx eller ddmmååxxxx")), ("name", .nullable(.text))], required: ["cpr"]),
+                body: .object([("cpr", OutcomesAPI.cprSchema), ("name", .nullable(.optionalLine(maxLength: 200)))], required: ["cpr"]),
                 status: .created,
                 response: .ref("Person")
             ) { call in
@@ -313,7 +315,7 @@ extension OutcomesAPI {
                 "lookUpPerson",
                 "Find en person ud fra CPR-nummeret (matcher på pseudonymet)",
                 access: caseRoles,
-                body: .record([("cpr", .text)]),
+                body: .record([("cpr", OutcomesAPI.cprSchema)]),
                 response: .record([("household", .text), ("person", .ref("Person"))]),
                 readsPersonData: true,
                 defaultPurpose: "opslag på CPR-nummer"

@@ -39,15 +39,17 @@ extension OutcomesAPI {
             var submittedOn: LocalDate
         }
         let transferSchema = Schema.record([
-            ("kind", .string(values: MoneyTransfer.Kind.allCases.map(\.rawValue))), ("from", .text), ("to", .text), ("paidOn", .date),
-            ("amount", .money), ("reference", .text),
+            ("kind", .string(values: MoneyTransfer.Kind.allCases.map(\.rawValue))), ("from", .identifier), ("to", .identifier), ("paidOn", .date),
+            ("amount", .amount()), ("reference", .optionalLine()),
         ])
-        let actualSchema = Schema.record([("lineKey", .text), ("year", .integer()), ("amount", .money)])
+        let actualSchema = Schema.record([("lineKey", .identifier), ("year", .year), ("amount", .amount(allowZero: true))])
         let meetingSchema = Schema.object(
-            [("heldOn", .date), ("isAnnualMeeting", .boolean), ("accountsReceivedOn", .nullable(.date)), ("minutes", .text)],
+            [("heldOn", .date), ("isAnnualMeeting", .boolean), ("accountsReceivedOn", .nullable(.date)), ("minutes", .freeText())],
             required: ["heldOn", "isAnnualMeeting", "accountsReceivedOn", "minutes"]
         )
-        let reportSchema = Schema.record([("period", .string(description: "halvåret, fx 2025-H1")), ("submittedOn", .date)])
+        let reportSchema = Schema.record([
+            ("period", .string(description: "halvåret, fx 2025-H1", limits: .init(pattern: "^(20[0-9]{2}|2100)-H[12]$"))), ("submittedOn", .date),
+        ])
         return [
             Route(
                 .get,

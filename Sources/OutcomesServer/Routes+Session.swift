@@ -85,7 +85,7 @@ extension OutcomesAPI {
                 "login",
                 "Log ind med brugernavn og adgangskode (sætter sessionens cookie)",
                 access: .anyone,
-                body: .record([("username", .text), ("password", .text)]),
+                body: .record([("username", .string(limits: .init(maxLength: 200))), ("password", .string(limits: .init(maxLength: OutcomesAPI.maximumPasswordLength)))]),
                 response: .record([("user", .ref("User")), ("csrfToken", .text)])
             ) { call in
                 let login = try call.decode(Login.self)
@@ -93,13 +93,13 @@ extension OutcomesAPI {
                 let user: UserAccount
                 let token: String
                 let csrf: String
-                switch try await api.service.logIn(username: login.username, password: login.password, now: call.now) {
+                switch try await api.service.logIn(username: login.username, password: login.password, clientAddress: call.clientAddress, now: call.now) {
                 case let .throttled(wait):
                     var problem = Problem(
                         .tooManyRequests,
                         "too-many-logins",
                         "For mange forsøg",
-                        "For mange forkerte logins for '\(login.username)'. Prøv igen om \(wait) sekunder."
+                        "For mange forkerte forsøg på at logge ind. Prøv igen om \(wait) sekunder."
                     )
                     problem.headers[.retryAfter] = String(wait)
                     throw problem
@@ -144,7 +144,10 @@ extension OutcomesAPI {
                 "changePassword",
                 "Skift egen adgangskode (mindst 12 tegn); afslutter alle brugerens sessioner og API-tokens",
                 access: .signedIn,
-                body: .record([("currentPassword", .text), ("newPassword", .text)]),
+                body: .record([
+                    ("currentPassword", .string(limits: .init(maxLength: OutcomesAPI.maximumPasswordLength))),
+                    ("newPassword", .string(limits: .init(minLength: 12, maxLength: OutcomesAPI.maximumPasswordLength))),
+                ]),
                 status: .noContent,
                 response: nil,
                 allowedBeforePasswordChange: true
@@ -159,7 +162,7 @@ extension OutcomesAPI {
                 "createToken",
                 "Opret et API-token til brugeren (vises kun én gang)",
                 access: .signedIn,
-                body: .record([("name", .text)]),
+                body: .record([("name", .line(maxLength: 100))]),
                 status: .created,
                 response: .record([("token", .text), ("name", .text)])
             ) { call in

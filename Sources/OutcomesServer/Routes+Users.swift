@@ -32,7 +32,10 @@ extension OutcomesAPI {
                 "createUser",
                 "Opret en bruger; brugeren vælger sin egen adgangskode ved første login",
                 access: .permission(.manageUsers),
-                body: .record([("username", .text), ("displayName", .text), ("role", .text), ("password", .text)]),
+                body: .record([
+                    ("username", .identifier), ("displayName", .line(maxLength: 200)), ("role", OutcomesAPI.roleSchema),
+                    ("password", .string(limits: .init(minLength: 12, maxLength: OutcomesAPI.maximumPasswordLength))),
+                ]),
                 status: .created,
                 response: .ref("User")
             ) { call in
@@ -107,7 +110,8 @@ extension OutcomesAPI {
                 body: .string(description: "kontraktfilen som YAML"),
                 bodyMediaType: "application/yaml",
                 status: .created,
-                response: .record([("id", .text), ("version", .integer()), ("inUse", .boolean)])
+                response: .record([("id", .text), ("version", .integer()), ("inUse", .boolean)]),
+                maxBodySize: BodyLimit.contract
             ) { call in
                 let saved = try await call.api.service.saveContractVersion(call.requester, text: String(decoding: call.body, as: UTF8.self))
                 return try .json(VersionView(id: saved.id, version: saved.version, inUse: false), status: .created)

@@ -141,8 +141,8 @@ extension OutcomesAPI {
                 access: caseRoles,
                 body: .object(
                     [
-                        ("household", .text), ("outcome", .string(values: DecisionView.outcomes)), ("courseStart", .nullable(.date)),
-                        ("consentGiven", .boolean), ("reason", .text), ("decidedOn", .nullable(.date)),
+                        ("household", .identifier), ("outcome", .string(values: DecisionView.outcomes)), ("courseStart", .nullable(.date)),
+                        ("consentGiven", .boolean), ("reason", .freeText(maxLength: 2000)), ("decidedOn", .nullable(.date)),
                     ],
                     required: ["household", "outcome", "consentGiven", "reason"]
                 ),

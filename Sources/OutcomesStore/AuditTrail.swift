@@ -1,27 +1,31 @@
 import Crypto
 import Foundation
+import OutcomesCore
 
 /// One thing that happened: who, when, what, and the stated purpose.
 ///
 /// Every write, and every read of person data by a user, is recorded (SPEC §1, issue #4).
 public struct AuditEvent: Sendable, Equatable {
     /// The user, or `cli:<user>` for the command line.
-    public var actor: String
+    public var actor: String { didSet { actor = InputRules.visible(actor) } }
     /// What was done, e.g. `import-delivery`, `read-person-data`.
-    public var action: String
+    public var action: String { didSet { action = InputRules.visible(action) } }
     /// What it was done to, e.g. `delivery 2`.
-    public var subject: String
+    public var subject: String { didSet { subject = InputRules.visible(subject) } }
     /// Why, as the user stated it.
-    public var purpose: String
+    public var purpose: String { didSet { purpose = InputRules.visible(purpose) } }
     /// When, as ISO 8601 in UTC (given by the outer layer's clock).
-    public var at: String
+    public var at: String { didSet { at = InputRules.visible(at) } }
 
+    /// Control characters in any field (a NUL in a typed user name, say) are written out as
+    /// `\\u{0}`: what the chain hashes is exactly what every database stores and reads back,
+    /// and no field can fake the unit separator between fields.
     public init(actor: String, action: String, subject: String, purpose: String, at: String) {
-        self.actor = actor
-        self.action = action
-        self.subject = subject
-        self.purpose = purpose
-        self.at = at
+        self.actor = InputRules.visible(actor)
+        self.action = InputRules.visible(action)
+        self.subject = InputRules.visible(subject)
+        self.purpose = InputRules.visible(purpose)
+        self.at = InputRules.visible(at)
     }
 }
 

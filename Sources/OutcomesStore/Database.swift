@@ -91,7 +91,16 @@ final class SQLiteDatabaseAccess: DatabaseAccess {
             return SQLiteDatabaseAccess(writer: queue, readers: queue)
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: folder) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        // Person data: a new database file is readable by its owner only. SQLite gives its
+        // -wal and -shm files the database file's permissions.
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.unsupportedDatabaseURL("\(path) (filen kan ikke oprettes)")
+            }
+        }
         let writer = try await configured(SQLiteConnection.open(storage: .file(path: path)))
         do {
             try await writer.sql().raw("PRAGMA journal_mode=WAL").run()

@@ -41,7 +41,11 @@ let registeredCPR = "0101901234"
 
 /// An API over a fresh store holding Viborg's agreement, the demo delivery, one user of each
 /// role (with a token), the matrix household with an action plan and a registered person.
-func withAPI(_ backend: Backend, _ body: @Sendable (OutcomesAPI, SQLOutcomesStore, any TestClientProtocol) async throws -> Void) async throws {
+func withAPI(
+    _ backend: Backend,
+    trustForwardedFor: Bool = false,
+    _ body: @Sendable (OutcomesAPI, SQLOutcomesStore, any TestClientProtocol) async throws -> Void
+) async throws {
     try await backend.withStore { store in
         store.setPasswordCost(4)
         let at = "2026-11-26T12:00:00Z"
@@ -72,7 +76,7 @@ func withAPI(_ backend: Backend, _ body: @Sendable (OutcomesAPI, SQLOutcomesStor
             PersonRecord(id: pseudonymizer.pseudonym(for: cpr), household: HouseholdID(matrixHousehold), birthDate: cpr.birthDate, name: "Anna Test"),
             audit: system
         )
-        let api = OutcomesAPI(store: store, commitment: viborg, pseudonymizer: pseudonymizer, clock: { fixedNow })
+        let api = OutcomesAPI(store: store, commitment: viborg, pseudonymizer: pseudonymizer, clock: { fixedNow }, trustForwardedFor: trustForwardedFor)
         let app = Application(router: api.router())
         try await app.test(.router) { client in try await body(api, store, client) }
     }

@@ -96,7 +96,9 @@ struct StoredSessionTests {
 
     @Test("many requests at once over HTTP: no server error, every 201 stored, one winner per id, the audit chain intact", arguments: Backend.available)
     func concurrentHTTP(backend: Backend) async throws {
-        try await withAPI(backend) { _, store, client in
+        // Each login comes from its own address: parallel tries of one name at one address are
+        // throttled before their outcome is known (HardeningTests.parallelGuesses).
+        try await withAPI(backend, trustForwardedFor: true) { _, store, client in
             let before = try await store.auditEntries().count
             let answers = try await withThrowingTaskGroup(of: (Int, String, HTTPResponse.Status).self) { group in
                 for index in 0..<160 {
@@ -119,7 +121,12 @@ struct StoredSessionTests {
                         case 5:
                             return (index, "read", try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .dsi).status)
                         case 6:
-                            let login = try await client.send(.post, "/api/session", json: ["username": "ev", "password": TestUser.ev.password])
+                            let login = try await client.send(
+                                .post,
+                                "/api/session",
+                                json: ["username": "ev", "password": TestUser.ev.password],
+                                headers: [HTTPField.Name("X-Forwarded-For")!: "10.9.0.\(index)"]
+                            )
                             return (index, "login", login.status)
                         default:
                             return (index, "read", try await client.send(.get, "/api/finance?asOf=2026-11-26", as: .sg).status)

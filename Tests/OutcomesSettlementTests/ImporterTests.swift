@@ -65,7 +65,10 @@ struct ImporterAcceptsTests {
             "households.csv": "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-01-15\n",
             "action_plan_goals.csv": plans,
         ])
-        #expect(found == ["action_plan_goals.csv:4: household_id: husstanden 'H9' findes ikke i households.csv"])
+        // The quoted goal id spans lines 2–3 (a line break is no part of an id); the next row is line 4.
+        #expect(found.count == 2)
+        #expect(found.first?.hasPrefix("action_plan_goals.csv:2: goal_id: 'Mål \"bolig\"\\u{A}med linjeskift' må ikke indeholde styretegn") == true)
+        #expect(found.last == "action_plan_goals.csv:4: household_id: husstanden 'H9' findes ikke i households.csv")
     }
 }
 

@@ -67,7 +67,7 @@ extension WebApp {
         return (fields, files)
     }
 
-    func registerDeliveries(on router: Router<OutcomesRequestContext>) {
+    func registerDeliveries(on router: PageRouter) {
         router.get("/leverancer") { request, _ in
             try await page(request) {
                 let now = api.clock()

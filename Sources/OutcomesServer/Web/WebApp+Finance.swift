@@ -25,7 +25,7 @@ extension WebApp {
     /// Money in and out in figures only: open to those who see the settlement's totals.
     static let financeRoles = Permission.readFigures.roles
 
-    func registerFinance(on router: Router<OutcomesRequestContext>) {
+    func registerFinance(on router: PageRouter) {
         router.get("/oekonomi") { request, _ in
             try await page(request) {
                 let now = api.clock()

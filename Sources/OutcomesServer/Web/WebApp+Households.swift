@@ -22,7 +22,7 @@ extension WebApp {
         }
     }
 
-    func registerHouseholds(on router: Router<OutcomesRequestContext>) {
+    func registerHouseholds(on router: PageRouter) {
         router.get("/husstande") { request, _ in
             try await page(request) {
                 let now = api.clock()

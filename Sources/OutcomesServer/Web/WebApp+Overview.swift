@@ -106,7 +106,7 @@ extension WebApp {
         )
     }
 
-    func registerOverview(on router: Router<OutcomesRequestContext>) {
+    func registerOverview(on router: PageRouter) {
         router.get("/oversigt") { request, _ in
             try await page(request) {
                 let now = api.clock()

@@ -129,7 +129,7 @@ extension WebApp {
         return context
     }
 
-    func registerReport(on router: Router<OutcomesRequestContext>) {
+    func registerReport(on router: PageRouter) {
         router.get("/rapport") { request, _ in
             try await page(request) {
                 let now = api.clock()
@@ -165,7 +165,7 @@ extension WebApp {
         }
     }
 
-    func registerUsers(on router: Router<OutcomesRequestContext>) {
+    func registerUsers(on router: PageRouter) {
         @Sendable func usersPage(_ caller: Caller, now: Date, error: String? = nil, flash: String? = nil) async throws -> Response {
             var context = base(caller, title: "Brugere", current: "/brugere", now: now)
             context["error"] = error

@@ -6,7 +6,7 @@ import OutcomesCore
 import OutcomesStore
 
 extension WebApp {
-    func registerSession(on router: Router<OutcomesRequestContext>) {
+    func registerSession(on router: PageRouter) {
         router.get("/login") { _, _ in
             html("login", base(nil, title: "Log ind", current: "", now: api.clock()))
         }
@@ -18,7 +18,12 @@ extension WebApp {
             page["username"] = username
             let user: UserAccount
             let token: String
-            switch try await api.service.logIn(username: username, password: fields["password", default: ""], now: now) {
+            switch try await api.service.logIn(
+                username: username,
+                password: fields["password", default: ""],
+                clientAddress: api.clientAddress(request, context),
+                now: now
+            ) {
             case let .throttled(wait):
                 page["error"] = "For mange forkerte forsøg. Prøv igen om \(wait / 60 + 1) minutter."
                 return html("login", page, status: .tooManyRequests)
@@ -51,7 +56,13 @@ extension WebApp {
             var page = base(caller, title: "Vælg adgangskode", current: "", now: now)
             let current = fields["current", default: ""]
             let new = fields["new", default: ""]
-            let requester = Requester(user: caller.user, purpose: "ny adgangskode", now: now, channel: "web:password")
+            let requester = Requester(
+                user: caller.user,
+                purpose: "ny adgangskode",
+                now: now,
+                channel: "web:password",
+                clientAddress: api.clientAddress(request, context)
+            )
             do {
                 try await api.service.changePassword(requester, current: current, new: new)
             } catch let error as ApplicationError {
@@ -62,7 +73,14 @@ extension WebApp {
                 return html("password", page, status: .unprocessableContent)
             }
             // Every session ended with the change; this browser gets a new one.
-            guard case let .signedIn(_, token, _) = try await api.service.logIn(username: caller.user.username, password: new, now: now) else {
+            guard
+                case let .signedIn(_, token, _) = try await api.service.logIn(
+                    username: caller.user.username,
+                    password: new,
+                    clientAddress: api.clientAddress(request, context),
+                    now: now
+                )
+            else {
                 return WebApp.redirect("/login")
             }
             var response = WebApp.redirect("/oversigt")

@@ -25,7 +25,7 @@ extension WebApp {
         }
     }
 
-    func registerSettlement(on router: Router<OutcomesRequestContext>) {
+    func registerSettlement(on router: PageRouter) {
         router.get("/opgoerelse") { request, _ in
             try await page(request) {
                 let now = api.clock()

@@ -26,7 +26,7 @@ extension WebApp {
         }
     }
 
-    func registerVisitation(on router: Router<OutcomesRequestContext>) {
+    func registerVisitation(on router: PageRouter) {
         router.get("/visitation") { request, _ in
             try await page(request) {
                 let now = api.clock()

@@ -61,9 +61,17 @@ struct WebApp: Sendable {
 
     /// The form fields of a POST (`application/x-www-form-urlencoded`), after checking its CSRF
     /// token against the session's.
+    ///
+    /// A form is at most 16 KiB before login and 1 MiB after (413 beyond), and no field may
+    /// hold a control character but a line break or a tab (400).
     func form(_ request: Request, _ context: OutcomesRequestContext, caller: Caller?) async throws -> [String: String] {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let limit = caller == nil ? BodyLimit.anonymous : BodyLimit.json
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw Problem.contentTooLarge(limit: limit) }
+        let buffer = try await Problem.collect(request.body, upTo: limit)
         let fields = WebApp.parseForm(String(buffer: buffer))
+        for (key, value) in fields where (key + value).unicodeScalars.contains(where: { InputRules.isControl($0) && !["\n", "\r", "\t"].contains($0) }) {
+            throw Problem.badRequest("Feltet '\(InputRules.visible(key))' indeholder et styretegn (fx NUL); det er ikke tilladt.")
+        }
         if let expected = caller?.csrfToken {
             guard let sent = fields["_csrf"], constantTimeEquals(sent, expected) else {
                 throw Refusal.forbidden("Formularen er udløbet eller kom ikke fra Outcomes (CSRF). Genindlæs siden og prøv igen.")
@@ -121,7 +129,7 @@ struct WebApp: Sendable {
 
     /// Nothing from elsewhere: scripts, styles, images and forms stay on this server.
     static let contentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
@@ -149,12 +157,27 @@ struct WebApp: Sendable {
         }
     }
 
-    func register(on router: Router<OutcomesRequestContext>) {
+    /// Registers every page; answers the pages' paths with their methods (for the 405s).
+    @discardableResult
+    func register(on router: Router<OutcomesRequestContext>) -> PageRouter {
+        let pages = PageRouter(router)
+        registerPages(on: pages)
+        return pages
+    }
+
+    func registerPages(on router: PageRouter) {
         router.get("/static/style.css") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.style_css))
+            )
+        }
+        router.get("/static/app.js") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.app_js))
             )
         }
         router.get("/") { request, _ in
@@ -177,4 +200,39 @@ enum Danish {
     static func integer(_ value: Int) -> String { value.danishString }
 
     static func date(_ date: LocalDate?) -> String { date?.danishString ?? "–" }
+}
+
+/// The router as the pages register on it: it records each path's methods, so that every
+/// other method on a page answers 405 (``OutcomesAPI/router()``).
+final class PageRouter: @unchecked Sendable {
+    let router: Router<OutcomesRequestContext>
+    /// Path → methods, in the order registered. Only written while the router is built.
+    private(set) var methods: [(String, [HTTPRequest.Method])] = []
+
+    init(_ router: Router<OutcomesRequestContext>) { self.router = router }
+
+    typealias Handler = @Sendable (Request, OutcomesRequestContext) async throws -> Response
+
+    @discardableResult
+    func get(_ path: String, use handler: @escaping Handler) -> PageRouter {
+        router.on(RouterPath(path), method: .head) { request, context in
+            var response = try await handler(request, context)
+            response.body = .init()
+            return response
+        }
+        return on(path, .get, handler)
+    }
+
+    @discardableResult
+    func post(_ path: String, use handler: @escaping Handler) -> PageRouter { on(path, .post, handler) }
+
+    private func on(_ path: String, _ method: HTTPRequest.Method, _ handler: @escaping Handler) -> PageRouter {
+        router.on(RouterPath(path), method: method, use: handler)
+        if let index = methods.firstIndex(where: { $0.0 == path }) {
+            methods[index].1.append(method)
+        } else {
+            methods.append((path, [method]))
+        }
+        return self
+    }
 }
