@@ -85,7 +85,7 @@ extension OutcomesAPI {
                 "login",
                 "Log ind med brugernavn og adgangskode (sætter sessionens cookie)",
                 access: .anyone,
-                body: .record([("username", .string(limits: .init(maxLength: 200))), ("password", .string(limits: .init(maxLength: OutcomesAPI.maximumPasswordLength)))]),
+                body: .record([("username", .optionalLine(maxLength: 200)), ("password", .optionalLine(maxLength: OutcomesAPI.maximumPasswordLength))]),
                 response: .record([("user", .ref("User")), ("csrfToken", .text)])
             ) { call in
                 let login = try call.decode(Login.self)
