@@ -108,6 +108,9 @@ struct NodeReader {
     func int() throws(ContractFileError) -> Int {
         let text = try string()
         guard let value = Int(text) else { throw error("'\(text)' is not a whole number") }
+        // Bounded like every value from outside (InputRules): a count or a year this large is a
+        // mistake, and would make later arithmetic overflow.
+        guard value.magnitude <= 10_000_000 else { throw error("'\(text)' is too large (at most 10000000)") }
         return value
     }
 
@@ -133,6 +136,7 @@ struct NodeReader {
             throw self.error("not an amount in kroner (\(error.description)); write e.g. 1304167 or 1304166.67")
         }
         guard !amount.isNegative else { throw self.error("negative amount '\(text)'") }
+        guard amount <= InputRules.maximumAmount else { throw self.error("'\(text)' is above the largest amount, \(InputRules.maximumAmount.machineString)") }
         return amount
     }
 
@@ -146,6 +150,8 @@ struct NodeReader {
             throw self.error("not a percentage (\(error.description)); write e.g. 74 or 23.45")
         }
         guard allowNegative || number.units >= 0 else { throw self.error("negative percentage '\(text)'") }
+        let scale = (0..<min(number.scale, 7)).reduce(UInt128(1)) { product, _ in product * 10 }
+        guard number.scale <= 6, number.units.magnitude <= 10_000 * scale else { throw self.error("'\(text)' is out of range (at most ±10000 %, six decimals)") }
         return Percent(number.ratio)
     }
 

@@ -132,6 +132,17 @@ struct ContractFileRejectionTests {
         #expect(error.description == "test.yaml:\(line): paymentGoals[0].rate.amount: negative amount '-8600'")
     }
 
+    @Test("Absurd amounts, counts and percentages are rejected at their line (no later sum can overflow)")
+    func absurd() throws {
+        let (amount, amountLine) = mutated("rate: {amount: 8600,", "rate: {amount: 92233720368547758.07,")
+        let amountError = try #require(parseError(amount))
+        #expect(amountError.line == amountLine && amountError.field == "paymentGoals[0].rate.amount")
+        #expect(amountError.message.contains("above the largest amount"))
+        let (count, countLine) = mutated("courseMonths: {value: 12,", "courseMonths: {value: 9223372036854775807,")
+        let countError = try #require(parseError(count))
+        #expect(countError.line == countLine && countError.message.contains("too large"))
+    }
+
     @Test("The forecast's course length and the INDIGO id: read with their clause; optional; a zero length is rejected at its line")
     func courseMonthsAndIndigo() throws {
         #expect(ContractFile.builtIn().expectedCourseMonths == Stated(12, "P 1.1.3"))

@@ -50,6 +50,10 @@ struct OutputTests {
         )
         #expect(SettlementCSV.field("a;b") == "\"a;b\"")
         #expect(SettlementCSV.field("a\"b") == "\"a\"\"b\"")
+        // Formula injection (OWASP): neutralised, then quoted when needed; amounts stay numbers.
+        #expect(SettlementCSV.field("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0")
+        #expect(SettlementCSV.field("=HYPERLINK(\"http://x\";\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\"")
+        #expect(SettlementCSV.field("-6250,00") == "-6250,00")
     }
 
     @Test("Table: a Danish summary per period and goal")
