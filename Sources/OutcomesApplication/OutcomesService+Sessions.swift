@@ -26,7 +26,7 @@ extension OutcomesService {
             let user = try await store.logIn(
                 // A name that cannot be a user's is looked up as none (a NUL would not even
                 // reach PostgreSQL), and bcrypt still runs against the dummy hash.
-                username: InputRules.isIdentifier(username) ? username : "",
+                username: InputRules.isLookupKey(username) ? username : "",
                 password: password,
                 sessionTokenHash: OutcomesService.digest(token),
                 at: now,
@@ -36,8 +36,7 @@ extension OutcomesService {
             // A name that is no user's — often a password typed into the wrong field — is not
             // written to the trail; only that a login failed. (Checked after bcrypt, which
             // ran against a dummy hash for an unknown name, so both take the same time.)
-            throttle.failed(username, address: clientAddress, now: now)
-            let known = InputRules.isIdentifier(username) ? try await store.user(named: username) != nil : false
+            let known = InputRules.isLookupKey(username) ? try await store.user(named: username) != nil : false
             _ = try await store.appendAudit(
                 AuditEvent(actor: "anonymous", action: "login-failed", subject: known ? "user:" + username : "ukendt brugernavn", purpose: "login", at: at)
             )
@@ -77,7 +76,6 @@ extension OutcomesService {
             throw ApplicationError.tooManyAttempts(retryAfter: wait)
         }
         guard try await store.authenticate(username: user.username, password: current) != nil else {
-            throttle.failed(user.username, address: address, now: requester.now)
             _ = try await store.appendAudit(requester.audit("change-password-failed", subject: "user:" + user.username))
             throw ApplicationError.forbidden("Den nuværende adgangskode er forkert.")
         }
@@ -143,8 +141,8 @@ extension OutcomesService {
             throw ApplicationError.invalid("Parten '\(party.rawValue)' findes ikke i aftalen.")
         }
         let username = username.trimmingCharacters(in: .whitespaces)
-        guard InputRules.isIdentifier(username) else {
-            throw ApplicationError.invalid("Brugernavnet skal have 1–64 tegn: A–Z, a–z, cifre, punktum, bindestreg eller understregning, først et bogstav eller ciffer.")
+        guard InputRules.isUserName(username) else {
+            throw ApplicationError.invalid("Brugernavnet skal have 1–64 tegn: bogstaver, cifre, punktum, bindestreg eller understregning, først et bogstav eller ciffer.")
         }
         let displayName = displayName.trimmingCharacters(in: .whitespaces)
         try checkInput { () throws(InputRules.Violation) in try InputRules.line(displayName, field: "displayName", maximumLength: 200) }
@@ -205,11 +203,12 @@ extension OutcomesService {
 ///   (counted when the try starts; a success takes it back);
 /// - the client address, whatever name it tries: 30 free, then up to 15 minutes (counted when
 ///   the try starts; a success takes it back);
-/// - the user name from any address, counting failures only: 10 free, then up to 60 seconds
+/// - the user name from any address: 10 free, then up to 60 seconds
 ///   — and not at all from an address where the user logged in within the last 30 days. So
 ///   an attacker guessing from elsewhere never locks the real user out for longer than a
 ///   minute, and not at all at the user's own desk.
-/// A success clears the name's counts. Counts are forgotten 15 minutes after the last try.
+/// A success clears the name's counts. A count is forgotten 15 minutes after its wait ended;
+/// at most ``maximumEntries`` are kept (the oldest go first).
 /// A try that is too early is not checked and answers 429 with the seconds to wait. The
 /// counts live in the server's memory: a restart forgets them, and each instance of several
 /// counts its own (docs/decisions.md "Step 8").
@@ -267,56 +266,72 @@ public final class LoginThrottle: Sendable {
         self.memory = memory
     }
 
-    static func pairKey(_ name: String, _ address: String) -> String { "pair\u{0}\(name)\u{0}\(address)" }
-    static func addressKey(_ address: String) -> String { "address\u{0}\(address)" }
-    static func nameKey(_ name: String) -> String { "name\u{0}\(name)" }
+    /// The most counts kept; beyond it the oldest go first (memory stays bounded whatever
+    /// number of names and addresses are tried).
+    static let maximumEntries = 100_000
+
+    /// Names that cannot be a user's share one key: they cannot lock anyone out, and do not
+    /// fill the memory one by one.
+    static func nameKey(_ name: String) -> String { InputRules.isUserName(name) ? name : "\u{1}ugyldigt" }
+    static func pairKey(_ name: String, _ address: String) -> String { "pair\u{0}\(nameKey(name))\u{0}\(address.prefix(64))" }
+    static func addressKey(_ address: String) -> String { "address\u{0}\(address.prefix(64))" }
+    static func anyAddressKey(_ name: String) -> String { "name\u{0}\(nameKey(name))" }
+
+    /// A count is forgotten `memory` after its wait ended (not after the last try: else the
+    /// longest wait would end with the count already gone).
+    private func isLive(_ entry: Entry, now: Date) -> Bool { now.timeIntervalSince(entry.nextAllowed) < memory }
 
     /// Counts a try: `nil` when it may be checked now, else the seconds to wait (not counted).
     func admit(_ name: String, address: String, now: Date) -> Int? {
         state.withLock { state in
-            if state.entries.count > 50_000 { state.entries = state.entries.filter { now.timeIntervalSince($0.value.last) < memory } }
-            var checked = [LoginThrottle.pairKey(name, address), LoginThrottle.addressKey(address)]
-            let known = state.knownAddresses[name]?[address].map { now.timeIntervalSince($0) < knownFor } ?? false
-            if !known { checked.append(LoginThrottle.nameKey(name)) }
+            var keys = [(LoginThrottle.pairKey(name, address), perNameAndAddress), (LoginThrottle.addressKey(address), perAddress)]
+            let known = state.knownAddresses[LoginThrottle.nameKey(name)]?[String(address.prefix(64))].map { now.timeIntervalSince($0) < knownFor } ?? false
+            if !known { keys.append((LoginThrottle.anyAddressKey(name), perName)) }
             var wait: TimeInterval = 0
-            for key in checked {
-                guard let entry = state.entries[key], now.timeIntervalSince(entry.last) < memory else { continue }
+            for (key, _) in keys {
+                guard let entry = state.entries[key], isLive(entry, now: now) else { continue }
                 wait = max(wait, entry.nextAllowed.timeIntervalSince(now))
             }
             if wait > 0 { return max(1, Int(wait.rounded(.up))) }
-            count(LoginThrottle.pairKey(name, address), perNameAndAddress, now: now, in: &state)
-            count(LoginThrottle.addressKey(address), perAddress, now: now, in: &state)
+            for (key, rule) in keys { count(key, rule, now: now, in: &state) }
+            if state.entries.count > LoginThrottle.maximumEntries { prune(&state, now: now) }
             return nil
         }
     }
 
     private func count(_ key: String, _ rule: Rule, now: Date, in state: inout State) {
-        var entry = state.entries[key].flatMap { now.timeIntervalSince($0.last) < memory ? $0 : nil } ?? Entry(count: 0, last: now, nextAllowed: now)
+        var entry = state.entries[key].flatMap { isLive($0, now: now) ? $0 : nil } ?? Entry(count: 0, last: now, nextAllowed: now)
         entry.count += 1
         entry.last = now
-        entry.nextAllowed = now.addingTimeInterval(rule.delay(after: entry.count))
+        entry.nextAllowed = max(entry.nextAllowed, now.addingTimeInterval(rule.delay(after: entry.count)))
         state.entries[key] = entry
     }
 
-    /// A try that failed: it counts against the name from any address too.
-    func failed(_ name: String, address: String, now: Date) {
-        state.withLock { state in count(LoginThrottle.nameKey(name), perName, now: now, in: &state) }
+    /// Drops what is forgotten anyway, then the oldest, down to 80 % of the maximum.
+    private func prune(_ state: inout State, now: Date) {
+        state.entries = state.entries.filter { isLive($0.value, now: now) }
+        let target = LoginThrottle.maximumEntries * 8 / 10
+        guard state.entries.count > target else { return }
+        let oldest = state.entries.sorted { $0.value.last < $1.value.last }.prefix(state.entries.count - target).map(\.key)
+        for key in oldest { state.entries[key] = nil }
     }
 
-    /// A try that succeeded: the name's counts go, and the address becomes known for the name.
+    /// A try that succeeded: the name's counts go (its own try included), the address's own
+    /// try is taken back, and the address becomes known for the name.
     func succeeded(_ name: String, address: String, now: Date) {
         state.withLock { state in
             state.entries[LoginThrottle.pairKey(name, address)] = nil
-            state.entries[LoginThrottle.nameKey(name)] = nil
+            state.entries[LoginThrottle.anyAddressKey(name)] = nil
             if var entry = state.entries[LoginThrottle.addressKey(address)] {
                 entry.count = max(0, entry.count - 1)
                 entry.nextAllowed = now.addingTimeInterval(perAddress.delay(after: entry.count))
                 state.entries[LoginThrottle.addressKey(address)] = entry
             }
-            var known = state.knownAddresses[name, default: [:]].filter { now.timeIntervalSince($0.value) < knownFor }
-            known[address] = now
+            let nameKey = LoginThrottle.nameKey(name)
+            var known = state.knownAddresses[nameKey, default: [:]].filter { now.timeIntervalSince($0.value) < knownFor }
+            known[String(address.prefix(64))] = now
             if known.count > 20, let oldest = known.min(by: { $0.value < $1.value })?.key { known[oldest] = nil }
-            state.knownAddresses[name] = known
+            state.knownAddresses[nameKey] = known
         }
     }
 }

@@ -141,11 +141,12 @@ extension OutcomesService {
         }
     }
 
-    /// A household id from outside: one of ``InputRules/identifierPattern`` or, as no such
-    /// household can exist, not found.
+    /// A household id to look up: anything without control characters (ids stored before the
+    /// stricter rule for new ones stay reachable); else, as no such household can exist, not
+    /// found — without asking the database (PostgreSQL cannot even take a NUL).
     func checkHouseholdID(_ id: HouseholdID) throws(ApplicationError) {
-        guard InputRules.isIdentifier(id.rawValue) else {
-            throw ApplicationError.notFound("Husstanden '\(InputRules.visible(id.rawValue))' findes ikke (et id har kun A–Z, a–z, 0–9, '.', '_' og '-').")
+        guard InputRules.isLookupKey(id.rawValue) else {
+            throw ApplicationError.notFound("Husstanden '\(InputRules.visible(id.rawValue))' findes ikke.")
         }
     }
 }

@@ -181,7 +181,7 @@ struct ContractParser {
         }
 
         var commitment = Commitment(
-            id: try root.required("id").nonEmptyString(),
+            id: try root.required("id").identifier(),
             version: try root.required("version").positiveInt(),
             title: try root.required("title").nonEmptyString(),
             source: try root.required("source").nonEmptyString(),
@@ -216,7 +216,7 @@ struct ContractParser {
         var seen = Set<PartyKey>()
         return try list.sequence().map { (p) throws(ContractFileError) -> Party in
             let keyReader = try p.required("key")
-            let key = PartyKey(try keyReader.nonEmptyString())
+            let key = PartyKey(try keyReader.identifier())
             guard seen.insert(key).inserted else { throw keyReader.error("duplicate party key '\(key)'") }
             var cvr: String?
             if let cvrReader = try p.optional("cvr") {
@@ -309,7 +309,7 @@ struct ContractParser {
         }
         let lines = try reader.required("lines").sequence().map { (l) throws(ContractFileError) -> BudgetLine in
             let line = BudgetLine(
-                key: try l.required("key").nonEmptyString(),
+                key: try l.required("key").identifier(),
                 name: try l.required("name").nonEmptyString(),
                 section: try l.required("section").nonEmptyString(),
                 perYear: try l.optional("perYear").map { (r) throws(ContractFileError) in try perYear(r) },

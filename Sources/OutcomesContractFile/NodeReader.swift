@@ -105,6 +105,16 @@ struct NodeReader {
         return text
     }
 
+    /// An id (the agreement's, a party's, a budget line's): ``InputRules/identifierPattern``, as
+    /// the API's paths and the exports take it.
+    func identifier() throws(ContractFileError) -> String {
+        let text = try nonEmptyString()
+        guard InputRules.isIdentifier(text) else {
+            throw error("'\(InputRules.visible(text))' is not an id: 1–64 of A–Z, a–z, 0–9, '.', '_' and '-', first a letter or digit")
+        }
+        return text
+    }
+
     func int() throws(ContractFileError) -> Int {
         let text = try string()
         guard let value = Int(text) else { throw error("'\(text)' is not a whole number") }

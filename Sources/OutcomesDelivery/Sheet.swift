@@ -168,7 +168,13 @@ final class Row {
             return nil
         }
         let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
-        if let date = LocalDate(isoBytes: slice) ?? LocalDate(danishBytes: slice) { return date }
+        if let date = LocalDate(isoBytes: slice) ?? LocalDate(danishBytes: slice) {
+            guard InputRules.years.contains(date.year) else {
+                fail(column, "\(date.isoString) ligger uden for årene \(InputRules.years.lowerBound)–\(InputRules.years.upperBound)")
+                return nil
+            }
+            return date
+        }
         fail(column, "'\(CSVReader.decode(bytes, field))' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)")
         return nil
     }

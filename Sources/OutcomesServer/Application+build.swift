@@ -108,7 +108,12 @@ extension ServerConfiguration {
     /// The warning printed at start when browsers on other machines would not keep the login:
     /// plain HTTP on an address other than loopback, not behind a proxy.
     public var plainHTTPWarning: String? {
-        guard !servesHTTPS, !trustsProxy, !["127.0.0.1", "localhost", "::1"].contains(host) else { return nil }
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(host)
+        if trustsProxy && !loopback {
+            return "ADVARSEL: OUTCOMES_TRUST_PROXY=true, men Outcomes lytter på \(host): en reverse proxy skal stå på samme maskine, "
+                + "og Outcomes skal lytte på 127.0.0.1 (X-Forwarded-For læses kun fra loopback)."
+        }
+        guard !servesHTTPS, !trustsProxy, !loopback else { return nil }
         return "ADVARSEL: Outcomes lytter på \(host) med almindelig HTTP. Sessionens cookie er Secure, så en browser på en anden "
             + "maskine (http://\(host):\(port)/) gemmer ikke login'et. Start med --tls-certificate og --tls-key, eller sæt Outcomes "
             + "bag en reverse proxy med HTTPS og OUTCOMES_TRUST_PROXY=true (se README, \"HTTPS\")."

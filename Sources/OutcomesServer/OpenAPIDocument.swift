@@ -41,7 +41,7 @@ extension OutcomesAPI {
                 "x-reads-person-data": route.readsPersonData,
             ]
             var parameters: [[String: Any]] = route.pathParameters.map {
-                ["name": $0, "in": "path", "required": true, "schema": Schema.identifier.json]
+                ["name": $0, "in": "path", "required": true, "schema": ($0 == "username" ? Schema.userName : Schema.identifier).json]
             }
             parameters += route.query.map {
                 ["name": $0.name, "in": "query", "required": $0.required, "schema": $0.schema.json, "description": $0.description]
@@ -82,7 +82,7 @@ extension OutcomesAPI {
                 "title": "Outcomes",
                 "version": "1",
                 "description":
-                    "Systemet for aftalen om betinget tilskud: husstande, visitation, handleplaner, dataleverancer, betalingsopgørelser, betalinger og revisionsspor. Fejl er application/problem+json; lister pagineres med page (1–1000000) og pageSize (1–500); ikke-understøttede metoder giver 405. Grænser: krop højst 16 KiB før login og uden krop, 1 MiB for JSON, 2 MiB for en kontraktfil, 64 MiB for en leverance (413 derover); JSON kun som application/json (415 ellers); id'er efter mønstret \(InputRules.identifierPattern); beløb over 0 og højst 1.000.000.000,00 kr.; år 2000–2100; tekst uden styretegn. Ændringer fra en anden sides Origin afvises (403).",
+                    "Systemet for aftalen om betinget tilskud: husstande, visitation, handleplaner, dataleverancer, betalingsopgørelser, betalinger og revisionsspor. Fejl er application/problem+json; lister pagineres med page (1–1000000) og pageSize (1–500); ikke-understøttede metoder giver 405. Grænser: krop højst 16 KiB før login og uden krop, 1 MiB for JSON, 2 MiB for en kontraktfil, 64 MiB for en leverance (413 derover); JSON kun som application/json (415 ellers); id'er efter mønstret \(InputRules.identifierPattern); beløb over 0 og højst 1.000.000.000,00 kr.; år og datoer 1900–2100; tekst uden styretegn. Ændringer fra en anden sides Origin afvises (403).",
             ],
             "paths": paths,
             "components": [

@@ -122,9 +122,7 @@ public final class OutcomesAPI: Sendable {
             }
             if route.method == .get {
                 router.on(RouterPath(route.routerPath), method: .head) { request, context in
-                    var response = try await self.respond(route, request, context)
-                    response.body = .init()
-                    return response
+                    try await self.respond(route, request, context).createHeadResponse()
                 }
             }
             if methods[route.routerPath] == nil { order.append(route.routerPath) }
@@ -136,7 +134,8 @@ public final class OutcomesAPI: Sendable {
             methods[path] = allowed
         }
         for path in order {
-            let allowed = methods[path]!
+            let registered = methods[path]!
+            let allowed = registered.flatMap { $0 == .get ? [HTTPRequest.Method.get, .head] : [$0] }
             for method in SecurityMiddleware.methods where !allowed.contains(method) && !(method == .head && allowed.contains(.get)) {
                 router.on(RouterPath(path), method: method) { _, _ -> Response in throw Problem.methodNotAllowed(allowed: allowed) }
             }
@@ -186,15 +185,19 @@ public final class OutcomesAPI: Sendable {
         return Caller(user: user, csrfToken: csrf, sessionToken: token, credentialHash: OutcomesService.digest(token))
     }
 
-    /// The client's address: the connection's peer, or (behind a trusted reverse proxy) the last
-    /// `X-Forwarded-For` entry, which that proxy appended.
+    /// The client's address: the connection's peer, or (behind a trusted reverse proxy on the
+    /// same machine) the last `X-Forwarded-For` entry, which that proxy appended. The header is
+    /// taken only from a peer on loopback: a client that reaches the server directly cannot
+    /// choose its address.
     func clientAddress(_ request: Request, _ context: OutcomesRequestContext) -> String {
-        if trustForwardedFor, let forwarded = request.headers[OutcomesAPI.forwardedForHeader],
+        let peer = context.remoteAddress?.ipAddress
+        let peerIsLoopback = peer.map { $0.hasPrefix("127.") || $0 == "::1" || $0.hasPrefix("::ffff:127.") } ?? true
+        if trustForwardedFor, peerIsLoopback, let forwarded = request.headers[OutcomesAPI.forwardedForHeader],
             let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         {
             return String(last.prefix(64))
         }
-        return context.remoteAddress?.ipAddress ?? "unknown"
+        return peer ?? "unknown"
     }
 
     func respond(_ route: Route, _ request: Request, _ context: OutcomesRequestContext) async throws -> Response {
@@ -202,7 +205,7 @@ public final class OutcomesAPI: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > route.maxBodySize {
             throw Problem.contentTooLarge(limit: route.maxBodySize)
         }
-        for (name, value) in context.parameters where !InputRules.isIdentifier(String(value)) {
+        for (name, value) in context.parameters where !InputRules.isLookupKey(String(value)) {
             throw Problem.notFound("'\(InputRules.visible(String(value)))' er ikke et gyldigt id for '\(name)'; \(request.uri.path) findes ikke.")
         }
         var query: [String: String] = [:]

@@ -176,9 +176,14 @@ extension Call {
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 
+    /// The `asOf` query parameter: a date in ``InputRules/years``, else 400.
     func asOfDate() throws -> LocalDate {
         guard let text = query["asOf"] else { throw Problem.badRequest("Angiv datoen som ?asOf=ÅÅÅÅ-MM-DD.") }
-        guard let day = LocalDate(iso: text) else { throw Problem.badRequest("'asOf' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }
+        guard let day = LocalDate(iso: text), InputRules.years.contains(day.year) else {
+            throw Problem.badRequest(
+                "'asOf' skal være en dato (ÅÅÅÅ-MM-DD) i årene \(InputRules.years.lowerBound)–\(InputRules.years.upperBound), ikke '\(InputRules.visible(text))'."
+            )
+        }
         return day
     }
 }

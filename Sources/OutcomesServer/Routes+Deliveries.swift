@@ -148,8 +148,7 @@ extension OutcomesAPI {
 extension Call {
     /// The current delivery's settlement as of the `asOf` query parameter, as its JSON document.
     func settle(lines: Bool) async throws -> String {
-        guard let text = query["asOf"] else { throw Problem.badRequest("Angiv opgørelsesdatoen som ?asOf=ÅÅÅÅ-MM-DD.") }
-        guard let asOf = LocalDate(iso: text) else { throw Problem.badRequest("'asOf' skal være en dato (ÅÅÅÅ-MM-DD), ikke '\(text)'.") }
+        let asOf = try asOfDate()
         return try await api.service.settlementDocument(requester, asOf: asOf, lines: lines)
     }
 }

@@ -48,7 +48,7 @@ extension OutcomesAPI {
             required: ["heldOn", "isAnnualMeeting", "accountsReceivedOn", "minutes"]
         )
         let reportSchema = Schema.record([
-            ("period", .string(description: "halvåret, fx 2025-H1", limits: .init(pattern: "^(20[0-9]{2}|2100)-H[12]$"))), ("submittedOn", .date),
+            ("period", .string(description: "halvåret, fx 2025-H1", limits: .init(pattern: "^(19[0-9]{2}|20[0-9]{2}|2100)-H[12]$"))), ("submittedOn", .date),
         ])
         return [
             Route(
@@ -182,7 +182,7 @@ extension OutcomesAPI {
             ) { call in
                 let body = try call.decode(Report.self)
                 let parts = body.period.split(separator: "-H")
-                guard parts.count == 2, let year = Int(parts[0]), let half = Int(parts[1]), half == 1 || half == 2 else {
+                guard parts.count == 2, let year = Int(parts[0]), InputRules.years.contains(year), let half = Int(parts[1]), half == 1 || half == 2 else {
                     throw Problem.unprocessable("Feltet 'period' skal være et halvår som 2025-H1, ikke '\(body.period)'.")
                 }
                 try await call.api.service.recordReport(

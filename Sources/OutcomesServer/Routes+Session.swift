@@ -89,6 +89,9 @@ extension OutcomesAPI {
                 response: .record([("user", .ref("User")), ("csrfToken", .text)])
             ) { call in
                 let login = try call.decode(Login.self)
+                guard login.username.unicodeScalars.count <= 200, login.password.unicodeScalars.count <= OutcomesAPI.maximumPasswordLength else {
+                    throw Problem.badRequest("Brugernavnet må højst have 200 tegn og adgangskoden \(OutcomesAPI.maximumPasswordLength).")
+                }
                 let api = call.api
                 let user: UserAccount
                 let token: String
@@ -153,6 +156,9 @@ extension OutcomesAPI {
                 allowedBeforePasswordChange: true
             ) { call in
                 let change = try call.decode(PasswordChange.self)
+                guard change.currentPassword.unicodeScalars.count <= OutcomesAPI.maximumPasswordLength,
+                    change.newPassword.unicodeScalars.count <= OutcomesAPI.maximumPasswordLength
+                else { throw Problem.badRequest("En adgangskode må højst have \(OutcomesAPI.maximumPasswordLength) tegn.") }
                 try await call.api.service.changePassword(call.requester, current: change.currentPassword, new: change.newPassword)
                 return .noContent
             },

@@ -33,7 +33,7 @@ extension OutcomesAPI {
                 "Opret en bruger; brugeren vælger sin egen adgangskode ved første login",
                 access: .permission(.manageUsers),
                 body: .record([
-                    ("username", .identifier), ("displayName", .line(maxLength: 200)), ("role", OutcomesAPI.roleSchema),
+                    ("username", .userName), ("displayName", .line(maxLength: 200)), ("role", OutcomesAPI.roleSchema),
                     ("password", .string(limits: .init(minLength: 12, maxLength: OutcomesAPI.maximumPasswordLength))),
                 ]),
                 status: .created,

@@ -27,6 +27,16 @@ public struct AuditEvent: Sendable, Equatable {
         self.purpose = InputRules.visible(purpose)
         self.at = InputRules.visible(at)
     }
+
+    /// An event as the store read it back: exactly as stored, not escaped again, so entries
+    /// written before escaping (a raw line break in a purpose) still verify.
+    init(stored: Void, actor: String, action: String, subject: String, purpose: String, at: String) {
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.purpose = purpose
+        self.at = at
+    }
 }
 
 /// An event in the append-only trail, chained to the one before it by a hash.

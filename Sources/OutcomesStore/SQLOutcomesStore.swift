@@ -283,6 +283,7 @@ public final class SQLOutcomesStore: OutcomesStore {
             AuditEntry(
                 sequence: try row.decode(column: "sequence", as: Int.self),
                 event: AuditEvent(
+                    stored: (),
                     actor: try row.decode(column: "actor", as: String.self),
                     action: try row.decode(column: "action", as: String.self),
                     subject: try row.decode(column: "subject", as: String.self),

@@ -92,6 +92,16 @@ struct HardeningProcessTests {
              "--data-binary", "{}", server.baseURL + "/api/session"]
         )
         #expect(declared.output == "413")
+        // A change from the server's own origin goes through; from another, it is refused.
+        func login(origin: String) throws -> String {
+            try Self.run(
+                "/usr/bin/curl",
+                ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", "-H", "Content-Type: application/json", "-H", "Origin: \(origin)",
+                 "--data-binary", "{\"username\":\"admin\",\"password\":\"forkert-adgangskode\"}", server.baseURL + "/api/session"]
+            ).output
+        }
+        #expect(try login(origin: server.baseURL) == "401")
+        #expect(try login(origin: "https://evil.example") == "403")
         // Streamed without a length (chunked): read up to the limit only.
         let zeros = FileManager.default.temporaryDirectory.appendingPathComponent("zeros-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: zeros.path, contents: nil)

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Checks a JSON value against a JSON Schema of the served OpenAPI document: the subset the
-/// document uses (`$ref`, `oneOf`, `type` incl. type lists, `enum`, `format: date`,
-/// `properties`, `required`, `additionalProperties`, `items`). Returns every violation.
+/// document uses (`$ref`, `oneOf`, `type` incl. type lists, `enum`, `format: date`, `pattern`,
+/// `minLength`/`maxLength` (in code points), `minimum`/`maximum`, `properties`, `required`,
+/// `additionalProperties`, `items`). Returns every violation.
 struct SchemaValidator {
     var document: [String: Any]
 
@@ -30,6 +31,21 @@ struct SchemaValidator {
             text.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil
         {
             problems.append("\(path): '\(text)' is not a date")
+        }
+        if let text = value as? String {
+            if let pattern = schema["pattern"] as? String, text.range(of: pattern, options: .regularExpression) == nil {
+                problems.append("\(path): '\(text)' does not match \(pattern)")
+            }
+            if let minimum = schema["minLength"] as? Int, text.unicodeScalars.count < minimum {
+                problems.append("\(path): '\(text)' is shorter than \(minimum)")
+            }
+            if let maximum = schema["maxLength"] as? Int, text.unicodeScalars.count > maximum {
+                problems.append("\(path): longer than \(maximum)")
+            }
+        }
+        if let number = value as? NSNumber, !isBool(value) {
+            if let minimum = schema["minimum"] as? Int, number.int64Value < minimum { problems.append("\(path): \(number) is below \(minimum)") }
+            if let maximum = schema["maximum"] as? Int, number.int64Value > maximum { problems.append("\(path): \(number) is above \(maximum)") }
         }
         if let object = value as? [String: Any], !(value is NSNull) {
             let properties = schema["properties"] as? [String: Any] ?? [:]

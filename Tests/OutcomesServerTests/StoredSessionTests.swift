@@ -121,10 +121,11 @@ struct StoredSessionTests {
                         case 5:
                             return (index, "read", try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .dsi).status)
                         case 6:
+                            let user = [TestUser.ev, .pl, .dsi, .sg][index / 8 % 4]
                             let login = try await client.send(
                                 .post,
                                 "/api/session",
-                                json: ["username": "ev", "password": TestUser.ev.password],
+                                json: ["username": user.rawValue, "password": user.password],
                                 headers: [HTTPField.Name("X-Forwarded-For")!: "10.9.0.\(index)"]
                             )
                             return (index, "login", login.status)

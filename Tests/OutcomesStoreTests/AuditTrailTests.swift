@@ -26,6 +26,21 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("Control characters are stored written out and verify; entries stored raw before that still verify", arguments: Backend.available)
+    func controlCharacters(backend: Backend) async throws {
+        try await withFive(backend) { store in
+            // As an entry was written before step 8: a raw line break, hashed as it was.
+            let raw = AuditEvent(stored: (), actor: "user:a", action: "read", subject: "x", purpose: "linje\nto", at: "2026-11-26T10:00:00Z")
+            _ = try await store.withConnection { database in try await SQLOutcomesStore.append(raw, to: database) }
+            // Now: a NUL and a unit separator, written out before they are hashed and stored.
+            _ = try await store.appendAudit(AuditEvent(actor: "x\u{0}y", action: "a\u{1F}b", subject: "s", purpose: "p", at: "2026-11-26T10:00:01Z"))
+            let entries = try await store.auditEntries()
+            #expect(entries[5].event.purpose == "linje\nto")
+            #expect(entries[6].event.actor == "x\\u{0}y" && entries[6].event.action == "a\\u{1F}b")
+            #expect(try await store.verifyAudit() == .intact(entries: 7))
+        }
+    }
+
     @Test("Entries chain by hash and verify as intact", arguments: Backend.available)
     func intact(backend: Backend) async throws {
         try await withFive(backend) { store in

@@ -9,8 +9,9 @@ public enum InputRules {
     /// The largest amount one entry may state: 1.000.000.000,00 kr. (one milliard).
     public static let maximumAmount = Money(kroner: 1_000_000_000)
 
-    /// The years a budget figure, a period or a date from outside may fall in.
-    public static let years: ClosedRange<Int> = 2000...2100
+    /// The years a budget figure, a period or a date from outside may fall in (a birth date
+    /// included).
+    public static let years: ClosedRange<Int> = 1900...2100
 
     /// The highest place on a visitation list a client may state.
     public static let maximumListPosition = 1_000_000
@@ -64,6 +65,31 @@ public enum InputRules {
         return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
+    /// A user name: 1–64 characters, letters (Latin, æ, ø, å, é, ü …), digits, `.`, `_` and `-`,
+    /// first a letter or digit — ``userNamePattern``.
+    public static func isUserName(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= maximumIdentifierLength, isNameLetterOrDigit(first) else { return false }
+        return scalars.allSatisfy { isNameLetterOrDigit($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    }
+
+    /// ``isUserName(_:)`` as a JSON Schema pattern.
+    public static let userNamePattern = "^[0-9A-Za-zÀ-ÖØ-öø-ɏ][0-9A-Za-zÀ-ÖØ-öø-ɏ._-]{0,63}$"
+
+    private static func isNameLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x24F: true
+        default: false
+        }
+    }
+
+    /// Whether `text` may be looked up as a key at all (a stored id of any earlier rule, a
+    /// user name): no control characters, at most 256 bytes. Stricter rules are for what is
+    /// created; a look-up of anything else finds nothing without asking the database.
+    public static func isLookupKey(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 256 && !text.unicodeScalars.contains(where: isControl)
+    }
+
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
     }
@@ -72,7 +98,8 @@ public enum InputRules {
     /// when `allowEmpty`.
     public static func line(_ text: String, field: String, maximumLength: Int = maximumLineLength, allowEmpty: Bool = false) throws(Violation) {
         if !allowEmpty, text.allSatisfy(\.isWhitespace) { throw Violation(field: field, message: "må ikke være tomt.") }
-        guard text.count <= maximumLength else { throw Violation(field: field, message: "må højst have \(maximumLength) tegn.") }
+        // Counted in code points, as JSON Schema's maxLength counts.
+        guard text.unicodeScalars.count <= maximumLength else { throw Violation(field: field, message: "må højst have \(maximumLength) tegn.") }
         guard !text.unicodeScalars.contains(where: isControl) else {
             throw Violation(field: field, message: "må ikke indeholde styretegn (fx linjeskift eller NUL).")
         }
@@ -81,7 +108,7 @@ public enum InputRules {
     /// Free text over several lines: line breaks and tabs allowed, no other control characters.
     public static func text(_ text: String, field: String, maximumLength: Int = maximumTextLength, allowEmpty: Bool = true) throws(Violation) {
         if !allowEmpty, text.allSatisfy(\.isWhitespace) { throw Violation(field: field, message: "må ikke være tomt.") }
-        guard text.count <= maximumLength else { throw Violation(field: field, message: "må højst have \(maximumLength) tegn.") }
+        guard text.unicodeScalars.count <= maximumLength else { throw Violation(field: field, message: "må højst have \(maximumLength) tegn.") }
         guard !text.unicodeScalars.contains(where: { isControl($0) && !["\n", "\r", "\t"].contains($0) }) else {
             throw Violation(field: field, message: "må ikke indeholde styretegn (fx NUL).")
         }

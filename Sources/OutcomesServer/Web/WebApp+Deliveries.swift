@@ -8,8 +8,10 @@ import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
 
-/// Uploaded deliveries waiting for the user to confirm them, for 30 minutes.
+/// Uploaded deliveries waiting for the user to confirm them, for 30 minutes: one per user (a
+/// new upload replaces the user's earlier one), at most 256 MiB in all (the oldest go first).
 actor PendingUploads {
+    static let maximumBytes = 256 * 1024 * 1024
     struct Upload {
         var username: String
         var files: [String: Data]
@@ -19,7 +21,13 @@ actor PendingUploads {
     private var uploads: [String: Upload] = [:]
 
     func keep(_ upload: Upload) -> String {
-        uploads = uploads.filter { upload.stored.timeIntervalSince($0.value.stored) < 1800 }
+        uploads = uploads.filter { upload.stored.timeIntervalSince($0.value.stored) < 1800 && $0.value.username != upload.username }
+        let size = { (upload: Upload) in upload.files.values.reduce(0) { $0 + $1.count } }
+        var total = uploads.values.reduce(size(upload)) { $0 + size($1) }
+        for (token, old) in uploads.sorted(by: { $0.value.stored < $1.value.stored }) where total > PendingUploads.maximumBytes {
+            uploads[token] = nil
+            total -= size(old)
+        }
         let token = randomToken()
         uploads[token] = upload
         return token

@@ -45,7 +45,7 @@ extension WebApp {
         }
         let total = settlement?.totals.total ?? .zero
         let threshold = commitment.tranches.threshold.value
-        let percent = threshold.minorUnits > 0 ? min(100, Int(total.minorUnits * 100 / threshold.minorUnits)) : 0
+        let percent = threshold.minorUnits > 0 ? Int(min(100, Int128(total.minorUnits) * 100 / Int128(threshold.minorUnits))) : 0
         let trancheText =
             total < threshold
             ? "\(total.danishShortString) af \(threshold.danishShortString) i tranche 1; tranche 2 begynder over tærsklen"

@@ -14,8 +14,9 @@ extension WebApp {
             let now = api.clock()
             let fields = try await form(request, context, caller: nil)
             let username = fields["username", default: ""].trimmingCharacters(in: .whitespaces)
+            // The typed name is not written back into the page: it may be a password typed
+            // into the wrong field.
             var page = base(nil, title: "Log ind", current: "", now: now)
-            page["username"] = username
             let user: UserAccount
             let token: String
             switch try await api.service.logIn(

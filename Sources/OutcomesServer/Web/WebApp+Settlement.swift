@@ -13,7 +13,9 @@ extension WebApp {
     static let lineRoles = Permission.readSettlementLines.roles
 
     func asOf(_ request: Request, now: Date) -> LocalDate {
-        request.uri.queryParameters["dato"].flatMap { LocalDate(iso: String($0)) } ?? api.today(now)
+        // A date outside the years anything is kept for shows today's figures.
+        request.uri.queryParameters["dato"].flatMap { LocalDate(iso: String($0)) }.flatMap { InputRules.years.contains($0.year) ? $0 : nil }
+            ?? api.today(now)
     }
 
     /// The settlement with its lines, through the use case that audits the read.

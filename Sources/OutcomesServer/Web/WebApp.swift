@@ -215,11 +215,7 @@ final class PageRouter: @unchecked Sendable {
 
     @discardableResult
     func get(_ path: String, use handler: @escaping Handler) -> PageRouter {
-        router.on(RouterPath(path), method: .head) { request, context in
-            var response = try await handler(request, context)
-            response.body = .init()
-            return response
-        }
+        router.on(RouterPath(path), method: .head) { request, context in try await handler(request, context).createHeadResponse() }
         return on(path, .get, handler)
     }
 
