@@ -53,6 +53,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAudit
     /// Users and their roles.
     case manageUsers
+    /// SPEC §10: propose a half-year's settlement for approval (the evaluator computes it, T 5.5).
+    case proposeSettlement
+    /// SPEC §10: sign a proposed settlement — the project lead for the municipality, the lead
+    /// funder (DSI) for the funders (T 5.4); ``OutcomesService/approvers`` says who must.
+    case approveSettlement
 
     /// SPEC §1: who may.
     public var roles: Set<RoleKind> {
@@ -68,6 +73,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .recordMeeting: [.projectLead, .steeringGroup]
         case .readAudit: [.projectLead, .admin]
         case .manageUsers: [.admin]
+        case .proposeSettlement: [.evaluator]
+        case .approveSettlement: [.projectLead, .funder]
         }
     }
 
@@ -91,6 +98,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .saveContractVersion: "nye versioner af aftalen"
         case .readAudit: "revisionssporet"
         case .manageUsers: "brugere og roller"
+        case .proposeSettlement: "indstilling af en halvårsopgørelse til godkendelse"
+        case .approveSettlement: "godkendelse af halvårsopgørelser"
         }
     }
 }

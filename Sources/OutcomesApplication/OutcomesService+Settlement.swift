@@ -80,7 +80,11 @@ extension OutcomesService {
         guard let number = try await (known != nil ? known : store.currentDeliveryNumber()) else {
             throw ApplicationError.notFound("Der er ingen dataleverance endnu; importér en (POST /api/deliveries).")
         }
-        let key = DocumentKey(settlement: SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf), lines: lines)
+        let approvals = try await approvedPeriods()
+        let key = DocumentKey(
+            settlement: SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf, approvals: approvals.key),
+            lines: lines
+        )
         let document = try await documents.value(for: key) {
             var settlement = try await self.settlement(ofDelivery: number, asOf: asOf)
             if !lines { settlement.lines = [] }
@@ -106,12 +110,15 @@ extension OutcomesService {
         return try await settlement(ofDelivery: number, asOf: asOf)
     }
 
+    /// SPEC §10: the half-years approved and ended by `asOf` are kept as approved.
     func settlement(ofDelivery number: Int, asOf: LocalDate) async throws -> Settlement {
-        let key = SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf)
+        let approvals = try await approvedPeriods()
+        let key = SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf, approvals: approvals.key)
         let commitment = self.commitment
+        let approved = approvals.periods.filter { $0.period.end <= asOf }
         return try await settlements.value(for: key) {
             let imported = try await self.delivery(number: number)
-            var settlement = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf)
+            var settlement = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf, approved: approved)
             settlement.warnings = imported.warnings + settlement.warnings
             return settlement
         }
@@ -164,6 +171,8 @@ struct SettlementKey: Hashable, Sendable {
     var contract: String
     var version: Int
     var asOf: LocalDate
+    /// The approved half-years' hashes (SPEC §10): another approval is another settlement.
+    var approvals: String
 }
 
 /// A settlement document: with or without its lines.

@@ -27,6 +27,8 @@ public final class OutcomesService: Sendable {
     let settlements = ComputedCache<SettlementKey, Settlement>(capacity: 64)
     let deliveries = ComputedCache<Int, ImportedDelivery>(capacity: 2)
     let documents = ComputedCache<DocumentKey, String>(capacity: 32)
+    /// Approved half-years read back from their documents, by hash (SPEC §10).
+    let approvedDocuments = ComputedCache<String, ApprovedPeriod>(capacity: 64)
     /// Idle time after which a session ends.
     public let sessionIdleTimeout: TimeInterval
 

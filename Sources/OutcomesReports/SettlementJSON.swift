@@ -18,15 +18,7 @@ public enum SettlementJSON {
             w.write(
                 "{\"period\": \"\(p.period.label)\", \"start\": \"\(p.period.start.isoString)\", \"end\": \"\(p.period.end.isoString)\", \"due\": \"\(p.due.isoString)\", \"closed\": \(p.isClosed), \"goals\": {"
             )
-            w.write(
-                p.goals.map { "\"\($0.goal)\": {\"amount\": \"\($0.amount.machineString)\", \"payable\": \"\($0.payable.machineString)\"}" }.joined(
-                    separator: ", "
-                )
-            )
-            w.write("}, \"capReduction\": \"\(p.capReduction.machineString)\", ")
-            w.write(partyFields(p.payers, prefix: ""))
-            w.write("\"total\": \"\(p.total.machineString)\", ")
-            w.write(partyFields(p.recipients, prefix: "to").dropLast(2) + "}")
+            writePeriodBody(p, to: &w)
         }
         w.write(s.periods.isEmpty ? "],\n  \"goals\": {" : "\n  ],\n  \"goals\": {")
         for (i, g) in s.goals.enumerated() {
@@ -71,7 +63,45 @@ public enum SettlementJSON {
             w.write(i == 0 ? "\n    " : ",\n    ")
             w.writeJSONString(warning)
         }
-        w.write(s.warnings.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+        w.write(s.warnings.isEmpty ? "]" : "\n  ]")
+        if !s.corrections.isEmpty {
+            w.write(",\n  \"corrections\": [")
+            writeCorrections(s.corrections, to: &w)
+            w.write("\n  ]")
+        }
+        w.write("\n}\n")
+    }
+
+    /// A period object after its `closed` key: goals, cap reduction, payers, total, recipients
+    /// (SPEC §6); SPEC §10's keys only where they say something (`correction` on a goal that has
+    /// one, `approved` on an approved half-year), so a settlement without approvals is as before.
+    static func writePeriodBody(_ p: PeriodSettlement, to w: inout ByteWriter) {
+        w.write(
+            p.goals.map { goal in
+                let correction = goal.correction.isZero ? "" : ", \"correction\": \"\(goal.correction.machineString)\""
+                return "\"\(goal.goal)\": {\"amount\": \"\(goal.amount.machineString)\", \"payable\": \"\(goal.payable.machineString)\"\(correction)}"
+            }.joined(separator: ", ")
+        )
+        w.write("}, \"capReduction\": \"\(p.capReduction.machineString)\", ")
+        w.write(partyFields(p.payers, prefix: ""))
+        w.write("\"total\": \"\(p.total.machineString)\", ")
+        w.write(partyFields(p.recipients, prefix: "to").dropLast(2) + (p.isApproved ? ", \"approved\": true}" : "}"))
+    }
+
+    /// SPEC §10's corrections, after the warnings, only when there are any.
+    static func writeCorrections(_ corrections: [CorrectionLine], to w: inout ByteWriter) {
+        for (i, c) in corrections.enumerated() {
+            w.write(i == 0 ? "\n    " : ",\n    ")
+            w.write("{\"period\": \"\(c.period.label)\", \"settledIn\": \"\(c.settledIn.label)\", \"goal\": \(c.goal), \"point\": \"\(c.point.label)\", \"household\": ")
+            if let household = c.household { w.writeJSONString(household.rawValue) } else { w.write("null") }
+            w.write(", \"person\": ")
+            if let person = c.person { w.writeJSONString(person.rawValue) } else { w.write("null") }
+            w.write(", \"cohort\": ")
+            if let cohort = c.cohort { w.write(int: cohort) } else { w.write("null") }
+            w.write(", \"before\": \"\(c.before.machineString)\", \"after\": \"\(c.after.machineString)\", \"difference\": \"\(c.difference.machineString)\", \"reason\": ")
+            w.writeJSONString(c.reason)
+            w.write(byte: UInt8(ascii: "}"))
+        }
     }
 
     /// One line object (SPEC §6), keys in order.

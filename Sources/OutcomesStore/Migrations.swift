@@ -226,5 +226,23 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 10,
+            name: "settlements as approved records (SPEC §10)",
+            statements: [
+                """
+                CREATE TABLE \(ident: "settlementRecord") (
+                    \(ident: "period") TEXT PRIMARY KEY, \(ident: "contractId") TEXT NOT NULL, \(ident: "contractVersion") BIGINT NOT NULL,
+                    \(ident: "deliveryNumber") BIGINT NOT NULL, \(ident: "document") TEXT NOT NULL, \(ident: "hash") TEXT NOT NULL,
+                    \(ident: "proposedBy") TEXT NOT NULL, \(ident: "proposedAt") TEXT NOT NULL, \(ident: "approvedAt") TEXT)
+                """,
+                """
+                CREATE TABLE \(ident: "settlementApproval") (
+                    \(ident: "period") TEXT NOT NULL REFERENCES \(ident: "settlementRecord") (\(ident: "period")),
+                    \(ident: "approver") TEXT NOT NULL, \(ident: "username") TEXT NOT NULL, \(ident: "at") TEXT NOT NULL,
+                    \(ident: "meetingOn") TEXT NOT NULL, PRIMARY KEY (\(ident: "period"), \(ident: "approver")))
+                """,
+            ]
+        ),
     ]
 }

@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 public import OutcomesCore
 public import OutcomesDelivery
@@ -188,6 +189,21 @@ public protocol OutcomesStore: Sendable {
     /// - Throws: ``StoreError/unknownUser(_:)``.
     func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws
 
+    /// SPEC §10: keeps a proposed settlement of a half-year, replacing an earlier proposal (and
+    /// its approvals) of the same half-year.
+    ///
+    /// - Throws: ``StoreError/settlementApproved(_:)`` once the half-year is approved.
+    func proposeSettlement(_ record: SettlementRecord, audit: AuditEvent) async throws
+    /// Adds a signature to the proposal whose hash is `expectedHash`; the record is approved
+    /// when every one of `required` has signed. Answers the record as it is now.
+    ///
+    /// - Throws: ``StoreError/noSettlementProposal(_:)``, ``StoreError/settlementApproved(_:)``,
+    ///   ``StoreError/changedMeanwhile`` (the proposal was replaced since it was read).
+    func approveSettlement(period: String, approval: SettlementApproval, expectedHash: String, required: [String], audit: AuditEvent) async throws
+        -> SettlementRecord
+    /// Every proposed or approved half-year, oldest first.
+    func settlementRecords() async throws -> [SettlementRecord]
+
     /// Closes the connection.
     func close() async throws
 }
@@ -238,6 +254,67 @@ public struct DeliveryReceipt: Sendable, Equatable {
     public var rowCount: Int
 }
 
+/// SPEC §10: a half-year's settlement as proposed for approval and, once every approver has
+/// signed, approved: the frozen document and its hash never change after that.
+public struct SettlementRecord: Sendable, Equatable {
+    /// `2024-H2`.
+    public var period: String
+    public var contractID: String
+    public var contractVersion: Int
+    public var deliveryNumber: Int
+    /// The half-year's figures and lines as approved (the application's format).
+    public var document: String
+    /// SHA-256 of ``document``, hex.
+    public var hash: String
+    public var proposedBy: String
+    public var proposedAt: String
+    public var approvals: [SettlementApproval]
+    /// When the last required approval came; `nil` while proposed.
+    public var approvedAt: String?
+
+    public init(
+        period: String,
+        contractID: String,
+        contractVersion: Int,
+        deliveryNumber: Int,
+        document: String,
+        proposedBy: String,
+        proposedAt: String,
+        approvals: [SettlementApproval] = [],
+        approvedAt: String? = nil
+    ) {
+        self.period = period
+        self.contractID = contractID
+        self.contractVersion = contractVersion
+        self.deliveryNumber = deliveryNumber
+        self.document = document
+        self.hash = hexString(SHA256.hash(data: Data(document.utf8)))
+        self.proposedBy = proposedBy
+        self.proposedAt = proposedAt
+        self.approvals = approvals
+        self.approvedAt = approvedAt
+    }
+
+    public var isApproved: Bool { approvedAt != nil }
+}
+
+/// One signature on a proposed settlement.
+public struct SettlementApproval: Sendable, Equatable {
+    /// Who signs for whom: `projectLead`, `funder:dsi`.
+    public var approver: String
+    public var username: String
+    public var at: String
+    /// The steering-group meeting the settlement was presented at (T 7).
+    public var meetingOn: LocalDate
+
+    public init(approver: String, username: String, at: String, meetingOn: LocalDate) {
+        self.approver = approver
+        self.username = username
+        self.at = at
+        self.meetingOn = meetingOn
+    }
+}
+
 /// What the store refuses.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case contractVersionConflict(id: String, version: Int)
@@ -252,6 +329,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case lastAdmin
     case credentialEnded
     case changedMeanwhile
+    /// SPEC §10: the half-year is approved; its record never changes.
+    case settlementApproved(String)
+    /// No settlement of the half-year has been proposed.
+    case noSettlementProposal(String)
 
     public var description: String {
         switch self {
@@ -269,6 +350,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .lastAdmin: "den sidste aktive administrator kan ikke deaktiveres"
         case .credentialEnded: "sessionen eller tokenet er ophørt; log ind igen"
         case .changedMeanwhile: "posten er ændret af en anden imens; hent den igen og gentag ændringen"
+        case let .settlementApproved(period): "opgørelsen for \(period) er godkendt og kan ikke ændres; en ændring bliver en efterregulering"
+        case let .noSettlementProposal(period): "der er ikke indstillet en opgørelse for \(period) til godkendelse"
         }
     }
 }

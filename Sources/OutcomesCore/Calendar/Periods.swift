@@ -42,6 +42,15 @@ public struct HalfYear: Hashable, Comparable, Sendable {
     public var next: HalfYear { half == 2 ? HalfYear(year: year + 1, half: 1) : HalfYear(year: year, half: 2) }
     /// `2025-H1`.
     public var label: String { "\(year)-H\(half)" }
+
+    /// Reads `2025-H1` back; `nil` for anything else (a year outside 1900–2100 included).
+    public init?(label: String) {
+        let parts = label.split(separator: "-H")
+        guard parts.count == 2, let year = Int(parts[0]), (1900...2100).contains(year), let half = Int(parts[1]), half == 1 || half == 2 else {
+            return nil
+        }
+        self.init(year: year, half: half)
+    }
     /// `1. halvår 2025`.
     public var danishLabel: String { "\(half). halvår \(year)" }
 

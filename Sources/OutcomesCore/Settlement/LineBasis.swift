@@ -12,6 +12,9 @@ public enum LineBasis: Sendable, Equatable {
     case actionPlan(ActionPlanBasis)
     /// Boxed: large, and only for missing data.
     indirect case imputed(ImputationBasis)
+    /// SPEC §10: a line as an approved settlement kept it — its basis in the words it was
+    /// approved with, never recomputed.
+    indirect case recorded(String)
 
     /// The basis in words a caseworker understands (Danish).
     public var text: String {
@@ -22,6 +25,7 @@ public enum LineBasis: Sendable, Equatable {
         case let .lifeSatisfaction(b): b.text
         case let .actionPlan(b): b.text
         case let .imputed(b): b.text
+        case let .recorded(text): text
         }
     }
 }

@@ -147,3 +147,17 @@ extension RepaymentAllocator.State {
         repaid = 0
     }
 }
+
+extension RepaymentAllocator.State {
+    /// SPEC §10: an approved half-year uses the caps, the return cap and tranche 1 as it was
+    /// approved — from its kept figures, not recomputed.
+    public mutating func record(_ period: PeriodSettlement, allocator: RepaymentAllocator) {
+        for (g, goal) in allocator.goals.enumerated() {
+            capUsed[g] += period.goals.first { $0.goal == goal }?.payable.minorUnits ?? 0
+        }
+        for (p, payer) in allocator.payers.enumerated() where allocator.coveredByReturnCap[p] {
+            covered += period.payers.first { $0.party == payer }?.amount.minorUnits ?? 0
+        }
+        repaid += period.total.minorUnits
+    }
+}

@@ -67,8 +67,42 @@ public enum LinePoint: Hashable, Sendable, CustomStringConvertible {
 /// A goal's amount and payable (after its cap) in one period.
 public struct GoalPeriodAmount: Sendable, Equatable {
     public var goal: Int
+    /// The period's lines, and any correction of approved half-years (``correction``).
     public var amount: Money
     public var payable: Money
+    /// SPEC §10: the part of ``amount`` that corrects approved half-years (efterregulering).
+    public var correction: Money = .zero
+
+    public init(goal: Int, amount: Money, payable: Money, correction: Money = .zero) {
+        self.goal = goal
+        self.amount = amount
+        self.payable = payable
+        self.correction = correction
+    }
+}
+
+/// SPEC §10: one line of a correction (efterregulering) — what a later delivery changed in an
+/// approved half-year, for one goal and one person, household or cohort at one point, and the
+/// open half-year it is settled in.
+public struct CorrectionLine: Sendable, Equatable {
+    /// The approved half-year that changed.
+    public var period: HalfYear
+    /// The first open half-year, where the difference is settled.
+    public var settledIn: HalfYear
+    public var goal: Int
+    public var point: LinePoint
+    public var household: HouseholdID?
+    public var person: PersonID?
+    public var cohort: Int?
+    /// As approved; zero for a line the approval did not have.
+    public var before: Money
+    /// As the current delivery computes it; zero for a line it no longer has.
+    public var after: Money
+    /// In words: what changed.
+    public var reason: String
+
+    /// `after − before`: what the open half-year settles.
+    public var difference: Money { after - before }
 }
 
 /// An amount per party, in a fixed order (payers: the municipality first; recipients: the
@@ -76,6 +110,11 @@ public struct GoalPeriodAmount: Sendable, Equatable {
 public struct PartyAmount: Sendable, Equatable {
     public var party: PartyKey
     public var amount: Money
+
+    public init(party: PartyKey, amount: Money) {
+        self.party = party
+        self.amount = amount
+    }
 }
 
 /// One half-year settlement period (B5.1 1.2) and what it pays.
@@ -95,6 +134,30 @@ public struct PeriodSettlement: Sendable, Equatable {
     public var total: Money
     /// How the total is split between the funders (B5.1 1.1).
     public var recipients: [PartyAmount]
+    /// SPEC §10: the half-year as approved — these figures are kept, never recomputed.
+    public var isApproved: Bool = false
+
+    public init(
+        period: HalfYear,
+        due: LocalDate,
+        isClosed: Bool,
+        goals: [GoalPeriodAmount],
+        capReduction: Money,
+        payers: [PartyAmount],
+        total: Money,
+        recipients: [PartyAmount],
+        isApproved: Bool = false
+    ) {
+        self.period = period
+        self.due = due
+        self.isClosed = isClosed
+        self.goals = goals
+        self.capReduction = capReduction
+        self.payers = payers
+        self.total = total
+        self.recipients = recipients
+        self.isApproved = isApproved
+    }
 }
 
 /// A goal over all periods.
@@ -125,7 +188,26 @@ public struct Settlement: Sendable, Equatable {
     public var periods: [PeriodSettlement]
     public var goals: [GoalSettlement]
     public var totals: SettlementTotals
-    /// Sorted by date, goal, household, person, cohort.
+    /// Sorted by date, goal, household, person, cohort. An approved half-year's lines are the
+    /// ones it was approved with.
     public var lines: [SettlementLine]
     public var warnings: [String]
+    /// SPEC §10: what later deliveries changed in approved half-years, settled in the first
+    /// open one; sorted by half-year, goal, household, person, cohort, point.
+    public var corrections: [CorrectionLine] = []
+}
+
+/// SPEC §10: a half-year as it was approved: its figures and its lines, kept as they were.
+public struct ApprovedPeriod: Sendable, Equatable {
+    public var settlement: PeriodSettlement
+    public var lines: [SettlementLine]
+
+    public init(settlement: PeriodSettlement, lines: [SettlementLine]) {
+        var settlement = settlement
+        settlement.isApproved = true
+        self.settlement = settlement
+        self.lines = lines
+    }
+
+    public var period: HalfYear { settlement.period }
 }

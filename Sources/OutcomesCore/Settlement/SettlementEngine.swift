@@ -11,7 +11,16 @@ import Dispatch
 /// ```
 public enum SettlementEngine {
     public static func settle(_ commitment: Commitment, delivery: Delivery, asOf: LocalDate) -> Settlement {
+        settle(commitment, delivery: delivery, asOf: asOf, approved: [])
+    }
+
+    /// SPEC §10: the settlement with approved half-years kept as they were approved. What the
+    /// delivery now computes for an approved half-year is not paid there: the difference per
+    /// line becomes a correction (``CorrectionLine``) settled in the first open half-year,
+    /// under the goals' caps and the return cap as they run on from the approved figures.
+    public static func settle(_ commitment: Commitment, delivery: Delivery, asOf: LocalDate, approved: [ApprovedPeriod]) -> Settlement {
         var run = SettlementRun(commitment: commitment, delivery: delivery, asOf: asOf)
+        run.approved = approved
         return run.settle()
     }
 
@@ -40,6 +49,8 @@ struct SettlementRun {
     let delivery: Delivery
     let asOf: LocalDate
     let interventionEnd: LocalDate
+    /// SPEC §10: the half-years approved, as kept.
+    var approved: [ApprovedPeriod] = []
     var warnings: [String] = []
     var lines: [SettlementLine] = []
     /// Per line, the rank of its household and person ids (−1 for none), for sorting.
@@ -562,10 +573,13 @@ struct SettlementRun {
 
     // MARK: Periods, caps, payers, recipients
 
-    func aggregate(_ lines: [SettlementLine]) -> Settlement {
+    func aggregate(_ computed: [SettlementLine]) -> Settlement {
         let start = commitment.interventionPeriod.value.start
         let periods = asOf < start ? [] : HalfYear.span(from: start, through: asOf)
         let goals = commitment.paymentGoals.sorted { $0.number < $1.number }
+        let kept = Dictionary(approved.map { ($0.period, $0) }, uniquingKeysWith: { first, _ in first })
+        let (lines, corrections) = kept.isEmpty ? (computed, []) : SettlementRun.keepApproved(computed, kept: kept, periods: periods)
+        let firstOpen = periods.firstIndex { kept[$0] == nil }
         // Amounts per period and goal, in arrays indexed by period and goal position.
         let firstPeriod = periods.first ?? HalfYear(containing: start)
         func periodIndex(_ period: HalfYear) -> Int { (period.year - firstPeriod.year) * 2 + period.half - firstPeriod.half }
@@ -584,6 +598,16 @@ struct SettlementRun {
                 goalLines[g] += 1
             }
         }
+        // SPEC §10: the corrections are settled in the first open half-year (if it has begun).
+        var corrected = [Money](repeating: .zero, count: goals.count)
+        if let firstOpen {
+            for correction in corrections {
+                guard let g = goalPosition[correction.goal] else { continue }
+                corrected[g] += correction.difference
+                goalAmount[g] += correction.difference
+            }
+            for g in goals.indices { amounts[firstOpen][g] += corrected[g] }
+        }
 
         let allocator = RepaymentAllocator(commitment)
         var state = RepaymentAllocator.State(allocator)
@@ -591,6 +615,14 @@ struct SettlementRun {
         var goalPayable = [Money](repeating: .zero, count: goals.count)
         var result: [PeriodSettlement] = []
         for (p, period) in periods.enumerated() {
+            if let approvedPeriod = kept[period] {
+                state.record(approvedPeriod.settlement, allocator: allocator)
+                for (g, goal) in goals.enumerated() {
+                    goalPayable[g] += approvedPeriod.settlement.goals.first { $0.goal == goal.number }?.payable ?? .zero
+                }
+                result.append(approvedPeriod.settlement)
+                continue
+            }
             allocator.allocate({ amounts[p][$0].minorUnits }, state: &state, into: &allocated)
             for g in goals.indices { goalPayable[g] += Money(minorUnits: allocated.payables[g]) }
             result.append(
@@ -599,7 +631,12 @@ struct SettlementRun {
                     due: period.paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value),
                     isClosed: period.end <= asOf,
                     goals: goals.indices.map {
-                        GoalPeriodAmount(goal: goals[$0].number, amount: amounts[p][$0], payable: Money(minorUnits: allocated.payables[$0]))
+                        GoalPeriodAmount(
+                            goal: goals[$0].number,
+                            amount: amounts[p][$0],
+                            payable: Money(minorUnits: allocated.payables[$0]),
+                            correction: p == firstOpen ? corrected[$0] : .zero
+                        )
                     },
                     capReduction: Money(minorUnits: allocated.capReduction),
                     payers: zip(allocator.payers, allocated.payers).map { PartyAmount(party: $0, amount: Money(minorUnits: $1)) },
@@ -635,8 +672,95 @@ struct SettlementRun {
             goals: goalSummaries,
             totals: totals,
             lines: lines,
-            warnings: warnings
+            warnings: warnings,
+            corrections: corrections
         )
+    }
+
+    /// SPEC §10: the lines with each approved half-year's computed lines replaced by the ones
+    /// it was approved with, and the differences between the two as correction lines, settled
+    /// in the first open half-year.
+    static func keepApproved(
+        _ computed: [SettlementLine],
+        kept: [HalfYear: ApprovedPeriod],
+        periods: [HalfYear]
+    ) -> (lines: [SettlementLine], corrections: [CorrectionLine]) {
+        let settledIn = periods.first { kept[$0] == nil } ?? (periods.last.map { $0.next } ?? kept.keys.max()!.next)
+        var lines: [SettlementLine] = []
+        lines.reserveCapacity(computed.count)
+        var recomputed: [HalfYear: [SettlementLine]] = [:]
+        var emitted = Set<HalfYear>()
+        // The computed lines are in date order, so each half-year's are together.
+        for line in computed {
+            if let approvedPeriod = kept[line.period] {
+                recomputed[line.period, default: []].append(line)
+                if emitted.insert(line.period).inserted { lines += approvedPeriod.lines }
+            } else {
+                lines.append(line)
+            }
+        }
+        // An approved half-year for which nothing is computed any more keeps its lines too.
+        let missing = kept.keys.filter { !emitted.contains($0) }.sorted()
+        if !missing.isEmpty {
+            for period in missing { lines += kept[period]!.lines }
+            lines.sort { ($0.date, $0.goal) < ($1.date, $1.goal) }
+        }
+        var corrections: [CorrectionLine] = []
+        for period in kept.keys.sorted() {
+            corrections += differences(approved: kept[period]!.lines, now: recomputed[period] ?? [], period: period, settledIn: settledIn)
+        }
+        return (lines, corrections)
+    }
+
+    /// Line by line (goal, point, household, person, cohort): what changed.
+    static func differences(approved: [SettlementLine], now: [SettlementLine], period: HalfYear, settledIn: HalfYear) -> [CorrectionLine] {
+        struct Key: Hashable, Comparable {
+            var goal: Int
+            var household: String
+            var person: String
+            var cohort: Int
+            var point: String
+            static func < (a: Key, b: Key) -> Bool {
+                (a.goal, a.household, a.person, a.cohort, a.point) < (b.goal, b.household, b.person, b.cohort, b.point)
+            }
+        }
+        func key(_ line: SettlementLine) -> Key {
+            Key(goal: line.goal, household: line.household?.rawValue ?? "", person: line.person?.rawValue ?? "", cohort: line.cohort ?? 0, point: line.point.label)
+        }
+        var before: [Key: (SettlementLine, Money)] = [:]
+        for line in approved { before[key(line), default: (line, .zero)].1 += line.amount }
+        var after: [Key: (SettlementLine, Money)] = [:]
+        for line in now { after[key(line), default: (line, .zero)].1 += line.amount }
+        var result: [CorrectionLine] = []
+        for k in Set(before.keys).union(after.keys).sorted() {
+            let old = before[k]?.1 ?? .zero
+            let new = after[k]?.1 ?? .zero
+            guard old != new else { continue }
+            let line = (after[k] ?? before[k])!.0
+            let reason: String
+            if before[k] == nil {
+                reason = "Ny linje i den senere leverance: \(line.basis.text)"
+            } else if after[k] == nil {
+                reason = "Linjen er ikke længere med i leverancen (godkendt \(old.danishString))."
+            } else {
+                reason = "Ændret i den senere leverance: \(line.basis.text)"
+            }
+            result.append(
+                CorrectionLine(
+                    period: period,
+                    settledIn: settledIn,
+                    goal: k.goal,
+                    point: line.point,
+                    household: line.household,
+                    person: line.person,
+                    cohort: line.cohort,
+                    before: old,
+                    after: new,
+                    reason: reason
+                )
+            )
+        }
+        return result
     }
 }
 

@@ -1,0 +1,98 @@
+import Foundation
+public import OutcomesCore
+import SQLKit
+
+// SPEC §10: settlements as approved records.
+extension SQLOutcomesStore {
+    public func proposeSettlement(_ record: SettlementRecord, audit: AuditEvent) async throws {
+        try await transaction { database in
+            if let existing = try await database.select().column("approvedAt").from("settlementRecord").where("period", .equal, record.period).first(),
+                try existing.decode(column: "approvedAt", as: String?.self) != nil
+            {
+                throw StoreError.settlementApproved(record.period)
+            }
+            try await database.delete(from: "settlementApproval").where("period", .equal, record.period).run()
+            try await database.delete(from: "settlementRecord").where("period", .equal, record.period).run()
+            try await database.insert(into: "settlementRecord")
+                .columns("period", "contractId", "contractVersion", "deliveryNumber", "document", "hash", "proposedBy", "proposedAt")
+                .values(
+                    record.period,
+                    record.contractID,
+                    record.contractVersion,
+                    record.deliveryNumber,
+                    record.document,
+                    record.hash,
+                    record.proposedBy,
+                    record.proposedAt
+                )
+                .run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func approveSettlement(
+        period: String,
+        approval: SettlementApproval,
+        expectedHash: String,
+        required: [String],
+        audit: AuditEvent
+    ) async throws -> SettlementRecord {
+        try await transaction { database in
+            guard let row = try await database.select().columns("hash", "approvedAt").from("settlementRecord").where("period", .equal, period).first()
+            else { throw StoreError.noSettlementProposal(period) }
+            if try row.decode(column: "approvedAt", as: String?.self) != nil { throw StoreError.settlementApproved(period) }
+            guard try row.decode(column: "hash", as: String.self) == expectedHash else { throw StoreError.changedMeanwhile }
+            try await database.delete(from: "settlementApproval").where("period", .equal, period).where("approver", .equal, approval.approver).run()
+            try await database.insert(into: "settlementApproval").columns("period", "approver", "username", "at", "meetingOn")
+                .values(period, approval.approver, approval.username, approval.at, approval.meetingOn.isoString).run()
+            let signed = Set(
+                try await database.select().column("approver").from("settlementApproval").where("period", .equal, period).all()
+                    .map { try $0.decode(column: "approver", as: String.self) }
+            )
+            if Set(required).isSubset(of: signed) {
+                try await database.update("settlementRecord").set("approvedAt", to: approval.at).where("period", .equal, period).run()
+            }
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+            return try await SQLOutcomesStore.settlementRecords(in: database).first { $0.period == period }!
+        }
+    }
+
+    public func settlementRecords() async throws -> [SettlementRecord] {
+        try await reading { database in try await SQLOutcomesStore.settlementRecords(in: database) }
+    }
+
+    static func settlementRecords(in database: any SQLDatabase) async throws -> [SettlementRecord] {
+        var approvals: [String: [SettlementApproval]] = [:]
+        for row in try await database.select().column("*").from("settlementApproval").orderBy("at").all() {
+            let period = try row.decode(column: "period", as: String.self)
+            approvals[period, default: []].append(
+                SettlementApproval(
+                    approver: try row.decode(column: "approver", as: String.self),
+                    username: try row.decode(column: "username", as: String.self),
+                    at: try row.decode(column: "at", as: String.self),
+                    meetingOn: try SQLOutcomesStore.day(row, "meetingOn", "settlementApproval")
+                )
+            )
+        }
+        return try await database.select().column("*").from("settlementRecord").orderBy("period").all().map { row in
+            let period = try row.decode(column: "period", as: String.self)
+            var record = SettlementRecord(
+                period: period,
+                contractID: try row.decode(column: "contractId", as: String.self),
+                contractVersion: try row.decode(column: "contractVersion", as: Int.self),
+                deliveryNumber: try row.decode(column: "deliveryNumber", as: Int.self),
+                document: try row.decode(column: "document", as: String.self),
+                proposedBy: try row.decode(column: "proposedBy", as: String.self),
+                proposedAt: try row.decode(column: "proposedAt", as: String.self),
+                approvals: approvals[period] ?? [],
+                approvedAt: try row.decode(column: "approvedAt", as: String?.self)
+            )
+            let stored = try row.decode(column: "hash", as: String.self)
+            guard stored == record.hash else {
+                throw StoreError.corruptRow(table: "settlementRecord", detail: "\(period): dokumentets hash passer ikke (ændret uden om Outcomes)")
+            }
+            record.hash = stored
+            return record
+        }
+    }
+}
