@@ -13,6 +13,7 @@ extension OutcomesAPI {
         ("Decision", DecisionView.schema),
         ("DeliveryReceipt", ReceiptView.schema),
         ("Settlement", settlementSchema),
+        ("SettlementRecord", SettlementRecordView.schema),
         (
             "Problem",
             .object(

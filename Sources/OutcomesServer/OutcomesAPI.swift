@@ -79,7 +79,7 @@ public final class OutcomesAPI: Sendable {
         self.routes =
             OutcomesAPI.systemRoutes + OutcomesAPI.sessionRoutes + OutcomesAPI.userRoutes + OutcomesAPI.agreementRoutes
             + OutcomesAPI.householdRoutes + OutcomesAPI.actionPlanRoutes + OutcomesAPI.visitationRoutes
-            + OutcomesAPI.deliveryRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.complianceRoutes + OutcomesAPI.financeRoutes
+            + OutcomesAPI.deliveryRoutes + OutcomesAPI.approvalRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.complianceRoutes + OutcomesAPI.financeRoutes
             + OutcomesAPI.auditRoutes
     }
 

@@ -115,19 +115,21 @@ extension OutcomesAPI {
 
     static let settlementSchema: Schema = {
         let amounts = ["capReduction", "kommune", "lbf", "total", "toDSI", "toLBF"]
-        return .record([
+        let periodFields: [(String, Schema)] =
+            [
+                ("period", .text), ("start", .date), ("end", .date), ("due", .date), ("closed", .boolean),
+                // SPEC §10: `correction` only on a goal that has one.
+                ("goals", .map(.object([("amount", .money), ("payable", .money), ("correction", .money)], required: ["amount", "payable"]))),
+            ] + amounts.map { ($0, Schema.money) }
+        let correction = Schema.record([
+            ("period", .text), ("settledIn", .text), ("goal", .integer()), ("point", .text), ("household", .nullable(.text)),
+            ("person", .nullable(.text)), ("cohort", .nullable(.integer())), ("before", .money), ("after", .money), ("difference", .money),
+            ("reason", .text),
+        ])
+        let settlement = Schema.record([
             ("contract", .text), ("asOf", .date),
-            (
-                "periods",
-                .array(
-                    .record(
-                        [
-                            ("period", .text), ("start", .date), ("end", .date), ("due", .date), ("closed", .boolean),
-                            ("goals", .map(.record([("amount", .money), ("payable", .money)]))),
-                        ] + amounts.map { ($0, Schema.money) }
-                    )
-                )
-            ),
+            // SPEC §10: `approved` only on an approved half-year.
+            ("periods", .array(.object(periodFields + [("approved", .boolean)], required: periodFields.map(\.0)))),
             ("goals", .map(.record([("amount", .money), ("imputed", .money), ("payable", .money), ("lines", .integer())]))),
             ("totals", .record([("amount", Schema.money)] + amounts.map { ($0, Schema.money) })),
             (
@@ -142,6 +144,9 @@ extension OutcomesAPI {
             ),
             ("warnings", .array(.text)),
         ])
+        // SPEC §10: `corrections` only when a later delivery changed an approved half-year.
+        guard case let .object(properties, required) = settlement else { return settlement }
+        return .object(properties + [("corrections", .array(correction))], required: required)
     }()
 }
 

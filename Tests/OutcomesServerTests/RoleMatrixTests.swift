@@ -37,6 +37,8 @@ let expectedAccess: [String: Set<String>] = {
         "complianceChecks": ["pl", "cw", "ev", "dsi", "sg"], "deadlines": ["pl", "cw", "ev", "dsi", "sg"],
         "finance": ["pl", "ev", "dsi", "sg"],
         "listNotices": ledgerReaders, "recordNotice": ["pl", "dsi"],
+        "listSettlementRecords": ledgerReaders, "getSettlementRecord": ledgerReaders, "proposeSettlement": ["ev"],
+        "approveSettlement": ["pl", "dsi"],
     ]
 }()
 
@@ -92,6 +94,11 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "recordMeeting":
         return Sample(json: ["heldOn": "2024-03-01", "isAnnualMeeting": false, "accountsReceivedOn": NSNull(), "minutes": "Referat"])
     case "recordReport": return Sample(json: ["period": "2024-H1", "submittedOn": "2024-08-15"])
+    case "listSettlementRecords": return Sample()
+    case "getSettlementRecord": return Sample(path: ["period": "2023-H2"])
+    case "proposeSettlement": return Sample(json: ["period": "2023-H2"])
+    // The hash of the proposal the matrix test makes before it starts.
+    case "approveSettlement": return Sample(path: ["period": "2023-H2"], json: ["hash": "$HASH", "meetingOn": "2024-02-01"])
     default: return nil
     }
 }
@@ -108,6 +115,11 @@ struct RoleMatrixTests {
             let document = try #require(documentAnswer.object["paths"] as? [String: [String: Any]])
             let validator = SchemaValidator(document: documentAnswer.object)
             #expect(Set(api.routes.map(\.operationID)) == Set(expectedAccess.keys), "the matrix names every operation, and only those")
+            // A steering-group meeting and a proposal of 2023-H2 to approve.
+            let setup = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            try await store.recordMeeting(Meeting(heldOn: LocalDate(iso: "2024-02-01")!, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Opgørelsen forelagt"), audit: setup)
+            let evaluator = try #require(try await store.user(named: "ev"))
+            let proposal = try await api.service.proposeSettlement(Requester(user: evaluator, now: fixedNow, channel: "test"), period: HalfYear(year: 2023, half: 2))
             var checked = 0
             for (index, user) in ([nil] + TestUser.allCases.map(Optional.some)).enumerated() {
                 let name = user?.rawValue ?? "anyone"
@@ -115,7 +127,11 @@ struct RoleMatrixTests {
                     let expected = try #require(expectedAccess[route.operationID])
                     let isPublic = expected == ["anyone"]
                     if isPublic && user != nil { continue }
-                    let request = try #require(sample(route.operationID, for: name, index: index), "no sample for \(route.operationID)")
+                    var request = try #require(sample(route.operationID, for: name, index: index), "no sample for \(route.operationID)")
+                    if var body = request.json as? [String: Any], body["hash"] as? String == "$HASH" {
+                        body["hash"] = proposal.hash
+                        request.json = body
+                    }
                     var uri = route.path
                     for (key, value) in request.path { uri = uri.replacingOccurrences(of: "{\(key)}", with: value) }
                     let answer = try await client.send(

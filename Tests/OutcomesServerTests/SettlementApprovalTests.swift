@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import OutcomesApplication
+import OutcomesCore
+import OutcomesServer
+import OutcomesStore
+import OutcomesTestSupport
+import Testing
+
+/// SPEC §10 through the API: the evaluator proposes, the project lead and DSI approve at a
+/// steering-group meeting; an approved half-year never moves, a later delivery's difference is
+/// a correction in the first open half-year (issue #14).
+@Suite("Settlement approval through the API (SPEC §10)")
+struct SettlementApprovalTests {
+    static let meeting = "2025-03-10"
+
+    func recordMeeting(_ client: any TestClientProtocol) async throws {
+        let answer = try await client.send(
+            .post,
+            "/api/meetings",
+            as: .sg,
+            json: ["heldOn": Self.meeting, "isAnnualMeeting": false, "accountsReceivedOn": NSNull(), "minutes": "Halvårsopgørelserne forelagt"]
+        )
+        #expect(answer.status == .created)
+    }
+
+    /// Proposes and approves one half-year; answers its record.
+    func approve(_ period: String, _ client: any TestClientProtocol) async throws -> [String: Any] {
+        let proposed = try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": period])
+        #expect(proposed.status == .created, "\(period): \(proposed.text.prefix(300))")
+        let hash = try #require(proposed.object["hash"] as? String)
+        for user in [TestUser.dsi, .pl] {
+            let answer = try await client.send(
+                .post,
+                "/api/settlements/records/\(period)/approvals",
+                as: user,
+                json: ["hash": hash, "meetingOn": Self.meeting]
+            )
+            #expect(answer.status == .ok, "\(period) \(user): \(answer.text.prefix(300))")
+        }
+        return try await client.send(.get, "/api/settlements/records/\(period)", as: .dsi).object
+    }
+
+    /// The demo delivery with some 12-month employment measurements turned to "employed".
+    static func correctedFiles() -> [String: String] {
+        var files = demoFiles
+        let lines = (files["employment.csv"] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        files["employment.csv"] = lines.enumerated().map { index, line in
+            guard index > 0, index % 3 == 0, line.contains(",12,") else { return line }
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[2] = "employed"
+            return cells.joined(separator: ",")
+        }.joined(separator: "\n")
+        return files
+    }
+
+    @Test("propose, sign, approve; in order; only the proposal one saw; only the named approvers", arguments: Backend.available)
+    func workflow(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            try await recordMeeting(client)
+            let proposed = try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": "2023-H2"])
+            #expect(proposed.status == .created)
+            #expect(proposed.object["status"] as? String == "indstillet")
+            #expect(proposed.object["missingApprovals"] as? [String] == ["projectLead", "funder:dsi"])
+            let hash = try #require(proposed.object["hash"] as? String)
+            #expect((proposed.object["document"] as? String)?.contains("\"period\": \"2023-H2\"") == true)
+            // Out of order, or not yet ended.
+            #expect(try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": "2024-H2"]).status == .conflict)
+            #expect(try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": "2026-H2"]).status == .conflict)
+            // Only the project lead and DSI sign; only the proposal they saw; only at a recorded meeting.
+            #expect(try await client.send(.post, "/api/settlements/records", as: .pl, json: ["period": "2023-H2"]).status == .forbidden)
+            let path = "/api/settlements/records/2023-H2/approvals"
+            #expect(try await client.send(.post, path, as: .sg, json: ["hash": hash, "meetingOn": Self.meeting]).status == .forbidden)
+            #expect(try await client.send(.post, path, as: .pl, json: ["hash": String(repeating: "0", count: 64), "meetingOn": Self.meeting]).status == .conflict)
+            #expect(try await client.send(.post, path, as: .pl, json: ["hash": hash, "meetingOn": "2025-03-11"]).status == .unprocessableContent)
+            let first = try await client.send(.post, path, as: .pl, json: ["hash": hash, "meetingOn": Self.meeting])
+            #expect(first.status == .ok && first.object["status"] as? String == "indstillet")
+            #expect(first.object["missingApprovals"] as? [String] == ["funder:dsi"])
+            let second = try await client.send(.post, path, as: .dsi, json: ["hash": hash, "meetingOn": Self.meeting])
+            #expect(second.status == .ok && second.object["status"] as? String == "godkendt")
+            // Approved: never proposed again.
+            #expect(try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": "2023-H2"]).status == .conflict)
+            let list = try await client.send(.get, "/api/settlements/records", as: .sg)
+            #expect((list.object["items"] as? [[String: Any]])?.map { $0["period"] as? String } == ["2023-H2"])
+        }
+    }
+
+    @Test("an approved half-year is byte-identical after a corrected delivery; the difference lands in the next open half-year", arguments: Backend.available)
+    func correctedDelivery(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            try await recordMeeting(client)
+            var documents: [String: String] = [:]
+            for period in ["2023-H2", "2024-H1", "2024-H2"] {
+                let record = try await approve(period, client)
+                #expect(record["status"] as? String == "godkendt")
+                documents[period] = record["document"] as? String
+            }
+            let summary = "/api/settlements/summary?asOf=2026-11-26"
+            let before = try await client.send(.get, summary, as: .dsi).object
+            let imported = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": Self.correctedFiles()])
+            #expect(imported.status == .created)
+            let after = try await client.send(.get, summary, as: .dsi).object
+            let beforePeriods = try #require(before["periods"] as? [[String: Any]])
+            let afterPeriods = try #require(after["periods"] as? [[String: Any]])
+            for (old, new) in zip(beforePeriods, afterPeriods) where (old["approved"] as? Bool) == true {
+                let oldJSON = try JSONSerialization.data(withJSONObject: old, options: [.sortedKeys])
+                let newJSON = try JSONSerialization.data(withJSONObject: new, options: [.sortedKeys])
+                #expect(oldJSON == newJSON, "\(old["period"] ?? "")")
+            }
+            #expect(afterPeriods.prefix(3).allSatisfy { $0["approved"] as? Bool == true })
+            // 2024-H2 paid something, and the corrected delivery would have changed it.
+            #expect((afterPeriods[2]["total"] as? String) != "0.00")
+            // The records themselves: byte for byte.
+            for (period, document) in documents {
+                let record = try await client.send(.get, "/api/settlements/records/\(period)", as: .pl).object
+                #expect(record["document"] as? String == document, "\(period)")
+            }
+            let corrections = try #require(after["corrections"] as? [[String: Any]])
+            #expect(!corrections.isEmpty)
+            #expect(corrections.allSatisfy { $0["settledIn"] as? String == "2025-H1" && $0["before"] != nil && $0["after"] != nil })
+            let open = try #require(afterPeriods.first { $0["period"] as? String == "2025-H1" })
+            let goals = try #require(open["goals"] as? [String: [String: Any]])
+            #expect(goals.values.contains { $0["correction"] != nil })
+            #expect(before["corrections"] == nil)
+        }
+    }
+}
