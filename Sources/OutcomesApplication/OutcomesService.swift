@@ -109,9 +109,9 @@ public struct Requester: Sendable {
 
     /// The operator at the command line: whoever can open the database acts with the project
     /// lead's rights; the audit trail names them `cli:<login>`.
-    public static func commandLine(login: String, purpose: String, now: Date) -> Requester {
+    public static func commandLine(login: String, purpose: String, now: Date, role: Role = .projectLead) -> Requester {
         Requester(
-            user: UserAccount(username: login, displayName: "kommandolinjen", role: .projectLead),
+            user: UserAccount(username: login, displayName: "kommandolinjen", role: role),
             purpose: purpose,
             now: now,
             channel: "cli"

@@ -48,10 +48,24 @@ func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"
 func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
 
 /// Runs `body` with the use cases over an open store, as the operator at the command line.
-func withService<T>(_ url: String, commitment: Commitment, purpose: String, _ body: (OutcomesService, Requester) async throws -> T) async throws -> T {
+func withService<T>(
+    _ url: String,
+    commitment: Commitment,
+    purpose: String,
+    role: Role = .projectLead,
+    _ body: (OutcomesService, Requester) async throws -> T
+) async throws -> T {
     try await withStore(url) { store in
         let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: nil)
         let login = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-        return try await body(service, Requester.commandLine(login: login, purpose: purpose, now: Date()))
+        do {
+            return try await body(service, Requester.commandLine(login: login, purpose: purpose, now: Date(), role: role))
+        } catch let error as ApplicationError {
+            printError(error.description)
+            throw ExitCode(1)
+        } catch let error as StoreError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
     }
 }

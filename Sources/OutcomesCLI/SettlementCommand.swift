@@ -1,0 +1,105 @@
+public import ArgumentParser
+import Foundation
+import OutcomesApplication
+import OutcomesCore
+import OutcomesStore
+
+/// `outcomes settlement`: half-years' settlements as approved records (SPEC §10) — proposed by
+/// the evaluator, approved by the project lead and DSI at a steering-group meeting.
+public struct SettlementCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "settlement",
+        abstract: "Halvårsopgørelser som godkendte poster: vis, indstil og godkend (SPEC §10).",
+        subcommands: [Show.self, Propose.self, Approve.self]
+    )
+
+    public init() {}
+
+    public struct Show: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(abstract: "Vis de indstillede og godkendte halvår, eller ét halvårs fastfrosne dokument.")
+        @OptionGroup public var options: ContractCommand.ContractOption
+        @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
+        @Option(name: .long, help: "Et halvår (fx 2024-H2): dets dokument, som det blev indstillet/godkendt.") public var period: String?
+        public init() {}
+
+        public func run() async throws {
+            let commitment = try options.load()
+            let (records, approvers) = try await withService(database, commitment: commitment, purpose: "halvårsopgørelser", role: .evaluator) {
+                service, requester in (try await service.settlementRecords(requester), service.approvers)
+            }
+            print(SettlementCommand.render(records, approvers: approvers, period: period), terminator: "")
+        }
+    }
+
+    public struct Propose: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(abstract: "Indstil et afsluttet halvårs opgørelse til godkendelse (som evaluator).")
+        @OptionGroup public var options: ContractCommand.ContractOption
+        @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
+        @Option(name: .long, help: "Halvåret, fx 2024-H2.") public var period: String
+        public init() {}
+
+        public func validate() throws {
+            guard HalfYear(label: period) != nil else { throw ValidationError("--period '\(period)' er ikke et halvår som 2024-H2") }
+        }
+
+        public func run() async throws {
+            let commitment = try options.load()
+            let record = try await withService(database, commitment: commitment, purpose: "indstilling af halvårsopgørelse", role: .evaluator) {
+                service, requester in try await service.proposeSettlement(requester, period: HalfYear(label: period)!)
+            }
+            print("Opgørelsen for \(HalfYear(label: period)!.danishLabel) er indstillet til godkendelse (leverance \(record.deliveryNumber)).")
+            print("Hash: \(record.hash)")
+        }
+    }
+
+    public struct Approve: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Godkend en indstillet opgørelse for projektlederen eller DSI (den hash, der blev forelagt, og mødets dato)."
+        )
+        @OptionGroup public var options: ContractCommand.ContractOption
+        @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
+        @Option(name: .long, help: "Halvåret, fx 2024-H2.") public var period: String
+        @Option(name: .long, help: "Den indstillede opgørelses hash (fra 'settlement show').") public var hash: String
+        @Option(name: .long, help: "Styregruppemødet, hvor opgørelsen blev forelagt (ÅÅÅÅ-MM-DD).") public var meeting: String
+        @Option(name: .customLong("for"), help: "Hvem der godkender: projectLead eller funder:dsi.") public var approver: String
+        public init() {}
+
+        public func validate() throws {
+            guard HalfYear(label: period) != nil else { throw ValidationError("--period '\(period)' er ikke et halvår som 2024-H2") }
+            guard LocalDate(iso: meeting) != nil else { throw ValidationError("--meeting '\(meeting)' er ikke en dato (ÅÅÅÅ-MM-DD)") }
+            guard let role = Role(storedForm: approver), [RoleKind.projectLead, .funder].contains(RoleKind(role)) else {
+                throw ValidationError("--for '\(approver)' skal være projectLead eller funder:<part>")
+            }
+        }
+
+        public func run() async throws {
+            let commitment = try options.load()
+            let role = Role(storedForm: approver)!
+            let record = try await withService(database, commitment: commitment, purpose: "godkendelse af halvårsopgørelse", role: role) {
+                service, requester in
+                try await service.approveSettlement(requester, period: HalfYear(label: period)!, hash: hash, meetingOn: LocalDate(iso: meeting)!)
+            }
+            let label = HalfYear(label: period)!.danishLabel
+            print(record.isApproved ? "Opgørelsen for \(label) er godkendt." : "Godkendelsen er registreret; opgørelsen for \(label) mangler stadig godkendelse.")
+        }
+    }
+
+    /// The records as a table, or one record's document.
+    static func render(_ records: [SettlementRecord], approvers: [String], period: String?) -> String {
+        if let period {
+            guard let record = records.first(where: { $0.period == period }) else { return "Der er ingen indstillet opgørelse for \(period).\n" }
+            return record.document
+        }
+        guard !records.isEmpty else { return "Ingen halvårsopgørelser er indstillet endnu.\n" }
+        var out = "Halvår   Status      Leverance  Hash          Godkendt af\n"
+        for record in records {
+            let status = record.isApproved ? "godkendt" : "indstillet"
+            let signed = record.approvals.map { "\($0.approver) (\($0.username), møde \($0.meetingOn.danishString))" }
+            let missing = approvers.filter { approver in !record.approvals.contains { $0.approver == approver } }.map { "mangler \($0)" }
+            out += record.period.padding(toLength: 9, withPad: " ", startingAt: 0) + status.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(record.deliveryNumber).padding(toLength: 11, withPad: " ", startingAt: 0) + String(record.hash.prefix(12)) + "  "
+                + (signed + missing).joined(separator: "; ") + "\n"
+        }
+        return out
+    }
+}
