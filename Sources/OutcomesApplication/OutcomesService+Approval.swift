@@ -87,6 +87,18 @@ extension OutcomesService {
         }
     }
 
+    /// SPEC §10: who pays whom how much by when, from the approved half-years, matched against
+    /// the ledger as of `asOf`.
+    public func paymentInstructions(_ requester: Requester, asOf: LocalDate) async throws -> [PaymentInstruction] {
+        try authorize(requester, .readFigures)
+        return try await instructions(asOf: asOf, transfers: try await store.transfers())
+    }
+
+    func instructions(asOf: LocalDate, transfers: [MoneyTransfer]) async throws -> [PaymentInstruction] {
+        guard let settlement = try await currentSettlement(asOf: asOf) else { return [] }
+        return PaymentSchedule.compute(settlement: settlement, transfers: transfers, asOf: asOf)
+    }
+
     /// The approved half-years, read back from their documents (kept once read: a document
     /// never changes), with a key that changes when another is approved.
     func approvedPeriods() async throws -> (key: String, periods: [ApprovedPeriod]) {

@@ -321,7 +321,8 @@ extension OutcomesService {
     /// audited.
     public func compliance(_ requester: Requester, asOf: LocalDate, namingHouseholds: Bool = true) async throws -> ComplianceReport {
         let user = try authorize(requester, .readCompliance)
-        let input = try await complianceInput().input
+        var input = try await complianceInput().input
+        input.paymentInstructions = try await instructions(asOf: asOf, transfers: input.transfers)
         let notices = try await store.notices()
         let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
         let visible = { (id: HouseholdID) in

@@ -83,7 +83,50 @@ extension OutcomesAPI {
             }
             return value
         }
+        struct InstructionView: Encodable {
+            var period: String
+            var from: String
+            var to: String
+            var amount: Money
+            var dueBy: LocalDate
+            var paid: Money
+            var outstanding: Money
+            var status: String
+        }
+        let asOf = QueryParameter(name: "asOf", schema: .date, required: true, description: "Datoen (ÅÅÅÅ-MM-DD).")
         return [
+            Route(
+                .get,
+                "/api/payment-instructions",
+                "paymentInstructions",
+                "Betalingsinstrukserne fra de godkendte halvår: hvem betaler hvem hvor meget hvornår, og hvad der er betalt (SPEC §10, T 5.1)",
+                access: .permission(.readFigures),
+                query: [asOf, .page, .pageSize],
+                response: .page(
+                    of: .record([
+                        ("period", .text), ("from", .text), ("to", .text), ("amount", .money), ("dueBy", .date), ("paid", .money),
+                        ("outstanding", .money), ("status", .string(values: ["paid", "open", "overdue"])),
+                    ])
+                )
+            ) { call in
+                let instructions = try await call.api.service.paymentInstructions(call.requester, asOf: try call.asOfDate())
+                return try .json(
+                    try call.paged(
+                        instructions.map {
+                            InstructionView(
+                                period: $0.period.label,
+                                from: $0.from.rawValue,
+                                to: $0.to.rawValue,
+                                amount: $0.amount,
+                                dueBy: $0.dueBy,
+                                paid: $0.paid,
+                                outstanding: $0.outstanding,
+                                status: $0.status.rawValue
+                            )
+                        }
+                    )
+                )
+            },
             Route(
                 .get,
                 "/api/settlements/records",

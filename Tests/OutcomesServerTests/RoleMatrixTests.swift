@@ -38,7 +38,7 @@ let expectedAccess: [String: Set<String>] = {
         "finance": ["pl", "ev", "dsi", "sg"],
         "listNotices": ledgerReaders, "recordNotice": ["pl", "dsi"],
         "listSettlementRecords": ledgerReaders, "getSettlementRecord": ledgerReaders, "proposeSettlement": ["ev"],
-        "approveSettlement": ["pl", "dsi"],
+        "approveSettlement": ["pl", "dsi"], "paymentInstructions": ledgerReaders,
     ]
 }()
 
@@ -83,7 +83,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "recordDecision":
         return Sample(json: ["household": own, "outcome": "declined", "consentGiven": false, "reason": "Familien takkede nej til forløbet."])
     case "importDelivery": return Sample(json: ["files": demoFiles])
-    case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance": return Sample(query: "?asOf=2026-11-26")
+    case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance", "paymentInstructions": return Sample(query: "?asOf=2026-11-26")
     case "listNotices": return Sample()
     case "recordNotice": return Sample(json: ["kind": "revocation", "received": "2026-04-06", "subject": "Tilbagekaldelse \(user)"])
     case "recordTransfer":

@@ -125,4 +125,50 @@ struct SettlementApprovalTests {
             #expect(before["corrections"] == nil)
         }
     }
+
+    @Test("payment instructions come from approved half-years only, match them to the øre, and an unpaid one past its due date is a breach", arguments: Backend.available)
+    func instructions(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            try await recordMeeting(client)
+            let path = "/api/payment-instructions?asOf=2026-11-26"
+            #expect((try await client.send(.get, path, as: .dsi).object["items"] as? [Any])?.isEmpty == true)
+            for period in ["2023-H2", "2024-H1", "2024-H2"] { _ = try await approve(period, client) }
+            let summary = try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .dsi).object
+            let approvedPeriods = (summary["periods"] as? [[String: Any]] ?? []).filter { $0["approved"] as? Bool == true }
+            func sum(_ key: String) -> Money {
+                Money.sum(approvedPeriods.compactMap { $0[key] as? String }.compactMap { try? Money.parse($0, form: .machine) })
+            }
+            let items = try #require(try await client.send(.get, path, as: .dsi).object["items"] as? [[String: Any]])
+            #expect(!items.isEmpty)
+            #expect(items.allSatisfy { $0["period"] as? String == "2024-H2" && $0["dueBy"] as? String == "2025-03-31" })
+            // Each party's net position by the instructions is the approved settlement's, to the øre
+            // (LBF, payer of goal 4 and recipient, settles only the difference).
+            func net(_ party: String) -> Money {
+                Money.sum(items.filter { $0["to"] as? String == party }.compactMap { $0["amount"] as? String }.compactMap { try? Money.parse($0, form: .machine) })
+                    - Money.sum(items.filter { $0["from"] as? String == party }.compactMap { $0["amount"] as? String }.compactMap { try? Money.parse($0, form: .machine) })
+            }
+            #expect(net("kommune") == .zero - sum("kommune"))
+            #expect(net("dsi") == sum("toDSI"))
+            #expect(net("lbf") == sum("toLBF") - sum("lbf"))
+            #expect(sum("total") != .zero)
+            // Nothing is paid (the harness's ledger is empty): overdue, and a breach.
+            #expect(items.allSatisfy { $0["status"] as? String == "overdue" })
+            let checks = try await client.send(.get, "/api/checks?asOf=2026-11-26", as: .dsi).object
+            let findings = try #require(checks["items"] as? [[String: Any]] ?? checks["findings"] as? [[String: Any]])
+            #expect(findings.contains { $0["rule"] as? String == "repayment-overdue" && $0["severity"] as? String == "breach" && $0["clause"] as? String == "T 6.1.1 (v)" })
+            // Paid in full: no breach.
+            for item in items {
+                let transfer: [String: Any] = [
+                    "kind": "repayment", "from": item["from"] as? String ?? "", "to": item["to"] as? String ?? "", "paidOn": "2025-03-20",
+                    "amount": item["amount"] as? String ?? "", "reference": "2024-H2",
+                ]
+                #expect(try await client.send(.post, "/api/transfers", as: .pl, json: transfer).status == .created)
+            }
+            let paid = try #require(try await client.send(.get, path, as: .dsi).object["items"] as? [[String: Any]])
+            #expect(paid.allSatisfy { $0["status"] as? String == "paid" && $0["outstanding"] as? String == "0.00" })
+            let after = try await client.send(.get, "/api/checks?asOf=2026-11-26", as: .dsi).object
+            let afterFindings = after["items"] as? [[String: Any]] ?? after["findings"] as? [[String: Any]] ?? []
+            #expect(!afterFindings.contains { $0["rule"] as? String == "repayment-overdue" })
+        }
+    }
 }

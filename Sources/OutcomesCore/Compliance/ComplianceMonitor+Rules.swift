@@ -191,4 +191,23 @@ extension ComplianceMonitor {
             }
         }
     }
+
+    /// T 6.1.1 (v), SPEC §10: a repayment an approved settlement instructs that is not paid by
+    /// its due date (P 4 note 1) is a breach.
+    static func unpaidInstructions(_ input: ComplianceInput, asOf: LocalDate) -> [ComplianceFinding] {
+        input.paymentInstructions.filter { $0.status == .overdue }.map { instruction in
+            ComplianceFinding(
+                rule: "repayment-overdue",
+                clause: "T 6.1.1 (v)",
+                severity: .breach,
+                message:
+                    "\(instruction.from.rawValue.uppercased()) har ikke betalt \(instruction.outstanding.danishString) til \(instruction.to.rawValue.uppercased()) for \(instruction.period.danishLabel) (godkendt), som forfaldt \(instruction.dueBy.danishString).",
+                figures: [
+                    .init("godkendt beløb", instruction.amount.danishString), .init("betalt", instruction.paid.danishString),
+                    .init("forfaldt", instruction.dueBy.danishString),
+                ],
+                action: "Betal restbeløbet, eller registrér betalingen, hvis den er sket (Økonomi → betalinger)."
+            )
+        }
+    }
 }

@@ -9,6 +9,9 @@ public struct ComplianceInput: Sendable {
     public var reports: [SteeringReport]
     public var budgetActuals: [BudgetActual]
     public var transfers: [MoneyTransfer]
+    /// SPEC §10: the payment instructions of the approved half-years, matched against the
+    /// ledger (``PaymentSchedule``); empty when none is approved.
+    public var paymentInstructions: [PaymentInstruction] = []
     /// False when only a data delivery is known (no meetings, reports, budget actuals or
     /// payments): the governance checks (T 7.2–7.4, T 4.3, T 6.1.1 (vi)) are then left out.
     public var hasGovernanceRecords: Bool
@@ -53,6 +56,7 @@ public enum ComplianceMonitor {
             findings += budgetDeviation(input, asOf: asOf)
             findings += reporting(input, asOf: asOf)
         }
+        findings += unpaidInstructions(input, asOf: asOf)
         return findings.enumerated().sorted { a, b in
             a.element.severity != b.element.severity ? a.element.severity > b.element.severity : a.offset < b.offset
         }.map(\.element)
