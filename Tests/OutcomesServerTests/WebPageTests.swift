@@ -149,3 +149,42 @@ struct WebPageTests {
         }
     }
 }
+
+@Suite("Settlement approval in the web app (SPEC §10)")
+struct WebApprovalTests {
+    @Test("the evaluator proposes with a button, the project lead and DSI approve with a button naming the meeting; the page says godkendt")
+    func approveInTheBrowserForms() async throws {
+        try await withAPI(.sqlite) { _, store, client in
+            let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            try await store.recordMeeting(Meeting(heldOn: LocalDate(iso: "2024-02-01")!, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Forelagt"), audit: event)
+            let pages = WebPageTests()
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let (evCookie, evCSRF) = try await pages.logIn(client, .ev)
+            let before = try await client.send(.get, "/opgoerelse?dato=2026-11-26", headers: [.cookie: evCookie])
+            #expect(before.text.contains("Indstil 2. halvår 2023 til godkendelse"))
+            var headers = form
+            headers[.cookie] = evCookie
+            let proposed = try await client.send(.post, "/opgoerelse/indstil", raw: "_csrf=\(evCSRF)&halvaar=2023-H2", headers: headers)
+            #expect(proposed.status == .seeOther)
+            let hash = try #require(try await store.settlementRecords().first?.hash)
+            for user in [TestUser.pl, .dsi] {
+                let (cookie, csrf) = try await pages.logIn(client, user)
+                let page = try await client.send(.get, "/opgoerelse?dato=2026-11-26", headers: [.cookie: cookie])
+                #expect(page.text.contains("Godkend 2. halvår 2023"), "\(user)")
+                #expect(page.text.contains("<option value=\"2024-02-01\">"))
+                headers[.cookie] = cookie
+                let signed = try await client.send(.post, "/opgoerelse/godkend", raw: "_csrf=\(csrf)&halvaar=2023-H2&hash=\(hash)&moede=2024-02-01", headers: headers)
+                #expect(signed.status == .seeOther, "\(user): \(signed.text.prefix(200))")
+            }
+            let after = try await client.send(.get, "/opgoerelse?dato=2026-11-26&besked=godkendt", headers: [.cookie: evCookie])
+            #expect(after.text.contains("<span class=\"badge ok\">godkendt</span>"))
+            #expect(after.text.contains("Opgørelsen er godkendt."))
+            #expect(after.text.contains("Indstil 1. halvår 2024 til godkendelse"))
+            #expect(try await store.settlementRecords().first?.isApproved == true)
+            // A caseworker cannot propose.
+            let (cwCookie, cwCSRF) = try await pages.logIn(client, .cw)
+            headers[.cookie] = cwCookie
+            #expect(try await client.send(.post, "/opgoerelse/indstil", raw: "_csrf=\(cwCSRF)&halvaar=2024-H1", headers: headers).status == .forbidden)
+        }
+    }
+}

@@ -46,9 +46,15 @@ extension WebApp {
                 let recipients = { (parties: [PartyAmount], key: String) in
                     parties.first { $0.party.rawValue == key }?.amount.danishNumber ?? "0,00"
                 }
+                let requester = Requester(user: caller.user, purpose: "halvårsopgørelser", now: now, channel: "web:settlement")
+                let records = try await api.service.settlementRecords(requester)
+                context.merge(try await approvalContext(records: records, settlement: settlement, caller: caller, requester: requester)) { _, new in new }
                 context["periods"] = settlement.periods.map { period in
-                    [
-                        "period": period.period.label, "closed": period.isClosed, "due": period.due.danishString,
+                    let record = records.first { $0.period == period.period.label }
+                    let status = period.isApproved ? "godkendt" : (record != nil ? "indstillet" : (period.isClosed ? "beregnet" : "beregnet, åben"))
+                    return [
+                        "period": period.period.label, "closed": period.isClosed, "due": period.due.danishString, "status": status,
+                        "approved": period.isApproved,
                         "goals": period.goals.map { goal in
                             var cell = ["payable": goal.payable.danishNumber]
                             if lines && !goal.amount.isZero {
@@ -73,7 +79,45 @@ extension WebApp {
                 }
                 context["hasWarnings"] = !settlement.warnings.isEmpty
                 context["warnings"] = settlement.warnings
+                if let flash = request.uri.queryParameters["besked"] { context["flash"] = WebApp.settlementMessages[String(flash)] }
                 return html("settlement", context)
+            }
+        }
+        // SPEC §10: the evaluator proposes a half-year; the project lead and DSI approve it.
+        router.post("/opgoerelse/indstil") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: Permission.proposeSettlement.roles, now: now)
+                let fields = try await form(request, context, caller: caller)
+                guard let period = fields["halvaar"].flatMap({ HalfYear(label: $0) }) else { throw Refusal.notFound("Halvåret findes ikke.") }
+                let requester = Requester(user: caller.user, purpose: "indstilling af halvårsopgørelse", now: now, channel: "web:settlement")
+                do {
+                    _ = try await api.service.proposeSettlement(requester, period: period)
+                } catch let error as ApplicationError {
+                    return try await settlementError(error.description, caller: caller, now: now)
+                } catch let error as StoreError {
+                    return try await settlementError(error.description, caller: caller, now: now)
+                }
+                return WebApp.redirect("/opgoerelse?besked=indstillet#godkendelse")
+            }
+        }
+        router.post("/opgoerelse/godkend") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: Permission.approveSettlement.roles, now: now)
+                let fields = try await form(request, context, caller: caller)
+                guard let period = fields["halvaar"].flatMap({ HalfYear(label: $0) }), let meeting = fields["moede"].flatMap({ LocalDate(iso: $0) })
+                else { return try await settlementError("Vælg det styregruppemøde, opgørelsen blev forelagt.", caller: caller, now: now) }
+                let requester = Requester(user: caller.user, purpose: "godkendelse af halvårsopgørelse", now: now, channel: "web:settlement")
+                let record: SettlementRecord
+                do {
+                    record = try await api.service.approveSettlement(requester, period: period, hash: fields["hash", default: ""], meetingOn: meeting)
+                } catch let error as ApplicationError {
+                    return try await settlementError(error.description, caller: caller, now: now)
+                } catch let error as StoreError {
+                    return try await settlementError(error.description, caller: caller, now: now)
+                }
+                return WebApp.redirect("/opgoerelse?besked=\(record.isApproved ? "godkendt" : "underskrevet")#godkendelse")
             }
         }
         router.get("/opgoerelse/linjer") { request, _ in
@@ -123,5 +167,70 @@ extension WebApp {
                 )
             }
         }
+    }
+
+    static let settlementMessages = [
+        "indstillet": "Opgørelsen er indstillet til godkendelse.",
+        "underskrevet": "Din godkendelse er registreret; opgørelsen mangler stadig en godkendelse.",
+        "godkendt": "Opgørelsen er godkendt. Den ligger nu fast; senere ændringer bliver efterreguleringer.",
+    ]
+
+    /// The approval card (SPEC §10): the records, what the caller may do, the corrections.
+    func approvalContext(records: [SettlementRecord], settlement: Settlement, caller: Caller, requester: Requester) async throws -> [String: Any] {
+        let role = RoleKind(caller.user.role)
+        let approvers = api.service.approvers
+        let approver = caller.user.role.storedForm
+        var context: [String: Any] = [:]
+        context["records"] = records.map { record in
+            let period = HalfYear(label: record.period)
+            let figures = settlement.periods.first { $0.period.label == record.period }
+            let missing = approvers.filter { name in !record.approvals.contains { $0.approver == name } }
+            return [
+                "period": period?.danishLabel ?? record.period, "status": record.isApproved ? "godkendt" : "indstillet",
+                "total": figures?.total.danishString ?? "–", "delivery": record.deliveryNumber, "hashShort": String(record.hash.prefix(12)),
+                "signatures": record.approvals.map { "\(WebApp.approverName($0.approver)) (\($0.username), møde \($0.meetingOn.danishString))" }
+                    .joined(separator: "; "),
+                "missing": missing.map(WebApp.approverName).joined(separator: " og "),
+                "canSign": !record.isApproved && missing.contains(approver) && approvers.contains(approver),
+                "label": record.period, "hash": record.hash,
+            ] as [String: Any]
+        }
+        context["hasRecords"] = !records.isEmpty
+        if Permission.proposeSettlement.roles.contains(role) {
+            // The next half-year to propose: the first ended one not yet approved.
+            let approved = Set(records.filter(\.isApproved).map(\.period))
+            if let next = settlement.periods.first(where: { $0.isClosed && !approved.contains($0.period.label) }) {
+                context["proposable"] = ["label": next.period.label, "name": next.period.danishLabel, "total": next.total.danishString]
+            }
+        }
+        if records.contains(where: { !$0.isApproved }) && approvers.contains(approver) {
+            let meetings = try await api.service.meetings(requester).map(\.heldOn).sorted(by: >)
+            context["meetings"] = meetings.map { ["value": $0.isoString, "label": $0.danishString] }
+            context["noMeetings"] = meetings.isEmpty
+        }
+        let lines = WebApp.lineRoles.contains(role)
+        context["hasCorrections"] = !settlement.corrections.isEmpty
+        context["correctionSum"] = Money.sum(settlement.corrections.map(\.difference)).danishString
+        context["corrections"] = settlement.corrections.map { correction in
+            [
+                "period": correction.period.danishLabel, "settledIn": correction.settledIn.danishLabel, "goal": correction.goal,
+                "who": lines ? (correction.person?.rawValue ?? correction.household?.rawValue ?? correction.cohort.map { "kohorte \($0)" } ?? "–") : "–",
+                "before": correction.before.danishString, "after": correction.after.danishString, "difference": correction.difference.danishString,
+                "reason": lines ? correction.reason : "",
+            ] as [String: Any]
+        }
+        context["correctionLines"] = lines
+        return context
+    }
+
+    static func approverName(_ approver: String) -> String {
+        approver == "projectLead" ? "projektlederen" : approver.hasPrefix("funder:") ? String(approver.dropFirst(7)).uppercased() : approver
+    }
+
+    /// The settlement page again, with a message of what went wrong.
+    func settlementError(_ message: String, caller: Caller, now: Date) async throws -> Response {
+        var context = base(caller, title: "Betalingsopgørelse", current: "/opgoerelse", now: now)
+        context["error"] = message + " (gå tilbage til opgørelsen og prøv igen)"
+        return html("layout", context, status: .conflict)
     }
 }
