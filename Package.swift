@@ -124,6 +124,7 @@ let package = Package(
                 .embedInCode("Web/Templates/report.mustache"),
                 .embedInCode("Web/Templates/users.mustache"),
                 .embedInCode("Web/Templates/finance.mustache"),
+                .embedInCode("Web/Templates/figures.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

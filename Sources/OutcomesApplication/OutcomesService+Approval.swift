@@ -94,6 +94,15 @@ extension OutcomesService {
         return try await instructions(asOf: asOf, transfers: try await store.transfers())
     }
 
+    /// SPEC §10: the four repayment figures for a date — computed, approved, due, paid — as
+    /// every page shows them (aggregates, for every role's overview); `nil` before a delivery.
+    public func repaymentFigures(_ requester: Requester, asOf: LocalDate) async throws -> RepaymentFigures? {
+        try authorize(requester, .readOverview)
+        guard let settlement = try await currentSettlement(asOf: asOf) else { return nil }
+        let instructions = PaymentSchedule.compute(settlement: settlement, transfers: try await store.transfers(), asOf: asOf)
+        return RepaymentFigures.compute(settlement: settlement, instructions: instructions, asOf: asOf)
+    }
+
     func instructions(asOf: LocalDate, transfers: [MoneyTransfer]) async throws -> [PaymentInstruction] {
         guard let settlement = try await currentSettlement(asOf: asOf) else { return [] }
         return PaymentSchedule.compute(settlement: settlement, transfers: transfers, asOf: asOf)

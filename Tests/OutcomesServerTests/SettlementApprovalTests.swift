@@ -171,4 +171,40 @@ struct SettlementApprovalTests {
             #expect(!afterFindings.contains { $0["rule"] as? String == "repayment-overdue" })
         }
     }
+
+    @Test("one vocabulary: the overview, the settlement page, the finance page and the report show the same four figures for the same date", arguments: [Backend.sqlite])
+    func oneVocabulary(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            try await recordMeeting(client)
+            for period in ["2023-H2", "2024-H1", "2024-H2"] { _ = try await approve(period, client) }
+            // Part of 2024-H2 paid.
+            let items = try #require(try await client.send(.get, "/api/payment-instructions?asOf=2026-11-26", as: .pl).object["items"] as? [[String: Any]])
+            let first = try #require(items.first)
+            let transfer: [String: Any] = [
+                "kind": "repayment", "from": first["from"] as? String ?? "", "to": first["to"] as? String ?? "", "paidOn": "2025-03-20",
+                "amount": first["amount"] as? String ?? "", "reference": "2024-H2",
+            ]
+            #expect(try await client.send(.post, "/api/transfers", as: .pl, json: transfer).status == .created)
+            let (cookie, _) = try await WebPageTests().logIn(client, .pl)
+            func figures(_ path: String) async throws -> [String: String] {
+                let page = try await client.send(.get, path, headers: [.cookie: cookie])
+                #expect(page.status == .ok, "\(path)")
+                var found: [String: String] = [:]
+                for name in ["computed", "approved", "due", "paid"] {
+                    found[name] = page.text.components(separatedBy: "data-figure=\"\(name)\">").dropFirst().first.map { String($0.prefix { $0 != "<" }) }
+                }
+                return found
+            }
+            let overview = try await figures("/oversigt")
+            #expect(overview.count == 4 && !overview.values.contains("–"))
+            #expect(overview["approved"] != "0,00 kr." && overview["due"] != overview["paid"])
+            for path in ["/opgoerelse?dato=2026-11-26", "/oekonomi?dato=2026-11-26", "/rapport?halvaar=2026-H2"] {
+                #expect(try await figures(path) == overview, "\(path)")
+            }
+            // The API's settlement agrees: "beregnet" is its total, "godkendt" its approved half-years.
+            let summary = try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .pl).object
+            let total = try Money.parse((summary["totals"] as? [String: Any])?["total"] as? String ?? "", form: .machine)
+            #expect(overview["computed"] == total.danishString)
+        }
+    }
 }

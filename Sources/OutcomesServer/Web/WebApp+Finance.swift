@@ -37,6 +37,7 @@ extension WebApp {
                 let report = try await api.service.finance(Requester(user: caller.user, now: now, channel: "web:finance"), asOf: day)
                 let forecast = await forecasts.result(for: api.commitment)
                 for (key, value) in financeContext(report, forecast: forecast) { context[key] = value }
+                context["figures"] = try await figuresContext(on: day, caller: caller)
                 return html("finance", context)
             }
         }

@@ -29,6 +29,19 @@ extension WebApp {
         ]
     }
 
+    /// SPEC §10: the four repayment figures (beregnet, godkendt, forfalden, betalt) every page
+    /// shows the same way (`figures.mustache`).
+    func figuresContext(on day: LocalDate, caller: Caller) async throws -> [String: Any] {
+        let requester = Requester(user: caller.user, now: api.clock(), channel: "web")
+        guard let figures = try await api.service.repaymentFigures(requester, asOf: day) else {
+            return ["computed": "–", "approved": "–", "due": "–", "paid": "–", "behind": false]
+        }
+        return [
+            "computed": figures.computed.danishString, "approved": figures.approved.danishString, "due": figures.due.danishString,
+            "paid": figures.paid.danishString, "behind": figures.outstanding > .zero, "outstanding": figures.outstanding.danishString,
+        ]
+    }
+
     /// Payments per goal against the caps, the return cap and the tranche position.
     func paymentsContext(_ settlement: Settlement?) -> [String: Any] {
         let commitment = api.commitment
@@ -115,6 +128,7 @@ extension WebApp {
                 var context = base(caller, title: "Oversigt", current: "/oversigt", now: now)
                 context["progress"] = try await progressContext(on: day, caller: caller)
                 context["payments"] = paymentsContext(try await currentSettlement(on: day, caller: caller))
+                context["figures"] = try await figuresContext(on: day, caller: caller)
                 let findings = findingsContext(limit: 5)
                 context["findingsCount"] = findings.count
                 context["findings"] = findings.items

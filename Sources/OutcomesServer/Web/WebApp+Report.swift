@@ -75,6 +75,7 @@ extension WebApp {
         context["periods"] = halves.reversed().map { ["value": $0.label, "label": "\($0.half). halvår \($0.year)", "selected": $0 == chosen] }
         context["asOf"] = asOf.danishString
         context["progress"] = try await progressContext(on: asOf, caller: caller)
+        context["figures"] = try await figuresContext(on: asOf, caller: caller)
 
         let actuals = try await api.service.budgetActuals(Requester(user: caller.user, now: now, channel: "web:report"))
         let budget = commitment.budget

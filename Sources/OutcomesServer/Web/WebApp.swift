@@ -30,7 +30,7 @@ struct WebApp: Sendable {
             ("household", PackageResources.household_mustache), ("deliveries", PackageResources.deliveries_mustache),
             ("settlement", PackageResources.settlement_mustache), ("lines", PackageResources.lines_mustache),
             ("report", PackageResources.report_mustache), ("users", PackageResources.users_mustache),
-            ("finance", PackageResources.finance_mustache),
+            ("finance", PackageResources.finance_mustache), ("figures", PackageResources.figures_mustache),
         ]
         for (name, bytes) in templates {
             do {
