@@ -27,9 +27,38 @@ extension OutcomesService {
         return (imported, current)
     }
 
+    /// What the delivery in `files` would do if saved (issue #14): households added, removed and
+    /// changed, register edits it would override, the money per half-year and goal (approved
+    /// half-years through corrections). Nothing is saved.
+    ///
+    /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
+    public func deliveryPreview(_ requester: Requester, files: [String: Data]) async throws -> (imported: ImportedDelivery, preview: DeliveryPreview) {
+        try authorize(requester, .importDelivery)
+        let imported = try DeliveryImporter.importFiles(files, commitment: commitment)
+        let asOf = requester.today
+        let number = try await store.currentDeliveryNumber()
+        let current = try await number.asyncMap { try await self.delivery(number: $0).delivery }
+        let before = try await number.asyncMap { try await self.settlement(ofDelivery: $0, asOf: asOf) }
+        let approved = try await approvedPeriods().periods.filter { $0.period.end <= asOf }
+        let after = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf, approved: approved)
+        let preview = DeliveryPreview.compute(
+            current: current,
+            next: imported.delivery,
+            register: try await store.households(in: nil),
+            before: before,
+            after: after
+        )
+        return (imported, preview)
+    }
+
     /// Imports a delivery all or nothing: the files are read and checked before anything is
     /// written; the same files twice store nothing new (`isNew` false).
-    public func importDelivery(_ requester: Requester, files: [String: Data], receivedOn: LocalDate?) async throws -> DeliveryReceipt {
+    public func importDelivery(
+        _ requester: Requester,
+        files: [String: Data],
+        receivedOn: LocalDate?,
+        keepingRegister: Set<HouseholdID> = []
+    ) async throws -> DeliveryReceipt {
         try authorize(requester, .importDelivery)
         let known = Set(DeliveryImporter.fileNames)
         if let unknown = files.keys.sorted().first(where: { !known.contains($0) }) {
@@ -43,7 +72,8 @@ extension OutcomesService {
             files,
             commitment: commitment,
             receivedOn: receivedOn ?? requester.today,
-            audit: requester.audit("import-delivery", subject: "")
+            keepingRegister: keepingRegister,
+            audit: requester.audit("import-delivery", subject: keepingRegister.isEmpty ? "" : "registret beholdt for \(keepingRegister.map(\.rawValue).sorted().joined(separator: ","))")
         )
         logger.info("leverance \(receipt.number) \(receipt.isNew ? "gemt" : "fandtes allerede")")
         return receipt

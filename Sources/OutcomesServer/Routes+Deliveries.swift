@@ -47,6 +47,9 @@ extension OutcomesAPI {
             var receivedOn: LocalDate?
             /// File name → the CSV text.
             var files: [String: String]
+            /// Households whose register values (caseworkers' edits) the delivery must not
+            /// replace, as the preview listed them.
+            var keepRegister: [String]?
         }
         let asOf = QueryParameter(name: "asOf", schema: .date, required: true, description: "Opgørelsesdatoen (ÅÅÅÅ-MM-DD).")
         return [
@@ -71,6 +74,7 @@ extension OutcomesAPI {
                     [
                         ("receivedOn", .nullable(.date)),
                         ("files", .map(.string(description: "CSV-filens tekst; navnet er nøglen, fx households.csv"))),
+                        ("keepRegister", .nullable(.array(.identifier))),
                     ],
                     required: ["files"]
                 ),
@@ -82,9 +86,28 @@ extension OutcomesAPI {
                 let receipt = try await call.api.service.importDelivery(
                     call.requester,
                     files: upload.files.mapValues { Data($0.utf8) },
-                    receivedOn: upload.receivedOn
+                    receivedOn: upload.receivedOn,
+                    keepingRegister: Set((upload.keepRegister ?? []).map(HouseholdID.init))
                 )
                 return try .json(ReceiptView(receipt), status: receipt.isNew ? .created : .ok)
+            },
+            Route(
+                .post,
+                "/api/deliveries/preview",
+                "previewDelivery",
+                "Hvad en leverance ville gøre, før den gemmes: husstande tilføjet, fjernet og ændret, registrets rettelser den ville overskrive, og pengene pr. halvår og mål; intet gemmes",
+                access: .permission(.importDelivery),
+                body: .object(
+                    [("files", .map(.string(description: "CSV-filens tekst; navnet er nøglen, fx households.csv")))],
+                    required: ["files"]
+                ),
+                response: OutcomesAPI.previewSchema,
+                maxBodySize: BodyLimit.deliveryUpload
+            ) { call in
+                struct Files: Decodable { var files: [String: String] }
+                let body = try call.decode(Files.self)
+                let (imported, preview) = try await call.api.service.deliveryPreview(call.requester, files: body.files.mapValues { Data($0.utf8) })
+                return .raw(OutcomesAPI.previewJSON(preview, imported: imported), contentType: "application/json; charset=utf-8")
             },
             Route(
                 .get,
@@ -148,6 +171,54 @@ extension OutcomesAPI {
         guard case let .object(properties, required) = settlement else { return settlement }
         return .object(properties + [("corrections", .array(correction))], required: required)
     }()
+}
+
+extension OutcomesAPI {
+    static let previewSchema: Schema = {
+        let change = Schema.record([
+            ("household", .text), ("changes", .array(.record([("field", .text), ("before", .text), ("after", .text)]))),
+        ])
+        return .record([
+            ("rows", .integer()), ("added", .array(.text)), ("removed", .array(.text)), ("changed", .array(change)),
+            ("registerOverrides", .array(change)),
+            (
+                "money",
+                .array(
+                    .record([
+                        ("period", .text), ("goal", .integer()), ("approved", .boolean), ("before", .money), ("after", .money), ("difference", .money),
+                    ])
+                )
+            ),
+            ("corrections", .money), ("totalBefore", .money), ("totalAfter", .money), ("warnings", .array(.text)),
+        ])
+    }()
+
+    static func previewJSON(_ preview: DeliveryPreview, imported: ImportedDelivery) -> Data {
+        func changes(_ list: [DeliveryPreview.HouseholdChange]) -> [[String: Any]] {
+            list.map { change in
+                [
+                    "household": change.household.rawValue,
+                    "changes": change.changes.map { ["field": $0.field, "before": $0.before, "after": $0.after] },
+                ]
+            }
+        }
+        let object: [String: Any] = [
+            "rows": imported.delivery.households.count + imported.delivery.persons.count + imported.delivery.employment.count
+                + imported.delivery.socialMeasures.count + imported.delivery.lifeSatisfaction.count + imported.delivery.actionPlanGoals.count
+                + imported.delivery.schoolAbsence.count,
+            "added": preview.added.map(\.rawValue), "removed": preview.removed.map(\.rawValue),
+            "changed": changes(preview.changed), "registerOverrides": changes(preview.registerOverrides),
+            "money": preview.money.map {
+                [
+                    "period": $0.period.label, "goal": $0.goal, "approved": $0.isApproved, "before": $0.before.machineString,
+                    "after": $0.after.machineString, "difference": $0.difference.machineString,
+                ] as [String: Any]
+            },
+            "corrections": preview.corrections.machineString, "totalBefore": preview.totalBefore.machineString,
+            "totalAfter": preview.totalAfter.machineString, "warnings": imported.warnings,
+        ]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
 }
 
 extension Call {

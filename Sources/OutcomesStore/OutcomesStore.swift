@@ -25,11 +25,15 @@ public protocol OutcomesStore: Sendable {
     /// supersede the current delivery, and both stay on record. A delivery with any error is
     /// rejected whole and nothing is written.
     ///
+    /// The register follows the delivery's households, but for those in `keepingRegister`,
+    /// whose register values (a caseworker's edits) the user chose to keep (issue #14).
+    ///
     /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
     func importDelivery(
         _ files: [String: Data],
         commitment: Commitment,
         receivedOn: LocalDate,
+        keepingRegister: Set<HouseholdID>,
         audit: AuditEvent?
     ) async throws
         -> DeliveryReceipt
@@ -363,6 +367,10 @@ extension OutcomesStore {
     }
 
     /// Imports without an audit event (tests and tools that record their own).
+    public func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate, audit: AuditEvent?) async throws -> DeliveryReceipt {
+        try await importDelivery(files, commitment: commitment, receivedOn: receivedOn, keepingRegister: [], audit: audit)
+    }
+
     public func importDelivery(_ files: [String: Data], commitment: Commitment, receivedOn: LocalDate) async throws -> DeliveryReceipt {
         try await importDelivery(files, commitment: commitment, receivedOn: receivedOn, audit: nil)
     }

@@ -160,6 +160,7 @@ public final class SQLOutcomesStore: OutcomesStore {
         _ files: [String: Data],
         commitment: Commitment,
         receivedOn: LocalDate,
+        keepingRegister: Set<HouseholdID>,
         audit: AuditEvent?
     ) async throws -> DeliveryReceipt {
         let hash = SQLOutcomesStore.contentHash(files)
@@ -183,7 +184,7 @@ public final class SQLOutcomesStore: OutcomesStore {
                 .columns("number", "contentHash", "receivedOn", "supersedes", "warnings", "rowCount")
                 .values(number, hash, receivedOn.isoString, previous, warnings, rows.count).run()
             try await rows.write(delivery: number, to: database)
-            try await SQLOutcomesStore.syncRegister(with: imported.delivery, in: database)
+            try await SQLOutcomesStore.syncRegister(with: imported.delivery, in: database, keeping: keepingRegister)
             if var audit {
                 audit.subject = audit.subject.isEmpty ? "delivery \(number)" : audit.subject
                 _ = try await SQLOutcomesStore.append(audit, to: database)

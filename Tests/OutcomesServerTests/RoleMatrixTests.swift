@@ -38,7 +38,7 @@ let expectedAccess: [String: Set<String>] = {
         "finance": ["pl", "ev", "dsi", "sg"],
         "listNotices": ledgerReaders, "recordNotice": ["pl", "dsi"],
         "listSettlementRecords": ledgerReaders, "getSettlementRecord": ledgerReaders, "proposeSettlement": ["ev"],
-        "approveSettlement": ["pl", "dsi"], "paymentInstructions": ledgerReaders,
+        "approveSettlement": ["pl", "dsi"], "paymentInstructions": ledgerReaders, "previewDelivery": ["pl", "ev"],
     ]
 }()
 
@@ -82,7 +82,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "assessActionPlanGoal": return Sample(path: ["id": matrixHousehold], json: ["goalId": "M1", "fulfilled": true])
     case "recordDecision":
         return Sample(json: ["household": own, "outcome": "declined", "consentGiven": false, "reason": "Familien takkede nej til forløbet."])
-    case "importDelivery": return Sample(json: ["files": demoFiles])
+    case "importDelivery", "previewDelivery": return Sample(json: ["files": demoFiles])
     case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance", "paymentInstructions": return Sample(query: "?asOf=2026-11-26")
     case "listNotices": return Sample()
     case "recordNotice": return Sample(json: ["kind": "revocation", "received": "2026-04-06", "subject": "Tilbagekaldelse \(user)"])

@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import OutcomesCore
+import OutcomesServer
+import OutcomesStore
+import OutcomesTestSupport
+import Testing
+
+/// Issue #14: a delivery's preview shows its consequences — households added, removed and
+/// changed, the register edits it would override, the money per half-year and goal — and saves
+/// nothing until confirmed; the register edits the user keeps stay.
+@Suite("Delivery preview with consequences")
+struct DeliveryPreviewTests {
+    /// The demo delivery with H00002's course ended on 2025-05-01 and a new control household.
+    static func changedFiles() -> [String: String] {
+        var files = demoFiles
+        var households = (files["households.csv"] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let index = households.firstIndex(where: { $0.hasPrefix("H00002,") }) {
+            var cells = households[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[5] = "2025-05-01"
+            cells[6] = "no_longer_needed"
+            households[index] = cells.joined(separator: ",")
+        }
+        households.insert("K09999,houlkaer,999,control,,,,,", at: households.count - 1)
+        files["households.csv"] = households.joined(separator: "\n")
+        return files
+    }
+
+    @Test("the preview lists households, register overrides and money; nothing is saved until the import; kept register values stay", arguments: Backend.available)
+    func preview(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            // A caseworker's edit in the register that the next delivery would override.
+            let edited = try await client.send(
+                .put,
+                "/api/households/H00003",
+                as: .pl,
+                json: ["id": "H00003", "area": "ellekonebakken", "group": "treatment", "courseStart": "2023-12-31", "listPosition": 10, "cohort": 2]
+            )
+            #expect(edited.status == .ok, "\(edited.text.prefix(200))")
+            let deliveries = try await store.deliveries().count
+            let answer = try await client.send(.post, "/api/deliveries/preview", as: .ev, json: ["files": Self.changedFiles()])
+            #expect(answer.status == .ok, "\(answer.text.prefix(300))")
+            let preview = answer.object
+            #expect(preview["added"] as? [String] == ["K09999"])
+            #expect((preview["removed"] as? [String])?.isEmpty == true)
+            let changed = try #require(preview["changed"] as? [[String: Any]])
+            #expect(changed.map { $0["household"] as? String } == ["H00002"])
+            let fields = (changed.first?["changes"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(fields.contains("afslutning") && fields.contains("afslutningsårsag"))
+            let overrides = try #require(preview["registerOverrides"] as? [[String: Any]])
+            #expect(overrides.map { $0["household"] as? String } == ["H00003"])
+            #expect((overrides.first?["changes"] as? [[String: Any]])?.first?["before"] as? String == "2")
+            let money = try #require(preview["money"] as? [[String: Any]])
+            #expect(!money.isEmpty)
+            #expect(preview["totalBefore"] as? String != preview["totalAfter"] as? String)
+            // Nothing saved.
+            #expect(try await store.deliveries().count == deliveries)
+            // Confirmed, keeping the register's value for H00003.
+            let imported = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": Self.changedFiles(), "keepRegister": ["H00003"]])
+            #expect(imported.status == .created)
+            #expect(try await store.household(HouseholdID("H00003"))?.cohort == 2)
+            #expect(try await store.household(HouseholdID("H00002"))?.courseEnd == LocalDate(iso: "2025-05-01"))
+        }
+    }
+}
