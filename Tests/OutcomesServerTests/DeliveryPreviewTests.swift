@@ -64,3 +64,47 @@ struct DeliveryPreviewTests {
         }
     }
 }
+
+@Suite("Delivery preview in the web app")
+struct WebDeliveryPreviewTests {
+    @Test("the upload page lists new and changed households and the money, and keeps a register value when ticked")
+    func webPreview() async throws {
+        try await withAPI(.sqlite) { _, store, client in
+            _ = try await client.send(
+                .put,
+                "/api/households/H00003",
+                as: .pl,
+                json: ["id": "H00003", "area": "ellekonebakken", "group": "treatment", "courseStart": "2023-12-31", "listPosition": 10, "cohort": 2]
+            )
+            let (cookie, csrf) = try await WebPageTests().logIn(client, .ev)
+            let boundary = "outcomes-test-boundary"
+            var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n"
+            for (name, text) in DeliveryPreviewTests.changedFiles() {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\nContent-Type: text/csv\r\n\r\n\(text)\r\n"
+            }
+            body += "--\(boundary)--\r\n"
+            let page = try await client.send(
+                .post,
+                "/leverancer",
+                raw: body,
+                headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"]
+            )
+            #expect(page.status == .ok, "\(page.text.prefix(300))")
+            #expect(page.text.contains("<strong>Nye husstande:</strong> K09999"))
+            #expect(page.text.contains("<td>H00002</td><td>afslutning</td>"))
+            #expect(page.text.contains("Behold registret for H00003"))
+            #expect(page.text.contains("Opgørelsen i alt:"))
+            let token = try #require(page.text.components(separatedBy: "name=\"token\" value=\"").dropFirst().first?.prefix { $0 != "\"" })
+            #expect(try await store.deliveries().count == 1)
+            let saved = try await client.send(
+                .post,
+                "/leverancer/gem",
+                raw: "_csrf=\(csrf)&token=\(token)&behold-H00003=1",
+                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(saved.status == .ok && saved.text.contains("er gemt"))
+            #expect(try await store.deliveries().count == 2)
+            #expect(try await store.household(HouseholdID("H00003"))?.cohort == 2)
+        }
+    }
+}

@@ -97,15 +97,21 @@ extension WebApp {
                 let files = uploaded.filter { known.contains($0.key) }
                 let receivedOn = fields["receivedOn"].flatMap { LocalDate(iso: $0) } ?? api.today(now)
                 do {
-                    let (imported, current) = try await api.service.previewDelivery(
-                        Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries"),
-                        files: files
-                    )
+                    let requester = Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries")
+                    let (imported, current) = try await api.service.previewDelivery(requester, files: files)
+                    let consequences = try await api.service.deliveryPreview(requester, files: files).preview
                     let token = await pending.keep(.init(username: caller.user.username, files: files, receivedOn: receivedOn, stored: now))
                     return try await deliveriesPage(
                         caller: caller,
                         now: now,
-                        preview: previewContext(imported, current: current, unknown: unknown, token: token, csrf: caller.csrfToken ?? "")
+                        preview: previewContext(
+                            imported,
+                            current: current,
+                            consequences: consequences,
+                            unknown: unknown,
+                            token: token,
+                            csrf: caller.csrfToken ?? ""
+                        )
                     )
                 } catch let rejected as DeliveryRejected {
                     let errors = rejected.issues.map { issue -> [String: String] in
@@ -131,10 +137,13 @@ extension WebApp {
                 guard let upload = await pending.take(fields["token", default: ""], username: caller.user.username) else {
                     return try await deliveriesPage(caller: caller, now: now, error: "Forhåndsvisningen er udløbet; upload filerne igen.")
                 }
+                // The register values the user chose to keep (a checkbox per household).
+                let keep = Set(fields.filter { $0.key.hasPrefix("behold-") && $0.value == "1" }.map { HouseholdID(String($0.key.dropFirst(7))) })
                 let receipt = try await api.service.importDelivery(
                     Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries"),
                     files: upload.files,
-                    receivedOn: upload.receivedOn
+                    receivedOn: upload.receivedOn,
+                    keepingRegister: keep
                 )
                 let message =
                     receipt.isNew
@@ -146,7 +155,14 @@ extension WebApp {
         }
     }
 
-    func previewContext(_ imported: ImportedDelivery, current: Delivery?, unknown: [String], token: String, csrf: String) -> [String: Any] {
+    func previewContext(
+        _ imported: ImportedDelivery,
+        current: Delivery?,
+        consequences: DeliveryPreview,
+        unknown: [String],
+        token: String,
+        csrf: String
+    ) -> [String: Any] {
         let new = imported.delivery
         func row(_ label: String, _ now: Int?, _ next: Int) -> [String: String] {
             let change = now.map { next - $0 } ?? next
@@ -175,6 +191,28 @@ extension WebApp {
                 + "\(Danish.integer(currentIDs.subtracting(newIDs).count)) som ikke længere er med.",
             "warnings": imported.warnings + unknown.map { "filen \($0) hører ikke til en leverance og springes over" },
             "token": token, "csrf": csrf,
+            "added": consequences.added.map(\.rawValue).joined(separator: ", "), "hasAdded": !consequences.added.isEmpty,
+            "removed": consequences.removed.map(\.rawValue).joined(separator: ", "), "hasRemoved": !consequences.removed.isEmpty,
+            "changed": consequences.changed.flatMap { change in
+                change.changes.map { ["household": change.household.rawValue, "field": $0.field, "before": $0.before, "after": $0.after] }
+            },
+            "hasChanged": !consequences.changed.isEmpty,
+            "overrides": consequences.registerOverrides.map { change in
+                [
+                    "household": change.household.rawValue,
+                    "what": change.changes.map { "\($0.field): \($0.before) → \($0.after)" }.joined(separator: "; "),
+                ]
+            },
+            "hasOverrides": !consequences.registerOverrides.isEmpty,
+            "money": consequences.money.map { effect in
+                [
+                    "period": effect.period.danishLabel, "goal": effect.goal, "approved": effect.isApproved,
+                    "before": effect.before.danishString, "after": effect.after.danishString, "difference": effect.difference.danishString,
+                ] as [String: Any]
+            },
+            "hasMoney": !consequences.money.isEmpty,
+            "totalBefore": consequences.totalBefore.danishString, "totalAfter": consequences.totalAfter.danishString,
+            "corrections": consequences.corrections.danishString, "hasCorrections": !consequences.corrections.isZero,
         ]
     }
 
