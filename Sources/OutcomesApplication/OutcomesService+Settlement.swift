@@ -68,13 +68,29 @@ extension OutcomesService {
         }
         if let receivedOn { try checkInput { () throws(InputRules.Violation) in try InputRules.date(receivedOn, field: "receivedOn") } }
         logger.info("leverance modtaget (\(files.count) filer); importerer")
-        let receipt = try await store.importDelivery(
+        // Issue #14: the register edits this delivery replaces are named (in the receipt and
+        // the trail), never overwritten silently.
+        var overridden: [HouseholdID] = []
+        if let parsed = try? DeliveryImporter.importFiles(files, commitment: commitment) {
+            let number = try await store.currentDeliveryNumber()
+            let current = try await number.asyncMap { try await self.delivery(number: $0).delivery }
+            overridden = DeliveryPreview.registerOverrides(current: current, next: parsed.delivery, register: try await store.households(in: nil))
+                .map(\.household).filter { !keepingRegister.contains($0) }
+        }
+        var receipt = try await store.importDelivery(
             files,
             commitment: commitment,
             receivedOn: receivedOn ?? requester.today,
             keepingRegister: keepingRegister,
-            audit: requester.audit("import-delivery", subject: keepingRegister.isEmpty ? "" : "registret beholdt for \(keepingRegister.map(\.rawValue).sorted().joined(separator: ","))")
+            audit: requester.audit(
+                "import-delivery",
+                subject: [
+                    keepingRegister.isEmpty ? nil : "registret beholdt for \(keepingRegister.map(\.rawValue).sorted().joined(separator: ","))",
+                    overridden.isEmpty ? nil : "registret overskrevet for \(overridden.map(\.rawValue).joined(separator: ","))",
+                ].compactMap { $0 }.joined(separator: "; ")
+            )
         )
+        if receipt.isNew { receipt.overriddenRegister = overridden }
         logger.info("leverance \(receipt.number) \(receipt.isNew ? "gemt" : "fandtes allerede")")
         return receipt
     }

@@ -14,8 +14,10 @@ struct ReceiptView: Encodable, Sendable {
     var supersedes: Int?
     var isNew: Bool
     var rowCount: Int
+    var overriddenRegister: [String]
 
     init(_ receipt: DeliveryReceipt) {
+        overriddenRegister = receipt.overriddenRegister.map(\.rawValue)
         number = receipt.number
         contentHash = receipt.contentHash
         receivedOn = receipt.receivedOn
@@ -32,12 +34,13 @@ struct ReceiptView: Encodable, Sendable {
         try c.encode(supersedes, forKey: .supersedes)
         try c.encode(isNew, forKey: .isNew)
         try c.encode(rowCount, forKey: .rowCount)
+        try c.encode(overriddenRegister, forKey: .overriddenRegister)
     }
-    enum CodingKeys: String, CodingKey { case number, contentHash, receivedOn, supersedes, isNew, rowCount }
+    enum CodingKeys: String, CodingKey { case number, contentHash, receivedOn, supersedes, isNew, rowCount, overriddenRegister }
 
     static let schema = Schema.record([
         ("number", .integer()), ("contentHash", .text), ("receivedOn", .date), ("supersedes", .nullable(.integer())), ("isNew", .boolean),
-        ("rowCount", .integer()),
+        ("rowCount", .integer()), ("overriddenRegister", .array(.text)),
     ])
 }
 

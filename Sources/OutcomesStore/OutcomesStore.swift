@@ -256,6 +256,9 @@ public struct DeliveryReceipt: Sendable, Equatable {
     /// False when the import found these files already on record and wrote nothing.
     public var isNew: Bool
     public var rowCount: Int
+    /// Households whose register edits the delivery replaced (issue #14: never silently; the
+    /// use case fills it in and the audit trail names them).
+    public var overriddenRegister: [HouseholdID] = []
 }
 
 /// SPEC §10: a half-year's settlement as proposed for approval and, once every approver has

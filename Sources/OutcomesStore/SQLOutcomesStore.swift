@@ -186,7 +186,7 @@ public final class SQLOutcomesStore: OutcomesStore {
             try await rows.write(delivery: number, to: database)
             try await SQLOutcomesStore.syncRegister(with: imported.delivery, in: database, keeping: keepingRegister)
             if var audit {
-                audit.subject = audit.subject.isEmpty ? "delivery \(number)" : audit.subject
+                audit.subject = audit.subject.isEmpty ? "delivery \(number)" : "delivery \(number); \(audit.subject)"
                 _ = try await SQLOutcomesStore.append(audit, to: database)
             }
             return DeliveryReceipt(

@@ -59,8 +59,29 @@ struct DeliveryPreviewTests {
             // Confirmed, keeping the register's value for H00003.
             let imported = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": Self.changedFiles(), "keepRegister": ["H00003"]])
             #expect(imported.status == .created)
+            #expect((imported.object["overriddenRegister"] as? [String])?.isEmpty == true)
             #expect(try await store.household(HouseholdID("H00003"))?.cohort == 2)
             #expect(try await store.household(HouseholdID("H00002"))?.courseEnd == LocalDate(iso: "2025-05-01"))
+        }
+    }
+}
+
+@Suite("An import never overwrites a register edit silently")
+struct RegisterOverrideTests {
+    @Test("an API import without keepRegister names the households whose edits it replaced, in the answer and the trail", arguments: Backend.available)
+    func named(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            _ = try await client.send(
+                .put,
+                "/api/households/H00003",
+                as: .pl,
+                json: ["id": "H00003", "area": "ellekonebakken", "group": "treatment", "courseStart": "2023-12-31", "listPosition": 10, "cohort": 2]
+            )
+            let imported = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": DeliveryPreviewTests.changedFiles()])
+            #expect(imported.status == .created)
+            #expect(imported.object["overriddenRegister"] as? [String] == ["H00003"])
+            let audit = try await store.auditEntries().last { $0.event.action == "import-delivery" }
+            #expect(audit?.event.subject.contains("registret overskrevet for H00003") == true)
         }
     }
 }

@@ -58,14 +58,7 @@ public struct DeliveryPreview: Sendable, Equatable {
             let changes = differences(before, after)
             return changes.isEmpty ? nil : HouseholdChange(household: id, changes: changes)
         }
-        let registered = Dictionary(register.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let overrides = new.keys.sorted().compactMap { id -> HouseholdChange? in
-            // Only where the register differs from what the last delivery said: an edit made
-            // in Outcomes since (else the register merely follows the deliveries).
-            guard let kept = registered[id], let incoming = new[id], old[id].map({ $0 != kept }) ?? true else { return nil }
-            let changes = differences(kept, incoming)
-            return changes.isEmpty ? nil : HouseholdChange(household: id, changes: changes)
-        }
+        let overrides = registerOverrides(current: current, next: next, register: register)
         var money: [MoneyEffect] = []
         for period in after.periods {
             let previous = before?.periods.first { $0.period == period.period }
@@ -87,6 +80,20 @@ public struct DeliveryPreview: Sendable, Equatable {
             totalBefore: before?.totals.total ?? .zero,
             totalAfter: after.totals.total
         )
+    }
+
+    /// Register values — edits made in Outcomes since the last delivery — that `next` would
+    /// replace. Where the register says what the last delivery said, it merely follows.
+    public static func registerOverrides(current: Delivery?, next: Delivery, register: [HouseholdRecord]) -> [HouseholdChange] {
+        let old = current.map { delivery in Dictionary(delivery.households.map { ($0.id, HouseholdRecord($0, in: delivery)) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+        let registered = Dictionary(register.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return next.households.map(\.id).sorted().compactMap { id -> HouseholdChange? in
+            guard let kept = registered[id], let index = next.households.firstIndex(where: { $0.id == id }) else { return nil }
+            let incoming = HouseholdRecord(next.households[index], in: next)
+            guard old[id].map({ $0 != kept }) ?? true else { return nil }
+            let changes = differences(kept, incoming)
+            return changes.isEmpty ? nil : HouseholdChange(household: id, changes: changes)
+        }
     }
 
     /// Field by field, in Danish.
