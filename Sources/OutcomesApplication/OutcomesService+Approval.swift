@@ -45,6 +45,7 @@ extension OutcomesService {
         let document = ApprovedPeriodDocument.string(
             figures,
             lines: settlement.lines.filter { $0.period == period },
+            corrections: settlement.corrections.filter { $0.settledIn == period },
             contract: commitment.id,
             version: commitment.version,
             delivery: number,
@@ -184,6 +185,25 @@ enum ApprovedPeriodReader {
                 basis: .recorded(line["basis"] as? String ?? "")
             )
         }
-        return ApprovedPeriod(settlement: settlement, lines: lines)
+        let corrections = try (root["corrections"] as? [[String: Any]] ?? []).map { item -> CorrectionLine in
+            let pointText = item["point"] as? String ?? ""
+            guard let goal = item["goal"] as? Int, let point: LinePoint = pointText == "end" ? .end : Int(pointText).map(LinePoint.months),
+                let of = (item["period"] as? String).flatMap(HalfYear.init(label:)),
+                let settledIn = (item["settledIn"] as? String).flatMap(HalfYear.init(label:))
+            else { throw Malformed(description: "en efterregulering i en godkendt opgørelse kan ikke læses") }
+            return CorrectionLine(
+                period: of,
+                settledIn: settledIn,
+                goal: goal,
+                point: point,
+                household: (item["household"] as? String).map(HouseholdID.init),
+                person: (item["person"] as? String).map(PersonID.init),
+                cohort: item["cohort"] as? Int,
+                before: try money(item["before"]),
+                after: try money(item["after"]),
+                reason: item["reason"] as? String ?? ""
+            )
+        }
+        return ApprovedPeriod(settlement: settlement, lines: lines, corrections: corrections)
     }
 }

@@ -9,7 +9,15 @@ public import OutcomesCore
 ///  "lines": [{"goal": 1, …}, …]}
 /// ```
 public enum ApprovedPeriodDocument {
-    public static func string(_ period: PeriodSettlement, lines: [SettlementLine], contract: String, version: Int, delivery: Int, asOf: LocalDate) -> String {
+    public static func string(
+        _ period: PeriodSettlement,
+        lines: [SettlementLine],
+        corrections: [CorrectionLine] = [],
+        contract: String,
+        version: Int,
+        delivery: Int,
+        asOf: LocalDate
+    ) -> String {
         ByteWriter.string { w in
             w.write("{\"contract\": ")
             w.writeJSONString(contract)
@@ -25,7 +33,14 @@ public enum ApprovedPeriodDocument {
                 w.write(i == 0 ? "\n  " : ",\n  ")
                 SettlementJSON.writeLine(line, to: &w)
             }
-            w.write(lines.isEmpty ? "]}\n" : "\n ]}\n")
+            w.write(lines.isEmpty ? "]" : "\n ]")
+            // The corrections this half-year settles (SPEC §10), kept with it.
+            if !corrections.isEmpty {
+                w.write(",\n \"corrections\": [")
+                SettlementJSON.writeCorrections(corrections, to: &w)
+                w.write("\n ]")
+            }
+            w.write("}\n")
         }
     }
 }

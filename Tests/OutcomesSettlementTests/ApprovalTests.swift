@@ -79,6 +79,64 @@ struct ApprovalTests {
         }
     }
 
+    /// Approves `period` as the settlement with the earlier approvals computes it, its
+    /// corrections kept with it (as the service does).
+    func approveNext(_ delivery: Delivery, _ period: HalfYear, after approved: [ApprovedPeriod]) -> ApprovedPeriod {
+        let settlement = SettlementEngine.settle(viborg, delivery: delivery, asOf: period.end, approved: approved)
+        let figures = settlement.periods.first { $0.period == period }!
+        return ApprovedPeriod(
+            settlement: figures,
+            lines: settlement.lines.filter { $0.period == period },
+            corrections: settlement.corrections.filter { $0.settledIn == period }
+        )
+    }
+
+    @Test("a correction, once settled in an approved half-year, is never settled again")
+    func settledOnce() throws {
+        var approved = approve(try delivery(Self.files), through: HalfYear(year: 2024, half: 2))
+        let later = try delivery(try corrected())
+        let next = approveNext(later, HalfYear(year: 2025, half: 1), after: approved)
+        #expect(!next.corrections.isEmpty)
+        #expect(next.settlement.goals.contains { !$0.correction.isZero })
+        approved.append(next)
+        let settlement = SettlementEngine.settle(viborg, delivery: later, asOf: day("2026-11-26"), approved: approved)
+        #expect(settlement.corrections.isEmpty)
+        #expect(settlement.periods.allSatisfy { $0.goals.allSatisfy { $0.correction.isZero } || $0.isApproved })
+        // And the figures through the approvals add up to what the later delivery computes
+        // without any approval: nothing paid twice, nothing lost.
+        let unapproved = SettlementEngine.settle(viborg, delivery: later, asOf: day("2026-11-26"))
+        #expect(settlement.totals.total == unapproved.totals.total)
+    }
+
+    @Test("a negative correction gives back only what the caps let through; totals still balance")
+    func negativeCorrection() throws {
+        var squeezed = viborg.withCap(goal: 1, Money(kroner: 20_000))
+        squeezed.returnCap.amount = Stated(Money(kroner: 60_000), "T 5.2")
+        let first = try delivery(Self.files)
+        let settled = SettlementEngine.settle(squeezed, delivery: first, asOf: HalfYear(year: 2025, half: 1).end)
+        let approved = settled.periods.map { period in ApprovedPeriod(settlement: period, lines: settled.lines.filter { $0.period == period.period }) }
+        // A later delivery in which every employment measurement at 12 months is unsuccessful.
+        var files = Self.files
+        files["employment.csv"] = (files["employment.csv"] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.contains(",12,") else { return String(line) }
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[2] = "cash_benefit_job_ready"
+            return cells.joined(separator: ",")
+        }.joined(separator: "\n")
+        let later = try delivery(files)
+        let settlement = SettlementEngine.settle(squeezed, delivery: later, asOf: day("2026-11-26"), approved: approved)
+        #expect(settlement.corrections.contains { $0.difference.isNegative })
+        // Per goal: what all half-years pay together is the cap rule on everything earned.
+        for goal in squeezed.paymentGoals {
+            let payable = Money.sum(settlement.periods.flatMap(\.goals).filter { $0.goal == goal.number }.map(\.payable))
+            let earned = Money.sum(settlement.periods.flatMap(\.goals).filter { $0.goal == goal.number }.map(\.amount))
+            let cap = goal.cap?.value ?? Money(minorUnits: .max)
+            #expect(payable == min(cap, max(.zero, earned)), "goal \(goal.number)")
+        }
+        #expect(Money.sum(settlement.totals.recipients.map(\.amount)) == settlement.totals.total)
+        #expect(settlement.totals.total == Money.sum(settlement.totals.payers.map(\.amount)))
+    }
+
     @Test("the same delivery again: no correction, the same settlement as without approvals")
     func nothingChanged() throws {
         let first = try delivery(Self.files)

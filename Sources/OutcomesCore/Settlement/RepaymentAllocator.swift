@@ -50,12 +50,24 @@ public struct RepaymentAllocator: Sendable {
         self.tranche2 = tranches.shares.map(\.tranche2.fraction)
     }
 
-    /// What the earlier periods used: of each goal's cap, of the return cap, of tranche 1.
+    /// What the earlier periods earned and used: per goal, what it earned in all and what of
+    /// its cap that used; the covered payers' payable before and after the return cap; what was
+    /// repaid in all (tranche 1 until the threshold).
+    ///
+    /// Every period is the cumulative rule after it less the cumulative rule before it, so a
+    /// negative amount (a correction, SPEC §10) gives back exactly what the caps allowed for it.
     public struct State: Sendable, Equatable {
+        var earned: [Int64]
         var capUsed: [Int64]
+        /// The covered payers' payable in all, before the return cap.
+        var coveredGross: Int64 = 0
+        /// The same after the return cap.
         var covered: Int64 = 0
         var repaid: Int64 = 0
-        public init(_ allocator: RepaymentAllocator) { capUsed = Array(repeating: 0, count: allocator.goals.count) }
+        public init(_ allocator: RepaymentAllocator) {
+            earned = Array(repeating: 0, count: allocator.goals.count)
+            capUsed = Array(repeating: 0, count: allocator.goals.count)
+        }
     }
 
     /// One period's result, in øre; the arrays keep their capacity from period to period.
@@ -83,11 +95,13 @@ public struct RepaymentAllocator: Sendable {
     public func allocate(_ amount: (Int) -> Int64, state: inout State, into period: inout Period) {
         for p in period.payers.indices { period.payers[p] = 0 }
         for g in goals.indices {
-            let earned = amount(g)
             // B5.1 2.6.3, 2.7.2: caps are cumulative; the period that would cross is cut to the
-            // room left, later periods pay nothing for the goal.
-            let payable = min(earned, max(0, caps[g] - state.capUsed[g]))
-            state.capUsed[g] += payable
+            // room left, later periods pay nothing for the goal (and a negative amount gives back
+            // only what the cap had let through).
+            state.earned[g] += amount(g)
+            let used = min(caps[g], max(0, state.earned[g]))
+            let payable = used - state.capUsed[g]
+            state.capUsed[g] = used
             period.payables[g] = payable
             period.payers[payerOfGoal[g]] += payable
         }
@@ -95,14 +109,21 @@ public struct RepaymentAllocator: Sendable {
         // from the covered payers in order.
         var covered: Int64 = 0
         for p in period.payers.indices where coveredByReturnCap[p] { covered += period.payers[p] }
-        let allowed = min(covered, max(0, returnCap - state.covered))
-        state.covered += allowed
+        state.coveredGross += covered
+        let coveredAfter = min(returnCap, max(0, state.coveredGross))
+        let allowed = coveredAfter - state.covered
+        state.covered = coveredAfter
         period.capReduction = covered - allowed
         var left = period.capReduction
         for p in period.payers.indices where left > 0 && coveredByReturnCap[p] {
             let cut = min(left, period.payers[p])
             period.payers[p] -= cut
             left -= cut
+        }
+        // A negative reduction (a correction below the cap gives back room): the first covered
+        // payer (the municipality) pays that much more of its negative amount back.
+        if left < 0, let first = period.payers.indices.first(where: { coveredByReturnCap[$0] }) {
+            period.payers[first] -= left
         }
         var total: Int64 = 0
         for amount in period.payers { total += amount }
@@ -111,7 +132,7 @@ public struct RepaymentAllocator: Sendable {
         // threshold; a period that crosses it splits the part up to it by tranche 1's shares and
         // the rest by tranche 2's. Each share but the last is rounded to øre (half away from
         // zero); the last takes the rest, so the recipients' amounts add up to the total.
-        let inFirst = min(total, max(0, threshold - state.repaid))
+        let inFirst = min(threshold, state.repaid + total) - min(threshold, state.repaid)
         let inSecond = total - inFirst
         state.repaid += total
         var given: Int64 = 0
@@ -142,7 +163,11 @@ public struct RepaymentAllocator: Sendable {
 extension RepaymentAllocator.State {
     /// Back to the start of the agreement, keeping the arrays.
     public mutating func reset() {
-        for g in capUsed.indices { capUsed[g] = 0 }
+        for g in capUsed.indices {
+            capUsed[g] = 0
+            earned[g] = 0
+        }
+        coveredGross = 0
         covered = 0
         repaid = 0
     }
@@ -153,11 +178,16 @@ extension RepaymentAllocator.State {
     /// approved — from its kept figures, not recomputed.
     public mutating func record(_ period: PeriodSettlement, allocator: RepaymentAllocator) {
         for (g, goal) in allocator.goals.enumerated() {
-            capUsed[g] += period.goals.first { $0.goal == goal }?.payable.minorUnits ?? 0
+            let figures = period.goals.first { $0.goal == goal }
+            earned[g] += figures?.amount.minorUnits ?? 0
+            capUsed[g] += figures?.payable.minorUnits ?? 0
         }
+        var covered: Int64 = 0
         for (p, payer) in allocator.payers.enumerated() where allocator.coveredByReturnCap[p] {
             covered += period.payers.first { $0.party == payer }?.amount.minorUnits ?? 0
         }
+        self.covered += covered
+        coveredGross += covered + period.capReduction.minorUnits
         repaid += period.total.minorUnits
     }
 }

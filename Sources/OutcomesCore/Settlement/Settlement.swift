@@ -103,6 +103,30 @@ public struct CorrectionLine: Sendable, Equatable {
 
     /// `after − before`: what the open half-year settles.
     public var difference: Money { after - before }
+
+    public init(
+        period: HalfYear,
+        settledIn: HalfYear,
+        goal: Int,
+        point: LinePoint,
+        household: HouseholdID?,
+        person: PersonID?,
+        cohort: Int?,
+        before: Money,
+        after: Money,
+        reason: String
+    ) {
+        self.period = period
+        self.settledIn = settledIn
+        self.goal = goal
+        self.point = point
+        self.household = household
+        self.person = person
+        self.cohort = cohort
+        self.before = before
+        self.after = after
+        self.reason = reason
+    }
 }
 
 /// An amount per party, in a fixed order (payers: the municipality first; recipients: the
@@ -201,12 +225,16 @@ public struct Settlement: Sendable, Equatable {
 public struct ApprovedPeriod: Sendable, Equatable {
     public var settlement: PeriodSettlement
     public var lines: [SettlementLine]
+    /// The corrections of earlier approved half-years this one settled (its goals' `correction`
+    /// amounts, line by line): kept with it, so they are never settled twice.
+    public var corrections: [CorrectionLine]
 
-    public init(settlement: PeriodSettlement, lines: [SettlementLine]) {
+    public init(settlement: PeriodSettlement, lines: [SettlementLine], corrections: [CorrectionLine] = []) {
         var settlement = settlement
         settlement.isApproved = true
         self.settlement = settlement
         self.lines = lines
+        self.corrections = corrections
     }
 
     public var period: HalfYear { settlement.period }

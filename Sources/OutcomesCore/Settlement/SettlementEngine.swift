@@ -703,17 +703,36 @@ struct SettlementRun {
         let missing = kept.keys.filter { !emitted.contains($0) }.sorted()
         if !missing.isEmpty {
             for period in missing { lines += kept[period]!.lines }
-            lines.sort { ($0.date, $0.goal) < ($1.date, $1.goal) }
+            lines.sort {
+                ($0.date, $0.goal, $0.household?.rawValue ?? "", $0.person?.rawValue ?? "", $0.cohort ?? 0)
+                    < ($1.date, $1.goal, $1.household?.rawValue ?? "", $1.person?.rawValue ?? "", $1.cohort ?? 0)
+            }
         }
+        // The corrections already settled in approved half-years, oldest first: what they
+        // settled is what the approved half-year now stands at, so it is not settled again.
+        let settled = kept.values.flatMap(\.corrections).sorted { $0.settledIn < $1.settledIn }
         var corrections: [CorrectionLine] = []
         for period in kept.keys.sorted() {
-            corrections += differences(approved: kept[period]!.lines, now: recomputed[period] ?? [], period: period, settledIn: settledIn)
+            corrections += differences(
+                approved: kept[period]!.lines,
+                settled: settled.filter { $0.period == period },
+                now: recomputed[period] ?? [],
+                period: period,
+                settledIn: settledIn
+            )
         }
         return (lines, corrections)
     }
 
-    /// Line by line (goal, point, household, person, cohort): what changed.
-    static func differences(approved: [SettlementLine], now: [SettlementLine], period: HalfYear, settledIn: HalfYear) -> [CorrectionLine] {
+    /// Line by line (goal, point, household, person, cohort): what changed since the approval
+    /// and the corrections already settled for the half-year.
+    static func differences(
+        approved: [SettlementLine],
+        settled: [CorrectionLine],
+        now: [SettlementLine],
+        period: HalfYear,
+        settledIn: HalfYear
+    ) -> [CorrectionLine] {
         struct Key: Hashable, Comparable {
             var goal: Int
             var household: String
@@ -729,6 +748,29 @@ struct SettlementRun {
         }
         var before: [Key: (SettlementLine, Money)] = [:]
         for line in approved { before[key(line), default: (line, .zero)].1 += line.amount }
+        for correction in settled {
+            let k = Key(
+                goal: correction.goal,
+                household: correction.household?.rawValue ?? "",
+                person: correction.person?.rawValue ?? "",
+                cohort: correction.cohort ?? 0,
+                point: correction.point.label
+            )
+            let template =
+                before[k]?.0
+                ?? SettlementLine(
+                    goal: correction.goal,
+                    point: correction.point,
+                    date: period.end,
+                    household: correction.household,
+                    person: correction.person,
+                    cohort: correction.cohort,
+                    amount: .zero,
+                    isImputed: false,
+                    basis: .recorded(correction.reason)
+                )
+            before[k] = (template, correction.after)
+        }
         var after: [Key: (SettlementLine, Money)] = [:]
         for line in now { after[key(line), default: (line, .zero)].1 += line.amount }
         var result: [CorrectionLine] = []
