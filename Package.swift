@@ -207,6 +207,7 @@ let package = Package(
             name: "OutcomesCLITests",
             dependencies: [
                 "OutcomesCLI", "OutcomesContractFile", "OutcomesCore", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesTestSupport",
+                "OutcomesApplication",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -17,6 +17,23 @@ extension OutcomesService {
         return try await store.settlementRecords()
     }
 
+    /// One half-year's record; its frozen document (lines per person, pseudonymised) only for
+    /// the roles that may see settlement lines, and that read is audited.
+    public func settlementRecord(_ requester: Requester, period: HalfYear) async throws -> (record: SettlementRecord, total: Money, showsDocument: Bool) {
+        let user = try authorize(requester, .readFigures)
+        guard let record = try await store.settlementRecords().first(where: { $0.period == period.label }) else {
+            throw ApplicationError.notFound("Der er ingen indstillet opgørelse for \(period.danishLabel).")
+        }
+        let shows = Permission.readSettlementLines.allows(user.role)
+        if shows { try await auditRead(requester, "settlement-record \(period.label)") }
+        return (record, try recordTotal(record), shows)
+    }
+
+    /// The total a record was proposed (and is approved) with, from its frozen document.
+    public func recordTotal(_ record: SettlementRecord) throws -> Money {
+        try ApprovedPeriodReader.read(record.document, commitment: commitment).settlement.total
+    }
+
     /// The evaluator proposes a closed half-year's settlement for approval: computed from the
     /// current delivery (with the half-years approved before it kept), and frozen as a document
     /// with a hash. A new proposal of the same half-year replaces an earlier one and its
@@ -74,6 +91,14 @@ extension OutcomesService {
         }
         guard try await store.meetings().contains(where: { $0.heldOn == meetingOn }) else {
             throw ApplicationError.invalid("Der er ikke registreret et styregruppemøde den \(meetingOn.danishString); registrér mødet først (T 7).")
+        }
+        // The meeting it was presented at cannot be before it was proposed.
+        if let record = try await store.settlementRecords().first(where: { $0.period == period.label }),
+            let proposedOn = LocalDate(iso: record.proposedAt.prefix(10)), meetingOn < proposedOn
+        {
+            throw ApplicationError.invalid(
+                "Mødet \(meetingOn.danishString) ligger før opgørelsen blev indstillet (\(proposedOn.danishString)); den kan ikke være forelagt dér."
+            )
         }
         do {
             return try await store.approveSettlement(

@@ -69,12 +69,15 @@ extension OutcomesService {
         if let receivedOn { try checkInput { () throws(InputRules.Violation) in try InputRules.date(receivedOn, field: "receivedOn") } }
         logger.info("leverance modtaget (\(files.count) filer); importerer")
         // Issue #14: the register edits this delivery replaces are named (in the receipt and
-        // the trail), never overwritten silently.
+        // the trail), never overwritten silently. Only households the register has can be kept.
         var overridden: [HouseholdID] = []
+        var keepingRegister = keepingRegister
         if let parsed = try? DeliveryImporter.importFiles(files, commitment: commitment) {
             let number = try await store.currentDeliveryNumber()
             let current = try await number.asyncMap { try await self.delivery(number: $0).delivery }
-            overridden = DeliveryPreview.registerOverrides(current: current, next: parsed.delivery, register: try await store.households(in: nil))
+            let register = try await store.households(in: nil)
+            keepingRegister.formIntersection(register.map(\.id))
+            overridden = DeliveryPreview.registerOverrides(current: current, next: parsed.delivery, register: register)
                 .map(\.household).filter { !keepingRegister.contains($0) }
         }
         var receipt = try await store.importDelivery(
@@ -112,7 +115,7 @@ extension OutcomesService {
         if lines {
             try await auditRead(requester, "settlement \(asOf.isoString) lines")
         } else {
-            settlement.lines = []
+            settlement = settlement.figuresOnly()
         }
         return settlement
     }
@@ -133,7 +136,7 @@ extension OutcomesService {
         )
         let document = try await documents.value(for: key) {
             var settlement = try await self.settlement(ofDelivery: number, asOf: asOf)
-            if !lines { settlement.lines = [] }
+            if !lines { settlement = settlement.figuresOnly() }
             return SettlementJSON.string(settlement)
         }
         if lines { try await auditRead(requester, "settlement \(asOf.isoString) lines") }
@@ -144,9 +147,8 @@ extension OutcomesService {
     /// `nil` before the first delivery.
     public func settlementFigures(_ requester: Requester, asOf: LocalDate) async throws -> Settlement? {
         try authorize(requester, .readOverview)
-        guard var settlement = try await currentSettlement(asOf: asOf) else { return nil }
-        settlement.lines = []
-        return settlement
+        guard let settlement = try await currentSettlement(asOf: asOf) else { return nil }
+        return settlement.figuresOnly()
     }
 
     /// The settlement of the current delivery, from the cache when it holds it; `nil` without

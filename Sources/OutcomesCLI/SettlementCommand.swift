@@ -6,11 +6,15 @@ import OutcomesStore
 
 /// `outcomes settlement`: half-years' settlements as approved records (SPEC §10) — proposed by
 /// the evaluator, approved by the project lead and DSI at a steering-group meeting.
+///
+/// The command line runs with the database's keys, at the municipality: it shows, and signs
+/// for the project lead only. The evaluator proposes and DSI signs with their own logins (the
+/// web app or the API), so nobody at one desk can make both signatures (T 5.4).
 public struct SettlementCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "settlement",
-        abstract: "Halvårsopgørelser som godkendte poster: vis, indstil og godkend (SPEC §10).",
-        subcommands: [Show.self, Propose.self, Approve.self]
+        abstract: "Halvårsopgørelser som godkendte poster: vis, og godkend for projektlederen (SPEC §10).",
+        subcommands: [Show.self, Approve.self]
     )
 
     public init() {}
@@ -31,51 +35,25 @@ public struct SettlementCommand: AsyncParsableCommand {
         }
     }
 
-    public struct Propose: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(abstract: "Indstil et afsluttet halvårs opgørelse til godkendelse (som evaluator).")
-        @OptionGroup public var options: ContractCommand.ContractOption
-        @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
-        @Option(name: .long, help: "Halvåret, fx 2024-H2.") public var period: String
-        public init() {}
-
-        public func validate() throws {
-            guard HalfYear(label: period) != nil else { throw ValidationError("--period '\(period)' er ikke et halvår som 2024-H2") }
-        }
-
-        public func run() async throws {
-            let commitment = try options.load()
-            let record = try await withService(database, commitment: commitment, purpose: "indstilling af halvårsopgørelse", role: .evaluator) {
-                service, requester in try await service.proposeSettlement(requester, period: HalfYear(label: period)!)
-            }
-            print("Opgørelsen for \(HalfYear(label: period)!.danishLabel) er indstillet til godkendelse (leverance \(record.deliveryNumber)).")
-            print("Hash: \(record.hash)")
-        }
-    }
-
     public struct Approve: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Godkend en indstillet opgørelse for projektlederen eller DSI (den hash, der blev forelagt, og mødets dato)."
+            abstract: "Godkend en indstillet opgørelse for projektlederen (den hash, der blev forelagt, og mødets dato); DSI godkender med sit eget login."
         )
         @OptionGroup public var options: ContractCommand.ContractOption
         @Option(name: .long, help: "Databasen: en SQLite-fil eller postgres://….") public var database = "data/outcomes.sqlite"
         @Option(name: .long, help: "Halvåret, fx 2024-H2.") public var period: String
         @Option(name: .long, help: "Den indstillede opgørelses hash (fra 'settlement show').") public var hash: String
         @Option(name: .long, help: "Styregruppemødet, hvor opgørelsen blev forelagt (ÅÅÅÅ-MM-DD).") public var meeting: String
-        @Option(name: .customLong("for"), help: "Hvem der godkender: projectLead eller funder:dsi.") public var approver: String
         public init() {}
 
         public func validate() throws {
             guard HalfYear(label: period) != nil else { throw ValidationError("--period '\(period)' er ikke et halvår som 2024-H2") }
             guard LocalDate(iso: meeting) != nil else { throw ValidationError("--meeting '\(meeting)' er ikke en dato (ÅÅÅÅ-MM-DD)") }
-            guard let role = Role(storedForm: approver), [RoleKind.projectLead, .funder].contains(RoleKind(role)) else {
-                throw ValidationError("--for '\(approver)' skal være projectLead eller funder:<part>")
-            }
         }
 
         public func run() async throws {
             let commitment = try options.load()
-            let role = Role(storedForm: approver)!
-            let record = try await withService(database, commitment: commitment, purpose: "godkendelse af halvårsopgørelse", role: role) {
+            let record = try await withService(database, commitment: commitment, purpose: "godkendelse af halvårsopgørelse", role: .projectLead) {
                 service, requester in
                 try await service.approveSettlement(requester, period: HalfYear(label: period)!, hash: hash, meetingOn: LocalDate(iso: meeting)!)
             }

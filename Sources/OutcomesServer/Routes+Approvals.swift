@@ -144,16 +144,14 @@ extension OutcomesAPI {
                 .get,
                 "/api/settlements/records/{period}",
                 "getSettlementRecord",
-                "Én halvårsopgørelse som indstillet eller godkendt, med det fastfrosne dokument",
+                "Én halvårsopgørelse som indstillet eller godkendt; det fastfrosne dokument (med linjer) for roller med adgang til linjerne",
                 access: .permission(.readFigures),
                 response: .ref("SettlementRecord")
             ) { call in
                 let wanted = try halfYear(call.parameter("period"), field: "period")
                 let approvers = call.api.service.approvers
-                guard let record = try await call.api.service.settlementRecords(call.requester).first(where: { $0.period == wanted.label }) else {
-                    throw Problem.notFound("Der er ingen indstillet opgørelse for \(wanted.danishLabel).")
-                }
-                return try .json(SettlementRecordView(record, approvers: approvers, document: true))
+                let (record, _, shows) = try await call.api.service.settlementRecord(call.requester, period: wanted)
+                return try .json(SettlementRecordView(record, approvers: approvers, document: shows))
             },
             Route(
                 .post,

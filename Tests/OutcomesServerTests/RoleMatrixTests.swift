@@ -98,7 +98,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "getSettlementRecord": return Sample(path: ["period": "2023-H2"])
     case "proposeSettlement": return Sample(json: ["period": "2023-H2"])
     // The hash of the proposal the matrix test makes before it starts.
-    case "approveSettlement": return Sample(path: ["period": "2023-H2"], json: ["hash": "$HASH", "meetingOn": "2024-02-01"])
+    case "approveSettlement": return Sample(path: ["period": "2023-H2"], json: ["hash": "$HASH", "meetingOn": "2026-11-26"])
     default: return nil
     }
 }
@@ -117,7 +117,7 @@ struct RoleMatrixTests {
             #expect(Set(api.routes.map(\.operationID)) == Set(expectedAccess.keys), "the matrix names every operation, and only those")
             // A steering-group meeting and a proposal of 2023-H2 to approve.
             let setup = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
-            try await store.recordMeeting(Meeting(heldOn: LocalDate(iso: "2024-02-01")!, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Opgørelsen forelagt"), audit: setup)
+            try await store.recordMeeting(Meeting(heldOn: LocalDate(iso: "2026-11-26")!, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Opgørelsen forelagt"), audit: setup)
             let evaluator = try #require(try await store.user(named: "ev"))
             let proposal = try await api.service.proposeSettlement(Requester(user: evaluator, now: fixedNow, channel: "test"), period: HalfYear(year: 2023, half: 2))
             var checked = 0

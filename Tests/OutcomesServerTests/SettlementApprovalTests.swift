@@ -13,7 +13,8 @@ import Testing
 /// a correction in the first open half-year (issue #14).
 @Suite("Settlement approval through the API (SPEC §10)")
 struct SettlementApprovalTests {
-    static let meeting = "2025-03-10"
+    /// On the day of the proposals (the harness's clock): a meeting cannot precede them.
+    static let meeting = "2026-11-26"
 
     func recordMeeting(_ client: any TestClientProtocol) async throws {
         let answer = try await client.send(

@@ -156,7 +156,7 @@ struct WebApprovalTests {
     func approveInTheBrowserForms() async throws {
         try await withAPI(.sqlite) { _, store, client in
             let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
-            try await store.recordMeeting(Meeting(heldOn: LocalDate(iso: "2024-02-01")!, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Forelagt"), audit: event)
+            try await store.recordMeeting(Meeting(heldOn: LocalDate(iso: "2026-11-26")!, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Forelagt"), audit: event)
             let pages = WebPageTests()
             let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             let (evCookie, evCSRF) = try await pages.logIn(client, .ev)
@@ -171,9 +171,9 @@ struct WebApprovalTests {
                 let (cookie, csrf) = try await pages.logIn(client, user)
                 let page = try await client.send(.get, "/opgoerelse?dato=2026-11-26", headers: [.cookie: cookie])
                 #expect(page.text.contains("Godkend 2. halvår 2023"), "\(user)")
-                #expect(page.text.contains("<option value=\"2024-02-01\">"))
+                #expect(page.text.contains("<option value=\"2026-11-26\">"))
                 headers[.cookie] = cookie
-                let signed = try await client.send(.post, "/opgoerelse/godkend", raw: "_csrf=\(csrf)&halvaar=2023-H2&hash=\(hash)&moede=2024-02-01", headers: headers)
+                let signed = try await client.send(.post, "/opgoerelse/godkend", raw: "_csrf=\(csrf)&halvaar=2023-H2&hash=\(hash)&moede=2026-11-26", headers: headers)
                 #expect(signed.status == .seeOther, "\(user): \(signed.text.prefix(200))")
             }
             let after = try await client.send(.get, "/opgoerelse?dato=2026-11-26&besked=godkendt", headers: [.cookie: evCookie])

@@ -137,7 +137,10 @@ public enum PaymentInstructions {
             net[recipient.party, default: .zero] += recipient.amount
         }
         var debtors = order.filter { (net[$0] ?? .zero).isNegative }.map { ($0, Money.zero - net[$0]!) }
-        var creditors = period.recipients.map(\.party).filter { !(net[$0] ?? .zero).isNegative && !(net[$0] ?? .zero).isZero }.map { ($0, net[$0]!) }
+        // Creditors are the recipients (tranche order); a payer is one too when a half-year
+        // gives back (a negative correction, SPEC §10): the funders refund it.
+        let creditorOrder = period.recipients.map(\.party) + order.filter { party in !period.recipients.contains { $0.party == party } }
+        var creditors = creditorOrder.filter { !(net[$0] ?? .zero).isNegative && !(net[$0] ?? .zero).isZero }.map { ($0, net[$0]!) }
         var instructions: [(from: PartyKey, to: PartyKey, amount: Money)] = []
         var d = 0
         var c = 0

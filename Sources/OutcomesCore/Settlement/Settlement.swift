@@ -221,6 +221,39 @@ public struct Settlement: Sendable, Equatable {
     public var corrections: [CorrectionLine] = []
 }
 
+extension Settlement {
+    /// The figures only, for roles that see aggregates (SPEC §1): no lines, and the corrections
+    /// summed per approved half-year and goal, naming no household or person.
+    public func figuresOnly() -> Settlement {
+        var figures = self
+        figures.lines = []
+        var sums: [(period: HalfYear, settledIn: HalfYear, goal: Int, before: Money, after: Money)] = []
+        for correction in corrections {
+            if let index = sums.firstIndex(where: { $0.period == correction.period && $0.goal == correction.goal }) {
+                sums[index].before += correction.before
+                sums[index].after += correction.after
+            } else {
+                sums.append((correction.period, correction.settledIn, correction.goal, correction.before, correction.after))
+            }
+        }
+        figures.corrections = sums.map {
+            CorrectionLine(
+                period: $0.period,
+                settledIn: $0.settledIn,
+                goal: $0.goal,
+                point: .end,
+                household: nil,
+                person: nil,
+                cohort: nil,
+                before: $0.before,
+                after: $0.after,
+                reason: "Samlet for målet (linjerne vises kun for roller med adgang til persondata)."
+            )
+        }
+        return figures
+    }
+}
+
 /// SPEC §10: a half-year as it was approved: its figures and its lines, kept as they were.
 public struct ApprovedPeriod: Sendable, Equatable {
     public var settlement: PeriodSettlement

@@ -182,13 +182,16 @@ extension WebApp {
         let approvers = api.service.approvers
         let approver = caller.user.role.storedForm
         var context: [String: Any] = [:]
-        context["records"] = records.map { record in
+        let current = try await api.service.deliveries(requester).last?.number
+        context["records"] = try records.map { record in
             let period = HalfYear(label: record.period)
-            let figures = settlement.periods.first { $0.period.label == record.period }
+            // What is signed is the frozen document: its total, not today's figures.
+            let total = try api.service.recordTotal(record)
             let missing = approvers.filter { name in !record.approvals.contains { $0.approver == name } }
             return [
                 "period": period?.danishLabel ?? record.period, "status": record.isApproved ? "godkendt" : "indstillet",
-                "total": figures?.total.danishString ?? "–", "delivery": record.deliveryNumber, "hashShort": String(record.hash.prefix(12)),
+                "total": total.danishString, "delivery": record.deliveryNumber, "hashShort": String(record.hash.prefix(12)),
+                "olderDelivery": !record.isApproved && current.map { $0 != record.deliveryNumber } == true,
                 "signatures": record.approvals.map { "\(WebApp.approverName($0.approver)) (\($0.username), møde \($0.meetingOn.danishString))" }
                     .joined(separator: "; "),
                 "missing": missing.map(WebApp.approverName).joined(separator: " og "),
