@@ -137,12 +137,21 @@ extension OutcomesService {
     /// The approved half-years, read back from their documents (kept once read: a document
     /// never changes), with a key that changes when another is approved.
     func approvedPeriods() async throws -> (key: String, periods: [ApprovedPeriod]) {
-        let records = try await store.settlementRecords().filter(\.isApproved)
-        let key = records.map(\.hash).joined(separator: ",")
+        let hashes = try await store.approvedSettlementHashes()
+        let key = hashes.map(\.hash).joined(separator: ",")
         var periods: [ApprovedPeriod] = []
-        for record in records {
+        for (period, hash) in hashes {
             let commitment = self.commitment
-            periods.append(try await approvedDocuments.value(for: record.hash) { try ApprovedPeriodReader.read(record.document, commitment: commitment) })
+            let store = self.store
+            // A document is read (and its hash checked) once, then kept: it never changes.
+            periods.append(
+                try await approvedDocuments.value(for: hash) {
+                    guard let record = try await store.settlementRecords().first(where: { $0.period == period && $0.hash == hash }) else {
+                        throw ApplicationError.conflict("Den godkendte opgørelse for \(period) kan ikke læses.")
+                    }
+                    return try ApprovedPeriodReader.read(record.document, commitment: commitment)
+                }
+            )
         }
         return (key, periods)
     }

@@ -207,6 +207,9 @@ public protocol OutcomesStore: Sendable {
         -> SettlementRecord
     /// Every proposed or approved half-year, oldest first.
     func settlementRecords() async throws -> [SettlementRecord]
+    /// The approved half-years' periods and hashes only (what a settlement's cache key needs:
+    /// one small query per request, no document read).
+    func approvedSettlementHashes() async throws -> [(period: String, hash: String)]
 
     /// Closes the connection.
     func close() async throws

@@ -57,6 +57,13 @@ extension SQLOutcomesStore {
         }
     }
 
+    public func approvedSettlementHashes() async throws -> [(period: String, hash: String)] {
+        try await reading { database in
+            try await database.select().columns("period", "hash").from("settlementRecord").where("approvedAt", .isNot, SQLLiteral.null)
+                .orderBy("period").all().map { (try $0.decode(column: "period", as: String.self), try $0.decode(column: "hash", as: String.self)) }
+        }
+    }
+
     public func settlementRecords() async throws -> [SettlementRecord] {
         try await reading { database in try await SQLOutcomesStore.settlementRecords(in: database) }
     }
