@@ -12,7 +12,7 @@ public enum SettlementTable {
         var rows: [[String]] = []
         for p in s.periods {
             rows.append(
-                [p.period.danishLabel + (p.isClosed ? "" : " (åben)"), p.due.danishString]
+                [p.period.danishLabel + (p.isApproved ? " (godkendt)" : p.isClosed ? "" : " (åben)"), p.due.danishString]
                     + p.goals.map { $0.payable == $0.amount ? $0.amount.danishNumber : "\($0.payable.danishNumber) af \($0.amount.danishNumber)" }
                     + [p.capReduction.danishNumber] + p.payers.map(\.amount.danishNumber) + [p.total.danishNumber]
                     + p.recipients.map(\.amount.danishNumber)
@@ -26,7 +26,16 @@ public enum SettlementTable {
                 + t.recipients.map(\.amount.danishNumber)
         )
         out += table(headers, rows)
-        out += "\nBeløb i kr. \"x af y\": x kan udbetales af beregnede y (målets loft).\n\nBetalingsmål\n"
+        out += "\nBeløb i kr. \"x af y\": x kan udbetales af beregnede y (målets loft).\n"
+        // SPEC §10: say which figures are approved and which only computed.
+        let approved = s.periods.filter(\.isApproved)
+        if !approved.isEmpty {
+            out += "Godkendt (SPEC §10): \(approved.count) halvår, i alt \(Money.sum(approved.map(\.total)).danishString); resten er beregnet.\n"
+        }
+        if !s.corrections.isEmpty {
+            out += "Efterregulering af godkendte halvår: \(Money.sum(s.corrections.map(\.difference)).danishString) i \(s.corrections[0].settledIn.danishLabel).\n"
+        }
+        out += "\nBetalingsmål\n"
         for (goal, summary) in zip(goals, s.goals) {
             let cap = goal.cap.map { ", loft \($0.value.danishShortString) [\($0.clause)]" } ?? ""
             out +=

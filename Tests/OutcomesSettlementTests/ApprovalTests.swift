@@ -70,6 +70,11 @@ struct ApprovalTests {
             let own = Money.sum(unapproved.lines.filter { $0.period == HalfYear(year: 2025, half: 1) && $0.goal == goal }.map(\.amount))
             #expect(open.correction == corrected && open.amount == own + corrected, "goal \(goal)")
         }
+        // The table says which half-years are approved, and the correction.
+        let table = SettlementTable.render(settlement, commitment: viborg)
+        #expect(table.contains("2. halvår 2024 (godkendt)") && table.contains("Godkendt (SPEC §10): 3 halvår"))
+        #expect(table.contains("Efterregulering af godkendte halvår:") && table.contains("i 1. halvår 2025"))
+        #expect(!SettlementTable.render(unapproved, commitment: viborg).contains("godkendt"))
         // The rest of the settlement still balances, and no cap is exceeded.
         #expect(settlement.totals.total == Money.sum(settlement.periods.map(\.total)))
         #expect(Money.sum(settlement.totals.recipients.map(\.amount)) == settlement.totals.total)
