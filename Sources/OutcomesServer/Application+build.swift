@@ -265,9 +265,40 @@ enum ServerSetup {
                 journaled += 1
             }
             print("Demodata: \(journaled) visitationsbeslutninger journalført.")
+            let approved = try await approveDemoHalfYears(store, commitment: commitment)
+            print("Demodata: \(approved) halvår godkendt af projektlederen og DSI (SPEC §10).")
             let payments = try await recordDemoPayments(store, commitment: commitment, today: today, now: now)
             print("Demodata: \(payments) betalinger registreret (rater efter B3.2, tilbagebetalinger efter afregningerne).")
         }
+    }
+
+    /// SPEC §10 in the demo: every half-year whose payment has fallen due is proposed by the
+    /// evaluator and approved by the project lead and DSI at a steering-group meeting today, as
+    /// if the demo's history had been kept in Outcomes — so the demo's repayments match
+    /// approved payment instructions.
+    static func approveDemoHalfYears(_ store: SQLOutcomesStore, commitment: Commitment) async throws -> Int {
+        let now = Date()
+        let today = LocalDate.copenhagen(now)
+        let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: nil)
+        try await store.recordMeeting(
+            Meeting(heldOn: today, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Demodata: halvårsopgørelserne forelagt og godkendt."),
+            audit: AuditEvent(actor: "system", action: "record-meeting", subject: today.isoString, purpose: "demodata", at: timestamp())
+        )
+        let evaluator = Requester(user: UserAccount(username: "demodata", displayName: "Demodata", role: .evaluator), purpose: "demodata", now: now, channel: "demo")
+        let approvers = service.approvers.compactMap(Role.init(storedForm:)).map {
+            Requester(user: UserAccount(username: "demodata", displayName: "Demodata", role: $0), purpose: "demodata", now: now, channel: "demo")
+        }
+        var count = 0
+        let start = commitment.interventionPeriod.value.start
+        for period in HalfYear.span(from: start, through: today)
+        where period.paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value) <= today {
+            let record = try await service.proposeSettlement(evaluator, period: period)
+            for approver in approvers {
+                _ = try await service.approveSettlement(approver, period: period, hash: record.hash, meetingOn: today)
+            }
+            count += 1
+        }
+        return count
     }
 
     /// The demo's money as the agreement has it go: every installment due by today paid on its
