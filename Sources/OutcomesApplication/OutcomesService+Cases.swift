@@ -150,6 +150,8 @@ extension OutcomesService {
     public func createHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
         let user = try authorize(requester, .editCases)
         try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
+        // One validator for the register and the importer, with the agreement's cohorts.
+        try record.validate(interventionPeriod: commitment.interventionPeriod.value, cohorts: commitment.schoolAbsenceCohorts)
         guard user.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
         }
@@ -168,6 +170,8 @@ extension OutcomesService {
     public func updateHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
         let existing = try await householdForCaseWork(requester, record.id)
         try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
+        // One validator for the register and the importer, with the agreement's cohorts.
+        try record.validate(interventionPeriod: commitment.interventionPeriod.value, cohorts: commitment.schoolAbsenceCohorts)
         guard requester.user?.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden kan ikke flyttes til \(record.area.danishName), som ikke er dit område.")
         }

@@ -53,7 +53,7 @@ public struct ExportCommand: AsyncParsableCommand {
                     planned: ExportCommand.planned(commitment),
                     actual: IndigoExport.Period.actual(finance.settlement, commitment),
                     transfers: input.transfers,
-                    enrolledHouseholds: input.households.filter { $0.group == .treatment && ($0.courseStart.map { $0 <= day } ?? false) }.count,
+                    enrolledHouseholds: input.households.filter { $0.isEnrolled(on: day) }.count,
                     lastPaymentDue: finance.reconciliation.lastPaymentDue
                 )
             )

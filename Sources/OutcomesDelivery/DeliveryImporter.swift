@@ -219,10 +219,7 @@ struct Importer {
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
         let period = commitment.interventionPeriod.value
-        let cohorts =
-            commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
-                if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
-            } ?? 3
+        let cohorts = commitment.schoolAbsenceCohorts
         var pendingReplaces: [(household: Int, id: String, line: Int)] = []
         householdIndex = ByteKeyTable(capacity: sheet.estimatedRows)
         delivery.households.reserveCapacity(sheet.estimatedRows)
@@ -448,10 +445,7 @@ struct Importer {
         let measured = sheet.column("measured_on")
         sheet.finishHeader()
         guard sheet.issues.isEmpty else { return }
-        let cohorts =
-            commitment.goal(.schoolAbsence).flatMap { goal -> Int? in
-                if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
-            } ?? 3
+        let cohorts = commitment.schoolAbsenceCohorts
         let start = commitment.interventionPeriod.value.start
         // Per child, a bit per cohort and point already seen; per cohort and point, its date.
         var children = ByteKeyTable(capacity: sheet.estimatedRows / 4)

@@ -38,7 +38,9 @@ public struct EnrolmentProgress: Sendable, Equatable {
     /// - P 3.2.3: replacement obligations still open (``Replacements/open(_:commitment:asOf:)``).
     public static func compute(_ households: [HouseholdRecord], commitment: Commitment, asOf: LocalDate) -> EnrolmentProgress {
         let period = commitment.interventionPeriod.value
-        let starts = households.compactMap { $0.group == .treatment ? $0.courseStart : nil }.filter { $0 <= asOf }.sorted()
+        // Sorted starts of the courses enrolled by `asOf` (``Course/isEnrolled(on:)``), so a
+        // count by an earlier day is a prefix.
+        let starts = households.filter { $0.isEnrolled(on: asOf) }.compactMap(\.courseStart).sorted()
         func enrolled(by day: LocalDate) -> Int { starts.prefix { $0 <= day }.count }
 
         var months: [(LocalDate, Int)] = []
@@ -66,8 +68,8 @@ public struct EnrolmentProgress: Sendable, Equatable {
         targets.append(Target(by: period.end, households: total.value, clause: total.clause, reached: enrolled(by: period.end) >= total.value))
         targets.sort { $0.by < $1.by }
 
-        let treated = households.filter { $0.group == .treatment && ($0.courseStart.map { $0 <= asOf } ?? false) }
-        let endedCourses = treated.filter { $0.courseEnd.map { $0 <= asOf } ?? false }
+        let treated = households.filter { $0.isEnrolled(on: asOf) }
+        let endedCourses = treated.filter { $0.course.hasEnded(by: asOf) }
         let open = Replacements.open(households, commitment: commitment, asOf: asOf).map(\.household)
 
         return EnrolmentProgress(

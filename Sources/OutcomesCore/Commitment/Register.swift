@@ -58,10 +58,14 @@ public struct HouseholdRecord: Sendable, Equatable {
     /// register never holds what a delivery would be rejected for.
     ///
     /// - Throws: ``RegisterError``.
-    public func validate(interventionPeriod: DateRange) throws(RegisterError) {
+    ///
+    /// `cohorts` is the agreement's number of school-absence cohorts (B5.1 2.1, the contract
+    /// file's value, as the importer reads it: ``Commitment/schoolAbsenceCohorts``); the store,
+    /// which knows no agreement, checks only that a cohort is at least 1.
+    public func validate(interventionPeriod: DateRange, cohorts: Int? = nil) throws(RegisterError) {
         guard !id.rawValue.isEmpty, id.rawValue.count <= 64 else { throw .invalidHouseholdID }
         if let listPosition, listPosition < 1 { throw .invalidListPosition(listPosition) }
-        if let cohort, !(1...3).contains(cohort) { throw .invalidCohort(cohort) }
+        if let cohort, cohort < 1 || cohort > (cohorts ?? Int.max) { throw .invalidCohort(cohort, of: cohorts ?? cohort) }
         switch group {
         case .control:
             // P 3.2.2: the control group gets no course.
@@ -98,7 +102,7 @@ public struct PersonRecord: Sendable, Equatable {
 public enum RegisterError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidHouseholdID
     case invalidListPosition(Int)
-    case invalidCohort(Int)
+    case invalidCohort(Int, of: Int)
     case courseInControlGroup
     case treatmentWithoutStart
     case startOutsidePeriod(LocalDate)
@@ -114,7 +118,7 @@ public enum RegisterError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .householdExists(id): "husstanden \(id) findes allerede"
         case .invalidHouseholdID: "husstandens id skal have 1 til 64 tegn"
         case let .invalidListPosition(position): "pladsen på visitationslisten skal være 1 eller mere, ikke \(position)"
-        case let .invalidCohort(cohort): "kohorten skal være 1, 2 eller 3, ikke \(cohort) (B5.1 2.1)"
+        case let .invalidCohort(cohort, cohorts): "kohorten skal være fra 1 til \(cohorts), ikke \(cohort) (B5.1 2.1)"
         case .courseInControlGroup: "en husstand i kontrolgruppen har intet indsatsforløb (P 3.2.2)"
         case .treatmentWithoutStart: "en husstand i indsatsgruppen skal have en indsatsstart"
         case let .startOutsidePeriod(start): "indsatsstart \(start.danishString) ligger uden for indsatsperioden (P 1.6.1)"

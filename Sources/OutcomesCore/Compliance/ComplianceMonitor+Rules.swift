@@ -28,7 +28,7 @@ public enum Replacements {
         }.sorted { ($0.endedOn, $0.household) < ($1.endedOn, $1.household) }
         let named = Set(households.compactMap(\.replaces))
         obligations.removeAll { named.contains($0.household) }
-        let enrolments = households.filter { $0.group == .treatment && $0.replaces == nil }.compactMap(\.courseStart).filter { $0 <= asOf }.sorted()
+        let enrolments = households.filter { $0.replaces == nil && $0.isEnrolled(on: asOf) }.compactMap(\.courseStart).sorted()
         var open: [Obligation] = []
         var used = Set<Int>()
         for obligation in obligations {

@@ -63,7 +63,7 @@ public enum ComplianceMonitor {
     }
 
     static func enrolled(_ households: [HouseholdRecord], by day: LocalDate) -> Int {
-        households.filter { $0.group == .treatment && ($0.courseStart.map { $0 <= day } ?? false) }.count
+        households.filter { $0.isEnrolled(on: day) }.count
     }
 
     /// T 6.1.1 (iv): at least 15 households within the first half year and 40 within the
@@ -170,7 +170,7 @@ public enum ComplianceMonitor {
         let period = input.commitment.interventionPeriod.value
         let months = input.commitment.compliance.countingMonths
         let late = input.households.filter { household in
-            guard household.group == .treatment, let start = household.courseStart, start <= asOf else { return false }
+            guard household.isEnrolled(on: asOf), let start = household.courseStart else { return false }
             return start.addingMonths(months.value) > period.end
         }
         guard !late.isEmpty else { return [] }
@@ -198,7 +198,7 @@ public enum ComplianceMonitor {
         for cohort in 1...terms.cohorts.value {
             let closes = period.start.addingMonths(12 * cohort).addingDays(-1)
             let count = input.households.filter { household in
-                guard household.group == .treatment, let start = household.courseStart, start <= asOf else { return false }
+                guard household.isEnrolled(on: asOf), let start = household.courseStart else { return false }
                 return (household.cohort ?? Cohorts.cohort(of: start, in: period)) == cohort
             }.count
             guard count < minimum.value else { continue }

@@ -24,7 +24,7 @@ public struct RelativeReduction: Sendable, Equatable {
     public static func compute(_ commitment: Commitment, households: [HouseholdRecord], asOf: LocalDate) -> RelativeReduction {
         let budget = commitment.budget
         let grantLines = budget.lines.filter { $0.section == "intervention" }
-        let starts = households.filter { $0.group == .treatment }.compactMap(\.courseStart).filter { $0 <= asOf }
+        let starts = households.filter { $0.isEnrolled(on: asOf) }.compactMap(\.courseStart)
         func reduction(grant: Money, expected: Int, actual: Int) -> Money {
             guard expected > 0 else { return .zero }
             return grant - Money.rounded(grant.kroner * Ratio(min(actual, expected), expected))
