@@ -243,6 +243,34 @@ struct Importer {
             let position = row.int(listPosition, in: 1...Int.max)
             let cohortValue = row.int(cohort, in: 1...cohorts)
             let reason = row.choice(endReason, required: false, Words.endReason)
+            // One validator for the importer and the register (issue #14): a row the checks
+            // above let through must also be a course the register would take.
+            if !row.hasFailed, let groupValue, let areaValue {
+                let record = HouseholdRecord(
+                    id: HouseholdID(key),
+                    area: areaValue,
+                    listPosition: position,
+                    group: groupValue,
+                    courseStart: startDate,
+                    courseEnd: endDate,
+                    endReason: reason,
+                    cohort: cohortValue
+                )
+                do throws(RegisterError) {
+                    try record.validate(interventionPeriod: period, cohorts: cohorts)
+                } catch {
+                    let column: Column? =
+                        switch error {
+                        case .courseInControlGroup, .treatmentWithoutStart, .startOutsidePeriod: start ?? group
+                        case .endBeforeStart: end
+                        case .endWithoutReason: endReason ?? end
+                        case .invalidCohort: cohort
+                        case .invalidListPosition: listPosition
+                        default: id
+                        }
+                    row.fail(column, error.description)
+                }
+            }
             guard !isDuplicate else { return }
             // The id is registered even when the row has errors, so later files do not report
             // it as unknown; a delivery with any error is rejected whole, so nothing of it is kept.

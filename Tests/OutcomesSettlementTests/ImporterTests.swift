@@ -58,6 +58,14 @@ struct ImporterAcceptsTests {
         #expect(issues([:]) == ["households.csv:0: -: filen mangler; den er påkrævet"])
     }
 
+    @Test("A row the register would refuse is refused by the importer too (one validator): a control household with a course, an end without a reason")
+    func registerRules() {
+        let households = "household_id,area,group,start_date,end_date,end_reason\nH1,houlkaer,control,2024-01-15,,\nH2,houlkaer,treatment,2024-01-15,2024-06-01,\n"
+        let found = issues(["households.csv": households])
+        #expect(found.contains("households.csv:2: start_date: en husstand i kontrolgruppen har intet indsatsforløb (P 3.2.2)"))
+        #expect(found.contains("households.csv:3: end_reason: et afsluttet forløb skal have både en slutdato og en årsag (P 3.2.3)"))
+    }
+
     @Test("Quoted fields may hold separators, doubled quotes and line breaks; line numbers follow the file")
     func quoting() throws {
         let plans = "household_id,goal_id,fulfilled\nH1,\"Mål \"\"bolig\"\"\nmed linjeskift\",ja\nH9,M2,ja\n"
