@@ -25,13 +25,24 @@ public struct FinanceCommand: AsyncParsableCommand {
     public func run() async throws {
         let commitment = try options.load()
         let day = date.day
-        let report = try await withService(database, commitment: commitment, purpose: "økonomi") { service, requester in
-            try await service.finance(requester, asOf: day)
+        let (report, figures) = try await withService(database, commitment: commitment, purpose: "økonomi") { service, requester in
+            (try await service.finance(requester, asOf: day), try await service.repaymentFigures(requester, asOf: day))
         }
         switch format {
         case .json: print(report.json.text)
-        case .text: print(FinanceCommand.text(commitment, report), terminator: "")
+        case .text: print(FinanceCommand.figures(figures) + FinanceCommand.text(commitment, report), terminator: "")
         }
+    }
+
+    /// SPEC §10: the four repayment figures, labelled as every page labels them.
+    static func figures(_ figures: RepaymentFigures?) -> String {
+        guard let figures else { return "" }
+        let labels = RepaymentFigures.labels
+        return "Tilbagebetalinger efter resultater (SPEC §10)\n"
+            + "  \(labels.computed): \(figures.computed.danishString)\n"
+            + "  \(labels.approved): \(figures.approved.danishString)\n"
+            + "  \(labels.due): \(figures.due.danishString)\n"
+            + "  \(labels.paid): \(figures.paid.danishString)\n\n"
     }
 
     static func text(_ commitment: Commitment, _ report: FinanceReport) -> String {

@@ -55,6 +55,10 @@ struct SettlementCommandTests {
 
         let shown = try cli.run(["settlement", "show", "--database", database])
         #expect(shown.stdout.contains("2023-H2  godkendt") && shown.stdout.contains(String(record.hash.prefix(12))), "\(shown.stdout)")
+        // `outcomes finance` labels its figures as every page does.
+        let finance = try cli.run(["finance", "--as-of", today.isoString, "--database", database])
+        #expect(finance.status == 0 && finance.stdout.hasPrefix("Tilbagebetalinger efter resultater (SPEC §10)\n  Beregnet (åbne halvår medregnet): "))
+        #expect(finance.stdout.contains("  Godkendt: 0,00 kr.\n") && finance.stdout.contains("  Forfalden: ") && finance.stdout.contains("  Betalt: "))
         let document = try cli.run(["settlement", "show", "--database", database, "--period", "2023-H2"])
         #expect(document.stdout.contains("\"period\": \"2023-H2\"") && document.stdout.contains("\"approved\": true"))
     }
