@@ -26,12 +26,15 @@ extension OutcomesService {
         }
         let shows = Permission.readSettlementLines.allows(user.role)
         if shows { try await auditRead(requester, "settlement-record \(period.label)") }
-        return (record, try recordTotal(record), shows)
+        return (record, try await recordTotal(record), shows)
     }
 
-    /// The total a record was proposed (and is approved) with, from its frozen document.
-    public func recordTotal(_ record: SettlementRecord) throws -> Money {
-        try ApprovedPeriodReader.read(record.document, commitment: commitment).settlement.total
+    /// The total a record was proposed (and is approved) with, from its frozen document (read
+    /// once per hash, as the approved half-years are).
+    public func recordTotal(_ record: SettlementRecord) async throws -> Money {
+        let commitment = self.commitment
+        return try await approvedDocuments.value(for: record.hash) { try ApprovedPeriodReader.read(record.document, commitment: commitment) }
+            .settlement.total
     }
 
     /// The evaluator proposes a closed half-year's settlement for approval: computed from the

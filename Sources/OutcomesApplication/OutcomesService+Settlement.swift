@@ -14,25 +14,14 @@ extension OutcomesService {
         return try await store.deliveries()
     }
 
-    /// Reads and checks a delivery without storing it, beside the current one, for a preview
-    /// of what would change.
-    ///
-    /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
-    public func previewDelivery(_ requester: Requester, files: [String: Data]) async throws -> (imported: ImportedDelivery, current: Delivery?) {
-        try authorize(requester, .importDelivery)
-        let imported = try DeliveryImporter.importFiles(files, commitment: commitment)
-        let number = try await store.currentDeliveryNumber()
-        var current: Delivery?
-        if let number { current = try await delivery(number: number).delivery }
-        return (imported, current)
-    }
-
     /// What the delivery in `files` would do if saved (issue #14): households added, removed and
     /// changed, register edits it would override, the money per half-year and goal (approved
     /// half-years through corrections). Nothing is saved.
     ///
     /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
-    public func deliveryPreview(_ requester: Requester, files: [String: Data]) async throws -> (imported: ImportedDelivery, preview: DeliveryPreview) {
+    public func deliveryPreview(_ requester: Requester, files: [String: Data]) async throws
+        -> (imported: ImportedDelivery, current: Delivery?, preview: DeliveryPreview)
+    {
         try authorize(requester, .importDelivery)
         let imported = try DeliveryImporter.importFiles(files, commitment: commitment)
         let asOf = requester.today
@@ -48,7 +37,7 @@ extension OutcomesService {
             before: before,
             after: after
         )
-        return (imported, preview)
+        return (imported, current, preview)
     }
 
     /// Imports a delivery all or nothing: the files are read and checked before anything is

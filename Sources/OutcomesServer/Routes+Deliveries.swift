@@ -109,7 +109,7 @@ extension OutcomesAPI {
             ) { call in
                 struct Files: Decodable { var files: [String: String] }
                 let body = try call.decode(Files.self)
-                let (imported, preview) = try await call.api.service.deliveryPreview(call.requester, files: body.files.mapValues { Data($0.utf8) })
+                let (imported, _, preview) = try await call.api.service.deliveryPreview(call.requester, files: body.files.mapValues { Data($0.utf8) })
                 return .raw(OutcomesAPI.previewJSON(preview, imported: imported), contentType: "application/json; charset=utf-8")
             },
             Route(

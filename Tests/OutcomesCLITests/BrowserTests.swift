@@ -34,7 +34,7 @@ struct BrowserTests {
 
     /// A server with the demo delivery, one user of each role and a household whose plan can
     /// still be adjusted; chromedriver beside it.
-    func withBrowser(_ body: (ServerProcess, WebDriver) async throws -> Void) async throws {
+    func withBrowser(width: Int = 1366, _ body: (ServerProcess, WebDriver) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-browser-\(UUID().uuidString)")
         let database = folder.appendingPathComponent("data/outcomes.sqlite").path
         let store = try await SQLOutcomesStore.open(url: database)
@@ -79,7 +79,7 @@ struct BrowserTests {
             if (try? await WebDriver.request("GET", driverURL + "/status")) != nil { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let browser = try await WebDriver.start(driver: driverURL, chromium: Browser.chromium!)
+        let browser = try await WebDriver.start(driver: driverURL, chromium: Browser.chromium!, width: width)
         do {
             try await body(server, browser)
             await browser.quit()
@@ -100,6 +100,30 @@ struct BrowserTests {
     func logOut(_ browser: WebDriver) async throws {
         try await browser.click("form.logout button")
         #expect(try await browser.waitForURL(containing: "/login"))
+    }
+
+    @Test("at phone width (390 px) the pages of step 9 fit: the four figures, the approval card, the delivery preview")
+    func phoneWidth() async throws {
+        try await withBrowser(width: 390) { server, browser in
+            for (user, paths) in [("lise", ["/oversigt", "/opgoerelse", "/oekonomi"]), ("erik", ["/opgoerelse", "/leverancer"])] {
+                try await logIn(browser, server, as: user)
+                for path in paths {
+                    try await browser.go(server.baseURL + path)
+                    // The page itself never scrolls sideways; wide tables scroll in their own box.
+                    let overflow = try await browser.script("return document.documentElement.scrollWidth - window.innerWidth") as? Int ?? 99
+                    let widest = try await browser.script(
+                        "let w=window.innerWidth; return Array.from(document.querySelectorAll('body *')).filter(e=>e.getBoundingClientRect().right>w+1 && !e.closest('.scroll')).slice(0,6).map(e=>e.tagName+'.'+e.className+' '+Math.round(e.getBoundingClientRect().right)).join(' | ')"
+                    ) as? String ?? ""
+                    #expect(overflow <= 0, "\(path) as \(user): \(overflow) px too wide: \(widest)")
+                    #expect(try await browser.source().contains("data-figure=\"approved\"") || path == "/leverancer", "\(path)")
+                }
+                if user == "lise" {
+                    try await browser.go(server.baseURL + "/opgoerelse")
+                    try await browser.screenshot(to: "\(Self.screenshots)/telefon-opgoerelse.png")
+                }
+                try await logOut(browser)
+            }
+        }
     }
 
     @Test("every role logs in and walks its main flows; a funder never sees a person")

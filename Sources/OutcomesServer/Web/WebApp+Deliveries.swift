@@ -98,8 +98,7 @@ extension WebApp {
                 let receivedOn = fields["receivedOn"].flatMap { LocalDate(iso: $0) } ?? api.today(now)
                 do {
                     let requester = Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries")
-                    let (imported, current) = try await api.service.previewDelivery(requester, files: files)
-                    let consequences = try await api.service.deliveryPreview(requester, files: files).preview
+                    let (imported, current, consequences) = try await api.service.deliveryPreview(requester, files: files)
                     let token = await pending.keep(.init(username: caller.user.username, files: files, receivedOn: receivedOn, stored: now))
                     return try await deliveriesPage(
                         caller: caller,

@@ -183,12 +183,13 @@ extension WebApp {
         let approver = caller.user.role.storedForm
         var context: [String: Any] = [:]
         let current = try await api.service.deliveries(requester).last?.number
-        context["records"] = try records.map { record in
+        var rows: [[String: Any]] = []
+        for record in records {
             let period = HalfYear(label: record.period)
             // What is signed is the frozen document: its total, not today's figures.
-            let total = try api.service.recordTotal(record)
+            let total = try await api.service.recordTotal(record)
             let missing = approvers.filter { name in !record.approvals.contains { $0.approver == name } }
-            return [
+            rows.append([
                 "period": period?.danishLabel ?? record.period, "status": record.isApproved ? "godkendt" : "indstillet",
                 "total": total.danishString, "delivery": record.deliveryNumber, "hashShort": String(record.hash.prefix(12)),
                 "olderDelivery": !record.isApproved && current.map { $0 != record.deliveryNumber } == true,
@@ -197,8 +198,9 @@ extension WebApp {
                 "missing": missing.map(WebApp.approverName).joined(separator: " og "),
                 "canSign": !record.isApproved && missing.contains(approver) && approvers.contains(approver),
                 "label": record.period, "hash": record.hash,
-            ] as [String: Any]
+            ])
         }
+        context["records"] = rows
         context["hasRecords"] = !records.isEmpty
         if Permission.proposeSettlement.roles.contains(role) {
             // The next half-year to propose: the first ended one not yet approved.
