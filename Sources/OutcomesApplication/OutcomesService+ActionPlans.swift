@@ -6,7 +6,7 @@ public import OutcomesStore
 /// A household as the household page and the API show it: the record, the requester's access,
 /// its members, its action plan and its measurements in the current delivery.
 public struct HouseholdDetail: Sendable {
-    public var record: HouseholdRecord
+    public var record: Household
     public var access: Role.PersonDataAccess
     public var members: [PersonRecord]
     public var plan: ActionPlan?
@@ -60,7 +60,7 @@ extension OutcomesService {
                 try InputRules.text(goal.text, field: "goals.\(index).text", maximumLength: InputRules.maximumLineLength * 4, allowEmpty: false)
             }
         }
-        guard let start = record.courseStart else {
+        guard let start = record.start else {
             throw ApplicationError.invalid("Husstanden \(record.id) har ingen indsatsstart; en handleplan hører til et forløb.")
         }
         var plan = ActionPlan(household: record.id, courseStart: start)
@@ -88,7 +88,7 @@ extension OutcomesService {
         default: throw ApplicationError.invalid("Handlingen skal være add, reword eller remove, ikke '\(action)'.")
         }
         let audit = requester.audit("change-action-plan:\(action)", subject: "household:\(record.id) goal:\(goalID)")
-        if try await store.actionPlan(for: id) == nil, let start = record.courseStart {
+        if try await store.actionPlan(for: id) == nil, let start = record.start {
             // B5.1 2.8.1: no plan is started once its goals could no longer be set.
             let empty = ActionPlan(household: id, courseStart: start)
             guard empty.isAdjustable(on: requester.today, adjustmentMonths: adjustmentMonths) else {

@@ -28,9 +28,9 @@ public struct NewDecision: Sendable {
 
 /// The visitation list in lottery order with each household's latest decision (P 3.2.2).
 public struct VisitationList: Sendable {
-    public var entries: [(household: HouseholdRecord, decision: EnrolmentDecision?)]
+    public var entries: [(household: Household, decision: EnrolmentDecision?)]
     /// The next household to decide on, in the requester's area (or all areas).
-    public var next: HouseholdRecord?
+    public var next: Household?
     /// The journal, newest first, of the households the requester may see.
     public var journal: [EnrolmentDecision]
 }
@@ -113,7 +113,7 @@ extension OutcomesService {
     // MARK: Households
 
     /// The register (a caseworker's own area only; asking for another area is refused).
-    public func households(_ requester: Requester, area: Area? = nil) async throws -> [HouseholdRecord] {
+    public func households(_ requester: Requester, area: Area? = nil) async throws -> [Household] {
         try authorize(requester, .readPersonData)
         if let own = requester.ownArea, let area, area != own {
             throw ApplicationError.forbidden("Husstande i \(area.danishName) hører ikke til dit område.")
@@ -124,7 +124,7 @@ extension OutcomesService {
     }
 
     /// One household, with how much of its person data the requester may see; the read is audited.
-    public func household(_ requester: Requester, _ id: HouseholdID) async throws -> (record: HouseholdRecord, access: Role.PersonDataAccess) {
+    public func household(_ requester: Requester, _ id: HouseholdID) async throws -> (record: Household, access: Role.PersonDataAccess) {
         let user = try authorize(requester, .readPersonData)
         try checkHouseholdID(id)
         guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
@@ -135,7 +135,7 @@ extension OutcomesService {
     }
 
     /// A household the requester may do case work on (full access to its area).
-    func householdForCaseWork(_ requester: Requester, _ id: HouseholdID) async throws -> HouseholdRecord {
+    func householdForCaseWork(_ requester: Requester, _ id: HouseholdID) async throws -> Household {
         let user = try authorize(requester, .editCases)
         try checkHouseholdID(id)
         guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
@@ -147,7 +147,7 @@ extension OutcomesService {
 
     /// Registers a new household; refused when the id is taken (exactly one of two requests
     /// for the same id wins).
-    public func createHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
+    public func createHousehold(_ requester: Requester, _ record: Household) async throws {
         let user = try authorize(requester, .editCases)
         try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
         // One validator for the register and the importer, with the agreement's cohorts.
@@ -167,7 +167,7 @@ extension OutcomesService {
     }
 
     /// Changes a household and its course (start, end, reason, replacement).
-    public func updateHousehold(_ requester: Requester, _ record: HouseholdRecord) async throws {
+    public func updateHousehold(_ requester: Requester, _ record: Household) async throws {
         let existing = try await householdForCaseWork(requester, record.id)
         try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
         // One validator for the register and the importer, with the agreement's cohorts.
@@ -207,7 +207,7 @@ extension OutcomesService {
     /// Every look-up is audited, also one that finds nothing. A person registered in another
     /// area answers exactly as an unknown number does — the answer must not tell a caseworker
     /// that someone is enrolled elsewhere — and the trail records that it was refused.
-    public func lookUpPerson(_ requester: Requester, cpr text: String) async throws -> (household: HouseholdRecord, person: PersonRecord) {
+    public func lookUpPerson(_ requester: Requester, cpr text: String) async throws -> (household: Household, person: PersonRecord) {
         let user = try authorize(requester, .editCases)
         let cpr = try CPRNumber(text)
         guard let pseudonymizer else { throw ApplicationError.invalid("Opslag på CPR-nummer kræver nøglen til pseudonymer (serveren).") }
@@ -359,11 +359,11 @@ extension EnrolmentDecision.Outcome {
 
 extension OutcomesService {
     /// A household record from outside: its ids, its dates, its text.
-    static func check(_ record: HouseholdRecord) throws(InputRules.Violation) {
+    static func check(_ record: Household) throws(InputRules.Violation) {
         try InputRules.identifier(record.id.rawValue, field: "id")
         if let replaces = record.replaces { try InputRules.identifier(replaces.rawValue, field: "replaces") }
-        if let start = record.courseStart { try InputRules.date(start, field: "courseStart") }
-        if let end = record.courseEnd { try InputRules.date(end, field: "courseEnd") }
+        if let start = record.start { try InputRules.date(start, field: "courseStart") }
+        if let end = record.end { try InputRules.date(end, field: "courseEnd") }
         if let position = record.listPosition, !(1...InputRules.maximumListPosition).contains(position) {
             throw InputRules.Violation(field: "listPosition", message: "skal være fra 1 til \(InputRules.maximumListPosition), ikke \(position).")
         }

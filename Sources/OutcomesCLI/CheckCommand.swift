@@ -31,7 +31,7 @@ public struct CheckCommand: AsyncParsableCommand {
                 let delivery = try DeliveryImporter.importFolder(data, commitment: commitment).delivery
                 input = ComplianceInput(
                     commitment: commitment,
-                    households: delivery.households.map { HouseholdRecord($0, in: delivery) },
+                    households: delivery.households,
                     delivery: delivery,
                     hasGovernanceRecords: false
                 )

@@ -243,21 +243,21 @@ struct Importer {
             let position = row.int(listPosition, in: 1...Int.max)
             let cohortValue = row.int(cohort, in: 1...cohorts)
             let reason = row.choice(endReason, required: false, Words.endReason)
+            let household = Household(
+                id: HouseholdID(key),
+                area: areaValue ?? .houlkaer,
+                listPosition: position,
+                group: groupValue ?? .control,
+                start: startDate,
+                end: endDate,
+                endReason: reason,
+                cohort: cohortValue
+            )
             // One validator for the importer and the register (issue #14): a row the checks
             // above let through must also be a course the register would take.
-            if !row.hasFailed, let groupValue, let areaValue {
-                let record = HouseholdRecord(
-                    id: HouseholdID(key),
-                    area: areaValue,
-                    listPosition: position,
-                    group: groupValue,
-                    courseStart: startDate,
-                    courseEnd: endDate,
-                    endReason: reason,
-                    cohort: cohortValue
-                )
+            if !row.hasFailed, groupValue != nil, areaValue != nil {
                 do throws(RegisterError) {
-                    try record.validate(interventionPeriod: period, cohorts: cohorts)
+                    try household.validate(interventionPeriod: period, cohorts: cohorts)
                 } catch {
                     let column: Column? =
                         switch error {
@@ -276,19 +276,7 @@ struct Importer {
             // it as unknown; a delivery with any error is rejected whole, so nothing of it is kept.
             let index = self.delivery.households.count
             self.householdIndex.insert(key, value: index)
-            self.delivery.households.append(
-                Household(
-                    id: HouseholdID(key),
-                    area: areaValue ?? .houlkaer,
-                    listPosition: position,
-                    group: groupValue ?? .control,
-                    start: startDate,
-                    end: endDate,
-                    endReason: reason,
-                    replaces: nil,
-                    cohort: cohortValue
-                )
-            )
+            self.delivery.households.append(household)
             if let replaced = row.text(replaces) { pendingReplaces.append((index, replaced, row.line)) }
         }
         for pending in pendingReplaces {
@@ -309,7 +297,7 @@ struct Importer {
                 )
                 continue
             }
-            delivery.households[pending.household].replaces = target
+            delivery.households[pending.household].replaces = delivery.households[target].id
         }
     }
 

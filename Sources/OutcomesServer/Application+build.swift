@@ -242,7 +242,7 @@ enum ServerSetup {
             var journaled = 0
             let listed = try await store.households(in: nil).sorted { ($0.listPosition ?? .max, $0.id) < ($1.listPosition ?? .max, $1.id) }
             for household in listed where household.group == .treatment {
-                guard let start = household.courseStart else { continue }
+                guard let start = household.start else { continue }
                 try await store.recordEnrolmentDecision(
                     EnrolmentDecision(
                         household: household.id,

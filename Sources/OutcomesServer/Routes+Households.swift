@@ -16,13 +16,13 @@ struct HouseholdView: Codable, Sendable {
     var replaces: String?
     var cohort: Int?
 
-    init(_ record: HouseholdRecord) {
+    init(_ record: Household) {
         id = record.id.rawValue
         area = record.area.rawValue
         listPosition = record.listPosition
         group = record.group.rawValue
-        courseStart = record.courseStart
-        courseEnd = record.courseEnd
+        courseStart = record.start
+        courseEnd = record.end
         endReason = record.endReason?.rawValue
         replaces = record.replaces?.rawValue
         cohort = record.cohort
@@ -43,7 +43,7 @@ struct HouseholdView: Codable, Sendable {
     }
 
     /// The record it describes, or 422 naming the field that is wrong.
-    func record() throws -> HouseholdRecord {
+    func record() throws -> Household {
         guard let area = Area(rawValue: area) else {
             throw Problem.unprocessable("Feltet 'area' skal være \(Area.allCases.map(\.rawValue).joined(separator: ", ")), ikke '\(area)'.")
         }
@@ -58,13 +58,13 @@ struct HouseholdView: Codable, Sendable {
             }
             return reason
         }
-        return HouseholdRecord(
+        return Household(
             id: HouseholdID(id),
             area: area,
             listPosition: listPosition,
             group: group,
-            courseStart: courseStart,
-            courseEnd: courseEnd,
+            start: courseStart,
+            end: courseEnd,
             endReason: reason,
             replaces: replaces.map { HouseholdID($0) },
             cohort: cohort
@@ -124,7 +124,7 @@ struct PersonView: Encodable, Sendable {
 extension Call {
     /// The household with the path's `id` and the caller's access to it (an audited read); 404
     /// or 403 otherwise.
-    func household() async throws -> (HouseholdRecord, Role.PersonDataAccess) {
+    func household() async throws -> (Household, Role.PersonDataAccess) {
         try await api.service.household(requester, HouseholdID(parameter("id")))
     }
 }

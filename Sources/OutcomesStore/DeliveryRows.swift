@@ -25,7 +25,7 @@ struct DeliveryRows {
             d.households.enumerated().map { i, h in
                 [
                     number, i, h.id.rawValue, h.area.rawValue, h.listPosition, h.group.rawValue, h.start?.isoString, h.end?.isoString,
-                    h.endReason?.rawValue, h.replaces.map(householdID), h.cohort,
+                    h.endReason?.rawValue, h.replaces?.rawValue, h.cohort,
                 ] as [Value]
             }
         )
@@ -114,11 +114,9 @@ struct DeliveryRows {
 
         var d = Delivery()
         var householdIndex: [String: Int] = [:]
-        var replaces: [(Int, String)] = []
         for row in try await rows("household") {
             let id = try text(row, "householdId")
             householdIndex[id] = d.households.count
-            if let replaced = try optionalText(row, "replaces") { replaces.append((d.households.count, replaced)) }
             d.households.append(
                 Household(
                     id: HouseholdID(id),
@@ -128,12 +126,11 @@ struct DeliveryRows {
                     start: try date("household", try optionalText(row, "startDate")),
                     end: try date("household", try optionalText(row, "endDate")),
                     endReason: try parse("household", try optionalText(row, "endReason"), EndReason.init(rawValue:)),
-                    replaces: nil,
+                    replaces: try optionalText(row, "replaces").map(HouseholdID.init),
                     cohort: try int(row, "cohort")
                 )
             )
         }
-        for (index, replaced) in replaces { d.households[index].replaces = householdIndex[replaced] }
         var personIndex: [String: Int] = [:]
         for row in try await rows("person") {
             let id = try text(row, "personId")

@@ -127,21 +127,21 @@ public protocol OutcomesStore: Sendable {
     func verifyAudit() async throws -> AuditVerification
 
     /// The household register, optionally of one area, by id.
-    func households(in area: Area?) async throws -> [HouseholdRecord]
-    func household(_ id: HouseholdID) async throws -> HouseholdRecord?
+    func households(in area: Area?) async throws -> [Household]
+    func household(_ id: HouseholdID) async throws -> Household?
     /// Creates or updates a household and its course after checking it.
     ///
     /// - Throws: ``RegisterError``.
-    func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws
+    func saveHousehold(_ record: Household, interventionPeriod: DateRange, audit: AuditEvent) async throws
     /// Changes a household, only if its area is still `expectedArea` (what the caller's right to
     /// change it was checked against).
     ///
     /// - Throws: ``StoreError/changedMeanwhile`` when the area changed meanwhile, and ``RegisterError``.
-    func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, expectedArea: Area?, audit: AuditEvent) async throws
+    func saveHousehold(_ record: Household, interventionPeriod: DateRange, expectedArea: Area?, audit: AuditEvent) async throws
     /// Registers a new household after checking it.
     ///
     /// - Throws: ``RegisterError/householdExists(_:)`` when the id is taken, and ``RegisterError``.
-    func createHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws
+    func createHousehold(_ record: Household, interventionPeriod: DateRange, audit: AuditEvent) async throws
     func persons(in household: HouseholdID) async throws -> [PersonRecord]
     func person(_ id: PersonID) async throws -> PersonRecord?
     /// Registers a person under a pseudonym.

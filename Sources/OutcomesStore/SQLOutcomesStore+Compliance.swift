@@ -41,7 +41,7 @@ extension SQLOutcomesStore {
                 } else {
                     guard let area = entry.area else { throw RegisterError.unknownHousehold(entry.household) }
                     try await SQLOutcomesStore.upsert(
-                        [HouseholdRecord(id: entry.household, area: area, listPosition: index + 1, group: .control)],
+                        [Household(id: entry.household, area: area, listPosition: index + 1, group: .control)],
                         into: database
                     )
                 }

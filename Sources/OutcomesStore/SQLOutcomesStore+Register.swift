@@ -9,7 +9,7 @@ import SQLKit
 extension SQLOutcomesStore {
     // MARK: Households
 
-    public func households(in area: Area? = nil) async throws -> [HouseholdRecord] {
+    public func households(in area: Area? = nil) async throws -> [Household] {
         try await reading { database in
             var query = database.select().column("*").from("registeredHousehold")
             if let area { query = query.where("area", .equal, area.rawValue) }
@@ -17,18 +17,18 @@ extension SQLOutcomesStore {
         }
     }
 
-    public func household(_ id: HouseholdID) async throws -> HouseholdRecord? {
+    public func household(_ id: HouseholdID) async throws -> Household? {
         try await readingOne { database in
             try await database.select().column("*").from("registeredHousehold").where("id", .equal, id.rawValue).first()
                 .map(SQLOutcomesStore.household)
         }
     }
 
-    public func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws {
+    public func saveHousehold(_ record: Household, interventionPeriod: DateRange, audit: AuditEvent) async throws {
         try await saveHousehold(record, interventionPeriod: interventionPeriod, expectedArea: nil, audit: audit)
     }
 
-    public func saveHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, expectedArea: Area?, audit: AuditEvent) async throws {
+    public func saveHousehold(_ record: Household, interventionPeriod: DateRange, expectedArea: Area?, audit: AuditEvent) async throws {
         try record.validate(interventionPeriod: interventionPeriod)
         try await transaction { database in
             if let expectedArea {
@@ -50,7 +50,7 @@ extension SQLOutcomesStore {
     /// transaction, so of two requests for one id exactly one wins.
     ///
     /// - Throws: ``RegisterError/householdExists(_:)`` and the checks of ``saveHousehold(_:interventionPeriod:audit:)``.
-    public func createHousehold(_ record: HouseholdRecord, interventionPeriod: DateRange, audit: AuditEvent) async throws {
+    public func createHousehold(_ record: Household, interventionPeriod: DateRange, audit: AuditEvent) async throws {
         try record.validate(interventionPeriod: interventionPeriod)
         try await transaction { database in
             guard try await database.select().column("id").from("registeredHousehold").where("id", .equal, record.id.rawValue).first() == nil
@@ -65,7 +65,7 @@ extension SQLOutcomesStore {
     }
 
     /// Inserts or updates households (a delivery's, or one entered by a caseworker).
-    static func upsert(_ records: [HouseholdRecord], into database: any SQLDatabase) async throws {
+    static func upsert(_ records: [Household], into database: any SQLDatabase) async throws {
         for chunk in stride(from: 0, to: records.count, by: 500).map({ records[$0..<min($0 + 500, records.count)] }) {
             var insert = database.insert(into: "registeredHousehold")
                 .columns("id", "area", "listPosition", "groupName", "courseStart", "courseEnd", "endReason", "replaces", "cohort")
@@ -75,8 +75,8 @@ extension SQLOutcomesStore {
                     record.area.rawValue,
                     record.listPosition,
                     record.group.rawValue,
-                    record.courseStart?.isoString,
-                    record.courseEnd?.isoString,
+                    record.start?.isoString,
+                    record.end?.isoString,
                     record.endReason?.rawValue,
                     record.replaces?.rawValue,
                     record.cohort
@@ -90,7 +90,7 @@ extension SQLOutcomesStore {
         }
     }
 
-    static func household(_ row: any SQLRow) throws -> HouseholdRecord {
+    static func household(_ row: any SQLRow) throws -> Household {
         func parsed<T>(_ column: String, _ make: (String) -> T?) throws -> T? {
             guard let text = try row.decode(column: column, as: String?.self) else { return nil }
             guard let value = make(text) else { throw StoreError.corruptRow(table: "registeredHousehold", detail: "\(column) '\(text)'") }
@@ -99,13 +99,13 @@ extension SQLOutcomesStore {
         guard let area = try parsed("area", Area.init(rawValue:)), let group = try parsed("groupName", Group.init(rawValue:)) else {
             throw StoreError.corruptRow(table: "registeredHousehold", detail: "area/groupName")
         }
-        return HouseholdRecord(
+        return Household(
             id: HouseholdID(try row.decode(column: "id", as: String.self)),
             area: area,
             listPosition: try row.decode(column: "listPosition", as: Int?.self),
             group: group,
-            courseStart: try parsed("courseStart", LocalDate.init(iso:)),
-            courseEnd: try parsed("courseEnd", LocalDate.init(iso:)),
+            start: try parsed("courseStart", LocalDate.init(iso:)),
+            end: try parsed("courseEnd", LocalDate.init(iso:)),
             endReason: try parsed("endReason", EndReason.init(rawValue:)),
             replaces: try parsed("replaces") { HouseholdID($0) },
             cohort: try row.decode(column: "cohort", as: Int?.self)
@@ -115,7 +115,7 @@ extension SQLOutcomesStore {
     /// Brings the register up to date with a delivery's households and persons (in the import's
     /// transaction).
     static func syncRegister(with delivery: Delivery, in database: any SQLDatabase, keeping: Set<HouseholdID> = []) async throws {
-        try await upsert(delivery.households.filter { !keeping.contains($0.id) }.map { HouseholdRecord($0, in: delivery) }, into: database)
+        try await upsert(delivery.households.filter { !keeping.contains($0.id) }, into: database)
         let persons = delivery.persons
         for start in stride(from: 0, to: persons.count, by: 500) {
             var insert = database.insert(into: "registeredPerson").columns("pseudonym", "householdId", "birthDate", "name")

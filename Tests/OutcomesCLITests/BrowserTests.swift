@@ -50,7 +50,7 @@ struct BrowserTests {
                 )
             }
             try await store.saveHousehold(
-                HouseholdRecord(id: HouseholdID("H-NY"), area: .houlkaer, group: .treatment, courseStart: LocalDate(iso: "2026-10-15")!),
+                Household(id: HouseholdID("H-NY"), area: .houlkaer, group: .treatment, start: LocalDate(iso: "2026-10-15")!),
                 interventionPeriod: ContractFile.builtIn().interventionPeriod.value,
                 audit: event
             )

@@ -8,14 +8,14 @@ let viborg = ContractFile.builtIn()
 func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
 
 /// `count` treatment households in Houlkær starting on `start`.
-func enrolled(_ count: Int, on start: String, prefix: String = "T", end: String? = nil, reason: EndReason? = nil) -> [HouseholdRecord] {
+func enrolled(_ count: Int, on start: String, prefix: String = "T", end: String? = nil, reason: EndReason? = nil) -> [Household] {
     (0..<count).map { index in
-        HouseholdRecord(
+        Household(
             id: HouseholdID("\(prefix)\(index)"),
             area: .houlkaer,
             group: .treatment,
-            courseStart: day(start),
-            courseEnd: end.map(day),
+            start: day(start),
+            end: end.map(day),
             endReason: end == nil ? nil : (reason ?? .stable)
         )
     }
@@ -141,9 +141,9 @@ struct ComplianceTests {
     @Test("P 3.2.2: a household skipped on the list is reported")
     func visitationOrder() {
         let households = [
-            HouseholdRecord(id: HouseholdID("A"), area: .houlkaer, listPosition: 1, group: .treatment, courseStart: day("2024-01-10")),
-            HouseholdRecord(id: HouseholdID("B"), area: .houlkaer, listPosition: 2, group: .control),
-            HouseholdRecord(id: HouseholdID("C"), area: .houlkaer, listPosition: 3, group: .treatment, courseStart: day("2024-02-10")),
+            Household(id: HouseholdID("A"), area: .houlkaer, listPosition: 1, group: .treatment, start: day("2024-01-10")),
+            Household(id: HouseholdID("B"), area: .houlkaer, listPosition: 2, group: .control),
+            Household(id: HouseholdID("C"), area: .houlkaer, listPosition: 3, group: .treatment, start: day("2024-02-10")),
         ]
         let decisions = ["A", "C"].map {
             EnrolmentDecision(

@@ -29,7 +29,7 @@ struct EnrolmentRuleStoreTests {
             let period = viborg.interventionPeriod.value
             for (id, area, position) in [("A", Area.houlkaer, 1), ("B", .houlkaer, 2), ("C", .houlkaer, 4), ("X", .ellekonebakken, 3)] {
                 try await store.saveHousehold(
-                    HouseholdRecord(id: HouseholdID(id), area: area, listPosition: position, group: .control),
+                    Household(id: HouseholdID(id), area: area, listPosition: position, group: .control),
                     interventionPeriod: period,
                     audit: event
                 )
@@ -69,7 +69,7 @@ struct EnrolmentRuleStoreTests {
                 audit: event
             )
             let b = try #require(try await store.household(HouseholdID("B")))
-            #expect(b.group == .treatment && b.courseStart == day("2024-01-10") && b.cohort == 1)
+            #expect(b.group == .treatment && b.start == day("2024-01-10") && b.cohort == 1)
             #expect(try await store.household(HouseholdID("C"))?.cohort == 2, "a start in the second intervention year is cohort 2")
             #expect(try await store.household(HouseholdID("A"))?.group == .control, "not offered: stays in the control group")
             // Nothing was written for the refused decision.

@@ -61,7 +61,7 @@ struct DeliveryPreviewTests {
             #expect(imported.status == .created)
             #expect((imported.object["overriddenRegister"] as? [String])?.isEmpty == true)
             #expect(try await store.household(HouseholdID("H00003"))?.cohort == 2)
-            #expect(try await store.household(HouseholdID("H00002"))?.courseEnd == LocalDate(iso: "2025-05-01"))
+            #expect(try await store.household(HouseholdID("H00002"))?.end == LocalDate(iso: "2025-05-01"))
         }
     }
 }

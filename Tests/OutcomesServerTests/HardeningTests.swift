@@ -249,7 +249,7 @@ struct HardeningTests {
             #expect(try await client.send(.post, "/api/session", json: ["username": "søren.ø", "password": "sørens-adgangskode-1"]).status == .ok)
             let system = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
             try await store.saveHousehold(
-                HouseholdRecord(id: HouseholdID("Hus+1"), area: .houlkaer, group: .control),
+                Household(id: HouseholdID("Hus+1"), area: .houlkaer, group: .control),
                 interventionPeriod: viborg.interventionPeriod.value,
                 audit: system
             )
@@ -419,7 +419,7 @@ struct HardeningTests {
             let elsewhere = try CPRNumber("0202851234")
             let system = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
             try await store.saveHousehold(
-                HouseholdRecord(id: HouseholdID("H-ELLE"), area: .ellekonebakken, group: .treatment, courseStart: LocalDate(iso: "2026-10-01")!),
+                Household(id: HouseholdID("H-ELLE"), area: .ellekonebakken, group: .treatment, start: LocalDate(iso: "2026-10-01")!),
                 interventionPeriod: viborg.interventionPeriod.value,
                 audit: system
             )

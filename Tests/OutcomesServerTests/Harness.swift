@@ -62,7 +62,7 @@ func withAPI(
         }
         let start = LocalDate(iso: "2026-10-01")!
         try await store.saveHousehold(
-            HouseholdRecord(id: HouseholdID(matrixHousehold), area: .houlkaer, group: .treatment, courseStart: start),
+            Household(id: HouseholdID(matrixHousehold), area: .houlkaer, group: .treatment, start: start),
             interventionPeriod: viborg.interventionPeriod.value,
             audit: system
         )

@@ -166,7 +166,7 @@ struct PersonDataTests {
             #expect(decided.status == .created)
             #expect(decided.object["decidedBy"] as? String == "cw")
             let record = try #require(try await store.household(HouseholdID(next)))
-            #expect(record.group == .treatment && record.courseStart == LocalDate(iso: "2026-10-01"))
+            #expect(record.group == .treatment && record.start == LocalDate(iso: "2026-10-01"))
             let after = try await client.send(.get, "/api/visitation?pageSize=500", as: .cw)
             #expect(after.object["next"] as? String != next)
         }

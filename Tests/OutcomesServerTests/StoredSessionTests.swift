@@ -158,7 +158,7 @@ struct StoredSessionTests {
         try await withAPI(backend) { _, store, client in
             let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
             try await store.createHousehold(
-                HouseholdRecord(id: HouseholdID("H-OLD"), area: .houlkaer, group: .treatment, courseStart: LocalDate(iso: "2024-01-01")!),
+                Household(id: HouseholdID("H-OLD"), area: .houlkaer, group: .treatment, start: LocalDate(iso: "2024-01-01")!),
                 interventionPeriod: viborg.interventionPeriod.value,
                 audit: event
             )

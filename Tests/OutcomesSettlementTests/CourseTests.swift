@@ -18,7 +18,7 @@ struct CourseTests {
         #expect(course.stage(on: LocalDate(iso: "2025-06-01")!) == .ended)
         #expect(course.stage(on: LocalDate(iso: "2025-06-01")!, isReplaced: true) == .replaced)
         #expect(!Course(group: .control, start: nil, end: nil, endReason: nil).isEnrolled(on: LocalDate(iso: "2026-01-01")!))
-        let record = HouseholdRecord(id: HouseholdID("H1"), area: .houlkaer, group: .treatment, courseStart: start)
+        let record = Household(id: HouseholdID("H1"), area: .houlkaer, group: .treatment, start: start)
         #expect(record.isEnrolled(on: start) == record.course.isEnrolled(on: start))
     }
 
@@ -27,7 +27,7 @@ struct CourseTests {
 
         #expect(viborg.schoolAbsenceCohorts == 3)
         let period = viborg.interventionPeriod.value
-        let four = HouseholdRecord(id: HouseholdID("H1"), area: .houlkaer, group: .treatment, courseStart: start, cohort: 4)
+        let four = Household(id: HouseholdID("H1"), area: .houlkaer, group: .treatment, start: start, cohort: 4)
         #expect(throws: RegisterError.invalidCohort(4, of: 3)) { try four.validate(interventionPeriod: period, cohorts: viborg.schoolAbsenceCohorts) }
         try four.validate(interventionPeriod: period, cohorts: 4)
         try four.validate(interventionPeriod: period)  // the store, which knows no agreement

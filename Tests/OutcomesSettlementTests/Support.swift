@@ -37,7 +37,7 @@ struct DeliveryBuilder {
                 start: start.map(day),
                 end: end.map(day),
                 endReason: reason,
-                replaces: replaces.map { households[$0]! },
+                replaces: replaces.map(HouseholdID.init),
                 cohort: cohort
             )
         )

@@ -80,7 +80,7 @@ struct ConcurrencyTests {
                                 // Two requests for each id: exactly one may win.
                                 let id = "DUP-\(index / 9)"
                                 do {
-                                    try await service.createHousehold(pl, HouseholdRecord(id: HouseholdID(id), area: .houlkaer, group: .control))
+                                    try await service.createHousehold(pl, Household(id: HouseholdID(id), area: .houlkaer, group: .control))
                                     return .stored(kind: "household", key: id)
                                 } catch let error as ApplicationError {
                                     return .refused(kind: "household", key: id, error)
@@ -238,13 +238,13 @@ struct StoreRaceTests {
         try await ConcurrencyTests.withService(backend) { _, store in
             let event = AuditEvent(actor: "test", action: "update-household", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
             let period = viborg.interventionPeriod.value
-            try await store.createHousehold(HouseholdRecord(id: HouseholdID("H-AREA"), area: .houlkaer, group: .control), interventionPeriod: period, audit: event)
+            try await store.createHousehold(Household(id: HouseholdID("H-AREA"), area: .houlkaer, group: .control), interventionPeriod: period, audit: event)
             // The project lead moves it…
-            try await store.saveHousehold(HouseholdRecord(id: HouseholdID("H-AREA"), area: .karupKolvraa, group: .control), interventionPeriod: period, audit: event)
+            try await store.saveHousehold(Household(id: HouseholdID("H-AREA"), area: .karupKolvraa, group: .control), interventionPeriod: period, audit: event)
             // …so a caseworker's change checked against the old area is refused, and nothing moves back.
             await #expect(throws: StoreError.changedMeanwhile) {
                 try await store.saveHousehold(
-                    HouseholdRecord(id: HouseholdID("H-AREA"), area: .houlkaer, group: .control),
+                    Household(id: HouseholdID("H-AREA"), area: .houlkaer, group: .control),
                     interventionPeriod: period,
                     expectedArea: .houlkaer,
                     audit: event

@@ -67,6 +67,11 @@ struct StoreConformanceTests {
                 return SettlementJSON.string(settlement)
             }
             #expect(json(stored) == json(direct))
+            // Issue #14 (6): one household type — the register holds exactly the delivery's
+            // households, courses and replacements included, with nothing translated between models.
+            let register = try await store.households(in: nil)
+            #expect(register == direct.delivery.households.sorted { $0.id < $1.id })
+            #expect(register.contains { $0.replaces != nil })
         }
     }
 

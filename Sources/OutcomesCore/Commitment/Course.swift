@@ -53,19 +53,6 @@ public struct Course: Sendable, Equatable {
     }
 }
 
-extension HouseholdRecord {
-    /// The household's course.
-    public var course: Course { Course(group: group, start: courseStart, end: courseEnd, endReason: endReason) }
-
-    /// ``Course/isEnrolled(on:)``.
-    public func isEnrolled(on day: LocalDate) -> Bool { course.isEnrolled(on: day) }
-}
-
-extension Household {
-    /// The household's course, as the delivery states it.
-    public var course: Course { Course(group: group, start: start, end: end, endReason: endReason) }
-}
-
 extension Commitment {
     /// B5.1 2.1 (goal 3): how many school-absence cohorts the agreement has (3 for Viborg) —
     /// the one value the importer and the register check a cohort against.

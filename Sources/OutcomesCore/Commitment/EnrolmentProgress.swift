@@ -36,11 +36,11 @@ public struct EnrolmentProgress: Sendable, Equatable {
     ///   of the contract file), counted to the day before the month anniversary.
     /// - P 3.2.2: 60 households a year, 180 in all (`expectedHouseholds`).
     /// - P 3.2.3: replacement obligations still open (``Replacements/open(_:commitment:asOf:)``).
-    public static func compute(_ households: [HouseholdRecord], commitment: Commitment, asOf: LocalDate) -> EnrolmentProgress {
+    public static func compute(_ households: [Household], commitment: Commitment, asOf: LocalDate) -> EnrolmentProgress {
         let period = commitment.interventionPeriod.value
         // Sorted starts of the courses enrolled by `asOf` (``Course/isEnrolled(on:)``), so a
         // count by an earlier day is a prefix.
-        let starts = households.filter { $0.isEnrolled(on: asOf) }.compactMap(\.courseStart).sorted()
+        let starts = households.filter { $0.isEnrolled(on: asOf) }.compactMap(\.start).sorted()
         func enrolled(by day: LocalDate) -> Int { starts.prefix { $0 <= day }.count }
 
         var months: [(LocalDate, Int)] = []

@@ -18,17 +18,17 @@ public enum Replacements {
     /// reason but "no longer needs it", whose obligation no later enrolment has closed. Each
     /// enrolment after an obligation arose closes the oldest open one ("closed by the next
     /// enrolment"); a household that names another in `replaces` closes that one.
-    public static func open(_ households: [HouseholdRecord], commitment: Commitment, asOf: LocalDate) -> [Obligation] {
+    public static func open(_ households: [Household], commitment: Commitment, asOf: LocalDate) -> [Obligation] {
         let window = commitment.compliance.replacementWindowMonths.value
         var obligations = households.compactMap { household -> Obligation? in
-            guard household.group == .treatment, let start = household.courseStart, let end = household.courseEnd, end <= asOf,
+            guard household.group == .treatment, let start = household.start, let end = household.end, end <= asOf,
                 household.endReason != .noLongerNeeded, end < start.addingMonths(window)
             else { return nil }
             return Obligation(household: household.id, endedOn: end)
         }.sorted { ($0.endedOn, $0.household) < ($1.endedOn, $1.household) }
         let named = Set(households.compactMap(\.replaces))
         obligations.removeAll { named.contains($0.household) }
-        let enrolments = households.filter { $0.replaces == nil && $0.isEnrolled(on: asOf) }.compactMap(\.courseStart).sorted()
+        let enrolments = households.filter { $0.replaces == nil && $0.isEnrolled(on: asOf) }.compactMap(\.start).sorted()
         var open: [Obligation] = []
         var used = Set<Int>()
         for obligation in obligations {

@@ -1,7 +1,7 @@
 /// What the compliance monitor looks at: the agreement, the register and what the store keeps.
 public struct ComplianceInput: Sendable {
     public var commitment: Commitment
-    public var households: [HouseholdRecord]
+    public var households: [Household]
     /// The current data delivery, for the realised baselines (B5.1 2.4.2, 2.5.2).
     public var delivery: Delivery?
     public var decisions: [EnrolmentDecision]
@@ -18,7 +18,7 @@ public struct ComplianceInput: Sendable {
 
     public init(
         commitment: Commitment,
-        households: [HouseholdRecord],
+        households: [Household],
         delivery: Delivery? = nil,
         decisions: [EnrolmentDecision] = [],
         meetings: [Meeting] = [],
@@ -62,7 +62,7 @@ public enum ComplianceMonitor {
         }.map(\.element)
     }
 
-    static func enrolled(_ households: [HouseholdRecord], by day: LocalDate) -> Int {
+    static func enrolled(_ households: [Household], by day: LocalDate) -> Int {
         households.filter { $0.isEnrolled(on: day) }.count
     }
 
@@ -114,7 +114,7 @@ public enum ComplianceMonitor {
     /// withhold payments, and the parties renegotiate.
     static func endedCourses(_ input: ComplianceInput, asOf: LocalDate) -> [ComplianceFinding] {
         let limit = input.commitment.compliance.endedCoursesLimit
-        let ended = input.households.filter { $0.group == .treatment && ($0.courseEnd.map { $0 <= asOf } ?? false) }.count
+        let ended = input.households.filter { $0.group == .treatment && ($0.end.map { $0 <= asOf } ?? false) }.count
         let figures = [ComplianceFinding.Figure("afsluttede forløb", String(ended)), .init("grænse", "højst \(limit.value)")]
         if ended > limit.value {
             return [
@@ -170,7 +170,7 @@ public enum ComplianceMonitor {
         let period = input.commitment.interventionPeriod.value
         let months = input.commitment.compliance.countingMonths
         let late = input.households.filter { household in
-            guard household.isEnrolled(on: asOf), let start = household.courseStart else { return false }
+            guard household.isEnrolled(on: asOf), let start = household.start else { return false }
             return start.addingMonths(months.value) > period.end
         }
         guard !late.isEmpty else { return [] }
@@ -198,7 +198,7 @@ public enum ComplianceMonitor {
         for cohort in 1...terms.cohorts.value {
             let closes = period.start.addingMonths(12 * cohort).addingDays(-1)
             let count = input.households.filter { household in
-                guard household.isEnrolled(on: asOf), let start = household.courseStart else { return false }
+                guard household.isEnrolled(on: asOf), let start = household.start else { return false }
                 return (household.cohort ?? Cohorts.cohort(of: start, in: period)) == cohort
             }.count
             guard count < minimum.value else { continue }

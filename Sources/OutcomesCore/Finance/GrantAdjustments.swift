@@ -21,10 +21,10 @@ public struct RelativeReduction: Sendable, Equatable {
     /// B4.2 no. 3: "Relativ reduktion = Tilskuddet − (Faktisk antal Deltagere / forventet antal
     /// Deltagere × Tilskuddet)", per budget year (or over the whole period, as the contract file's
     /// interpretation says), the actual number capped at the expected.
-    public static func compute(_ commitment: Commitment, households: [HouseholdRecord], asOf: LocalDate) -> RelativeReduction {
+    public static func compute(_ commitment: Commitment, households: [Household], asOf: LocalDate) -> RelativeReduction {
         let budget = commitment.budget
         let grantLines = budget.lines.filter { $0.section == "intervention" }
-        let starts = households.filter { $0.isEnrolled(on: asOf) }.compactMap(\.courseStart)
+        let starts = households.filter { $0.isEnrolled(on: asOf) }.compactMap(\.start)
         func reduction(grant: Money, expected: Int, actual: Int) -> Money {
             guard expected > 0 else { return .zero }
             return grant - Money.rounded(grant.kroner * Ratio(min(actual, expected), expected))

@@ -50,45 +50,6 @@ public enum EndReason: String, Sendable, CaseIterable {
     case other
 }
 
-/// A household of a delivery, with its course (*indsatsforløb*) if it is in the treatment group.
-public struct Household: Sendable, Equatable {
-    public var id: HouseholdID
-    public var area: Area
-    /// Position on the randomised visitation list (P 3.2.2).
-    public var listPosition: Int?
-    public var group: Group
-    /// The course's start (*indsatsstart*); required for the treatment group.
-    public var start: LocalDate?
-    public var end: LocalDate?
-    public var endReason: EndReason?
-    /// The household this one replaces (P 3.2.3), as an index into ``Delivery/households``.
-    public var replaces: Int?
-    /// The school-absence cohort (B5.1 2.1 goal 3), 1…3.
-    public var cohort: Int?
-
-    public init(
-        id: HouseholdID,
-        area: Area,
-        listPosition: Int? = nil,
-        group: Group,
-        start: LocalDate? = nil,
-        end: LocalDate? = nil,
-        endReason: EndReason? = nil,
-        replaces: Int? = nil,
-        cohort: Int? = nil
-    ) {
-        self.id = id
-        self.area = area
-        self.listPosition = listPosition
-        self.group = group
-        self.start = start
-        self.end = end
-        self.endReason = endReason
-        self.replaces = replaces
-        self.cohort = cohort
-    }
-}
-
 /// A member of a household.
 public struct Person: Sendable, Equatable {
     public var id: PersonID

@@ -45,12 +45,12 @@ public struct DeliveryPreview: Sendable, Equatable {
     public static func compute(
         current: Delivery?,
         next: Delivery,
-        register: [HouseholdRecord],
+        register: [Household],
         before: Settlement?,
         after: Settlement
     ) -> DeliveryPreview {
-        let old = current.map { delivery in Dictionary(delivery.households.map { ($0.id, HouseholdRecord($0, in: delivery)) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
-        let new = Dictionary(next.households.map { ($0.id, HouseholdRecord($0, in: next)) }, uniquingKeysWith: { a, _ in a })
+        let old = current.map { delivery in Dictionary(delivery.households.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+        let new = Dictionary(next.households.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let added = new.keys.filter { old[$0] == nil }.sorted()
         let removed = current == nil ? [] : old.keys.filter { new[$0] == nil }.sorted()
         let changed = new.keys.sorted().compactMap { id -> HouseholdChange? in
@@ -84,12 +84,12 @@ public struct DeliveryPreview: Sendable, Equatable {
 
     /// Register values — edits made in Outcomes since the last delivery — that `next` would
     /// replace. Where the register says what the last delivery said, it merely follows.
-    public static func registerOverrides(current: Delivery?, next: Delivery, register: [HouseholdRecord]) -> [HouseholdChange] {
-        let old = current.map { delivery in Dictionary(delivery.households.map { ($0.id, HouseholdRecord($0, in: delivery)) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+    public static func registerOverrides(current: Delivery?, next: Delivery, register: [Household]) -> [HouseholdChange] {
+        let old = current.map { delivery in Dictionary(delivery.households.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
         let registered = Dictionary(register.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return next.households.map(\.id).sorted().compactMap { id -> HouseholdChange? in
-            guard let kept = registered[id], let index = next.households.firstIndex(where: { $0.id == id }) else { return nil }
-            let incoming = HouseholdRecord(next.households[index], in: next)
+        return next.households.sorted { $0.id < $1.id }.compactMap { incoming -> HouseholdChange? in
+            let id = incoming.id
+            guard let kept = registered[id] else { return nil }
             guard old[id].map({ $0 != kept }) ?? true else { return nil }
             let changes = differences(kept, incoming)
             return changes.isEmpty ? nil : HouseholdChange(household: id, changes: changes)
@@ -97,15 +97,15 @@ public struct DeliveryPreview: Sendable, Equatable {
     }
 
     /// Field by field, in Danish.
-    static func differences(_ a: HouseholdRecord, _ b: HouseholdRecord) -> [FieldChange] {
+    static func differences(_ a: Household, _ b: Household) -> [FieldChange] {
         func text(_ date: LocalDate?) -> String { date?.danishString ?? "–" }
         var changes: [FieldChange] = []
         func note(_ field: String, _ x: String, _ y: String) { if x != y { changes.append(FieldChange(field: field, before: x, after: y)) } }
         note("område", a.area.danishName, b.area.danishName)
         note("gruppe", a.group.danishName, b.group.danishName)
         note("plads på listen", a.listPosition.map(String.init) ?? "–", b.listPosition.map(String.init) ?? "–")
-        note("indsatsstart", text(a.courseStart), text(b.courseStart))
-        note("afslutning", text(a.courseEnd), text(b.courseEnd))
+        note("indsatsstart", text(a.start), text(b.start))
+        note("afslutning", text(a.end), text(b.end))
         note("afslutningsårsag", a.endReason?.rawValue ?? "–", b.endReason?.rawValue ?? "–")
         note("erstatter", a.replaces?.rawValue ?? "–", b.replaces?.rawValue ?? "–")
         note("kohorte", a.cohort.map(String.init) ?? "–", b.cohort.map(String.init) ?? "–")

@@ -74,8 +74,9 @@ struct SettlementRun {
     mutating func countedHouseholds() -> [Int] {
         let months = commitment.compliance.countingMonths.value
         var replacedBy = [Int?](repeating: nil, count: delivery.households.count)
+        let indexOf = Dictionary(delivery.households.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
         for (index, household) in delivery.households.enumerated() {
-            if let replaced = household.replaces { replacedBy[replaced] = index }
+            if let replaced = household.replaces.flatMap({ indexOf[$0] }) { replacedBy[replaced] = index }
         }
         var counted: [Int] = []
         var replacedWarnings: [(HouseholdID, String)] = []

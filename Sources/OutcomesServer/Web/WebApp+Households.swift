@@ -34,8 +34,8 @@ extension WebApp {
                 context["pseudonymised"] = caller.user.role == .evaluator
                 context["households"] = households.map {
                     [
-                        "id": $0.id.rawValue, "area": $0.area.danishName, "group": $0.group.danishName, "start": Danish.date($0.courseStart),
-                        "end": Danish.date($0.courseEnd), "cohort": $0.cohort.map(String.init) ?? "–",
+                        "id": $0.id.rawValue, "area": $0.area.danishName, "group": $0.group.danishName, "start": Danish.date($0.start),
+                        "end": Danish.date($0.end), "cohort": $0.cohort.map(String.init) ?? "–",
                     ]
                 }
                 return html("households", context)
@@ -102,8 +102,8 @@ extension WebApp {
         context["id"] = id.rawValue
         context["area"] = record.area.danishName
         context["group"] = record.group.danishName
-        context["start"] = Danish.date(record.courseStart)
-        context["end"] = Danish.date(record.courseEnd)
+        context["start"] = Danish.date(record.start)
+        context["end"] = Danish.date(record.end)
         context["endReason"] = WebApp.danishEndReason(record.endReason)
         context["replaces"] = record.replaces?.rawValue ?? "–"
         context["cohort"] = record.cohort.map(String.init) ?? "–"
@@ -128,7 +128,7 @@ extension WebApp {
                         ] as [String: Any]
                     },
                 ] as [String: Any]
-        } else if canEdit, let start = record.courseStart {
+        } else if canEdit, let start = record.start {
             let plan = ActionPlan(household: id, courseStart: start)
             let months = api.adjustmentMonths
             let locked = !plan.isAdjustable(on: day, adjustmentMonths: months)
