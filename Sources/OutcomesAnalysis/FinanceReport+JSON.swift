@@ -11,6 +11,13 @@ extension FinanceReport {
         return .object([
             ("asOf", .date(asOf)),
             (
+                "repayments",
+                .object([
+                    ("computed", money(figures.computed)), ("approved", money(figures.approved)), ("due", money(figures.due)),
+                    ("paid", money(figures.paid)),
+                ])
+            ),
+            (
                 "disbursementPlan",
                 .array(
                     plan.rows.map { row in
@@ -82,7 +89,7 @@ extension FinanceReport {
                 "reconciliation",
                 .object([
                     ("final", .bool(r.isFinal)), ("lastPaymentDue", .date(r.lastPaymentDue)), ("periods", .array(r.periods.map { text($0.label) })),
-                    ("notYetDue", money(r.notYetDue)), ("balanced", .bool(r.isBalanced)), ("municipalityPaid", money(r.municipalityPaid)),
+                    ("notYetDue", money(r.notYetDue)), ("notApproved", money(r.notApproved)), ("balanced", .bool(r.isBalanced)), ("municipalityPaid", money(r.municipalityPaid)),
                     ("returnCap", money(r.returnCap)),
                     (
                         "repaid",

@@ -14,6 +14,9 @@ public struct FinanceReport: Sendable {
     /// The settlement as of the day: only its aggregates are shown with the finance figures.
     public var settlement: Settlement
     public var reconciliation: Reconciliation
+    /// SPEC §10: the repayments as beregnet, godkendt, forfalden and betalt — the four figures
+    /// every page, report and output names.
+    public var figures: RepaymentFigures
 
     /// - Parameter settlement: the settlement of `input.delivery` as of `asOf` when the caller
     ///   has it already (the server keeps it per delivery and date); else it is computed here.
@@ -28,7 +31,12 @@ public struct FinanceReport: Sendable {
             cap: ReturnCapReport.compute(commitment),
             flows: CashFlowStatement.compute(commitment, transfers: input.transfers, asOf: asOf),
             settlement: settlement,
-            reconciliation: Reconciliation.compute(commitment, settlement: settlement, transfers: input.transfers, asOf: asOf)
+            reconciliation: Reconciliation.compute(commitment, settlement: settlement, transfers: input.transfers, asOf: asOf),
+            figures: RepaymentFigures.compute(
+                settlement: settlement,
+                instructions: PaymentSchedule.compute(settlement: settlement, transfers: input.transfers, asOf: asOf),
+                asOf: asOf
+            )
         )
     }
 }

@@ -25,18 +25,17 @@ public struct FinanceCommand: AsyncParsableCommand {
     public func run() async throws {
         let commitment = try options.load()
         let day = date.day
-        let (report, figures) = try await withService(database, commitment: commitment, purpose: "økonomi") { service, requester in
-            (try await service.finance(requester, asOf: day), try await service.repaymentFigures(requester, asOf: day))
+        let report = try await withService(database, commitment: commitment, purpose: "økonomi") { service, requester in
+            try await service.finance(requester, asOf: day)
         }
         switch format {
         case .json: print(report.json.text)
-        case .text: print(FinanceCommand.figures(figures) + FinanceCommand.text(commitment, report), terminator: "")
+        case .text: print(FinanceCommand.figures(report.figures) + FinanceCommand.text(commitment, report), terminator: "")
         }
     }
 
     /// SPEC §10: the four repayment figures, labelled as every page labels them.
-    static func figures(_ figures: RepaymentFigures?) -> String {
-        guard let figures else { return "" }
+    static func figures(_ figures: RepaymentFigures) -> String {
         let labels = RepaymentFigures.labels
         return "Tilbagebetalinger efter resultater (SPEC §10)\n"
             + "  \(labels.computed): \(figures.computed.danishString)\n"
@@ -98,9 +97,10 @@ public struct FinanceCommand: AsyncParsableCommand {
         var out =
             r.isFinal
             ? "Slutafregning (T 5.3): betalt mod skyldigt efter afregningerne\n"
-            : "Foreløbig kontrol (T 5.3 gælder efter sidste forfald \(r.lastPaymentDue.danishString)): betalt mod skyldigt for de forfaldne halvår\n"
-        out += "  forfaldne halvår: \(r.danishSpan)"
-        out += "; afregnet, ikke forfaldent: \(r.notYetDue.danishString)\n"
+            : "Foreløbig kontrol (T 5.3 gælder efter sidste forfald \(r.lastPaymentDue.danishString)): betalt mod skyldigt for de godkendte, forfaldne halvår\n"
+        out += "  \(r.isFinal ? "forfaldne halvår" : "godkendte, forfaldne halvår"): \(r.danishSpan)"
+        out += "; godkendt, ikke forfaldent: \(r.notYetDue.danishString)"
+        out += r.isFinal ? "\n" : "; beregnet, ikke godkendt: \(r.notApproved.danishString)\n"
         for row in r.rows {
             out +=
                 "  \(name(row.party)): skal betale \(row.owedToPay.danishString) og modtage \(row.owedToReceive.danishString); har betalt \(row.paid.danishString) og modtaget \(row.received.danishString) — \(row.danishStatus)\n"

@@ -13,6 +13,8 @@ extension OutcomesAPI {
         let rate = Schema.string(description: "årlig rente som decimaltal med seks decimaler, fx \"0.097213\"")
         let response = Schema.record([
             ("asOf", .date),
+            // SPEC §10: the four repayment figures, as every page labels them.
+            ("repayments", .record([("computed", .money), ("approved", .money), ("due", .money), ("paid", .money)])),
             (
                 "disbursementPlan",
                 .array(
@@ -58,7 +60,8 @@ extension OutcomesAPI {
             (
                 "reconciliation",
                 .record([
-                    ("final", .boolean), ("lastPaymentDue", .date), ("periods", .array(.text)), ("notYetDue", .money), ("balanced", .boolean),
+                    ("final", .boolean), ("lastPaymentDue", .date), ("periods", .array(.text)), ("notYetDue", .money), ("notApproved", .money),
+                    ("balanced", .boolean),
                     ("municipalityPaid", .money), ("returnCap", .money),
                     ("repaid", .array(.record([("from", .text), ("to", .text), ("amount", .money)]))),
                     (
@@ -78,7 +81,7 @@ extension OutcomesAPI {
                 .get,
                 "/api/finance",
                 "finance",
-                "Penge ind og ud pr. en dato (SPEC §7): udbetalingsplanen mod det betalte, relativ reduktion, ubrugt tilskud, afkastloftet, pengestrømme med XIRR og kontrollen efter T 5.3 — kun tal",
+                "Penge ind og ud pr. en dato (SPEC §7): tilbagebetalingerne som beregnet, godkendt, forfalden og betalt (SPEC §10), udbetalingsplanen mod det betalte, relativ reduktion, ubrugt tilskud, afkastloftet, pengestrømme med XIRR og kontrollen efter T 5.3 — kun tal",
                 access: .permission(.readFigures),
                 query: [asOf],
                 response: response

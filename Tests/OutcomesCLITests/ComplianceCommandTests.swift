@@ -81,6 +81,8 @@ struct ComplianceCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let cap = try #require(object["returnCap"] as? [String: String])
         #expect(cap["stated"] == "6000000.00" && cap["horizon"] == "2028-12-31")
+        // SPEC §10: the four repayment figures, by name; with no delivery nothing is computed.
+        #expect(object["repayments"] as? [String: String] == ["computed": "0.00", "approved": "0.00", "due": "0.00", "paid": "0.00"])
         let parties = try #require(object["parties"] as? [[String: Any]])
         let dsi = try #require(parties.first { $0["party"] as? String == "dsi" })
         #expect(dsi["paid"] as? String == "1304167.00")

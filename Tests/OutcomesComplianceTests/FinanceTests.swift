@@ -251,11 +251,15 @@ struct ReconciliationTests {
         #expect(!r.isBalanced)
     }
 
-    @Test("before the last due date it is an interim check over the half-years due; later half-years are not yet owed")
+    @Test("before the last due date it is an interim check over the approved half-years due; later and unapproved half-years are not yet owed")
     func interim() {
-        let early = SettlementEngine.settle(viborg, delivery: Delivery(), asOf: day("2025-03-30"))
+        var early = SettlementEngine.settle(viborg, delivery: Delivery(), asOf: day("2025-03-30"))
+        // SPEC §10: nothing is owed before it is approved.
+        let unapproved = Reconciliation.compute(viborg, settlement: early, transfers: [], asOf: day("2025-03-30"))
+        #expect(unapproved.periods.isEmpty && unapproved.notApproved == early.totals.total)
+        for index in early.periods.indices { early.periods[index].isApproved = true }
         let r = Reconciliation.compute(viborg, settlement: early, transfers: [], asOf: day("2025-03-30"))
-        #expect(!r.isFinal)
+        #expect(!r.isFinal && r.notApproved.isZero)
         #expect(r.periods.last?.label == "2024-H1")  // 2024-H2 falls due on 31.03.2025
         let onTime = Reconciliation.compute(
             viborg,
@@ -265,5 +269,8 @@ struct ReconciliationTests {
         )
         // The payment made after the as-of date does not count yet; 2024-H2 is not yet due either.
         #expect(onTime.rows.allSatisfy { $0.paid.isZero && $0.owedToPay.isZero })
+        // The final check (T 5.3) compares every half-year due, approved or not: it settles what remains.
+        let final = Reconciliation.compute(viborg, settlement: settlement, transfers: [], asOf: day("2029-06-30"))
+        #expect(final.isFinal && final.notApproved.isZero && final.row(PartyKey("kommune"))?.owedToPay == Money(kroner: 12_500))
     }
 }

@@ -206,6 +206,16 @@ struct SettlementApprovalTests {
             let summary = try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .pl).object
             let total = try Money.parse((summary["totals"] as? [String: Any])?["total"] as? String ?? "", form: .machine)
             #expect(overview["computed"] == total.danishString)
+            // `/api/finance` names the same four figures; its T 5.3 check compares the approved
+            // half-years due, and states what is computed but not approved apart.
+            let finance = try await client.send(.get, "/api/finance?asOf=2026-11-26", as: .dsi).object
+            let repayments = try #require(finance["repayments"] as? [String: String])
+            #expect(try repayments.mapValues { try Money.parse($0, form: .machine).danishString } == overview)
+            let reconciliation = try #require(finance["reconciliation"] as? [String: Any])
+            #expect(reconciliation["periods"] as? [String] == ["2023-H2", "2024-H1", "2024-H2"])
+            let notApproved = try Money.parse(reconciliation["notApproved"] as? String ?? "", form: .machine)
+            let approved = try Money.parse(repayments["approved"] ?? "", form: .machine)
+            #expect(notApproved > .zero && approved + notApproved == total)
         }
     }
 }

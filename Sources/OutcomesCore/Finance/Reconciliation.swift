@@ -4,7 +4,10 @@
 /// owed, per party.
 ///
 /// Before the last payment can fall due the same comparison is an interim check (*foreløbig*):
-/// it compares with the half-years whose payment has fallen due by the as-of date.
+/// it compares with the *approved* half-years whose payment has fallen due by the as-of date —
+/// SPEC §10: only an approved settlement makes a payment instruction, so only it is owed. The
+/// final check (as of the last due date) compares with every half-year, approved or not: T 5.3
+/// "settles what remains".
 public struct Reconciliation: Sendable, Equatable {
     /// One party's repayments: owed by the settlement against moved by the transfers.
     public struct Row: Sendable, Equatable {
@@ -33,10 +36,14 @@ public struct Reconciliation: Sendable, Equatable {
     }
 
     public var asOf: LocalDate
-    /// The half-years compared, each due by the as-of date.
+    /// The half-years compared: approved and due by the as-of date (interim), or every
+    /// half-year due (final).
     public var periods: [HalfYear]
-    /// Settled but not yet due: owed later, not compared now.
+    /// Approved but not yet due: owed later, not compared now.
     public var notYetDue: Money
+    /// SPEC §10: computed for half-years not approved (*beregnet*), not compared before the
+    /// final check — nothing is owed until the steering group has approved it.
+    public var notApproved: Money
     public var rows: [Row]
     /// Repayments to date by payer and recipient (T 5.1), in the order first paid.
     public var repaid: [(from: PartyKey, to: PartyKey, amount: Money)]
@@ -60,7 +67,8 @@ public struct Reconciliation: Sendable, Equatable {
     public func row(_ party: PartyKey) -> Row? { rows.first { $0.party == party } }
 
     public static func == (lhs: Reconciliation, rhs: Reconciliation) -> Bool {
-        lhs.asOf == rhs.asOf && lhs.periods == rhs.periods && lhs.notYetDue == rhs.notYetDue && lhs.rows == rhs.rows
+        lhs.asOf == rhs.asOf && lhs.periods == rhs.periods && lhs.notYetDue == rhs.notYetDue && lhs.notApproved == rhs.notApproved
+            && lhs.rows == rhs.rows
             && lhs.repaid.map(\.from) == rhs.repaid.map(\.from) && lhs.repaid.map(\.to) == rhs.repaid.map(\.to)
             && lhs.repaid.map(\.amount) == rhs.repaid.map(\.amount) && lhs.lastPaymentDue == rhs.lastPaymentDue
             && lhs.municipalityPaid == rhs.municipalityPaid && lhs.returnCap == rhs.returnCap
@@ -69,8 +77,13 @@ public struct Reconciliation: Sendable, Equatable {
     /// The comparison as of `asOf`, from a settlement made as of the same date and the store's
     /// transfers.
     public static func compute(_ commitment: Commitment, settlement: Settlement, transfers: [MoneyTransfer], asOf: LocalDate) -> Reconciliation {
-        let due = settlement.periods.filter { $0.due <= asOf }
-        let later = settlement.periods.filter { $0.due > asOf }
+        let lastPaymentDue = lastPaymentDue(commitment)
+        let isFinal = asOf >= lastPaymentDue
+        // T 5.3 (interim) with SPEC §10: owed is what is approved and due; the final check
+        // compares every half-year due.
+        let due = settlement.periods.filter { $0.due <= asOf && (isFinal || $0.isApproved) }
+        let later = settlement.periods.filter { $0.due > asOf && $0.isApproved }
+        let unapproved = settlement.periods.filter { !$0.isApproved && !($0.due <= asOf && isFinal) }
         var parties: [PartyKey] = []
         func note(_ party: PartyKey) { if !parties.contains(party) { parties.append(party) } }
         for period in settlement.periods {
@@ -102,21 +115,28 @@ public struct Reconciliation: Sendable, Equatable {
                 repaid.append((transfer.from, transfer.to, transfer.amount))
             }
         }
-        let intervention = commitment.interventionPeriod.value
-        let longest = commitment.paymentGoals.flatMap(\.resultMonths).max() ?? 0
-        let lastPoint = max(intervention.end, intervention.end.addingMonths(-commitment.compliance.countingMonths.value).addingMonths(longest))
-        let lastPaymentDue = HalfYear(containing: lastPoint).paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value)
         let municipality = commitment.municipalityKey
         return Reconciliation(
             asOf: asOf,
             periods: due.map(\.period),
             notYetDue: Money.sum(later.map(\.total)),
+            notApproved: Money.sum(unapproved.map(\.total)),
             rows: rows,
             repaid: repaid,
             lastPaymentDue: lastPaymentDue,
             municipalityPaid: Money.sum(repayments.filter { $0.from == municipality }.map(\.amount)),
             returnCap: commitment.returnCap.amount.value
         )
+    }
+
+    /// P 3.2.4, B5.1 2.1, P 4 note 1: the last day a payment can fall due — the half-year of the
+    /// last measurement of a course that starts as late as it can and still counts, due the
+    /// quarter after.
+    public static func lastPaymentDue(_ commitment: Commitment) -> LocalDate {
+        let intervention = commitment.interventionPeriod.value
+        let longest = commitment.paymentGoals.flatMap(\.resultMonths).max() ?? 0
+        let lastPoint = max(intervention.end, intervention.end.addingMonths(-commitment.compliance.countingMonths.value).addingMonths(longest))
+        return HalfYear(containing: lastPoint).paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value)
     }
 }
 

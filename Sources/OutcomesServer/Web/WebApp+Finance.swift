@@ -56,7 +56,7 @@ extension WebApp {
             "disbursed": disbursed.danishShortString, "planned": planned.danishShortString, "repaid": repaid.danishShortString,
             "returnCap": report.cap.stated.value.danishShortString, "overdue": report.plan.rows.contains(where: \.isOverdue),
             "reconciliation": r.isBalanced ? "afstemt" : "ikke afstemt", "balanced": r.isBalanced,
-            "reconciliationNote": r.isFinal ? "slutafregning (T 5.3)" : "foreløbig, til og med forfaldne halvår",
+            "reconciliationNote": r.isFinal ? "slutafregning (T 5.3)" : "foreløbig, godkendte og forfaldne halvår",
         ]
         context["plan"] = report.plan.rows.map { row in
             [
@@ -94,8 +94,10 @@ extension WebApp {
         // T 5.3.
         context["reconciliation"] = [
             "title": r.isFinal ? "Slutafregning (T 5.3)" : "Foreløbig kontrol (T 5.3 gælder efter sidste forfald \(r.lastPaymentDue.danishString))",
-            "span": r.periods.isEmpty ? "ingen forfaldne halvår endnu" : r.danishSpan,
+            "spanLabel": r.isFinal ? "Forfaldne halvår" : "Godkendte, forfaldne halvår",
+            "span": r.periods.isEmpty ? "ingen endnu" : r.danishSpan,
             "notYetDue": r.notYetDue.danishString,
+            "notApproved": r.isFinal ? "" : r.notApproved.danishString,
             "rows": r.rows.map { row in
                 [
                     "party": name(row.party), "owedToPay": row.owedToPay.danishString, "owedToReceive": row.owedToReceive.danishString,
