@@ -57,32 +57,21 @@ extension OutcomesService {
         }
         if let receivedOn { try checkInput { () throws(InputRules.Violation) in try InputRules.date(receivedOn, field: "receivedOn") } }
         logger.info("leverance modtaget (\(files.count) filer); importerer")
-        // Issue #14: the register edits this delivery replaces are named (in the receipt and
-        // the trail), never overwritten silently. Only households the register has can be kept.
-        var overridden: [HouseholdID] = []
-        var keepingRegister = keepingRegister
-        if let parsed = try? DeliveryImporter.importFiles(files, commitment: commitment) {
-            let number = try await store.currentDeliveryNumber()
-            let current = try await number.asyncMap { try await self.delivery(number: $0).delivery }
-            let register = try await store.households(in: nil)
-            keepingRegister.formIntersection(register.map(\.id))
-            overridden = DeliveryPreview.registerOverrides(current: current, next: parsed.delivery, register: register)
-                .map(\.household).filter { !keepingRegister.contains($0) }
-        }
-        var receipt = try await store.importDelivery(
-            files,
-            commitment: commitment,
-            receivedOn: receivedOn ?? requester.today,
-            keepingRegister: keepingRegister,
-            audit: requester.audit(
-                "import-delivery",
-                subject: [
-                    keepingRegister.isEmpty ? nil : "registret beholdt for \(keepingRegister.map(\.rawValue).sorted().joined(separator: ","))",
-                    overridden.isEmpty ? nil : "registret overskrevet for \(overridden.map(\.rawValue).joined(separator: ","))",
-                ].compactMap { $0 }.joined(separator: "; ")
+        // Issue #14: the store merges the register's edits in the import's transaction
+        // (``RegisterMerge``): kept field by field where asked, otherwise replaced and named in
+        // the receipt and the trail — never silently.
+        let receipt: DeliveryReceipt
+        do {
+            receipt = try await store.importDelivery(
+                files,
+                commitment: commitment,
+                receivedOn: receivedOn ?? requester.today,
+                keepingRegister: keepingRegister,
+                audit: requester.audit("import-delivery", subject: "")
             )
-        )
-        if receipt.isNew { receipt.overriddenRegister = overridden }
+        } catch let conflict as RegisterMerge.Conflict {
+            throw ApplicationError.conflict(conflict.description.prefix(1).uppercased() + conflict.description.dropFirst() + ".")
+        }
         logger.info("leverance \(receipt.number) \(receipt.isNew ? "gemt" : "fandtes allerede")")
         return receipt
     }

@@ -98,39 +98,51 @@ struct DeliveryRows {
 
     // MARK: Reading back
 
-    static func read(delivery number: Int, from database: any SQLDatabase) async throws -> Delivery {
-        func rows(_ table: String) async throws -> [any SQLRow] {
-            try await database.select().column("*").from(table).where("delivery", .equal, number).orderBy("position").all()
-        }
-        func text(_ row: any SQLRow, _ column: String) throws -> String { try row.decode(column: column, as: String.self) }
-        func optionalText(_ row: any SQLRow, _ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
-        func int(_ row: any SQLRow, _ column: String) throws -> Int? { try row.decode(column: column, as: Int?.self) }
-        func parse<T>(_ table: String, _ value: String?, _ make: (String) -> T?) throws -> T? {
+    /// Reads column values of a stored delivery's rows, naming the table on a bad value.
+    struct Cells {
+        static func text(_ row: any SQLRow, _ column: String) throws -> String { try row.decode(column: column, as: String.self) }
+        static func optionalText(_ row: any SQLRow, _ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
+        static func int(_ row: any SQLRow, _ column: String) throws -> Int? { try row.decode(column: column, as: Int?.self) }
+        static func parse<T>(_ table: String, _ value: String?, _ make: (String) -> T?) throws -> T? {
             guard let value else { return nil }
             guard let parsed = make(value) else { throw StoreError.corruptRow(table: table, detail: "'\(value)'") }
             return parsed
         }
-        func date(_ table: String, _ value: String?) throws -> LocalDate? { try parse(table, value) { LocalDate(iso: $0) } }
+        static func date(_ table: String, _ value: String?) throws -> LocalDate? { try parse(table, value) { LocalDate(iso: $0) } }
+    }
 
-        var d = Delivery()
-        var householdIndex: [String: Int] = [:]
-        for row in try await rows("household") {
-            let id = try text(row, "householdId")
-            householdIndex[id] = d.households.count
-            d.households.append(
-                Household(
-                    id: HouseholdID(id),
-                    area: try parse("household", try text(row, "area"), Area.init(rawValue:))!,
-                    listPosition: try int(row, "listPosition"),
-                    group: try parse("household", try text(row, "groupName"), Group.init(rawValue:))!,
-                    start: try date("household", try optionalText(row, "startDate")),
-                    end: try date("household", try optionalText(row, "endDate")),
-                    endReason: try parse("household", try optionalText(row, "endReason"), EndReason.init(rawValue:)),
-                    replaces: try optionalText(row, "replaces").map(HouseholdID.init),
-                    cohort: try int(row, "cohort")
-                )
+    /// A stored delivery's households, in delivery order.
+    static func households(ofDelivery number: Int, in database: any SQLDatabase) async throws -> [Household] {
+        typealias C = Cells
+        return try await database.select().column("*").from("household").where("delivery", .equal, number).orderBy("position").all().map { row in
+            Household(
+                id: HouseholdID(try C.text(row, "householdId")),
+                area: try C.parse("household", try C.text(row, "area"), Area.init(rawValue:))!,
+                listPosition: try C.int(row, "listPosition"),
+                group: try C.parse("household", try C.text(row, "groupName"), Group.init(rawValue:))!,
+                start: try C.date("household", try C.optionalText(row, "startDate")),
+                end: try C.date("household", try C.optionalText(row, "endDate")),
+                endReason: try C.parse("household", try C.optionalText(row, "endReason"), EndReason.init(rawValue:)),
+                replaces: try C.optionalText(row, "replaces").map(HouseholdID.init),
+                cohort: try C.int(row, "cohort")
             )
         }
+    }
+
+    static func read(delivery number: Int, from database: any SQLDatabase) async throws -> Delivery {
+        func rows(_ table: String) async throws -> [any SQLRow] {
+            try await database.select().column("*").from(table).where("delivery", .equal, number).orderBy("position").all()
+        }
+        func text(_ row: any SQLRow, _ column: String) throws -> String { try Cells.text(row, column) }
+        func optionalText(_ row: any SQLRow, _ column: String) throws -> String? { try Cells.optionalText(row, column) }
+        func int(_ row: any SQLRow, _ column: String) throws -> Int? { try Cells.int(row, column) }
+        func date(_ table: String, _ value: String?) throws -> LocalDate? { try Cells.date(table, value) }
+        func parse<T>(_ table: String, _ value: String?, _ make: (String) -> T?) throws -> T? { try Cells.parse(table, value, make) }
+
+        var d = Delivery()
+        d.households = try await households(ofDelivery: number, in: database)
+        var householdIndex: [String: Int] = [:]
+        for (index, household) in d.households.enumerated() { householdIndex[household.id.rawValue] = index }
         var personIndex: [String: Int] = [:]
         for row in try await rows("person") {
             let id = try text(row, "personId")

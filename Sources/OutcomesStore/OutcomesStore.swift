@@ -25,10 +25,13 @@ public protocol OutcomesStore: Sendable {
     /// supersede the current delivery, and both stay on record. A delivery with any error is
     /// rejected whole and nothing is written.
     ///
-    /// The register follows the delivery's households, but for those in `keepingRegister`,
-    /// whose register values (a caseworker's edits) the user chose to keep (issue #14).
+    /// The register follows the delivery's households, merged in the same transaction by the
+    /// rule of ``RegisterMerge``: for the households in `keepingRegister` the fields edited in
+    /// Outcomes since the last delivery keep their edits; every other edit the delivery replaces
+    /// is named in the receipt (`overriddenRegister`) and the audit entry (issue #14).
     ///
-    /// - Throws: `DeliveryRejected` with every problem, as the importer reports them.
+    /// - Throws: `DeliveryRejected` with every problem, as the importer reports them;
+    ///   ``RegisterMerge/Conflict`` when a kept household's merged course breaks the rules.
     func importDelivery(
         _ files: [String: Data],
         commitment: Commitment,
@@ -260,7 +263,7 @@ public struct DeliveryReceipt: Sendable, Equatable {
     public var isNew: Bool
     public var rowCount: Int
     /// Households whose register edits the delivery replaced (issue #14: never silently; the
-    /// use case fills it in and the audit trail names them).
+    /// audit entry names them too).
     public var overriddenRegister: [HouseholdID] = []
 }
 

@@ -112,10 +112,10 @@ extension SQLOutcomesStore {
         )
     }
 
-    /// Brings the register up to date with a delivery's households and persons (in the import's
-    /// transaction).
-    static func syncRegister(with delivery: Delivery, in database: any SQLDatabase, keeping: Set<HouseholdID> = []) async throws {
-        try await upsert(delivery.households.filter { !keeping.contains($0.id) }, into: database)
+    /// Brings the register up to date with a delivery (in the import's transaction): its
+    /// households as merged with the kept edits (``RegisterMerge``), and its persons.
+    static func syncRegister(_ households: [Household], persons delivery: Delivery, in database: any SQLDatabase) async throws {
+        try await upsert(households, into: database)
         let persons = delivery.persons
         for start in stride(from: 0, to: persons.count, by: 500) {
             var insert = database.insert(into: "registeredPerson").columns("pseudonym", "householdId", "birthDate", "name")

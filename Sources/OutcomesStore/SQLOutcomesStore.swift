@@ -183,13 +183,32 @@ public final class SQLOutcomesStore: OutcomesStore {
             try await database.insert(into: "delivery")
                 .columns("number", "contentHash", "receivedOn", "supersedes", "warnings", "rowCount")
                 .values(number, hash, receivedOn.isoString, previous, warnings, rows.count).run()
+            // Issue #14: the register's edits are compared and merged in the import's own
+            // transaction, so an edit made meanwhile is either kept or named, never lost unseen.
+            let register = try await database.select().column("*").from("registeredHousehold").orderBy("id").all()
+                .map(SQLOutcomesStore.household)
+            var lastHouseholds: [Household]?
+            if let previous { lastHouseholds = try await DeliveryRows.households(ofDelivery: previous, in: database) }
+            let merged = try RegisterMerge.merge(
+                previous: lastHouseholds,
+                register: register,
+                next: imported.delivery.households,
+                keeping: keepingRegister,
+                interventionPeriod: commitment.interventionPeriod.value,
+                cohorts: commitment.schoolAbsenceCohorts
+            )
             try await rows.write(delivery: number, to: database)
-            try await SQLOutcomesStore.syncRegister(with: imported.delivery, in: database, keeping: keepingRegister)
+            try await SQLOutcomesStore.syncRegister(merged.households, persons: imported.delivery, in: database)
             if var audit {
-                audit.subject = audit.subject.isEmpty ? "delivery \(number)" : "delivery \(number); \(audit.subject)"
+                func names(_ changes: [DeliveryPreview.HouseholdChange]) -> String { changes.map(\.household.rawValue).joined(separator: ",") }
+                audit.subject = (["delivery \(number)", audit.subject.isEmpty ? nil : audit.subject]
+                    + [
+                        merged.kept.isEmpty ? nil : "registret beholdt for \(names(merged.kept))",
+                        merged.replaced.isEmpty ? nil : "registret overskrevet for \(names(merged.replaced))",
+                    ]).compactMap { $0 }.joined(separator: "; ")
                 _ = try await SQLOutcomesStore.append(audit, to: database)
             }
-            return DeliveryReceipt(
+            var receipt = DeliveryReceipt(
                 number: number,
                 contentHash: hash,
                 receivedOn: receivedOn,
@@ -197,6 +216,8 @@ public final class SQLOutcomesStore: OutcomesStore {
                 isNew: true,
                 rowCount: rows.count
             )
+            receipt.overriddenRegister = merged.replaced.map(\.household)
+            return receipt
         }
     }
 

@@ -84,6 +84,52 @@ struct RegisterOverrideTests {
             #expect(audit?.event.subject.contains("registret overskrevet for H00003") == true)
         }
     }
+
+    @Test("keeping the register keeps the edited fields only: the delivery's other changes to the household land", arguments: Backend.available)
+    func perField(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            // A caseworker moves H00002 to cohort 2; the next delivery ends its course.
+            let edited = try await client.send(
+                .put,
+                "/api/households/H00002",
+                as: .pl,
+                json: ["id": "H00002", "area": "houlkaer", "group": "treatment", "courseStart": "2023-11-19", "listPosition": 3, "cohort": 2]
+            )
+            #expect(edited.status == .ok, "\(edited.text.prefix(200))")
+            let preview = try await client.send(.post, "/api/deliveries/preview", as: .ev, json: ["files": DeliveryPreviewTests.changedFiles()]).object
+            let overrides = try #require(preview["registerOverrides"] as? [[String: Any]])
+            let h2 = try #require(overrides.first { $0["household"] as? String == "H00002" })
+            #expect((h2["changes"] as? [[String: Any]])?.compactMap { $0["field"] as? String } == ["kohorte"])
+            let imported = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": DeliveryPreviewTests.changedFiles(), "keepRegister": ["H00002"]])
+            #expect(imported.status == .created, "\(imported.text.prefix(300))")
+            let h = try #require(try await store.household(HouseholdID("H00002")))
+            #expect(h.cohort == 2 && h.end == LocalDate(iso: "2025-05-01") && h.endReason == .noLongerNeeded)
+            let audit = try await store.auditEntries().last { $0.event.action == "import-delivery" }
+            #expect(audit?.event.subject.contains("registret beholdt for H00002") == true)
+        }
+    }
+
+    @Test("a kept edit that breaks the delivery's course is refused with 409, and nothing is saved", arguments: Backend.available)
+    func conflict(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            // The course starts later in the register than the delivery ends it.
+            let edited = try await client.send(
+                .put,
+                "/api/households/H00002",
+                as: .pl,
+                json: ["id": "H00002", "area": "houlkaer", "group": "treatment", "courseStart": "2025-06-01", "listPosition": 3, "cohort": 1]
+            )
+            #expect(edited.status == .ok, "\(edited.text.prefix(200))")
+            let deliveries = try await store.deliveries().count
+            let entries = try await store.auditEntries().count
+            let refused = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": DeliveryPreviewTests.changedFiles(), "keepRegister": ["H00002"]])
+            #expect(refused.status == .conflict, "\(refused.text.prefix(300))")
+            #expect(refused.text.contains("H00002") && refused.text.contains("slutter"))
+            #expect(try await store.deliveries().count == deliveries)
+            #expect(try await store.auditEntries().count == entries)
+            #expect(try await store.household(HouseholdID("H00002"))?.start == LocalDate(iso: "2025-06-01"))
+        }
+    }
 }
 
 @Suite("Delivery preview in the web app")

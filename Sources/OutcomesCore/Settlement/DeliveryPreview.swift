@@ -7,6 +7,12 @@ public struct DeliveryPreview: Sendable, Equatable {
         public var field: String
         public var before: String
         public var after: String
+
+        public init(field: String, before: String, after: String) {
+            self.field = field
+            self.before = before
+            self.after = after
+        }
     }
 
     /// A household and what changes in it.
@@ -55,10 +61,10 @@ public struct DeliveryPreview: Sendable, Equatable {
         let removed = current == nil ? [] : old.keys.filter { new[$0] == nil }.sorted()
         let changed = new.keys.sorted().compactMap { id -> HouseholdChange? in
             guard let before = old[id], let after = new[id] else { return nil }
-            let changes = differences(before, after)
+            let changes = RegisterMerge.differences(before, after)
             return changes.isEmpty ? nil : HouseholdChange(household: id, changes: changes)
         }
-        let overrides = registerOverrides(current: current, next: next, register: register)
+        let overrides = RegisterMerge.overrides(previous: current?.households, register: register, next: next.households)
         var money: [MoneyEffect] = []
         for period in after.periods {
             let previous = before?.periods.first { $0.period == period.period }
@@ -80,35 +86,5 @@ public struct DeliveryPreview: Sendable, Equatable {
             totalBefore: before?.totals.total ?? .zero,
             totalAfter: after.totals.total
         )
-    }
-
-    /// Register values — edits made in Outcomes since the last delivery — that `next` would
-    /// replace. Where the register says what the last delivery said, it merely follows.
-    public static func registerOverrides(current: Delivery?, next: Delivery, register: [Household]) -> [HouseholdChange] {
-        let old = current.map { delivery in Dictionary(delivery.households.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
-        let registered = Dictionary(register.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return next.households.sorted { $0.id < $1.id }.compactMap { incoming -> HouseholdChange? in
-            let id = incoming.id
-            guard let kept = registered[id] else { return nil }
-            guard old[id].map({ $0 != kept }) ?? true else { return nil }
-            let changes = differences(kept, incoming)
-            return changes.isEmpty ? nil : HouseholdChange(household: id, changes: changes)
-        }
-    }
-
-    /// Field by field, in Danish.
-    static func differences(_ a: Household, _ b: Household) -> [FieldChange] {
-        func text(_ date: LocalDate?) -> String { date?.danishString ?? "–" }
-        var changes: [FieldChange] = []
-        func note(_ field: String, _ x: String, _ y: String) { if x != y { changes.append(FieldChange(field: field, before: x, after: y)) } }
-        note("område", a.area.danishName, b.area.danishName)
-        note("gruppe", a.group.danishName, b.group.danishName)
-        note("plads på listen", a.listPosition.map(String.init) ?? "–", b.listPosition.map(String.init) ?? "–")
-        note("indsatsstart", text(a.start), text(b.start))
-        note("afslutning", text(a.end), text(b.end))
-        note("afslutningsårsag", a.endReason?.rawValue ?? "–", b.endReason?.rawValue ?? "–")
-        note("erstatter", a.replaces?.rawValue ?? "–", b.replaces?.rawValue ?? "–")
-        note("kohorte", a.cohort.map(String.init) ?? "–", b.cohort.map(String.init) ?? "–")
-        return changes
     }
 }
