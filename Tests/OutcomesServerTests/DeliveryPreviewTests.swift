@@ -159,7 +159,7 @@ struct WebDeliveryPreviewTests {
             #expect(page.status == .ok, "\(page.text.prefix(300))")
             #expect(page.text.contains("<strong>Nye husstande:</strong> K09999"))
             #expect(page.text.contains("<td>H00002</td><td>afslutning</td>"))
-            #expect(page.text.contains("Behold registret for H00003"))
+            #expect(page.text.contains("Behold registrets værdier for H00003"))
             #expect(page.text.contains("Opgørelsen i alt:"))
             let token = try #require(page.text.components(separatedBy: "name=\"token\" value=\"").dropFirst().first?.prefix { $0 != "\"" })
             #expect(try await store.deliveries().count == 1)

@@ -138,16 +138,24 @@ extension WebApp {
                 }
                 // The register values the user chose to keep (a checkbox per household).
                 let keep = Set(fields.filter { $0.key.hasPrefix("behold-") && $0.value == "1" }.map { HouseholdID(String($0.key.dropFirst(7))) })
-                let receipt = try await api.service.importDelivery(
-                    Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries"),
-                    files: upload.files,
-                    receivedOn: upload.receivedOn,
-                    keepingRegister: keep
-                )
+                let receipt: DeliveryReceipt
+                do {
+                    receipt = try await api.service.importDelivery(
+                        Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries"),
+                        files: upload.files,
+                        receivedOn: upload.receivedOn,
+                        keepingRegister: keep
+                    )
+                } catch ApplicationError.conflict(let message) {
+                    // A kept register value that no longer fits the delivery's course: nothing saved.
+                    return try await deliveriesPage(caller: caller, now: now, error: message + " Intet er gemt; upload filerne igen.")
+                }
                 let message =
                     receipt.isNew
                     ? "Leverance \(receipt.number) er gemt (\(Danish.integer(receipt.rowCount)) rækker)."
                         + (receipt.supersedes.map { " Den afløser leverance \($0)." } ?? "")
+                        + (receipt.overriddenRegister.isEmpty
+                            ? "" : " Registrets rettelser er overskrevet for \(receipt.overriddenRegister.map(\.rawValue).joined(separator: ", ")).")
                     : "Leverancen fandtes allerede som nr. \(receipt.number); intet er ændret."
                 return try await deliveriesPage(caller: caller, now: now, flash: message)
             }
@@ -170,12 +178,6 @@ extension WebApp {
                 "change": (change > 0 ? "+" : "") + Danish.integer(change),
             ]
         }
-        let currentIDs = Set(current?.households.map(\.id) ?? [])
-        let newIDs = Set(new.households.map(\.id))
-        let changed = new.households.filter { household in
-            guard let old = current?.households.first(where: { $0.id == household.id }) else { return false }
-            return old.start != household.start || old.end != household.end || old.endReason != household.endReason || old.group != household.group
-        }.count
         return [
             "rows": [
                 row("Husstande", current?.households.count, new.households.count), row("Personer", current?.persons.count, new.persons.count),
@@ -186,8 +188,8 @@ extension WebApp {
                 row("Handleplansmål (mål 5)", current?.actionPlanGoals.count, new.actionPlanGoals.count),
             ],
             "householdText":
-                "\(Danish.integer(newIDs.subtracting(currentIDs).count)) nye husstande, \(Danish.integer(changed)) med ændret forløb, "
-                + "\(Danish.integer(currentIDs.subtracting(newIDs).count)) som ikke længere er med.",
+                "\(Danish.integer(consequences.added.count)) nye husstande, \(Danish.integer(consequences.changed.count)) ændrede, "
+                + "\(Danish.integer(consequences.removed.count)) som ikke længere er med.",
             "warnings": imported.warnings + unknown.map { "filen \($0) hører ikke til en leverance og springes over" },
             "token": token, "csrf": csrf,
             "added": consequences.added.map(\.rawValue).joined(separator: ", "), "hasAdded": !consequences.added.isEmpty,
@@ -199,7 +201,7 @@ extension WebApp {
             "overrides": consequences.registerOverrides.map { change in
                 [
                     "household": change.household.rawValue,
-                    "what": change.changes.map { "\($0.field): \($0.before) → \($0.after)" }.joined(separator: "; "),
+                    "what": change.changes.map { "\($0.field): \($0.before) i registret, \($0.after) i leverancen" }.joined(separator: "; "),
                 ]
             },
             "hasOverrides": !consequences.registerOverrides.isEmpty,
