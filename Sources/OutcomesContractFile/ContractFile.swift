@@ -629,7 +629,12 @@ struct ContractParser {
             annualEnrolmentPace: try reader.required("annualEnrolmentPace").statedCount(),
             countingMonths: try reader.required("countingMonths").statedCount(),
             replacementWindowMonths: try reader.required("replacementWindowMonths").statedCount(),
-            realisationQuarters: try reader.required("realisationQuarters").statedCount()
+            realisationQuarters: try reader.required("realisationQuarters").statedCount(),
+            regularCompletion: try reader.optional("regularCompletion").map { (r) throws(ContractFileError) in
+                try r.stated("reasons") { (list) throws(ContractFileError) in
+                    try list.sequence().map { (item) throws(ContractFileError) in try item.choice(EndReason.self, what: "end reason") }
+                }
+            } ?? Stated([.stable], "P 1.1.3")
         )
         try reader.rejectUnknownKeys()
         return compliance
@@ -688,6 +693,11 @@ struct ContractParser {
         try ageReader.rejectUnknownKeys()
         let horizon = try reader.required("returnCapHorizon").stated { (r) throws(ContractFileError) in try r.date() }
         let threshold = try reader.required("budgetDeviationThreshold").statedPercent()
+        let substantial = try reader.optional("substantialRealisation")?.statedPercent() ?? Stated(Percent(50), "T 6.2.1 (iii)")
+        let revocationInterest =
+            try reader.optional("revocationInterest").map { (r) throws(ContractFileError) in
+                try r.stated { (v) throws(ContractFileError) in try v.choice(RevocationInterestRule.self, what: "reading") }
+            } ?? Stated(.returnCapRate, "T 6.2.1")
         let interpretations = Interpretations(
             ageBasis: Interpretation(ages, ageClause),
             previousBenefitType: try read("previousBenefitType", PreviousBenefitTypeRule.self),
@@ -698,7 +708,9 @@ struct ContractParser {
             returnCapCoverage: try read("returnCapCoverage", ReturnCapCoverage.self),
             relativeReduction: try read("relativeReduction", RelativeReductionBasis.self),
             returnCapHorizon: Interpretation(horizon.value, horizon.clause),
-            budgetDeviationThreshold: Interpretation(threshold.value, threshold.clause)
+            budgetDeviationThreshold: Interpretation(threshold.value, threshold.clause),
+            substantialRealisation: Interpretation(substantial.value, substantial.clause),
+            revocationInterest: Interpretation(revocationInterest.value, revocationInterest.clause)
         )
         try reader.rejectUnknownKeys()
         return interpretations

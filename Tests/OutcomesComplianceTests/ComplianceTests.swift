@@ -59,17 +59,40 @@ struct ComplianceTests {
         #expect(milestone(input40, asOf: "2024-11-01", deadline: "31.10.2024")?.severity == .info)
     }
 
-    @Test("T 6.1.1 (iii): 20 ended courses are at the limit, 21 are a breach")
+    @Test("T 6.1.1 (iii): courses ended early count — 25 regular completions and 6 early endings are no breach; 20 early are the limit, 21 a breach")
     func endedCourses() {
-        let twenty = enrolled(20, on: "2024-01-10", end: "2025-01-10") + enrolled(5, on: "2024-01-10", prefix: "R")
+        // P 1.1.3: a course that ends because the household is stable is completed, not ended early.
+        let regular = enrolled(25, on: "2024-01-10", prefix: "S", end: "2025-01-10", reason: .stable)
+        let six = enrolled(6, on: "2024-01-10", prefix: "E", end: "2024-09-10", reason: .moved)
+        let mixed = findings("ended-courses", ComplianceInput(commitment: viborg, households: regular + six), asOf: "2025-06-01")
+        #expect(mixed.first?.severity == .info)
+        #expect(mixed.first?.figures.first?.value == "6")
+        #expect(mixed.first?.figures.last?.value == "25")
+        // Ending at the intervention period's end is no early ending, whatever the reason.
+        let atEnd = enrolled(21, on: "2024-01-10", end: "2026-10-31", reason: .other)
+        #expect(findings("ended-courses", ComplianceInput(commitment: viborg, households: atEnd), asOf: "2026-11-30").first?.severity == .info)
+        let twenty = enrolled(20, on: "2024-01-10", end: "2025-01-10", reason: .declined) + enrolled(5, on: "2024-01-10", prefix: "R")
         let atLimit = findings("ended-courses", ComplianceInput(commitment: viborg, households: twenty), asOf: "2025-06-01")
         #expect(atLimit.first?.severity == .warning)
-        let twentyOne = enrolled(21, on: "2024-01-10", end: "2025-01-10")
+        let twentyOne = enrolled(21, on: "2024-01-10", end: "2025-01-10", reason: .noLongerNeeded)
         let over = findings("ended-courses", ComplianceInput(commitment: viborg, households: twentyOne), asOf: "2025-06-01")
         #expect(over.first?.severity == .breach)
         #expect(over.first?.clause == "T 6.1.1 (iii)")
         // A course that ends after the as-of date has not ended yet.
         #expect(findings("ended-courses", ComplianceInput(commitment: viborg, households: twentyOne), asOf: "2025-01-09").first?.severity == .info)
+    }
+
+    @Test("T 6.2.1 (iii): a substantial part (50 % of the 15 households) realised in the first two quarters; fewer is a revocation ground")
+    func substantialRealisation() {
+        func finding(_ households: [Household], _ asOf: String) -> ComplianceFinding? {
+            findings("substantial-realisation", ComplianceInput(commitment: viborg, households: households), asOf: asOf).first
+        }
+        // 8 = ⌈50 % × 15⌉ by 30.04.2024.
+        #expect(finding(enrolled(8, on: "2024-04-30"), "2024-05-01")?.severity == .info)
+        let seven = finding(enrolled(7, on: "2024-04-30") + enrolled(5, on: "2024-05-01", prefix: "L"), "2024-05-01")
+        #expect(seven?.severity == .breach && seven?.clause == "T 6.2.1 (iii)")
+        #expect(seven?.action.contains("tilbagekalde") == true)
+        #expect(finding(enrolled(7, on: "2024-03-01"), "2024-04-01")?.severity == .warning)
     }
 
     /// Goal 2's table made round: half without measures, half with § 85.

@@ -12,6 +12,24 @@ import Testing
 /// nothing until confirmed; the register edits the user keeps stay.
 @Suite("Delivery preview with consequences")
 struct DeliveryPreviewTests {
+    /// A caseworker's edit of a treatment household in the register (the project lead's PUT).
+    static func editRegister(
+        _ client: any TestClientProtocol,
+        _ id: String,
+        area: String,
+        start: String,
+        listPosition: Int,
+        cohort: Int
+    ) async throws {
+        let edited = try await client.send(
+            .put,
+            "/api/households/\(id)",
+            as: .pl,
+            json: ["id": id, "area": area, "group": "treatment", "courseStart": start, "listPosition": listPosition, "cohort": cohort]
+        )
+        #expect(edited.status == .ok, "\(edited.text.prefix(200))")
+    }
+
     /// The demo delivery with H00002's course ended on 2025-05-01 and a new control household.
     static func changedFiles() -> [String: String] {
         var files = demoFiles
@@ -31,13 +49,7 @@ struct DeliveryPreviewTests {
     func preview(backend: Backend) async throws {
         try await withAPI(backend) { _, store, client in
             // A caseworker's edit in the register that the next delivery would override.
-            let edited = try await client.send(
-                .put,
-                "/api/households/H00003",
-                as: .pl,
-                json: ["id": "H00003", "area": "ellekonebakken", "group": "treatment", "courseStart": "2023-12-31", "listPosition": 10, "cohort": 2]
-            )
-            #expect(edited.status == .ok, "\(edited.text.prefix(200))")
+            try await DeliveryPreviewTests.editRegister(client, "H00003", area: "ellekonebakken", start: "2023-12-31", listPosition: 10, cohort: 2)
             let deliveries = try await store.deliveries().count
             let answer = try await client.send(.post, "/api/deliveries/preview", as: .ev, json: ["files": Self.changedFiles()])
             #expect(answer.status == .ok, "\(answer.text.prefix(300))")
@@ -71,12 +83,7 @@ struct RegisterOverrideTests {
     @Test("an API import without keepRegister names the households whose edits it replaced, in the answer and the trail", arguments: Backend.available)
     func named(backend: Backend) async throws {
         try await withAPI(backend) { _, store, client in
-            _ = try await client.send(
-                .put,
-                "/api/households/H00003",
-                as: .pl,
-                json: ["id": "H00003", "area": "ellekonebakken", "group": "treatment", "courseStart": "2023-12-31", "listPosition": 10, "cohort": 2]
-            )
+            try await DeliveryPreviewTests.editRegister(client, "H00003", area: "ellekonebakken", start: "2023-12-31", listPosition: 10, cohort: 2)
             let imported = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": DeliveryPreviewTests.changedFiles()])
             #expect(imported.status == .created)
             #expect(imported.object["overriddenRegister"] as? [String] == ["H00003"])
@@ -89,13 +96,7 @@ struct RegisterOverrideTests {
     func perField(backend: Backend) async throws {
         try await withAPI(backend) { _, store, client in
             // A caseworker moves H00002 to cohort 2; the next delivery ends its course.
-            let edited = try await client.send(
-                .put,
-                "/api/households/H00002",
-                as: .pl,
-                json: ["id": "H00002", "area": "houlkaer", "group": "treatment", "courseStart": "2023-11-19", "listPosition": 3, "cohort": 2]
-            )
-            #expect(edited.status == .ok, "\(edited.text.prefix(200))")
+            try await DeliveryPreviewTests.editRegister(client, "H00002", area: "houlkaer", start: "2023-11-19", listPosition: 3, cohort: 2)
             let preview = try await client.send(.post, "/api/deliveries/preview", as: .ev, json: ["files": DeliveryPreviewTests.changedFiles()]).object
             let overrides = try #require(preview["registerOverrides"] as? [[String: Any]])
             let h2 = try #require(overrides.first { $0["household"] as? String == "H00002" })
@@ -113,13 +114,7 @@ struct RegisterOverrideTests {
     func conflict(backend: Backend) async throws {
         try await withAPI(backend) { _, store, client in
             // The course starts later in the register than the delivery ends it.
-            let edited = try await client.send(
-                .put,
-                "/api/households/H00002",
-                as: .pl,
-                json: ["id": "H00002", "area": "houlkaer", "group": "treatment", "courseStart": "2025-06-01", "listPosition": 3, "cohort": 1]
-            )
-            #expect(edited.status == .ok, "\(edited.text.prefix(200))")
+            try await DeliveryPreviewTests.editRegister(client, "H00002", area: "houlkaer", start: "2025-06-01", listPosition: 3, cohort: 1)
             let deliveries = try await store.deliveries().count
             let entries = try await store.auditEntries().count
             let refused = try await client.send(.post, "/api/deliveries", as: .ev, json: ["files": DeliveryPreviewTests.changedFiles(), "keepRegister": ["H00002"]])
@@ -137,12 +132,7 @@ struct WebDeliveryPreviewTests {
     @Test("the upload page lists new and changed households and the money, and keeps a register value when ticked")
     func webPreview() async throws {
         try await withAPI(.sqlite) { _, store, client in
-            _ = try await client.send(
-                .put,
-                "/api/households/H00003",
-                as: .pl,
-                json: ["id": "H00003", "area": "ellekonebakken", "group": "treatment", "courseStart": "2023-12-31", "listPosition": 10, "cohort": 2]
-            )
+            try await DeliveryPreviewTests.editRegister(client, "H00003", area: "ellekonebakken", start: "2023-12-31", listPosition: 10, cohort: 2)
             let (cookie, csrf) = try await WebPageTests().logIn(client, .ev)
             let boundary = "outcomes-test-boundary"
             var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n"

@@ -387,6 +387,9 @@ public struct ComplianceThresholds: Sendable, Equatable {
     public var replacementWindowMonths: Stated<Int>
     /// T 6.2.1 (iii): a substantial part must be realised in the first quarters.
     public var realisationQuarters: Stated<Int>
+    /// P 1.1.3: the end reasons that are a course's regular completion (the household's
+    /// situation is stable), not an early ending under T 6.1.1 (iii). Viborg: `stable`.
+    public var regularCompletion: Stated<[EndReason]>
     public init(
         endedCoursesLimit: Stated<Int>,
         enrolmentMilestones: [EnrolmentMilestone],
@@ -394,8 +397,10 @@ public struct ComplianceThresholds: Sendable, Equatable {
         annualEnrolmentPace: Stated<Int>,
         countingMonths: Stated<Int>,
         replacementWindowMonths: Stated<Int>,
-        realisationQuarters: Stated<Int>
+        realisationQuarters: Stated<Int>,
+        regularCompletion: Stated<[EndReason]> = Stated([.stable], "P 1.1.3")
     ) {
+        self.regularCompletion = regularCompletion
         self.endedCoursesLimit = endedCoursesLimit
         self.enrolmentMilestones = enrolmentMilestones
         self.baselineDeviation = baselineDeviation

@@ -44,6 +44,14 @@ public struct Course: Sendable, Equatable {
         isEnrolled(on: day) && (end.map { $0 <= day } ?? false)
     }
 
+    /// T 6.1.1 (iii) as SPEC §8 reads it: the course ended by `day`, before the intervention
+    /// period's end, for a reason that is not its regular completion (P 1.1.3: the household's
+    /// situation is stable).
+    public func endedEarly(by day: LocalDate, interventionEnd: LocalDate, regular: [EndReason]) -> Bool {
+        guard hasEnded(by: day), let end, end < interventionEnd else { return false }
+        return !(endReason.map(regular.contains) ?? false)
+    }
+
     /// The stage on `day`, given whether a decision not to enrol was journaled and whether
     /// another household replaces this one.
     public func stage(on day: LocalDate, declined: Bool = false, isReplaced: Bool = false) -> Stage {

@@ -91,6 +91,15 @@ public enum RelativeReductionBasis: String, Sendable, CaseIterable {
     case total
 }
 
+/// The interest that T 6.2.1's "inklusive renter" adds to the grant DSI claims back on revocation.
+public enum RevocationInterestRule: String, Sendable, CaseIterable {
+    /// The return cap's rate (T 5.2: 5,07 % p.a., 365-day year, interest added each 31 December)
+    /// from each installment's payment date to the notice (SPEC §7).
+    case returnCapRate
+    /// No interest: the grant paid out only.
+    case none
+}
+
 /// The interpretations of SPEC §9, as named settings of the contract file.
 public struct Interpretations: Sendable, Equatable {
     public var ageBasis: Interpretation<AgeBases>
@@ -106,6 +115,11 @@ public struct Interpretations: Sendable, Equatable {
     public var returnCapHorizon: Interpretation<LocalDate>
     /// T 6.1.1 (vi) "væsentligt afviger": the budget deviation that counts as substantial.
     public var budgetDeviationThreshold: Interpretation<Percent>
+    /// T 6.2.1 (iii) "en væsentlig del af Indsatsen ikke realiseres i de første to (2) kvartaler":
+    /// the share of T 6.1.1 (iv)'s first-half-year enrolment that counts as a substantial part.
+    public var substantialRealisation: Interpretation<Percent>
+    /// T 6.2.1 "inklusive renter": the interest on the grant claimed back on revocation.
+    public var revocationInterest: Interpretation<RevocationInterestRule>
 
     public init(
         ageBasis: Interpretation<AgeBases>,
@@ -117,8 +131,12 @@ public struct Interpretations: Sendable, Equatable {
         returnCapCoverage: Interpretation<ReturnCapCoverage>,
         relativeReduction: Interpretation<RelativeReductionBasis>,
         returnCapHorizon: Interpretation<LocalDate>,
-        budgetDeviationThreshold: Interpretation<Percent>
+        budgetDeviationThreshold: Interpretation<Percent>,
+        substantialRealisation: Interpretation<Percent> = Interpretation(Percent(50), "T 6.2.1 (iii)"),
+        revocationInterest: Interpretation<RevocationInterestRule> = Interpretation(.returnCapRate, "T 6.2.1")
     ) {
+        self.substantialRealisation = substantialRealisation
+        self.revocationInterest = revocationInterest
         self.ageBasis = ageBasis
         self.previousBenefitType = previousBenefitType
         self.severalMeasures = severalMeasures
@@ -181,6 +199,16 @@ public struct Interpretations: Sendable, Equatable {
             (
                 "budgetDeviationThreshold", budgetDeviationThreshold.clause,
                 "Væsentlig budgetafvigelse: mere end \(budgetDeviationThreshold.choice.danishString)"
+            ),
+            (
+                "substantialRealisation", substantialRealisation.clause,
+                "Væsentlig del realiseret i de første kvartaler: mindst \(substantialRealisation.choice.danishString) af kravet for det første halve år (T 6.1.1 (iv))"
+            ),
+            (
+                "revocationInterest", revocationInterest.clause,
+                revocationInterest.choice == .returnCapRate
+                    ? "Renter ved tilbagekaldelse: afkastloftets 5,07 % p.a. (365-dages år, tilskrivning 31.12) fra hver rates udbetaling til orienteringen"
+                    : "Renter ved tilbagekaldelse: ingen; kun det udbetalte tilskud kræves"
             ),
         ]
     }

@@ -46,6 +46,7 @@ public enum ComplianceMonitor {
         var findings: [ComplianceFinding] = []
         findings += enrolmentMilestones(input, asOf: asOf)
         findings += endedCourses(input, asOf: asOf)
+        findings += realisation(input, asOf: asOf)
         findings += pace(input, asOf: asOf)
         findings += lateEnrolments(input, asOf: asOf)
         findings += cohorts(input, asOf: asOf)
@@ -110,19 +111,28 @@ public enum ComplianceMonitor {
         }
     }
 
-    /// T 6.1.1 (iii): more than 20 households ending their course (for any reason) let DSI
-    /// withhold payments, and the parties renegotiate.
+    /// T 6.1.1 (iii): more than 20 households ending their course "uanset årsag" let DSI
+    /// withhold payments, and the parties renegotiate. SPEC §8 reads it as courses ended early:
+    /// before the intervention period's end, for any reason but the regular completion when
+    /// the household is stable (P 1.1.3, ``ComplianceThresholds/regularCompletion``).
     static func endedCourses(_ input: ComplianceInput, asOf: LocalDate) -> [ComplianceFinding] {
-        let limit = input.commitment.compliance.endedCoursesLimit
-        let ended = input.households.filter { $0.group == .treatment && ($0.end.map { $0 <= asOf } ?? false) }.count
-        let figures = [ComplianceFinding.Figure("afsluttede forløb", String(ended)), .init("grænse", "højst \(limit.value)")]
+        let compliance = input.commitment.compliance
+        let limit = compliance.endedCoursesLimit
+        let interventionEnd = input.commitment.interventionPeriod.value.end
+        let courses = input.households.map(\.course)
+        let ended = courses.filter { $0.endedEarly(by: asOf, interventionEnd: interventionEnd, regular: compliance.regularCompletion.value) }.count
+        let completed = courses.filter { $0.hasEnded(by: asOf) }.count - ended
+        let figures = [
+            ComplianceFinding.Figure("forløb ophørt før tid", String(ended)), .init("grænse", "højst \(limit.value)"),
+            .init("afsluttet som planlagt (\(compliance.regularCompletion.clause))", String(completed)),
+        ]
         if ended > limit.value {
             return [
                 ComplianceFinding(
                     rule: "ended-courses",
                     clause: limit.clause,
                     severity: .breach,
-                    message: "\(ended) husstande har afsluttet deres forløb; aftalen tåler højst \(limit.value).",
+                    message: "\(ended) husstande har bragt deres forløb til ophør før tid; aftalen tåler højst \(limit.value).",
                     figures: figures,
                     action: "Parterne skal genforhandle tilsagnet (T 6.1.1 (iii)); DSI kan tilbageholde tilskud."
                 )
@@ -133,9 +143,47 @@ public enum ComplianceMonitor {
                 rule: "ended-courses",
                 clause: limit.clause,
                 severity: ended == limit.value ? .warning : .info,
-                message: "\(ended) afsluttede forløb af højst \(limit.value).",
+                message: "\(ended) forløb ophørt før tid af højst \(limit.value); \(completed) afsluttet som planlagt tæller ikke med.",
                 figures: figures,
                 action: ended == limit.value ? "Ét forløb mere, og tilsagnet skal genforhandles." : "Intet."
+            )
+        ]
+    }
+
+    /// T 6.2.1 (iii): DSI may revoke when "en væsentlig del af Indsatsen ikke realiseres i de
+    /// første to (2) kvartaler". Read (``Interpretations/substantialRealisation``) as fewer
+    /// households enrolled by the end of those quarters than the named share of T 6.1.1 (iv)'s
+    /// requirement for the same months (Viborg: 50 % of 15, so 8 households by 30.04.2024).
+    static func realisation(_ input: ComplianceInput, asOf: LocalDate) -> [ComplianceFinding] {
+        let commitment = input.commitment
+        let quarters = commitment.compliance.realisationQuarters
+        let months = quarters.value * 3
+        let share = commitment.interpretations.substantialRealisation
+        guard let milestone = commitment.compliance.enrolmentMilestones.first(where: { $0.withinMonths == months }) else { return [] }
+        let deadline = commitment.interventionPeriod.value.start.addingMonths(months).addingDays(-1)
+        let required = Int((Ratio(milestone.households) * share.choice.fraction).ceiling)
+        let count = enrolled(input.households, by: min(deadline, asOf))
+        let figures = [
+            ComplianceFinding.Figure("visiteret", String(count)), .init("væsentlig del", "mindst \(required) (\(share.choice.danishString) af \(milestone.households), \(share.clause))"),
+            .init("senest", deadline.danishString),
+        ]
+        let severity: ComplianceFinding.Severity = count >= required ? .info : asOf > deadline ? .breach : .warning
+        let message =
+            switch severity {
+            case .info: "\(count) husstande visiteret inden \(deadline.danishString): en væsentlig del af indsatsen er realiseret."
+            case .breach: "Kun \(count) husstande visiteret i de første \(quarters.value) kvartaler; en væsentlig del er mindst \(required)."
+            case .warning: "\(count) af mindst \(required) husstande visiteret; der er \(asOf.days(to: deadline)) dage til \(deadline.danishString)."
+            }
+        return [
+            ComplianceFinding(
+                rule: "substantial-realisation",
+                clause: quarters.clause,
+                severity: severity,
+                message: message,
+                figures: figures,
+                action: severity == .breach
+                    ? "DSI kan tilbagekalde tilsagnet (T 6.2.1 (iii)) med en orientering efter T 6.2.3; orientér styregruppen."
+                    : severity == .warning ? "Visitér de næste husstande på listen inden fristen." : "Intet."
             )
         ]
     }

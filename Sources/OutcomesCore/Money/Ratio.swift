@@ -69,6 +69,13 @@ public struct Ratio: Hashable, Sendable {
     public var isNegative: Bool { numerator < 0 }
     public var isInteger: Bool { denominator == 1 }
 
+    /// The smallest whole number not below the value (`Ratio(15, 2).ceiling` is 8): for counts
+    /// that must reach a share ("at least half of 15 households").
+    public var ceiling: Int128 {
+        let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
+        return remainder != 0 && (numerator < 0) == (denominator < 0) ? quotient + 1 : quotient
+    }
+
     /// Rounds to `scale` decimal places, half away from zero, and returns the result as an
     /// integer count of units of 10^-scale.
     ///
