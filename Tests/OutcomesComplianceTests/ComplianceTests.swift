@@ -270,4 +270,30 @@ struct DeadlineTests {
         )
         #expect(SteeringCalendar.deadlines(late, asOf: day("2024-07-01")).first { $0.rule == "annual-accounts" }?.status == .overdue)
     }
+
+    @Test("T 2.1: the governance duties run for the whole commitment period, to the last repayment's due date 31.03.2029")
+    func commitmentPeriod() {
+        #expect(viborg.commitmentPeriod == DateRange(start: day("2023-11-01"), end: day("2029-03-31")))
+        let meetings = [
+            Meeting(heldOn: day("2027-03-10"), isAnnualMeeting: false, accountsReceivedOn: nil, minutes: ""),
+            Meeting(heldOn: day("2027-06-15"), isAnnualMeeting: true, accountsReceivedOn: day("2027-06-01"), minutes: ""),
+        ]
+        let input = ComplianceInput(commitment: viborg, households: [], meetings: meetings)
+        let calendar = SteeringCalendar.deadlines(input, asOf: day("2028-12-01"))
+        // Meetings: at least two a year in 2026-11…2027-10 (met) and 2027-11…2028-10 (none held: overdue);
+        // the last year, cut at 31.03.2029 (five months), needs one.
+        let years = calendar.filter { $0.rule == "meetings-per-year" }
+        #expect(years.map(\.due).suffix(3) == [day("2027-10-31"), day("2028-10-31"), day("2029-03-31")])
+        #expect(years.suffix(3).map(\.status) == [.met, .overdue, .upcoming])
+        #expect(years.last?.what.hasPrefix("Mindst 1 styregruppemøder") == true)
+        // Annual meetings in 2027 and 2028 (not 2029: due 30.06.2029, after the period).
+        let annual = calendar.filter { $0.rule == "annual-meeting" }
+        #expect(annual.map(\.due).suffix(2) == [day("2027-06-30"), day("2028-06-30")])
+        #expect(annual.suffix(2).map(\.status) == [.met, .overdue])
+        // The 2027 annual meeting's accounts and its unused-grant deadline are on the calendar.
+        #expect(calendar.contains { $0.rule == "annual-accounts" && $0.due == day("2027-06-05") })
+        #expect(calendar.contains { $0.rule == "unused-grant" && $0.due == day("2027-07-15") })
+        // Half-year reports run to the half-year holding the last repayment.
+        #expect(calendar.filter { $0.rule == "half-year-report" }.last?.what == "Halvårsrapport for 1. halvår 2029")
+    }
 }

@@ -145,18 +145,20 @@ public enum AgreementDeadlines {
 
 /// The steering group's calendar (T 7.2–7.4) and the repayment of unused grant (T 4.3).
 public enum SteeringCalendar {
-    /// Every deadline of the calendar up to a year after the intervention, with its status.
+    /// Every deadline of the calendar over the whole commitment period (T 2.1: until the last
+    /// repayment falls due, ``Commitment/commitmentPeriod``), with its status.
     ///
-    /// - T 7.2: a report every half-year of the intervention period; read as due by the end of
-    ///   the following half-year.
+    /// - T 7.2: a report every half-year that starts in the commitment period; read as due by
+    ///   the end of the following half-year.
     /// - T 7.3: quarterly meetings in the first intervention year (quarters counted from the
-    ///   start), at least two a year after (intervention years, November–October).
+    ///   start), at least two a year after (years counted from the start, November–October);
+    ///   the last year, cut at the period's end, needs its share of two, rounded up.
     /// - T 7.4: an annual meeting by the end of the second calendar quarter of each year after
-    ///   the start's, the accounts at least 10 calendar days before it.
+    ///   the start's that falls due in the period, the accounts at least 10 calendar days before.
     /// - T 4.3: unused grant repaid one month after the annual meeting.
     public static func deadlines(_ input: ComplianceInput, asOf: LocalDate) -> [Deadline] {
         let commitment = input.commitment
-        let period = commitment.interventionPeriod.value
+        let period = commitment.commitmentPeriod
         let schedule = commitment.reporting
         var result: [Deadline] = []
 
@@ -197,15 +199,19 @@ public enum SteeringCalendar {
         }
         var yearStart = period.start.addingMonths(12)
         while yearStart <= period.end {
-            let end = yearStart.addingMonths(12).addingDays(-1)
+            let fullEnd = yearStart.addingMonths(12).addingDays(-1)
+            let end = min(fullEnd, period.end)
+            // A year cut short by the period's end needs its share of the meetings, rounded up.
+            let months = fullEnd == end ? 12 : yearStart.wholeMonths(until: end.addingDays(1))
+            let required = Int((Ratio(schedule.meetingsPerYear.value) * Ratio(months, 12)).ceiling)
             let held = input.meetings.filter { yearStart <= $0.heldOn && $0.heldOn <= end }
             result.append(
                 Deadline(
                     rule: "meetings-per-year",
-                    what: "Mindst \(schedule.meetingsPerYear.value) styregruppemøder \(yearStart.danishString)–\(end.danishString)",
+                    what: "Mindst \(required) styregruppemøder \(yearStart.danishString)–\(end.danishString)",
                     clause: schedule.meetingsPerYear.clause,
                     due: end,
-                    status: held.count >= schedule.meetingsPerYear.value ? .met : (asOf > end ? .overdue : .upcoming),
+                    status: held.count >= required ? .met : (asOf > end ? .overdue : .upcoming),
                     figures: [.init("afholdt", String(held.count))],
                     action: "Planlæg de resterende møder."
                 )
@@ -213,8 +219,9 @@ public enum SteeringCalendar {
             yearStart = end.addingDays(1)
         }
 
-        for year in (period.start.year + 1)...(period.end.year + 1) {
+        for year in (period.start.year + 1)...(period.end.year) {
             let due = LocalDate(year: year, month: schedule.annualMeetingByQuarter.value * 3, day: 1)!.lastOfMonth
+            guard due <= period.end else { break }
             let annual = input.meetings.first { $0.isAnnualMeeting && $0.heldOn.year == year && $0.heldOn <= due }
             result.append(
                 Deadline(

@@ -77,7 +77,7 @@ public struct Reconciliation: Sendable, Equatable {
     /// The comparison as of `asOf`, from a settlement made as of the same date and the store's
     /// transfers.
     public static func compute(_ commitment: Commitment, settlement: Settlement, transfers: [MoneyTransfer], asOf: LocalDate) -> Reconciliation {
-        let lastPaymentDue = lastPaymentDue(commitment)
+        let lastPaymentDue = commitment.lastPaymentDue
         let isFinal = asOf >= lastPaymentDue
         // T 5.3 (interim) with SPEC §10: owed is what is approved and due; the final check
         // compares every half-year due.
@@ -128,15 +128,24 @@ public struct Reconciliation: Sendable, Equatable {
             returnCap: commitment.returnCap.amount.value
         )
     }
+}
 
+extension Commitment {
     /// P 3.2.4, B5.1 2.1, P 4 note 1: the last day a payment can fall due — the half-year of the
     /// last measurement of a course that starts as late as it can and still counts, due the
-    /// quarter after.
-    public static func lastPaymentDue(_ commitment: Commitment) -> LocalDate {
-        let intervention = commitment.interventionPeriod.value
-        let longest = commitment.paymentGoals.flatMap(\.resultMonths).max() ?? 0
-        let lastPoint = max(intervention.end, intervention.end.addingMonths(-commitment.compliance.countingMonths.value).addingMonths(longest))
-        return HalfYear(containing: lastPoint).paymentDue(quartersAfter: commitment.reporting.paymentDueQuartersAfterPeriod.value)
+    /// quarter after (31.03.2029 for Viborg).
+    public var lastPaymentDue: LocalDate {
+        let intervention = interventionPeriod.value
+        let longest = paymentGoals.flatMap(\.resultMonths).max() ?? 0
+        let lastPoint = max(intervention.end, intervention.end.addingMonths(-compliance.countingMonths.value).addingMonths(longest))
+        return HalfYear(containing: lastPoint).paymentDue(quartersAfter: reporting.paymentDueQuartersAfterPeriod.value)
+    }
+
+    /// T 2.1: the commitment period runs "indtil forpligtelserne under Tilsagnet er afviklet" —
+    /// read as until the last repayment falls due (SPEC §8). The governance duties (T 7.2–7.4,
+    /// T 4.3) run to this day, not only through the intervention period.
+    public var commitmentPeriod: DateRange {
+        DateRange(start: interventionPeriod.value.start, end: lastPaymentDue)
     }
 }
 
