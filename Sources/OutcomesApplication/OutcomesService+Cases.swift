@@ -60,6 +60,18 @@ extension OutcomesService {
             if let start = new.courseStart { try InputRules.date(start, field: "courseStart") }
             if let decided = new.decidedOn { try InputRules.date(decided, field: "decidedOn") }
         }
+        // P 1.6.1: courses start within the intervention period. After it has ended, say so and
+        // what can still be journaled, instead of only that the date is outside the period.
+        let period = commitment.interventionPeriod.value
+        if let start = outcome.courseStart, !period.contains(start) {
+            throw ApplicationError.invalid(
+                start > period.end
+                    ? "Indsatsperioden sluttede \(period.end.danishString) (\(commitment.interventionPeriod.clause)); et nyt forløb kan ikke starte \(start.danishString). "
+                        + "Du kan stadig journalføre en visitation, hvis forløbet startede senest \(period.end.danishString) (angiv den dato og beslutningsdatoen), "
+                        + "en beslutning om ikke at visitere, afslutte forløb og registrere handleplaner og målinger."
+                    : "Indsatsstart \(start.danishString) ligger før indsatsperioden, der begynder \(period.start.danishString) (\(commitment.interventionPeriod.clause))."
+            )
+        }
         // A course that has already started was decided on by its start at the latest.
         let decidedOn = new.decidedOn ?? min(requester.today, outcome.courseStart ?? requester.today)
         guard decidedOn <= requester.today else {

@@ -146,6 +146,20 @@ struct PersonDataTests {
             }
             let list = try await client.send(.get, "/api/visitation?pageSize=500", as: .cw)
             let next = try #require(list.object["next"] as? String)
+            // Issue #15: after the intervention period (31.10.2026) a course cannot start; the
+            // answer says so and what can still be journaled.
+            let late = try await client.send(
+                .post,
+                "/api/visitation/decisions",
+                as: .cw,
+                json: ["household": next, "outcome": "enrolled", "courseStart": "2026-11-20", "consentGiven": true, "reason": "Motiveret."]
+            )
+            #expect(late.status == .unprocessableContent)
+            #expect(late.text.contains("Indsatsperioden sluttede 31.10.2026") && late.text.contains("ikke at visitere"))
+            let (cookie, _) = try await WebPageTests().logIn(client, .cw)
+            let page = try await client.send(.get, "/visitation", headers: [.cookie: cookie])
+            #expect(page.text.contains("Indsatsperioden sluttede 31.10.2026"))
+            #expect(page.text.contains("name=\"courseStart\" type=\"date\" value=\"\""), "no start date is proposed after the period")
             let noReason = try await client.send(
                 .post,
                 "/api/visitation/decisions",

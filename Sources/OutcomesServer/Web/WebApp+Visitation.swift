@@ -82,6 +82,8 @@ extension WebApp {
                 "decidedOn": latest[household.id]?.decidedOn.danishString ?? "", "isNext": household.id == next?.id,
             ] as [String: Any]
         }
+        let period = api.commitment.interventionPeriod.value
+        let periodEnded = api.today(now) > period.end
         if let next {
             let outcomes =
                 [("enrolled", "Visiteret (med samtykke)")]
@@ -91,8 +93,12 @@ extension WebApp {
                     "household": next.id.rawValue, "listPosition": next.listPosition!, "areaName": next.area.danishName,
                     "canDecide": WebApp.caseRoles.contains(RoleKind(caller.user.role)), "csrf": caller.csrfToken ?? "",
                     "outcomes": outcomes.map { ["value": $0.0, "label": $0.1, "selected": form["outcome"] == $0.0] },
+                    // After the intervention period no course can start today: nothing is proposed.
+                    "periodEnded": periodEnded ? "Indsatsperioden sluttede \(period.end.danishString) (P 1.6.1): nye forløb kan ikke starte. "
+                        + "Du kan stadig journalføre en visitation med indsatsstart senest \(period.end.danishString) (med beslutningsdatoen), "
+                        + "en beslutning om ikke at visitere, afslutte forløb og registrere handleplaner og målinger." : "",
                     "form": [
-                        "courseStart": form["courseStart"] ?? api.today(now).isoString, "decidedOn": form["decidedOn"] ?? "",
+                        "courseStart": form["courseStart"] ?? (periodEnded ? "" : api.today(now).isoString), "decidedOn": form["decidedOn"] ?? "",
                         "consent": form["consent"] == "ja",
                         "reason": form["reason"] ?? "",
                     ],
