@@ -23,7 +23,9 @@ extension FinanceReport {
                     plan.rows.map { row in
                         .object([
                             ("installment", text(row.installment)), ("dueBy", .date(row.dueBy)), ("funder", text(row.funder.rawValue)),
-                            ("planned", money(row.planned)), ("paid", money(row.paid)), ("overdue", .bool(row.isOverdue)),
+                            ("recipient", text(row.recipient.rawValue)), ("planned", money(row.planned)), ("reduced", money(row.reduced)),
+                            ("paid", money(row.paid)), ("overdue", .bool(row.isOverdue)), ("state", text(row.state.rawValue)),
+                            ("notice", row.notice.map(text) ?? .null),
                         ])
                     }
                 )
@@ -46,12 +48,43 @@ extension FinanceReport {
                 ])
             ),
             (
+                "absoluteReduction",
+                .object([
+                    ("total", money(absoluteReduction.total)),
+                    (
+                        "years",
+                        .array(
+                            absoluteReduction.years.map { year in
+                                .object([
+                                    ("year", .int(year.year)), ("budget", money(year.budget)), ("spent", year.spent.map(money) ?? .null),
+                                    ("reduction", money(year.reduction)), ("provisional", .bool(year.isProvisional)),
+                                ])
+                            }
+                        )
+                    ),
+                ])
+            ),
+            (
+                "grantDecisions",
+                .array(
+                    decisions.map { decision in
+                        .object([
+                            ("kind", text(decision.kind.rawValue)), ("year", .int(decision.year)), ("amount", money(decision.amount)),
+                            ("decidedOn", .date(decision.decidedOn)), ("clause", text(decision.kind.clause.reference)), ("note", text(decision.note)),
+                        ])
+                    }
+                )
+            ),
+            ("unabsorbedReductions", money(plan.unabsorbedReductions)),
+            (
                 "unusedGrant",
                 .array(
                     unused.years.map { year in
                         .object([
-                            ("year", .int(year.year)), ("disbursed", money(year.disbursed)), ("spent", money(year.spent)),
-                            ("unused", money(year.unused)), ("due", .date(year.due)), ("dueEstimated", .bool(year.dueIsEstimated)),
+                            ("year", .int(year.year)), ("funder", text(unused.funder.rawValue)), ("disbursed", money(year.disbursed)),
+                            ("spent", year.spent.map(money) ?? .null), ("unused", year.unused.map(money) ?? .null),
+                            ("accrued", money(year.accrued)), ("toRepay", year.toRepay.map(money) ?? .null),
+                            ("due", .date(year.due)), ("dueEstimated", .bool(year.dueIsEstimated)),
                         ])
                     }
                 )

@@ -8,6 +8,10 @@ public struct FinanceReport: Sendable {
     public var asOf: LocalDate
     public var plan: DisbursementStatus
     public var reduction: RelativeReduction
+    /// T 4.2 (ii): fewer costs than budgeted.
+    public var absoluteReduction: AbsoluteReduction
+    /// SPEC §7: the reductions DSI recorded (they lower the next installments) and the accruals.
+    public var decisions: [GrantDecision]
     public var unused: UnusedGrant
     public var cap: ReturnCapReport
     public var flows: CashFlowStatement
@@ -25,9 +29,24 @@ public struct FinanceReport: Sendable {
         let settlement = known ?? SettlementEngine.settle(commitment, delivery: input.delivery ?? Delivery(), asOf: asOf)
         return FinanceReport(
             asOf: asOf,
-            plan: DisbursementStatus.compute(commitment, transfers: input.transfers, asOf: asOf),
+            plan: DisbursementStatus.compute(
+                commitment,
+                transfers: input.transfers,
+                decisions: input.grantDecisions,
+                notices: input.notices,
+                asOf: asOf
+            ),
             reduction: RelativeReduction.compute(commitment, households: input.households, asOf: asOf),
-            unused: UnusedGrant.compute(commitment, transfers: input.transfers, actuals: input.budgetActuals, meetings: input.meetings, asOf: asOf),
+            absoluteReduction: AbsoluteReduction.compute(commitment, actuals: input.budgetActuals, asOf: asOf),
+            decisions: input.grantDecisions.filter { $0.decidedOn <= asOf },
+            unused: UnusedGrant.compute(
+                commitment,
+                transfers: input.transfers,
+                actuals: input.budgetActuals,
+                meetings: input.meetings,
+                decisions: input.grantDecisions,
+                asOf: asOf
+            ),
             cap: ReturnCapReport.compute(commitment),
             flows: CashFlowStatement.compute(commitment, transfers: input.transfers, asOf: asOf),
             settlement: settlement,

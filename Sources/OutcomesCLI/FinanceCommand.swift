@@ -52,22 +52,47 @@ public struct FinanceCommand: AsyncParsableCommand {
         var out = "Penge ind og ud pr. \(asOf.danishString)\n\nUdbetalingsplanen (B3.2) mod det betalte\n"
         for row in plan.rows {
             out +=
-                "  \(row.installment), \(name(row.funder)), senest \(row.dueBy.danishString): planlagt \(row.planned.danishString), betalt \(row.paid.danishString)"
-            out += row.isOverdue ? "  FORSINKET\n" : "\n"
+                "  \(row.installment), \(name(row.funder)) til \(name(row.recipient)), senest \(row.dueBy.danishString): planlagt \(row.planned.danishString)"
+            out += row.reduced.isZero ? "" : ", reduceret \(row.reduced.danishString) (T 4.2)"
+            out += ", betalt \(row.paid.danishString)"
+            switch row.state {
+            case .onPlan: out += "\n"
+            case .overdue: out += "  FORSINKET\n"
+            case .withheld: out += "  TILBAGEHOLDT (T 6.1\(row.notice.map { ": \($0)" } ?? ""))\n"
+            case .stopped: out += "  INDSTILLET (T 6.2.1\(row.notice.map { ": \($0)" } ?? ""))\n"
+            }
         }
-        out += "\nRelativ reduktion (T 4.2, B4.2 nr. 3; \(reduction.basis.choice == .perYear ? "pr. budgetår" : "samlet"))\n"
+        if !plan.unabsorbedReductions.isZero { out += "  registrerede reduktioner uden en rate at modregne i: \(plan.unabsorbedReductions.danishString)\n" }
+        out += "\nReduktion af Tilskuddet, \(name(commitment.theGrantFunder))s tilskud (T 3.1, T 4.2); forslag indtil DSI registrerer en beslutning\n"
+        out += "Relativ reduktion (T 4.2 (i), B4.2 nr. 3; \(reduction.basis.choice == .perYear ? "pr. budgetår" : "samlet"))\n"
         for year in reduction.years {
             out +=
                 "  \(year.year): tilskud \(year.grant.danishString), visiteret \(year.actual) af forventet \(year.expected), reduktion \(year.reduction.danishString)"
             out += year.isProvisional ? " (foreløbig)\n" : "\n"
         }
         out += "  i alt: \(reduction.total.danishString)\n"
-        out += "\nUbrugt tilskud (T 4.3; tæller ikke mod afkastloftet)\n"
+        out += "Absolut reduktion (T 4.2 (ii); tilskuddets andel \(Percent(roundedShare: commitment.grantShare).danishString) af indsatslinjerne)\n"
+        for year in report.absoluteReduction.years {
+            out += "  \(year.year): budget \(year.budget.danishString), forbrugt \(year.spent?.danishString ?? "regnskab mangler"), reduktion \(year.reduction.danishString)"
+            out += year.isProvisional ? " (foreløbig)\n" : "\n"
+        }
+        out += "  i alt: \(report.absoluteReduction.total.danishString)\n"
+        out += "Registrerede beslutninger\n"
+        if report.decisions.isEmpty { out += "  ingen\n" }
+        for decision in report.decisions {
+            out += "  \(decision.decidedOn.danishString): \(decision.kind.danishName) (\(decision.kind.clause)) for \(decision.year), \(decision.amount.danishString)"
+            out += decision.note.isEmpty ? "\n" : " – \(decision.note)\n"
+        }
+        out += "\nUbrugt tilskud (T 4.3; \(name(unused.funder))s tilskud; tæller ikke mod afkastloftet)\n"
         if unused.years.isEmpty { out += "  intet afsluttet budgetår endnu\n" }
         for year in unused.years {
-            out +=
-                "  \(year.year): udbetalt \(year.disbursed.danishString), forbrugt \(year.spent.danishString), ubrugt \(year.unused.danishString), "
-            out += "tilbagebetales senest \(year.due.danishString)\(year.dueIsEstimated ? " (anslået: intet årsmøde registreret)" : "")\n"
+            guard let spent = year.spent, let left = year.unused, let toRepay = year.toRepay else {
+                out += "  \(year.year): udbetalt \(year.disbursed.danishString); regnskab mangler, så det ubrugte kan ikke opgøres\n"
+                continue
+            }
+            out += "  \(year.year): udbetalt \(year.disbursed.danishString), forbrugt (andel) \(spent.danishString), ubrugt \(left.danishString)"
+            out += year.accrued.isZero ? "" : ", periodiseret \(year.accrued.danishString)"
+            out += ", tilbagebetales \(toRepay.danishString) senest \(year.due.danishString)\(year.dueIsEstimated ? " (anslået: intet årsmøde registreret)" : "")\n"
         }
         out += "\nAfkastloftet (T 5.2)\n"
         out += "  aftalt (bindende): \(cap.stated.value.danishString) (\(cap.stated.clause))\n"

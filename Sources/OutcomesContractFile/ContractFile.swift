@@ -205,6 +205,14 @@ struct ContractParser {
             crossReferences: crossReferences
         )
         commitment.expectedCourseMonths = courseMonths
+        // T 3.1: whose grant "Tilskuddet" is; it must be one of the grants.
+        if let grantReader = try root.optional("grant") {
+            let funder = try grantReader.stated("funder") { (r) throws(ContractFileError) in try party(r) }
+            guard grants.contains(where: { $0.funder == funder.value }) else {
+                throw try grantReader.required("funder").error("'\(funder.value)' has no grant under 'grants'")
+            }
+            commitment.grantFunder = funder
+        }
         commitment.indigoProjectID = try root.optional("indigoProject")?.nonEmptyString()
         try root.rejectUnknownKeys()
         return commitment
@@ -268,10 +276,22 @@ struct ContractParser {
             }
             previous = installment.dueBy
         }
+        // B3.2's note: who receives each funder's installments.
+        let recipients = try reader.optional("recipients").map { (r) throws(ContractFileError) -> Stated<[PartyKey: PartyKey]> in
+            try r.stated { (map) throws(ContractFileError) in
+                var result: [PartyKey: PartyKey] = [:]
+                for key in try map.keys() {
+                    let keyReader = NodeReader(node: .scalar(.init(key)), path: map.child(key), context: map.context)
+                    result[try party(keyReader)] = try party(map.required(key))
+                }
+                return result
+            }
+        }
         let plan = DisbursementPlan(
             clause: try reader.clause(),
             installments: installments,
-            statedTotals: try partyAmounts(reader.required("totals"), party: party)
+            statedTotals: try partyAmounts(reader.required("totals"), party: party),
+            recipients: recipients
         )
         try reader.rejectUnknownKeys()
         return plan

@@ -269,6 +269,8 @@ enum ServerSetup {
             print("Demodata: \(approved) halvår godkendt af projektlederen og DSI (SPEC §10).")
             let payments = try await recordDemoPayments(store, commitment: commitment, today: today, now: now)
             print("Demodata: \(payments) betalinger registreret (rater efter B3.2, tilbagebetalinger efter afregningerne).")
+            let accounts = try await recordDemoAccounts(store, commitment: commitment, today: today, now: now)
+            print("Demodata: regnskab registreret for \(accounts) afsluttede budgetår (B4.1).")
         }
     }
 
@@ -309,12 +311,13 @@ enum ServerSetup {
         var count = 0
         for installment in commitment.disbursementPlan.installments where installment.dueBy <= today {
             for (funder, amount) in installment.amounts.sorted(by: { $0.key < $1.key }) {
-                guard let municipality = commitment.municipality?.key else { continue }
+                // B3.2's note: LBF pays Boligselskabet BoligViborg, DSI the municipality.
+                let recipient = commitment.disbursementPlan.recipients?.value[funder] ?? commitment.municipalityKey
                 try await store.recordTransfer(
                     MoneyTransfer(
                         kind: .disbursement,
                         from: funder,
-                        to: municipality,
+                        to: recipient,
                         paidOn: installment.dueBy,
                         amount: amount,
                         reference: installment.name
@@ -343,6 +346,27 @@ enum ServerSetup {
             }
         }
         return count
+    }
+
+    /// The demo's accounts (B4.1): for every budget year ended by today, what was spent on each
+    /// intervention line — staff and rent as budgeted, the action learning at 95 % and mileage
+    /// at 90 % — so the unused grant (T 4.3) and the absolute reduction (T 4.2 (ii)) have
+    /// accounts to read, as a real year's would.
+    static func recordDemoAccounts(_ store: SQLOutcomesStore, commitment: Commitment, today: LocalDate, now: String) async throws -> Int {
+        let spentShare: [String: Ratio] = ["actionLearning": Ratio(95, 100), "mileage": Ratio(90, 100)]
+        var years = 0
+        for (index, year) in commitment.budget.years.enumerated() where LocalDate(year: year, month: 12, day: 31)! < today {
+            for line in commitment.interventionLines {
+                guard let budgeted = line.perYear?[index] else { continue }
+                let spent = Money.rounded(budgeted.kroner * (spentShare[line.key] ?? .one))
+                try await store.setBudgetActual(
+                    BudgetActual(lineKey: line.key, year: year, amount: spent),
+                    audit: AuditEvent(actor: "system", action: "set-budget-actual", subject: "\(line.key) \(year)", purpose: "demodata", at: now)
+                )
+            }
+            years += 1
+        }
+        return years
     }
 
     /// 20 characters from an alphabet without look-alikes (about 115 bits).

@@ -19,7 +19,9 @@ extension OutcomesAPI {
                 "disbursementPlan",
                 .array(
                     .record([
-                        ("installment", .text), ("dueBy", .date), ("funder", .text), ("planned", .money), ("paid", .money), ("overdue", .boolean),
+                        ("installment", .text), ("dueBy", .date), ("funder", .text), ("recipient", .text), ("planned", .money), ("reduced", .money),
+                        ("paid", .money), ("overdue", .boolean), ("state", .string(values: ["onPlan", "overdue", "withheld", "stopped"])),
+                        ("notice", .nullable(.text)),
                     ])
                 )
             ),
@@ -39,11 +41,35 @@ extension OutcomesAPI {
                 ])
             ),
             (
+                "absoluteReduction",
+                .record([
+                    ("total", .money),
+                    (
+                        "years",
+                        .array(
+                            .record([
+                                ("year", .integer()), ("budget", .money), ("spent", .nullable(.money)), ("reduction", .money), ("provisional", .boolean),
+                            ])
+                        )
+                    ),
+                ])
+            ),
+            (
+                "grantDecisions",
+                .array(
+                    .record([
+                        ("kind", .string(values: GrantDecision.Kind.allCases.map(\.rawValue))), ("year", .integer()), ("amount", .money),
+                        ("decidedOn", .date), ("clause", .text), ("note", .text),
+                    ])
+                )
+            ),
+            ("unabsorbedReductions", .money),
+            (
                 "unusedGrant",
                 .array(
                     .record([
-                        ("year", .integer()), ("disbursed", .money), ("spent", .money), ("unused", .money), ("due", .date),
-                        ("dueEstimated", .boolean),
+                        ("year", .integer()), ("funder", .text), ("disbursed", .money), ("spent", .nullable(.money)), ("unused", .nullable(.money)),
+                        ("accrued", .money), ("toRepay", .nullable(.money)), ("due", .date), ("dueEstimated", .boolean),
                     ])
                 )
             ),

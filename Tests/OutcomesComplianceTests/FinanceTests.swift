@@ -125,6 +125,42 @@ struct FinanceTests {
         #expect(dsi.map(\.paid) == [money(1_304_167), money(100_000), .zero])
         #expect(dsi.map(\.isOverdue) == [false, true, false], "the second installment was due by 30.11.2024")
         #expect(status.rows.filter { $0.funder == PartyKey("lbf") }.allSatisfy { $0.paid == .zero })
+        // B3.2's note: LBF's installments go to Boligselskabet BoligViborg; a payment to the
+        // municipality is not one of them.
+        #expect(status.rows.filter { $0.funder == PartyKey("lbf") }.allSatisfy { $0.recipient == PartyKey("boligviborg") })
+        #expect(dsi.allSatisfy { $0.recipient == PartyKey("kommune") })
+        let lbfPaid = transfers + [
+            MoneyTransfer(kind: .disbursement, from: PartyKey("lbf"), to: PartyKey("kommune"), paidOn: day("2023-11-20"), amount: money(454_167), reference: "x"),
+            MoneyTransfer(kind: .disbursement, from: PartyKey("lbf"), to: PartyKey("boligviborg"), paidOn: day("2023-11-21"), amount: money(454_167), reference: "y"),
+        ]
+        let lbf = DisbursementStatus.compute(viborg, transfers: lbfPaid, asOf: day("2024-01-01")).rows.filter { $0.funder == PartyKey("lbf") }
+        #expect(lbf.map(\.paid) == [money(454_167), .zero, .zero])
+    }
+
+    @Test("a recorded reduction lowers the next installments; withholding holds them back, revocation stops them")
+    func reductionsAndNotices() {
+        let first = MoneyTransfer(kind: .disbursement, from: PartyKey("dsi"), to: PartyKey("kommune"), paidOn: day("2023-11-20"), amount: money(1_304_167), reference: "1")
+        // DSI decides a reduction of 1.400.000 kr. on 1 June 2024: the second installment is
+        // lowered to nothing and the third by the remaining 95.833 kr.
+        let reduction = GrantDecision(kind: .relativeReduction, year: 2024, amount: money(1_400_000), decidedOn: day("2024-06-01"), note: "")
+        let status = DisbursementStatus.compute(viborg, transfers: [first], decisions: [reduction], asOf: day("2025-12-15"))
+        let dsi = status.rows.filter { $0.funder == PartyKey("dsi") }
+        #expect(dsi.map(\.reduced) == [.zero, money(1_304_167), money(95_833)])
+        #expect(dsi.map(\.payable) == [money(1_304_167), .zero, money(1_208_334)])
+        #expect(dsi.map(\.state) == [.onPlan, .onPlan, .overdue])
+        #expect(status.unabsorbedReductions == .zero)
+        // A reduction larger than what is left to pay is shown as not absorbed.
+        let late = GrantDecision(kind: .absoluteReduction, year: 2025, amount: money(50_000), decidedOn: day("2025-12-01"), note: "")
+        #expect(DisbursementStatus.compute(viborg, transfers: [first], decisions: [late], asOf: day("2025-12-15")).unabsorbedReductions == money(50_000))
+        // Withholding (T 6.1.2) holds back the installment falling due while it runs.
+        let withholding = Notice(kind: .withholding(remedyBy: day("2024-12-31")), received: day("2024-10-01"), subject: "visitation")
+        let held = DisbursementStatus.compute(viborg, transfers: [first], notices: [withholding], asOf: day("2024-12-15")).rows.filter { $0.funder == PartyKey("dsi") }
+        #expect(held.map(\.state) == [.onPlan, .withheld, .onPlan] && held[1].notice == "visitation")
+        // After the remedy deadline, unpaid is overdue again — unless DSI revoked (T 6.2.1): then stopped.
+        let revocation = Notice(kind: .revocation, received: day("2025-02-01"), subject: "ikke afhjulpet")
+        let stopped = DisbursementStatus.compute(viborg, transfers: [first], notices: [withholding, revocation], asOf: day("2025-12-15"))
+            .rows.filter { $0.funder == PartyKey("dsi") }
+        #expect(stopped.map(\.state) == [.onPlan, .overdue, .stopped])
     }
 }
 
@@ -132,63 +168,88 @@ struct FinanceTests {
 struct GrantAdjustmentTests {
     func money(_ kroner: Int64) -> Money { Money(kroner: kroner) }
 
-    @Test("relative reduction per budget year, hand-computed: 5 of 10 in 2023 and 25 of 50 in 2026 halve those years; more than expected is capped")
+    func kroner(_ text: String) -> Money { try! Money.parse(text, form: .machine) }
+
+    @Test("DSI's grant by year: 3.912.500 in proportion to B4.1's intervention lines, the last year taking the øre left")
+    func grantByYear() {
+        // 3.912.500 × 293.056 / 5.275.000 = 217.361,4386… and × 1.758.333 / 5.275.000 = 1.304.166,4197…
+        let years = GrantByYear.compute(viborg)
+        #expect(years.map(\.grant) == [kroner("217361.44"), kroner("1304166.42"), kroner("1304166.42"), kroner("1086805.72")])
+        #expect(Money.sum(years.map(\.grant)) == money(3_912_500))
+        #expect(viborg.theGrantFunder == PartyKey("dsi") && viborg.grantShare == Ratio(3_912_500, 5_275_000))
+    }
+
+    @Test("relative reduction per budget year on DSI's grant (T 3.1), hand-computed: 5 of 10 in 2023 and 25 of 50 in 2026 halve those years; more than expected is capped")
     func relativeReduction() {
         let households =
             enrolled(5, on: "2023-11-15", prefix: "A") + enrolled(60, on: "2024-03-01", prefix: "B") + enrolled(70, on: "2025-03-01", prefix: "C")
             + enrolled(25, on: "2026-03-01", prefix: "D")
         let result = RelativeReduction.compute(viborg, households: households, asOf: day("2027-01-01"))
-        #expect(result.years.map(\.grant) == [money(293_056), money(1_758_333), money(1_758_333), money(1_465_278)])
+        #expect(result.years.map(\.grant) == [kroner("217361.44"), kroner("1304166.42"), kroner("1304166.42"), kroner("1086805.72")])
         #expect(result.years.map(\.actual) == [5, 60, 70, 25])
-        #expect(result.years.map(\.reduction) == [money(146_528), .zero, .zero, money(732_639)])
-        #expect(result.total == money(879_167))
+        // 217.361,44 − 5/10 × 217.361,44 = 108.680,72; 1.086.805,72 − 25/50 × 1.086.805,72 = 543.402,86.
+        #expect(result.years.map(\.reduction) == [kroner("108680.72"), .zero, .zero, kroner("543402.86")])
+        #expect(result.total == kroner("652083.58"), "not 879.167 kr. on both funders' 5.275.000")
         #expect(result.years.allSatisfy { !$0.isProvisional })
         // A year still running is provisional.
         #expect(RelativeReduction.compute(viborg, households: households, asOf: day("2026-06-01")).years.last?.isProvisional == true)
     }
 
-    @Test("unused grant: disbursed less spent by the end of the year, due one month after the next annual meeting")
+    @Test("absolute reduction (T 4.2 (ii)): DSI's share of the year's underspend; none without accounts or at budget")
+    func absoluteReduction() {
+        let actuals = [
+            BudgetActual(lineKey: "staff", year: 2023, amount: money(250_000)), BudgetActual(lineKey: "flatRent", year: 2023, amount: money(43_056)),
+            BudgetActual(lineKey: "staff", year: 2024, amount: money(1_600_000)),
+            // The evaluation line is not an intervention line.
+            BudgetActual(lineKey: "evaluation", year: 2024, amount: money(700_000)),
+        ]
+        let result = AbsoluteReduction.compute(viborg, actuals: actuals, asOf: day("2025-03-01"))
+        #expect(result.years.map(\.spent) == [money(293_056), money(1_600_000), nil, nil])
+        // 2024: budget 1.758.333 − spent 1.600.000 = 158.333 × 3.912.500 / 5.275.000 = 117.436,5583… → 117.436,56.
+        #expect(result.years.map(\.reduction) == [.zero, kroner("117436.56"), .zero, .zero])
+        #expect(result.total == kroner("117436.56"))
+        #expect(result.years.map(\.isProvisional) == [false, false, true, true])
+    }
+
+    @Test("unused grant (T 4.3) is DSI's: its disbursements less its share of the spending; accrued, it is not repaid; without accounts it is not stated")
     func unusedGrant() {
         let transfers = [
-            MoneyTransfer(
-                kind: .disbursement,
-                from: PartyKey("dsi"),
-                to: PartyKey("kommune"),
-                paidOn: day("2023-11-30"),
-                amount: money(1_304_167),
-                reference: "1"
-            ),
-            MoneyTransfer(
-                kind: .disbursement,
-                from: PartyKey("lbf"),
-                to: PartyKey("kommune"),
-                paidOn: day("2023-11-30"),
-                amount: money(454_167),
-                reference: "1"
-            ),
+            MoneyTransfer(kind: .disbursement, from: PartyKey("dsi"), to: PartyKey("kommune"), paidOn: day("2023-11-30"), amount: money(1_304_167), reference: "1"),
+            // LBF's installment is its own commitment (T 3.3 (1)): not reclaimed here.
+            MoneyTransfer(kind: .disbursement, from: PartyKey("lbf"), to: PartyKey("boligviborg"), paidOn: day("2023-11-30"), amount: money(454_167), reference: "1"),
         ]
         let spent = [
             BudgetActual(lineKey: "staff", year: 2023, amount: money(250_000)), BudgetActual(lineKey: "flatRent", year: 2023, amount: money(43_056)),
         ]
+        // 1.304.167 − 293.056 × 3.912.500 / 5.275.000 (= 217.361,44) = 1.086.805,56.
         let estimated = UnusedGrant.compute(viborg, transfers: transfers, actuals: spent, meetings: [], asOf: day("2024-03-01"))
-        #expect(estimated.years.map(\.unused) == [money(1_465_278)])
+        #expect(estimated.funder == PartyKey("dsi"))
+        #expect(estimated.years.map(\.unused) == [kroner("1086805.56")])
+        #expect(estimated.years.first?.toRepay == kroner("1086805.56"))
         #expect(estimated.years.first?.due == day("2024-07-30") && estimated.years.first?.dueIsEstimated == true)
+        // The steering group accrues 300.000 kr. for costs in 2024: 786.805,56 is repaid.
+        let accrual = GrantDecision(kind: .accrual, year: 2023, amount: money(300_000), decidedOn: day("2024-05-15"), note: "Periodiseret til personale i 2024")
+        let accrued = UnusedGrant.compute(viborg, transfers: transfers, actuals: spent, meetings: [], decisions: [accrual], asOf: day("2024-06-01"))
+        #expect(accrued.years.first?.accrued == money(300_000) && accrued.years.first?.toRepay == kroner("786805.56"))
+        // A year without accounts states nothing (not the whole grant as unused).
+        let none = UnusedGrant.compute(viborg, transfers: transfers, actuals: [], meetings: [], asOf: day("2024-03-01"))
+        #expect(none.years.first?.unused == nil && none.years.first?.spent == nil && none.years.first?.disbursed == money(1_304_167))
+
         let meeting = Meeting(heldOn: day("2024-05-15"), isAnnualMeeting: true, accountsReceivedOn: day("2024-05-01"), minutes: "")
         let repaid =
             transfers + [
+                MoneyTransfer(kind: .disbursement, from: PartyKey("dsi"), to: PartyKey("kommune"), paidOn: day("2024-11-30"), amount: money(1_304_167), reference: "2"),
                 MoneyTransfer(
-                    kind: .unusedGrantRepayment,
-                    from: PartyKey("kommune"),
-                    to: PartyKey("dsi"),
-                    paidOn: day("2024-06-10"),
-                    amount: money(1_465_278),
+                    kind: .unusedGrantRepayment, from: PartyKey("kommune"), to: PartyKey("dsi"), paidOn: day("2024-06-10"), amount: kroner("1086805.56"),
                     reference: "T 4.3"
-                )
+                ),
             ]
-        let withMeeting = UnusedGrant.compute(viborg, transfers: repaid, actuals: spent, meetings: [meeting], asOf: day("2025-01-01"))
+        let spent2024 = spent + [BudgetActual(lineKey: "staff", year: 2024, amount: money(1_758_333))]
+        let withMeeting = UnusedGrant.compute(viborg, transfers: repaid, actuals: spent2024, meetings: [meeting], asOf: day("2025-01-01"))
         #expect(withMeeting.years.first?.due == day("2024-06-15") && withMeeting.years.first?.dueIsEstimated == false)
         #expect(withMeeting.years.last?.year == 2024)
-        #expect(withMeeting.years.last?.unused == .zero, "2024: the repaid amount is not counted again, and nothing was spent beyond it")
+        // 2.608.334 − 1.086.805,56 repaid − 2.051.389 × 3.912.500 / 5.275.000 (= 1.521.527,86) = 0,58.
+        #expect(withMeeting.years.last?.unused == kroner("0.58"))
     }
 }
 

@@ -45,6 +45,9 @@ public struct Commitment: Sendable, Equatable {
     public var interpretations: Interpretations
     /// Cross-references as the text states them, checked against where things are defined.
     public var crossReferences: [CrossReference]
+    /// T 3.1: the funder whose grant is "Tilskuddet" — the grant that T 4.2 reduces and T 4.3
+    /// has repaid when unused (DSI). The contract file's `grant`; else the first grant's funder.
+    public var grantFunder: Stated<PartyKey>? = nil
 
     public init(
         id: String,
@@ -104,6 +107,26 @@ public struct Commitment: Sendable, Equatable {
     public var municipality: Party? { parties.first { $0.role == .municipality } }
     /// The municipality's key (`kommune` when the file names no party with that role).
     public var municipalityKey: PartyKey { municipality?.key ?? PartyKey("kommune") }
+
+    /// T 3.1: whose grant "Tilskuddet" is (DSI): only it is reduced (T 4.2) and reclaimed when
+    /// unused (T 4.3); LBF's grant is its own commitment (T 3.3 (1), SPEC §7).
+    public var theGrantFunder: PartyKey { grantFunder?.value ?? grants.first?.funder ?? PartyKey("dsi") }
+
+    /// T 3.1: "Tilskuddet", DSI's 3.912.500 kr.
+    public var theGrant: Money { grant(of: theGrantFunder)?.amount.value ?? .zero }
+
+    /// The intervention lines of the budget (B4.1 "Indsats"): what the grants finance.
+    public var interventionLines: [BudgetLine] { budget.lines.filter { $0.section == "intervention" } }
+
+    /// SPEC §7: the grant's share of each intervention line — what B4.1's "Indsats i alt" says
+    /// the grant finances (3.912.500 of 5.275.000), else the grant against the lines' total.
+    public var grantShare: Ratio {
+        let subtotal = budget.subtotals.first { $0.section == "intervention" }
+        let total = subtotal?.statedTotal ?? Money.sum(interventionLines.map(\.statedTotal))
+        let financed = subtotal?.financing[theGrantFunder] ?? theGrant
+        guard !total.isZero else { return .zero }
+        return financed.kroner / total.kroner
+    }
 }
 
 /// A key that names a party within the file: `dsi`, `lbf`, `kommune`.
@@ -204,10 +227,14 @@ public struct DisbursementPlan: Sendable, Equatable {
     public var installments: [Installment]
     /// The totals row of the table, by funder, as printed.
     public var statedTotals: [PartyKey: Money]
-    public init(clause: Clause, installments: [Installment], statedTotals: [PartyKey: Money]) {
+    /// B3.2 and its note: who receives each funder's installments (DSI's to the municipality's
+    /// account, LBF's to Boligselskabet BoligViborg). A funder not named pays the municipality.
+    public var recipients: Stated<[PartyKey: PartyKey]>?
+    public init(clause: Clause, installments: [Installment], statedTotals: [PartyKey: Money], recipients: Stated<[PartyKey: PartyKey]>? = nil) {
         self.clause = clause
         self.installments = installments
         self.statedTotals = statedTotals
+        self.recipients = recipients
     }
 }
 

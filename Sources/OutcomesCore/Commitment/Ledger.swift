@@ -65,3 +65,54 @@ public struct SteeringReport: Sendable, Equatable {
         self.submittedOn = submittedOn
     }
 }
+
+/// A decision about the grant that the system computes only as a proposal until someone records
+/// it (SPEC §7): DSI's reduction of the grant (T 4.2), or the steering group's accrual of unused
+/// grant (T 4.3, *periodisering*).
+public struct GrantDecision: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// T 4.2 (i): fewer households enrolled than the budget expects.
+        case relativeReduction
+        /// T 4.2 (ii): fewer costs than the budget expects.
+        case absoluteReduction
+        /// T 4.3: unused grant of the year kept for costs that fall in the next year.
+        case accrual
+
+        /// The clause the decision is taken under.
+        public var clause: Clause {
+            switch self {
+            case .relativeReduction: "T 4.2 (i)"
+            case .absoluteReduction: "T 4.2 (ii)"
+            case .accrual: "T 4.3"
+            }
+        }
+
+        public var danishName: String {
+            switch self {
+            case .relativeReduction: "relativ reduktion"
+            case .absoluteReduction: "absolut reduktion"
+            case .accrual: "periodisering af ubrugt tilskud"
+            }
+        }
+
+        /// A reduction lowers the grant's next installments.
+        public var isReduction: Bool { self != .accrual }
+    }
+
+    public var kind: Kind
+    /// The budget year it concerns.
+    public var year: Int
+    /// Positive, in kroner and øre.
+    public var amount: Money
+    /// The day DSI (a reduction) or the steering group (an accrual) decided it.
+    public var decidedOn: LocalDate
+    public var note: String
+
+    public init(kind: Kind, year: Int, amount: Money, decidedOn: LocalDate, note: String) {
+        self.kind = kind
+        self.year = year
+        self.amount = amount
+        self.decidedOn = decidedOn
+        self.note = note
+    }
+}

@@ -12,6 +12,11 @@ public struct ComplianceInput: Sendable {
     /// SPEC §10: the payment instructions of the approved half-years, matched against the
     /// ledger (``PaymentSchedule``); empty when none is approved.
     public var paymentInstructions: [PaymentInstruction] = []
+    /// SPEC §7: the reductions DSI recorded (T 4.2) and the accruals of unused grant (T 4.3).
+    public var grantDecisions: [GrantDecision] = []
+    /// The notices received (T 6.1.2, 6.2.3, 12.2): withholding and revocation act on the
+    /// installments.
+    public var notices: [Notice] = []
     /// False when only a data delivery is known (no meetings, reports, budget actuals or
     /// payments): the governance checks (T 7.2–7.4, T 4.3, T 6.1.1 (vi)) are then left out.
     public var hasGovernanceRecords: Bool

@@ -34,43 +34,119 @@ public struct ReturnCapReport: Sendable, Equatable {
     }
 }
 
-/// The disbursement plan (B3.2) against what the funders paid.
+/// The disbursement plan (B3.2) against what the funders paid: each installment with its
+/// recipient (B3.2's note), lowered by the reductions DSI recorded (T 4.2), held back while a
+/// withholding notice runs (T 6.1) and stopped by a revocation (T 6.2.1).
 public struct DisbursementStatus: Sendable, Equatable {
+    /// Where an installment stands.
+    public enum State: String, Sendable, Equatable {
+        /// Paid in full (after reductions), or not yet due.
+        case onPlan
+        /// Due and not paid in full.
+        case overdue
+        /// T 6.1: held back by DSI under a withholding notice until its remedy deadline.
+        case withheld
+        /// T 6.2.1: revoked — DSI's unpaid installments are stopped.
+        case stopped
+    }
+
     public struct Row: Sendable, Equatable {
         public var installment: String
         public var dueBy: LocalDate
         public var funder: PartyKey
+        /// B3.2: who receives it.
+        public var recipient: PartyKey
+        /// As printed in B3.2.
         public var planned: Money
-        /// Paid towards this installment: the funder's disbursements, allotted to installments in order.
+        /// T 4.2: lowered by reductions DSI recorded before it fell due.
+        public var reduced: Money
+        /// Paid towards this installment: the funder's disbursements to its recipient, allotted
+        /// to installments in order.
         public var paid: Money
-        public var isOverdue: Bool
+        public var state: State
+        /// The notice that holds it back or stops it.
+        public var notice: String?
+        /// What is to be paid: planned − reduced.
+        public var payable: Money { planned - reduced }
+        public var isOverdue: Bool { state == .overdue }
     }
 
     public var rows: [Row]
+    /// Recorded reductions no installment was left to absorb (the grant was paid out already).
+    public var unabsorbedReductions: Money
 
     /// Allots each funder's disbursements (in date order) to its installments in order, so a
-    /// late or split payment still fills the installment it belongs to.
-    public static func compute(_ commitment: Commitment, transfers: [MoneyTransfer], asOf: LocalDate) -> DisbursementStatus {
+    /// late or split payment still fills the installment it belongs to. Recorded reductions
+    /// (T 4.2) lower the grant funder's installments due after the decision, the next first.
+    public static func compute(
+        _ commitment: Commitment,
+        transfers: [MoneyTransfer],
+        decisions: [GrantDecision] = [],
+        notices: [Notice] = [],
+        asOf: LocalDate
+    ) -> DisbursementStatus {
         var rows: [Row] = []
-        let funders = commitment.disbursementPlan.statedTotals.keys.sorted { $0.rawValue < $1.rawValue }
+        let plan = commitment.disbursementPlan
+        let grantFunder = commitment.theGrantFunder
+        let funders = plan.statedTotals.keys.sorted { $0.rawValue < $1.rawValue }
+        // T 4.2: each recorded reduction, in date order, lowers the next installments.
+        var reductions: [String: Money] = [:]
+        var unabsorbed = Money.zero
+        for decision in decisions.filter({ $0.kind.isReduction && $0.decidedOn <= asOf }).sorted(by: { $0.decidedOn < $1.decidedOn }) {
+            var left = decision.amount
+            for installment in plan.installments where installment.dueBy > decision.decidedOn && !left.isZero {
+                let room = (installment.amounts[grantFunder] ?? .zero) - (reductions[installment.name] ?? .zero)
+                let taken = min(room, left)
+                reductions[installment.name, default: .zero] += taken
+                left -= taken
+            }
+            unabsorbed += left
+        }
+        let known = notices.filter { $0.received <= asOf }
+        let revocation = known.filter { if case .revocation = $0.kind { true } else { false } }.min { $0.received < $1.received }
         for funder in funders {
-            var available = Money.sum(transfers.filter { $0.kind == .disbursement && $0.from == funder && $0.paidOn <= asOf }.map(\.amount))
-            for installment in commitment.disbursementPlan.installments {
+            let recipient = plan.recipients?.value[funder] ?? commitment.municipalityKey
+            var available = Money.sum(
+                transfers.filter { $0.kind == .disbursement && $0.from == funder && $0.to == recipient && $0.paidOn <= asOf }.map(\.amount)
+            )
+            for installment in plan.installments {
                 let planned = installment.amounts[funder] ?? .zero
-                let paid = min(planned, available)
+                let reduced = funder == grantFunder ? reductions[installment.name] ?? .zero : .zero
+                let paid = min(planned - reduced, available)
                 available -= paid
+                var state: State = paid < planned - reduced && asOf > installment.dueBy ? .overdue : .onPlan
+                var notice: String?
+                if funder == grantFunder, paid < planned - reduced {
+                    // T 6.2.1: a revocation stops the unpaid installments; T 6.1: a withholding
+                    // notice holds back those falling due while it runs.
+                    if let revocation, installment.dueBy >= revocation.received {
+                        state = .stopped
+                        notice = revocation.subject
+                    } else if let withholding = known.first(where: { notice in
+                        if case let .withholding(remedyBy) = notice.kind {
+                            return notice.received <= installment.dueBy && installment.dueBy <= remedyBy && asOf <= remedyBy
+                        }
+                        return false
+                    }) {
+                        state = .withheld
+                        notice = withholding.subject
+                    }
+                }
                 rows.append(
                     Row(
                         installment: installment.name,
                         dueBy: installment.dueBy,
                         funder: funder,
+                        recipient: recipient,
                         planned: planned,
+                        reduced: reduced,
                         paid: paid,
-                        isOverdue: paid < planned && asOf > installment.dueBy
+                        state: state,
+                        notice: notice
                     )
                 )
             }
         }
-        return DisbursementStatus(rows: rows)
+        return DisbursementStatus(rows: rows, unabsorbedReductions: unabsorbed)
     }
 }

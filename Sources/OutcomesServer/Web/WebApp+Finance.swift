@@ -43,6 +43,16 @@ extension WebApp {
         }
     }
 
+    /// An installment's state in Danish (B3.2, T 6.1, T 6.2.1).
+    static func danishState(_ state: DisbursementStatus.State) -> String {
+        switch state {
+        case .onPlan: "–"
+        case .overdue: "forsinket"
+        case .withheld: "tilbageholdt (T 6.1)"
+        case .stopped: "indstillet ved tilbagekaldelse (T 6.2.1)"
+        }
+    }
+
     func financeContext(_ report: FinanceReport, forecast: ForecastModel.Result) -> [String: Any] {
         let c = api.commitment
         func name(_ key: PartyKey) -> String { c.party(key)?.name ?? key.rawValue }
@@ -60,10 +70,13 @@ extension WebApp {
         ]
         context["plan"] = report.plan.rows.map { row in
             [
-                "installment": row.installment, "funder": name(row.funder), "dueBy": row.dueBy.danishString,
-                "planned": row.planned.danishString, "paid": row.paid.danishString, "overdue": row.isOverdue,
+                "installment": row.installment, "funder": name(row.funder), "recipient": name(row.recipient), "dueBy": row.dueBy.danishString,
+                "planned": row.planned.danishString, "reduced": row.reduced.isZero ? "–" : row.reduced.danishString,
+                "paid": row.paid.danishString, "overdue": row.isOverdue,
+                "state": WebApp.danishState(row.state) + (row.notice.map { " (\($0))" } ?? ""),
             ] as [String: Any]
         }
+        context["unabsorbed"] = report.plan.unabsorbedReductions.isZero ? "" : report.plan.unabsorbedReductions.danishString
         // Cash positions over time and per party.
         let start = c.interventionPeriod.value.start.firstOfMonth
         let end = max(report.asOf, start.addingMonths(12))
@@ -119,14 +132,32 @@ extension WebApp {
                 ] as [String: Any]
             },
         ]
+        context["absolute"] = [
+            "total": report.absoluteReduction.total.danishString, "share": Percent(roundedShare: c.grantShare).danishString,
+            "years": report.absoluteReduction.years.map { year in
+                [
+                    "year": String(year.year), "budget": year.budget.danishString, "spent": year.spent?.danishString ?? "regnskab mangler",
+                    "reduction": year.reduction.danishString, "provisional": year.isProvisional,
+                ] as [String: Any]
+            },
+        ]
+        context["decisions"] = report.decisions.map { decision in
+            [
+                "kind": decision.kind.danishName, "clause": decision.kind.clause.reference, "year": String(decision.year),
+                "amount": decision.amount.danishString, "decidedOn": decision.decidedOn.danishString, "note": decision.note,
+            ]
+        }
+        context["hasDecisions"] = !report.decisions.isEmpty
+        context["grantFunder"] = name(c.theGrantFunder)
         context["unused"] = report.unused.years.map { year in
             [
-                "year": String(year.year), "disbursed": year.disbursed.danishString, "spent": year.spent.danishString,
-                "unused": year.unused.danishString, "due": year.due.danishString, "estimated": year.dueIsEstimated,
+                "year": String(year.year), "disbursed": year.disbursed.danishString, "spent": year.spent?.danishString ?? "regnskab mangler",
+                "unused": year.unused?.danishString ?? "–", "accrued": year.accrued.isZero ? "–" : year.accrued.danishString,
+                "toRepay": year.toRepay?.danishString ?? "–", "due": year.due.danishString, "estimated": year.dueIsEstimated,
             ] as [String: Any]
         }
         context["hasUnused"] = !report.unused.years.isEmpty
-        context["noActuals"] = !report.unused.years.isEmpty && report.unused.years.allSatisfy { $0.spent.isZero }
+        context["noActuals"] = report.unused.years.contains { $0.spent == nil }
         // The forecast: expected repayments per half-year, split between the funders, beside
         // what the settlement shows for the half-years closed so far.
         let settled = Dictionary(report.settlement.periods.filter(\.isClosed).map { ($0.period, $0.total) }, uniquingKeysWith: { a, _ in a })
