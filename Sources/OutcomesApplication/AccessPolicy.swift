@@ -58,6 +58,10 @@ public enum Permission: String, Sendable, CaseIterable {
     /// SPEC §10: sign a proposed settlement — the project lead for the municipality, the lead
     /// funder (DSI) for the funders (T 5.4); ``OutcomesService/approvers`` says who must.
     case approveSettlement
+    /// SPEC §7: record a grant decision — a reduction DSI decided (T 4.2, the funder) or an
+    /// accrual of unused grant the steering group decided (T 4.3, the project lead or the
+    /// steering group); the use case narrows by kind.
+    case recordGrantDecision
 
     /// SPEC §1: who may.
     public var roles: Set<RoleKind> {
@@ -75,6 +79,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageUsers: [.admin]
         case .proposeSettlement: [.evaluator]
         case .approveSettlement: [.projectLead, .funder]
+        case .recordGrantDecision: [.projectLead, .funder, .steeringGroup]
         }
     }
 
@@ -100,6 +105,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageUsers: "brugere og roller"
         case .proposeSettlement: "indstilling af en halvårsopgørelse til godkendelse"
         case .approveSettlement: "godkendelse af halvårsopgørelser"
+        case .recordGrantDecision: "reduktion af tilskuddet og periodisering af ubrugt tilskud"
         }
     }
 }

@@ -11,6 +11,39 @@ extension OutcomesService {
     public func meetings(_ requester: Requester) async throws -> [Meeting] { try await figures(requester) { try await $0.meetings() } }
     public func reports(_ requester: Requester) async throws -> [SteeringReport] { try await figures(requester) { try await $0.reports() } }
     public func notices(_ requester: Requester) async throws -> [Notice] { try await figures(requester) { try await $0.notices() } }
+    public func grantDecisions(_ requester: Requester) async throws -> [GrantDecision] { try await figures(requester) { try await $0.grantDecisions() } }
+
+    /// SPEC §7: records a grant decision. A reduction (T 4.2) is DSI's to decide, so only a
+    /// funder records it; an accrual of unused grant (T 4.3) is the steering group's, recorded
+    /// by the project lead or the steering group. The year is a budget year; the decision is
+    /// dated by when it was taken, not after today.
+    public func recordGrantDecision(_ requester: Requester, _ decision: GrantDecision) async throws {
+        let user = try authorize(requester, .recordGrantDecision)
+        let grantFunder = commitment.theGrantFunder
+        if decision.kind.isReduction, user.role != .funder(grantFunder) {
+            let name = commitment.party(grantFunder)?.name ?? grantFunder.rawValue
+            throw ApplicationError.forbidden("En reduktion af tilskuddet besluttes af \(name) (\(decision.kind.clause)); den registreres af \(name).")
+        }
+        if decision.kind == .accrual, RoleKind(user.role) == .funder {
+            throw ApplicationError.forbidden("Periodisering af ubrugt tilskud besluttes af styregruppen (T 4.3); den registreres af projektlederen eller styregruppen.")
+        }
+        try checkInput { () throws(InputRules.Violation) in
+            try InputRules.amount(decision.amount, field: "amount")
+            try InputRules.date(decision.decidedOn, field: "decidedOn")
+            try InputRules.text(decision.note, field: "note", maximumLength: InputRules.maximumLineLength * 4)
+        }
+        let years = commitment.budget.years
+        guard years.contains(decision.year) else {
+            throw ApplicationError.invalid("Feltet 'year': \(decision.year) er ikke et budgetår; brug \(years.map(String.init).joined(separator: ", ")) (B4.1).")
+        }
+        guard decision.decidedOn <= requester.today else {
+            throw ApplicationError.invalid("Feltet 'decidedOn': \(decision.decidedOn.danishString) ligger efter i dag; registrér en beslutning, når den er truffet.")
+        }
+        try await store.recordGrantDecision(
+            decision,
+            audit: requester.audit("record-grant-decision:\(decision.kind.rawValue)", subject: "\(decision.year) \(decision.amount.machineString)")
+        )
+    }
 
     /// A read of records that are figures only (SPEC §1: the roles that see the settlement's totals).
     private func figures<T>(_ requester: Requester, _ read: (any OutcomesStore) async throws -> T) async throws -> T {

@@ -177,7 +177,10 @@ extension OutcomesService {
             budgetActuals: try await store.budgetActuals(),
             transfers: try await store.transfers()
         )
-        return (input, number)
+        var withDecisions = input
+        withDecisions.grantDecisions = try await store.grantDecisions()
+        withDecisions.notices = try await store.notices()
+        return (withDecisions, number)
     }
 
     /// Money in and out as of a date (SPEC §7), figures only; the settlement inside it comes

@@ -38,6 +38,17 @@ extension OutcomesAPI {
             var period: String
             var submittedOn: LocalDate
         }
+        struct Decision: Codable {
+            var kind: String
+            var year: Int
+            var amount: Money
+            var decidedOn: LocalDate
+            var note: String
+        }
+        let decisionSchema = Schema.record([
+            ("kind", .string(values: GrantDecision.Kind.allCases.map(\.rawValue))), ("year", .year), ("amount", .amount()), ("decidedOn", .date),
+            ("note", .optionalLine()),
+        ])
         let transferSchema = Schema.record([
             ("kind", .string(values: MoneyTransfer.Kind.allCases.map(\.rawValue))), ("from", .identifier), ("to", .identifier), ("paidOn", .date),
             ("amount", .amount()), ("reference", .optionalLine()),
@@ -122,6 +133,40 @@ extension OutcomesAPI {
                 let body = try call.decode(Actual.self)
                 try await call.api.service.setBudgetActual(call.requester, BudgetActual(lineKey: body.lineKey, year: body.year, amount: body.amount))
                 return try .json(body)
+            },
+            Route(
+                .get,
+                "/api/grant-decisions",
+                "listGrantDecisions",
+                "Registrerede beslutninger om tilskuddet: reduktioner (T 4.2) og periodisering af ubrugt tilskud (T 4.3)",
+                access: ledgerReaders,
+                query: [.page, .pageSize],
+                response: .page(of: decisionSchema)
+            ) { call in
+                let decisions = try await call.api.service.grantDecisions(call.requester).map {
+                    Decision(kind: $0.kind.rawValue, year: $0.year, amount: $0.amount, decidedOn: $0.decidedOn, note: $0.note)
+                }
+                return try .json(try call.paged(decisions))
+            },
+            Route(
+                .post,
+                "/api/grant-decisions",
+                "recordGrantDecision",
+                "Registrér en beslutning om tilskuddet: DSI's reduktion (relativeReduction, absoluteReduction; T 4.2) nedsætter de næste rater; styregruppens periodisering (accrual; T 4.3) holder ubrugt tilskud tilbage fra tilbagebetaling",
+                access: .permission(.recordGrantDecision),
+                body: decisionSchema,
+                status: .created,
+                response: decisionSchema
+            ) { call in
+                let body = try call.decode(Decision.self)
+                guard let kind = GrantDecision.Kind(rawValue: body.kind) else {
+                    throw Problem.unprocessable("Feltet 'kind' skal være \(GrantDecision.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                try await call.api.service.recordGrantDecision(
+                    call.requester,
+                    GrantDecision(kind: kind, year: body.year, amount: body.amount, decidedOn: body.decidedOn, note: body.note)
+                )
+                return try .json(body, status: .created)
             },
             Route(
                 .get,

@@ -244,5 +244,16 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 11,
+            name: "grant decisions: reductions (T 4.2) and accruals of unused grant (T 4.3)",
+            statements: [
+                """
+                CREATE TABLE \(ident: "grantDecision") (
+                    \(ident: "sequence") BIGINT PRIMARY KEY, \(ident: "kind") TEXT NOT NULL, \(ident: "year") BIGINT NOT NULL,
+                    \(ident: "amountOre") BIGINT NOT NULL, \(ident: "decidedOn") TEXT NOT NULL, \(ident: "note") TEXT NOT NULL)
+                """
+            ]
+        ),
     ]
 }

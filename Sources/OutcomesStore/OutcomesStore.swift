@@ -110,6 +110,10 @@ public protocol OutcomesStore: Sendable {
     /// Sets what was spent on a budget line in a year (the latest figure counts; the audit
     /// trail keeps the earlier ones).
     func setBudgetActual(_ actual: BudgetActual, audit: AuditEvent) async throws
+    /// SPEC §7: records a reduction (T 4.2) or an accrual of unused grant (T 4.3).
+    func recordGrantDecision(_ decision: GrantDecision, audit: AuditEvent) async throws
+    /// Every grant decision, in the order recorded.
+    func grantDecisions() async throws -> [GrantDecision]
 
     func budgetActuals() async throws -> [BudgetActual]
 

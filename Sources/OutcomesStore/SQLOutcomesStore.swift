@@ -613,6 +613,35 @@ public final class SQLOutcomesStore: OutcomesStore {
         } }
     }
 
+    /// SPEC §7: a reduction DSI decided (T 4.2) or an accrual the steering group recorded (T 4.3).
+    public func recordGrantDecision(_ decision: GrantDecision, audit: AuditEvent) async throws {
+        guard decision.amount > .zero else { throw StoreError.nonPositiveAmount }
+        try await transaction { database in
+            let sequence = try await SQLOutcomesStore.nextSequence("grantDecision", in: database)
+            try await database.insert(into: "grantDecision")
+                .columns("sequence", "kind", "year", "amountOre", "decidedOn", "note")
+                .values(sequence, decision.kind.rawValue, decision.year, decision.amount.minorUnits, decision.decidedOn.isoString, decision.note)
+                .run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func grantDecisions() async throws -> [GrantDecision] {
+        try await reading { database in
+            try await database.select().column("*").from("grantDecision").orderBy("sequence").all().map { row in
+                let kind = try row.decode(column: "kind", as: String.self)
+                guard let parsed = GrantDecision.Kind(rawValue: kind) else { throw StoreError.corruptRow(table: "grantDecision", detail: kind) }
+                return GrantDecision(
+                    kind: parsed,
+                    year: try row.decode(column: "year", as: Int.self),
+                    amount: Money(minorUnits: try row.decode(column: "amountOre", as: Int64.self)),
+                    decidedOn: try SQLOutcomesStore.day(row, "decidedOn", "grantDecision"),
+                    note: try row.decode(column: "note", as: String.self)
+                )
+            }
+        }
+    }
+
     public func setBudgetActual(_ actual: BudgetActual, audit: AuditEvent) async throws {
         guard !actual.amount.isNegative else { throw StoreError.nonPositiveAmount }
         try await transaction { database in

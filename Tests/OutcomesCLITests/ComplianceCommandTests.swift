@@ -77,7 +77,18 @@ struct ComplianceCommandTests {
         try await store.recordTransfers([
             (.disbursement, "dsi", "kommune", "2023-11-30", 1_304_167), (.repayment, "kommune", "dsi", "2025-03-31", 1_400_000),
         ])
+        try await store.recordGrantDecision(
+            GrantDecision(kind: .relativeReduction, year: 2024, amount: Money(kroner: 100_000), decidedOn: LocalDate(iso: "2025-05-20")!, note: ""),
+            audit: AuditEvent(actor: "test", action: "record-grant-decision", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+        )
         try await store.close()
+        // Issue #15: the text names the grant as DSI's, the recipients, and the recorded reduction on the next installment.
+        let text = try executable.run(["finance", "--as-of", "2026-11-26", "--database", database])
+        #expect(text.stdout.contains("Tredje rate, Den Sociale Investeringsfond S/I til Viborg Kommune"))
+        #expect(text.stdout.contains("reduceret 100.000,00 kr. (T 4.2)"))
+        #expect(text.stdout.contains("Landsbyggefonden til BoligViborg"))
+        #expect(text.stdout.contains("relativ reduktion (T 4.2 (i)) for 2024"))
+        #expect(text.stdout.contains("2023: udbetalt 1.304.167,00 kr.; regnskab mangler"))
         let result = try executable.run(["finance", "--as-of", "2026-11-26", "--database", database, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

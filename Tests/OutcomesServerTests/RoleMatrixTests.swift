@@ -39,6 +39,7 @@ let expectedAccess: [String: Set<String>] = {
         "listNotices": ledgerReaders, "recordNotice": ["pl", "dsi"],
         "listSettlementRecords": ledgerReaders, "getSettlementRecord": ledgerReaders, "proposeSettlement": ["ev"],
         "approveSettlement": ["pl", "dsi"], "paymentInstructions": ledgerReaders, "previewDelivery": ["pl", "ev"],
+        "listGrantDecisions": ledgerReaders, "recordGrantDecision": ["pl", "dsi", "sg"],
     ]
 }()
 
@@ -86,6 +87,13 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance", "paymentInstructions": return Sample(query: "?asOf=2026-11-26")
     case "listNotices": return Sample()
     case "recordNotice": return Sample(json: ["kind": "revocation", "received": "2026-04-06", "subject": "Tilbagekaldelse \(user)"])
+    case "listGrantDecisions": return Sample()
+    case "recordGrantDecision":
+        // DSI records reductions (T 4.2); the project lead and the steering group accruals (T 4.3).
+        return Sample(json: [
+            "kind": user == "dsi" ? "relativeReduction" : "accrual", "year": 2024, "amount": "1000.00", "decidedOn": "2025-05-20",
+            "note": "beslutning",
+        ])
     case "recordTransfer":
         return Sample(json: [
             "kind": "disbursement", "from": "dsi", "to": "kommune", "paidOn": "2024-01-15", "amount": "1000.00", "reference": "rate",

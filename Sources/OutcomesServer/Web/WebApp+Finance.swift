@@ -38,9 +38,53 @@ extension WebApp {
                 let forecast = await forecasts.result(for: api.commitment)
                 for (key, value) in financeContext(report, forecast: forecast) { context[key] = value }
                 context["figures"] = try await figuresContext(on: day, caller: caller)
+                context["decisionForm"] = decisionForm(caller, now: now)
+                if request.uri.queryParameters["besked"] == "beslutning" { context["flash"] = "Beslutningen om tilskuddet er registreret." }
                 return html("finance", context)
             }
         }
+        // SPEC §7: DSI records a reduction (T 4.2), the project lead or the steering group an
+        // accrual of unused grant (T 4.3).
+        router.post("/oekonomi/beslutning") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: Permission.recordGrantDecision.roles, now: now)
+                let fields = try await form(request, context, caller: caller)
+                let requester = Requester(user: caller.user, purpose: "beslutning om tilskuddet", now: now, channel: "web:finance")
+                func refuse(_ message: String) -> Response {
+                    var page = base(caller, title: "Økonomi", current: "/oekonomi", now: now)
+                    page["error"] = message + " (gå tilbage til økonomisiden og prøv igen)"
+                    return html("layout", page, status: .unprocessableContent)
+                }
+                guard let kind = fields["kind"].flatMap(GrantDecision.Kind.init(rawValue:)),
+                    let year = fields["year"].flatMap({ Int($0) }),
+                    let decidedOn = fields["decidedOn"].flatMap({ LocalDate(iso: $0) }),
+                    let amount = fields["amount"].flatMap({ try? Money.parse($0, form: .danish) })
+                else { return refuse("Udfyld beslutning, år, beløb (fx 100.000,00) og beslutningsdato.") }
+                do {
+                    try await api.service.recordGrantDecision(
+                        requester,
+                        GrantDecision(kind: kind, year: year, amount: amount, decidedOn: decidedOn, note: fields["note", default: ""])
+                    )
+                } catch let error as ApplicationError {
+                    return refuse(error.description)
+                }
+                return WebApp.redirect("/oekonomi?besked=beslutning#tilskud")
+            }
+        }
+    }
+
+    /// The form for a grant decision, with the kinds the caller's role records (SPEC §7).
+    func decisionForm(_ caller: Caller, now: Date) -> [String: Any]? {
+        let role = RoleKind(caller.user.role)
+        guard Permission.recordGrantDecision.roles.contains(role) else { return nil }
+        if role == .funder, caller.user.role != .funder(api.commitment.theGrantFunder) { return nil }
+        let kinds: [GrantDecision.Kind] = role == .funder ? [.relativeReduction, .absoluteReduction] : [.accrual]
+        return [
+            "csrf": caller.csrfToken ?? "", "today": api.today(now).isoString,
+            "kinds": kinds.map { ["value": $0.rawValue, "label": "\($0.danishName) (\($0.clause))"] },
+            "years": api.commitment.budget.years.map(String.init),
+        ]
     }
 
     /// An installment's state in Danish (B3.2, T 6.1, T 6.2.1).

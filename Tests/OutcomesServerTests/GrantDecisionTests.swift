@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import OutcomesCore
+import OutcomesServer
+import OutcomesStore
+import OutcomesTestSupport
+import Testing
+
+/// Issue #15, SPEC §7: DSI records a reduction (T 4.2) that lowers the next installment; the
+/// steering group's accrual (T 4.3) keeps unused grant from repayment — through the API and
+/// the finance page, and the CLI text names both.
+@Suite("Grant decisions: reductions and accruals (SPEC §7)")
+struct GrantDecisionTests {
+    @Test("DSI's reduction lowers the next installment; an accrual is kept from repayment; only the deciding party records each", arguments: Backend.available)
+    func decisions(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            let reduction: [String: Any] = ["kind": "relativeReduction", "year": 2024, "amount": "100000.00", "decidedOn": "2025-05-20", "note": "B4.2 nr. 3"]
+            // The project lead may not record DSI's reduction, nor DSI the steering group's accrual.
+            let byLead = try await client.send(.post, "/api/grant-decisions", as: .pl, json: reduction)
+            #expect(byLead.status == .forbidden && byLead.text.contains("Den Sociale Investeringsfond"))
+            let accrualByDSI = try await client.send(
+                .post, "/api/grant-decisions", as: .dsi,
+                json: ["kind": "accrual", "year": 2025, "amount": "50000.00", "decidedOn": "2026-05-20", "note": ""]
+            )
+            #expect(accrualByDSI.status == .forbidden)
+            let badYear = try await client.send(
+                .post, "/api/grant-decisions", as: .dsi,
+                json: ["kind": "relativeReduction", "year": 2030, "amount": "1.00", "decidedOn": "2025-05-20", "note": ""]
+            )
+            #expect(badYear.status == .unprocessableContent && badYear.text.contains("budgetår"))
+            #expect(try await client.send(.post, "/api/grant-decisions", as: .dsi, json: reduction).status == .created)
+            let accrual = try await client.send(
+                .post, "/api/grant-decisions", as: .sg,
+                json: ["kind": "accrual", "year": 2025, "amount": "50000.00", "decidedOn": "2026-05-20", "note": "Personale i 2026"]
+            )
+            #expect(accrual.status == .created, "\(accrual.text.prefix(300))")
+
+            let finance = try await client.send(.get, "/api/finance?asOf=2026-11-26", as: .dsi).object
+            let plan = try #require(finance["disbursementPlan"] as? [[String: Any]])
+            let third = try #require(plan.first { $0["funder"] as? String == "dsi" && $0["installment"] as? String == "Tredje rate" })
+            #expect(third["reduced"] as? String == "100000.00" && third["recipient"] as? String == "kommune")
+            #expect(plan.filter { $0["funder"] as? String == "lbf" }.allSatisfy { $0["recipient"] as? String == "boligviborg" })
+            let decisions = try #require(finance["grantDecisions"] as? [[String: Any]])
+            #expect(decisions.compactMap { $0["kind"] as? String } == ["relativeReduction", "accrual"])
+            let unused = try #require(finance["unusedGrant"] as? [[String: Any]])
+            #expect(unused.first { $0["year"] as? Int == 2025 }?["accrued"] as? String == "50000.00")
+            #expect(unused.allSatisfy { $0["funder"] as? String == "dsi" })
+
+            // The finance page shows both, and offers DSI the reductions only.
+            let (cookie, _) = try await WebPageTests().logIn(client, .dsi)
+            let page = try await client.send(.get, "/oekonomi?dato=2026-11-26", headers: [.cookie: cookie]).text
+            #expect(page.contains("Reduceret (T 4.2)") && page.contains("100.000,00 kr."))
+            #expect(page.contains("periodisering af ubrugt tilskud (T 4.3)"))
+            #expect(page.contains("value=\"relativeReduction\"") && !page.contains("<option value=\"accrual\""))
+            #expect(page.contains("BoligViborg"))
+        }
+    }
+
+    @Test("the web form records a steering group's accrual in Danish figures")
+    func webForm() async throws {
+        try await withAPI(.sqlite) { _, store, client in
+            let (cookie, csrf) = try await WebPageTests().logIn(client, .sg)
+            let saved = try await client.send(
+                .post,
+                "/oekonomi/beslutning",
+                raw: "_csrf=\(csrf)&kind=accrual&year=2025&amount=12.345%2C67&decidedOn=2026-05-20&note=Personale",
+                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(saved.status == .seeOther || saved.status == .found, "\(saved.status) \(saved.text.prefix(300))")
+            #expect(try await store.grantDecisions() == [
+                GrantDecision(kind: .accrual, year: 2025, amount: try Money.parse("12345.67", form: .machine), decidedOn: LocalDate(iso: "2026-05-20")!, note: "Personale")
+            ])
+            let refused = try await client.send(
+                .post,
+                "/oekonomi/beslutning",
+                raw: "_csrf=\(csrf)&kind=relativeReduction&year=2025&amount=1%2C00&decidedOn=2026-05-20&note=",
+                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(refused.status == .unprocessableContent && refused.text.contains("Den Sociale Investeringsfond"))
+        }
+    }
+}
