@@ -73,6 +73,7 @@ public struct CashFlowStatement: Sendable, Equatable {
                 case .disbursement: ("Udbetaling af tilskud", "B3.2")
                 case .repayment: ("Tilbagebetaling efter resultater", "T 5.1")
                 case .unusedGrantRepayment: ("Tilbagebetaling af ubrugt tilskud", "T 4.3")
+                case .revocationRepayment: ("Tilbagebetaling efter tilbagekaldelse", "T 6.2.1")
                 }
             flows[transfer.from, default: []].append(
                 CashFlow(date: transfer.paidOn, amount: Money.zero - transfer.amount, text: "\(what) til \(name(transfer.to))", clause: clause)

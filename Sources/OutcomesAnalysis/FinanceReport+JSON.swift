@@ -8,6 +8,25 @@ extension FinanceReport {
         func money(_ amount: Money) -> JSONValue { .string(amount.machineString) }
         func text(_ value: String) -> JSONValue { .string(value) }
         let r = reconciliation
+        let revocationJSON: JSONValue = revocation.map { claim in
+            .object([
+                ("noticeOn", .date(claim.noticeOn)), ("subject", text(claim.subject)), ("principal", money(claim.principal)),
+                ("unusedGrantRepaid", money(claim.unusedGrantRepaid)), ("interest", money(claim.interest)),
+                ("interestReading", text(claim.interpretation.choice.rawValue)), ("claim", money(claim.claim)),
+                ("paymentDue", .date(claim.paymentDue)), ("paid", money(claim.paid)),
+                ("defaultInterest", money(claim.defaultInterest.total)),
+                ("missingReferenceRates", .array(claim.defaultInterest.missingRates.map { text($0.label) })),
+                ("outstanding", money(claim.outstanding)),
+                (
+                    "installments",
+                    .array(
+                        claim.installments.map {
+                            .object([("paidOn", .date($0.paidOn)), ("amount", money($0.amount)), ("interest", money($0.interest))])
+                        }
+                    )
+                ),
+            ])
+        } ?? .null
         return .object([
             ("asOf", .date(asOf)),
             (
@@ -76,6 +95,7 @@ extension FinanceReport {
                 )
             ),
             ("unabsorbedReductions", money(plan.unabsorbedReductions)),
+            ("revocation", revocationJSON),
             (
                 "unusedGrant",
                 .array(

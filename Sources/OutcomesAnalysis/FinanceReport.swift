@@ -21,6 +21,8 @@ public struct FinanceReport: Sendable {
     /// SPEC §10: the repayments as beregnet, godkendt, forfalden and betalt — the four figures
     /// every page, report and output names.
     public var figures: RepaymentFigures
+    /// T 6.2.1, 6.2.3: the claim after a revocation notice, with default interest; `nil` without one.
+    public var revocation: RevocationClaim?
 
     /// - Parameter settlement: the settlement of `input.delivery` as of `asOf` when the caller
     ///   has it already (the server keeps it per delivery and date); else it is computed here.
@@ -54,6 +56,13 @@ public struct FinanceReport: Sendable {
             figures: RepaymentFigures.compute(
                 settlement: settlement,
                 instructions: PaymentSchedule.compute(settlement: settlement, transfers: input.transfers, asOf: asOf),
+                asOf: asOf
+            ),
+            revocation: RevocationClaim.compute(
+                commitment,
+                transfers: input.transfers,
+                notices: input.notices,
+                rates: input.referenceRates,
                 asOf: asOf
             )
         )

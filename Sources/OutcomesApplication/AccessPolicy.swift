@@ -62,6 +62,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// accrual of unused grant the steering group decided (T 4.3, the project lead or the
     /// steering group); the use case narrows by kind.
     case recordGrantDecision
+    /// Renteloven § 5: enter the Nationalbank's reference rates (public data, for default
+    /// interest on late payment, T 6.2.3).
+    case recordReferenceRate
 
     /// SPEC §1: who may.
     public var roles: Set<RoleKind> {
@@ -80,6 +83,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .proposeSettlement: [.evaluator]
         case .approveSettlement: [.projectLead, .funder]
         case .recordGrantDecision: [.projectLead, .funder, .steeringGroup]
+        case .recordReferenceRate: [.projectLead, .funder]
         }
     }
 
@@ -106,6 +110,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .proposeSettlement: "indstilling af en halvårsopgørelse til godkendelse"
         case .approveSettlement: "godkendelse af halvårsopgørelser"
         case .recordGrantDecision: "reduktion af tilskuddet og periodisering af ubrugt tilskud"
+        case .recordReferenceRate: "Nationalbankens referencesats (morarenter)"
         }
     }
 }

@@ -12,6 +12,18 @@ extension OutcomesService {
     public func reports(_ requester: Requester) async throws -> [SteeringReport] { try await figures(requester) { try await $0.reports() } }
     public func notices(_ requester: Requester) async throws -> [Notice] { try await figures(requester) { try await $0.notices() } }
     public func grantDecisions(_ requester: Requester) async throws -> [GrantDecision] { try await figures(requester) { try await $0.grantDecisions() } }
+    public func referenceRates(_ requester: Requester) async throws -> [ReferenceRate] { try await figures(requester) { try await $0.referenceRates() } }
+
+    /// Renteloven § 5: enters the reference rate from a date (a second entry for the same
+    /// date replaces the first; the audit trail keeps both). A rate outside −10 … 30 % is a typo.
+    public func setReferenceRate(_ requester: Requester, _ rate: ReferenceRate) async throws {
+        try authorize(requester, .recordReferenceRate)
+        try checkInput { () throws(InputRules.Violation) in try InputRules.date(rate.effectiveFrom, field: "effectiveFrom") }
+        guard rate.rate >= Percent(-10), rate.rate <= Percent(30) else {
+            throw ApplicationError.invalid("Feltet 'rate': \(rate.rate.danishString) er ikke en referencesats; angiv den årlige sats i procent, fx 1.6.")
+        }
+        try await store.setReferenceRate(rate, audit: requester.audit("set-reference-rate", subject: "\(rate.effectiveFrom.isoString) \(rate.rate)"))
+    }
 
     /// SPEC §7: records a grant decision. A reduction (T 4.2) is DSI's to decide, so only a
     /// funder records it; an accrual of unused grant (T 4.3) is the steering group's, recorded

@@ -180,6 +180,7 @@ extension OutcomesService {
         var withDecisions = input
         withDecisions.grantDecisions = try await store.grantDecisions()
         withDecisions.notices = try await store.notices()
+        withDecisions.referenceRates = try await store.referenceRates()
         return (withDecisions, number)
     }
 

@@ -94,6 +94,18 @@ public struct FinanceCommand: AsyncParsableCommand {
             out += year.accrued.isZero ? "" : ", periodiseret \(year.accrued.danishString)"
             out += ", tilbagebetales \(toRepay.danishString) senest \(year.due.danishString)\(year.dueIsEstimated ? " (anslået: intet årsmøde registreret)" : "")\n"
         }
+        if let claim = report.revocation {
+            out += "\nTilbagekaldelse (T 6.2.1, 6.2.3): orientering \(claim.noticeOn.danishString) – \(claim.subject)\n"
+            for installment in claim.installments {
+                out += "  udbetalt \(installment.paidOn.danishString): \(installment.amount.danishString), renter \(installment.interest.danishString)\n"
+            }
+            if !claim.unusedGrantRepaid.isZero { out += "  ubrugt tilskud allerede tilbagebetalt (T 4.3): −\(claim.unusedGrantRepaid.danishString)\n" }
+            out += "  krav inklusive renter: \(claim.claim.danishString), betales senest \(claim.paymentDue.danishString)\n"
+            out += "  betalt \(claim.paid.danishString); morarenter (renteloven § 5) \(claim.defaultInterest.total.danishString); udestående \(claim.outstanding.danishString)\n"
+            if !claim.defaultInterest.missingRates.isEmpty {
+                out += "  referencesatsen mangler for \(claim.defaultInterest.missingRates.map(\.danishLabel).joined(separator: ", "))\n"
+            }
+        }
         out += "\nAfkastloftet (T 5.2)\n"
         out += "  aftalt (bindende): \(cap.stated.value.danishString) (\(cap.stated.clause))\n"
         out +=

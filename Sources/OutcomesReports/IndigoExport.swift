@@ -518,6 +518,10 @@ public enum IndigoExport {
                 if funders.contains(transfer.to) { fields.append(("investment_id", value("investment-\(transfer.to.rawValue)"))) }
                 type = "Other"
                 note = "Tilbagebetaling af ubrugt tilskud (T 4.3): \(transfer.reference)"
+            case .revocationRepayment:
+                if funders.contains(transfer.to) { fields.append(("investment_id", value("investment-\(transfer.to.rawValue)"))) }
+                type = "Other"
+                note = "Tilbagebetaling efter tilbagekaldelse (T 6.2.1): \(transfer.reference)"
             }
             fields += [
                 ("date", value(transfer.paidOn.isoString)),

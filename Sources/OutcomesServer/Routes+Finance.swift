@@ -65,6 +65,18 @@ extension OutcomesAPI {
             ),
             ("unabsorbedReductions", .money),
             (
+                "revocation",
+                .nullable(
+                    .record([
+                        ("noticeOn", .date), ("subject", .text), ("principal", .money), ("unusedGrantRepaid", .money), ("interest", .money),
+                        ("interestReading", .string(values: RevocationInterestRule.allCases.map(\.rawValue))), ("claim", .money),
+                        ("paymentDue", .date), ("paid", .money), ("defaultInterest", .money), ("missingReferenceRates", .array(.text)),
+                        ("outstanding", .money),
+                        ("installments", .array(.record([("paidOn", .date), ("amount", .money), ("interest", .money)]))),
+                    ])
+                )
+            ),
+            (
                 "unusedGrant",
                 .array(
                     .record([

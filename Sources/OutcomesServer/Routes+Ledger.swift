@@ -38,6 +38,15 @@ extension OutcomesAPI {
             var period: String
             var submittedOn: LocalDate
         }
+        struct Rate: Codable {
+            var effectiveFrom: LocalDate
+            /// Percent per year as a decimal string, e.g. "1.60".
+            var rate: String
+        }
+        let rateSchema = Schema.record([
+            ("effectiveFrom", .date),
+            ("rate", .string(description: "årlig sats i procent, fx \"1.60\"", limits: .init(pattern: "^-?[0-9]{1,2}(\\.[0-9]{1,4})?$"))),
+        ])
         struct Decision: Codable {
             var kind: String
             var year: Int
@@ -132,6 +141,36 @@ extension OutcomesAPI {
             ) { call in
                 let body = try call.decode(Actual.self)
                 try await call.api.service.setBudgetActual(call.requester, BudgetActual(lineKey: body.lineKey, year: body.year, amount: body.amount))
+                return try .json(body)
+            },
+            Route(
+                .get,
+                "/api/reference-rates",
+                "listReferenceRates",
+                "Nationalbankens referencesats fra hver dato (renteloven § 5), til morarenter ved for sen betaling (T 6.2.3)",
+                access: ledgerReaders,
+                query: [.page, .pageSize],
+                response: .page(of: rateSchema)
+            ) { call in
+                let rates = try await call.api.service.referenceRates(call.requester).map {
+                    Rate(effectiveFrom: $0.effectiveFrom, rate: $0.rate.value.decimalString(scale: 2))
+                }
+                return try .json(try call.paged(rates))
+            },
+            Route(
+                .put,
+                "/api/reference-rates",
+                "setReferenceRate",
+                "Sæt referencesatsen fra en dato (renteloven § 5: satsen, der gælder 1. januar og 1. juli, bruges det følgende halvår)",
+                access: .permission(.recordReferenceRate),
+                body: rateSchema,
+                response: rateSchema
+            ) { call in
+                let body = try call.decode(Rate.self)
+                guard let rate = try? DecimalNumber.parseMachine(body.rate) else {
+                    throw Problem.unprocessable("Feltet 'rate' skal være en sats i procent med punktum, fx \"1.60\".")
+                }
+                try await call.api.service.setReferenceRate(call.requester, ReferenceRate(effectiveFrom: body.effectiveFrom, rate: Percent(rate.ratio)))
                 return try .json(body)
             },
             Route(

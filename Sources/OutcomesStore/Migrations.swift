@@ -255,5 +255,15 @@ enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 12,
+            name: "the Nationalbank's reference rates (renteloven § 5)",
+            statements: [
+                """
+                CREATE TABLE \(ident: "referenceRate") (
+                    \(ident: "effectiveFrom") TEXT PRIMARY KEY, \(ident: "rate") TEXT NOT NULL)
+                """
+            ]
+        ),
     ]
 }

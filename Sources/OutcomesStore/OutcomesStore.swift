@@ -114,6 +114,10 @@ public protocol OutcomesStore: Sendable {
     func recordGrantDecision(_ decision: GrantDecision, audit: AuditEvent) async throws
     /// Every grant decision, in the order recorded.
     func grantDecisions() async throws -> [GrantDecision]
+    /// Renteloven § 5: sets the reference rate from a date.
+    func setReferenceRate(_ rate: ReferenceRate, audit: AuditEvent) async throws
+    /// The reference rates entered, oldest first.
+    func referenceRates() async throws -> [ReferenceRate]
 
     func budgetActuals() async throws -> [BudgetActual]
 

@@ -642,6 +642,29 @@ public final class SQLOutcomesStore: OutcomesStore {
         }
     }
 
+    /// Renteloven § 5: the reference rate from a date; a second rate for the same date replaces it.
+    public func setReferenceRate(_ rate: ReferenceRate, audit: AuditEvent) async throws {
+        try await transaction { database in
+            try await database.delete(from: "referenceRate").where("effectiveFrom", .equal, rate.effectiveFrom.isoString).run()
+            try await database.insert(into: "referenceRate").columns("effectiveFrom", "rate")
+                .values(rate.effectiveFrom.isoString, rate.rate.value.decimalString(scale: 4)).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func referenceRates() async throws -> [ReferenceRate] {
+        try await reading { database in
+            try await database.select().column("*").from("referenceRate").orderBy("effectiveFrom").all().map { row in
+                let text = try row.decode(column: "rate", as: String.self)
+                guard let rate = try? DecimalNumber.parseMachine(text) else { throw StoreError.corruptRow(table: "referenceRate", detail: text) }
+                return ReferenceRate(
+                    effectiveFrom: try SQLOutcomesStore.day(row, "effectiveFrom", "referenceRate"),
+                    rate: Percent(rate.ratio)
+                )
+            }
+        }
+    }
+
     public func setBudgetActual(_ actual: BudgetActual, audit: AuditEvent) async throws {
         guard !actual.amount.isNegative else { throw StoreError.nonPositiveAmount }
         try await transaction { database in

@@ -57,6 +57,39 @@ struct GrantDecisionTests {
         }
     }
 
+    @Test("a revocation notice states the claim with interest and, after 45 days, default interest from the entered reference rates", arguments: Backend.available)
+    func revocation(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            for (date, amount) in [("2023-11-30", "1304167.00"), ("2024-11-30", "1304167.00")] {
+                let paid = try await client.send(
+                    .post, "/api/transfers", as: .dsi,
+                    json: ["kind": "disbursement", "from": "dsi", "to": "kommune", "paidOn": date, "amount": amount, "reference": "rate"]
+                )
+                #expect(paid.status == .created)
+            }
+            for (from, rate) in [("2024-12-13", "2.60"), ("2025-06-06", "1.60")] {
+                let set = try await client.send(.put, "/api/reference-rates", as: .pl, json: ["effectiveFrom": from, "rate": rate])
+                #expect(set.status == .ok, "\(set.text.prefix(200))")
+            }
+            #expect(try await client.send(.put, "/api/reference-rates", as: .pl, json: ["effectiveFrom": "2025-01-01", "rate": "99"]).status == .unprocessableContent)
+            let notice = try await client.send(
+                .post, "/api/notices", as: .dsi, json: ["kind": "revocation", "received": "2025-02-03", "subject": "Visitationen ikke afhjulpet"]
+            )
+            #expect(notice.status == .created, "\(notice.text.prefix(200))")
+            let finance = try await client.send(.get, "/api/finance?asOf=2025-04-19", as: .dsi).object
+            let claim = try #require(finance["revocation"] as? [String: Any])
+            // As computed by hand in RevocationTests: 2.608.334 + 90.505,48 interest; 30 days late at 10,60 %.
+            #expect(claim["claim"] as? String == "2698839.48" && claim["paymentDue"] as? String == "2025-03-20")
+            #expect(claim["defaultInterest"] as? String == "23513.18" && claim["interestReading"] as? String == "returnCapRate")
+            let plan = try #require(finance["disbursementPlan"] as? [[String: Any]])
+            #expect(plan.first { $0["funder"] as? String == "dsi" && $0["installment"] as? String == "Tredje rate" }?["state"] as? String == "stopped")
+            let (cookie, _) = try await WebPageTests().logIn(client, .dsi)
+            let page = try await client.send(.get, "/oekonomi?dato=2025-04-19", headers: [.cookie: cookie]).text
+            #expect(page.contains("Tilbagekaldelse: kravet") && page.contains("2.698.839,48 kr.") && page.contains("23.513,18 kr."))
+            #expect(page.contains("indstillet ved tilbagekaldelse"))
+        }
+    }
+
     @Test("the web form records a steering group's accrual in Danish figures")
     func webForm() async throws {
         try await withAPI(.sqlite) { _, store, client in

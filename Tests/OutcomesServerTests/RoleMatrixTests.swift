@@ -40,6 +40,7 @@ let expectedAccess: [String: Set<String>] = {
         "listSettlementRecords": ledgerReaders, "getSettlementRecord": ledgerReaders, "proposeSettlement": ["ev"],
         "approveSettlement": ["pl", "dsi"], "paymentInstructions": ledgerReaders, "previewDelivery": ["pl", "ev"],
         "listGrantDecisions": ledgerReaders, "recordGrantDecision": ["pl", "dsi", "sg"],
+        "listReferenceRates": ledgerReaders, "setReferenceRate": ["pl", "dsi"],
     ]
 }()
 
@@ -87,7 +88,8 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance", "paymentInstructions": return Sample(query: "?asOf=2026-11-26")
     case "listNotices": return Sample()
     case "recordNotice": return Sample(json: ["kind": "revocation", "received": "2026-04-06", "subject": "Tilbagekaldelse \(user)"])
-    case "listGrantDecisions": return Sample()
+    case "listGrantDecisions", "listReferenceRates": return Sample()
+    case "setReferenceRate": return Sample(json: ["effectiveFrom": "2025-07-01", "rate": "1.60"])
     case "recordGrantDecision":
         // DSI records reductions (T 4.2); the project lead and the steering group accruals (T 4.3).
         return Sample(json: [

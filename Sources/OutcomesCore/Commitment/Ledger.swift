@@ -7,6 +7,8 @@ public struct MoneyTransfer: Sendable, Equatable {
         case repayment
         /// Unused grant repaid krone for krone after the annual meeting (T 4.3).
         case unusedGrantRepayment
+        /// The grant paid back after DSI revoked the commitment (T 6.2.1, 6.2.3).
+        case revocationRepayment
     }
 
     public var kind: Kind

@@ -17,6 +17,8 @@ public struct ComplianceInput: Sendable {
     /// The notices received (T 6.1.2, 6.2.3, 12.2): withholding and revocation act on the
     /// installments.
     public var notices: [Notice] = []
+    /// Renteloven § 5: the reference rates entered, for default interest.
+    public var referenceRates: [ReferenceRate] = []
     /// False when only a data delivery is known (no meetings, reports, budget actuals or
     /// payments): the governance checks (T 7.2–7.4, T 4.3, T 6.1.1 (vi)) are then left out.
     public var hasGovernanceRecords: Bool

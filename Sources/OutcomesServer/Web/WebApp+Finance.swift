@@ -192,6 +192,21 @@ extension WebApp {
             ]
         }
         context["hasDecisions"] = !report.decisions.isEmpty
+        // T 6.2.1, 6.2.3: the claim after a revocation, with default interest (renteloven § 5).
+        if let claim = report.revocation {
+            context["revocation"] = [
+                "noticeOn": claim.noticeOn.danishString, "subject": claim.subject, "principal": claim.principal.danishString,
+                "unusedGrantRepaid": claim.unusedGrantRepaid.isZero ? "" : claim.unusedGrantRepaid.danishString,
+                "interest": claim.interest.danishString, "claim": claim.claim.danishString, "paymentDue": claim.paymentDue.danishString,
+                "paid": claim.paid.danishString, "defaultInterest": claim.defaultInterest.total.danishString,
+                "outstanding": claim.outstanding.danishString,
+                "reading": c.interpretations.summary.first { $0.key == "revocationInterest" }.map { "\($0.reading) (\($0.clause))" } ?? "",
+                "missingRates": claim.defaultInterest.missingRates.map(\.danishLabel).joined(separator: ", "),
+                "installments": claim.installments.map {
+                    ["paidOn": $0.paidOn.danishString, "amount": $0.amount.danishString, "interest": $0.interest.danishString]
+                },
+            ] as [String: Any]
+        }
         context["grantFunder"] = name(c.theGrantFunder)
         context["unused"] = report.unused.years.map { year in
             [
