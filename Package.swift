@@ -125,6 +125,7 @@ let package = Package(
                 .embedInCode("Web/Templates/users.mustache"),
                 .embedInCode("Web/Templates/finance.mustache"),
                 .embedInCode("Web/Templates/figures.mustache"),
+                .embedInCode("Web/Templates/interpretations.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

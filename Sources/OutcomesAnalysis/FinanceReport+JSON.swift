@@ -95,6 +95,10 @@ extension FinanceReport {
                 )
             ),
             ("unabsorbedReductions", money(plan.unabsorbedReductions)),
+            (
+                "interpretations",
+                .array(interpretations.map { .object([("key", text($0.key)), ("clause", text($0.clause.reference)), ("reading", text($0.reading))]) })
+            ),
             ("revocation", revocationJSON),
             (
                 "unusedGrant",

@@ -23,6 +23,8 @@ public struct FinanceReport: Sendable {
     public var figures: RepaymentFigures
     /// T 6.2.1, 6.2.3: the claim after a revocation notice, with default interest; `nil` without one.
     public var revocation: RevocationClaim?
+    /// SPEC §9: the interpretations the figures depend on.
+    public var interpretations: [InterpretationNote]
 
     /// - Parameter settlement: the settlement of `input.delivery` as of `asOf` when the caller
     ///   has it already (the server keeps it per delivery and date); else it is computed here.
@@ -64,7 +66,8 @@ public struct FinanceReport: Sendable {
                 notices: input.notices,
                 rates: input.referenceRates,
                 asOf: asOf
-            )
+            ),
+            interpretations: commitment.interpretations.notes(for: .finance)
         )
     }
 }

@@ -44,16 +44,23 @@ public struct CheckCommand: AsyncParsableCommand {
             let report = try await withService(database, commitment: commitment, purpose: purpose) { service, requester in
                 try await service.compliance(requester, asOf: day)
             }
-            render(format: format, findings: report.findings, deadlines: report.deadlines, asOf: day)
+            render(format: format, findings: report.findings, deadlines: report.deadlines, asOf: day, commitment: commitment)
             return
         }
-        render(format: format, findings: ComplianceMonitor.check(input, asOf: day), deadlines: AgreementDeadlines.all(input, notices: [], asOf: day), asOf: day)
+        render(
+            format: format,
+            findings: ComplianceMonitor.check(input, asOf: day),
+            deadlines: AgreementDeadlines.all(input, notices: [], asOf: day),
+            asOf: day,
+            commitment: commitment
+        )
     }
 
-    private func render(format: OutputFormat, findings: [ComplianceFinding], deadlines: [Deadline], asOf day: LocalDate) {
+    private func render(format: OutputFormat, findings: [ComplianceFinding], deadlines: [Deadline], asOf day: LocalDate, commitment: Commitment) {
+        let notes = commitment.interpretations.notes(for: .compliance)
         switch format {
-        case .json: print(CheckCommand.json(findings: findings, deadlines: deadlines, asOf: day))
-        case .text: print(CheckCommand.text(findings: findings, deadlines: deadlines, asOf: day), terminator: "")
+        case .json: print(CheckCommand.json(findings: findings, deadlines: deadlines, asOf: day, interpretations: notes))
+        case .text: print(CheckCommand.text(findings: findings, deadlines: deadlines, asOf: day) + notes.danishText, terminator: "")
         }
     }
 
@@ -77,9 +84,10 @@ public struct CheckCommand: AsyncParsableCommand {
         return out
     }
 
-    static func json(findings: [ComplianceFinding], deadlines: [Deadline], asOf: LocalDate) -> String {
+    static func json(findings: [ComplianceFinding], deadlines: [Deadline], asOf: LocalDate, interpretations: [InterpretationNote] = []) -> String {
         let object: [String: Any] = [
             "asOf": asOf.isoString,
+            "interpretations": interpretations.dictionaries,
             "findings": findings.map { finding in
                 [
                     "rule": finding.rule, "clause": finding.clause.reference, "severity": finding.severity.rawValue, "message": finding.message,

@@ -126,6 +126,7 @@ public struct FinanceCommand: AsyncParsableCommand {
         if reconciliation.repaid.isEmpty { out += "  ingen endnu\n" }
         for pair in reconciliation.repaid { out += "  \(name(pair.from)) → \(name(pair.to)): \(pair.amount.danishString)\n" }
         out += "\n" + reconciliationText(reconciliation, name: name)
+        out += report.interpretations.danishText
         return out
     }
 

@@ -25,7 +25,7 @@ public struct ForecastCommand: AsyncParsableCommand {
         let commitment = try options.load()
         let result = ForecastModel(commitment).run(runs, seed: seed)
         switch format {
-        case .json: print(ForecastCommand.json(result))
+        case .json: print(ForecastCommand.json(result, commitment))
         case .text: print(ForecastCommand.text(result, commitment), terminator: "")
         }
     }
@@ -78,10 +78,11 @@ public struct ForecastCommand: AsyncParsableCommand {
                 pad(period.period.danishLabel, 16) + pad(period.due.danishString, 12) + pad(period.total.danishShortString, 17)
                 + period.recipients.map { pad($0.danishShortString, 17) }.joined() + result.periodTotals[p].danishShortString + "\n"
         }
+        out += commitment.interpretations.notes(for: .forecast).danishText
         return out.split(separator: "\n", omittingEmptySubsequences: false).map { $0.replacing(/\ +$/, with: "") }.joined(separator: "\n")
     }
 
-    static func json(_ result: ForecastModel.Result) -> String {
+    static func json(_ result: ForecastModel.Result, _ commitment: Commitment) -> String {
         func distribution(_ d: ForecastModel.Distribution) -> [String: String] {
             ["mean": d.mean.machineString, "p5": d.p5.machineString, "p50": d.p50.machineString, "p95": d.p95.machineString]
         }
@@ -138,6 +139,7 @@ public struct ForecastCommand: AsyncParsableCommand {
             "returnCapBinds": result.returnCapBinds.doubleValue,
             "funders": funders,
             "periods": meanPeriods,
+            "interpretations": commitment.interpretations.notes(for: .forecast).dictionaries,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -64,6 +64,20 @@ public enum SettlementJSON {
             w.writeJSONString(warning)
         }
         w.write(s.warnings.isEmpty ? "]" : "\n  ]")
+        // SPEC §9: the interpretations the figures depend on, after the keys SPEC §6 lists.
+        if !s.interpretations.isEmpty {
+            w.write(",\n  \"interpretations\": [")
+            for (i, note) in s.interpretations.enumerated() {
+                w.write(i == 0 ? "\n    {\"key\": " : ",\n    {\"key\": ")
+                w.writeJSONString(note.key)
+                w.write(", \"clause\": ")
+                w.writeJSONString(note.clause.reference)
+                w.write(", \"reading\": ")
+                w.writeJSONString(note.reading)
+                w.write(byte: UInt8(ascii: "}"))
+            }
+            w.write("\n  ]")
+        }
         if !s.corrections.isEmpty {
             w.write(",\n  \"corrections\": [")
             writeCorrections(s.corrections, to: &w)

@@ -41,8 +41,7 @@ public enum SettlementTable {
             out +=
                 "  \(goal.number). \(goal.name): \(summary.lines) linjer, beregnet \(summary.amount.danishString) heraf imputeret \(summary.imputed.danishString), kan udbetales \(summary.payable.danishString)\(cap)\n"
         }
-        out += "\nFortolkninger (SPEC §9)\n"
-        for item in commitment.interpretations.summary { out += "  \(item.reading) [\(item.clause)]\n" }
+        out += s.interpretations.danishText
         if !s.warnings.isEmpty {
             out += "\nAdvarsler (\(s.warnings.count))\n"
             for warning in s.warnings { out += "  - \(warning)\n" }

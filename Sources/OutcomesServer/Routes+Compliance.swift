@@ -40,11 +40,13 @@ extension OutcomesAPI {
                 access: readers,
                 query: [asOf, .page, .pageSize],
                 response: .record([
-                    ("asOf", .date), ("findings", .array(findingSchema)), ("page", .integer()), ("pageSize", .integer()), ("total", .integer()),
+                    ("asOf", .date), ("interpretations", .array(.record([("key", .text), ("clause", .text), ("reading", .text)]))),
+                    ("findings", .array(findingSchema)), ("page", .integer()), ("pageSize", .integer()), ("total", .integer()),
                 ])
             ) { call in
                 let day = try call.asOfDate()
                 let report = try await call.api.service.compliance(call.requester, asOf: day)
+                let notes = call.api.commitment.interpretations.notes(for: .compliance).dictionaries
                 let items = report.findings.map { finding -> [String: Any] in
                     [
                         "rule": finding.rule, "clause": finding.clause.reference, "severity": finding.severity.rawValue, "message": finding.message,
@@ -53,7 +55,7 @@ extension OutcomesAPI {
                     ]
                 }
                 return .raw(
-                    try call.pagedObject(["asOf": day.isoString], key: "findings", items),
+                    try call.pagedObject(["asOf": day.isoString, "interpretations": notes], key: "findings", items),
                     contentType: "application/json; charset=utf-8"
                 )
             },

@@ -170,9 +170,11 @@ extension OutcomesAPI {
             ),
             ("warnings", .array(.text)),
         ])
-        // SPEC §10: `corrections` only when a later delivery changed an approved half-year.
+        // SPEC §9: the interpretations used; SPEC §10: `corrections` only when a later delivery
+        // changed an approved half-year.
         guard case let .object(properties, required) = settlement else { return settlement }
-        return .object(properties + [("corrections", .array(correction))], required: required)
+        let interpretations = Schema.array(.record([("key", .text), ("clause", .text), ("reading", .text)]))
+        return .object(properties + [("interpretations", interpretations), ("corrections", .array(correction))], required: required)
     }()
 }
 

@@ -64,6 +64,7 @@ extension OutcomesAPI {
                 )
             ),
             ("unabsorbedReductions", .money),
+            ("interpretations", .array(.record([("key", .text), ("clause", .text), ("reading", .text)]))),
             (
                 "revocation",
                 .nullable(

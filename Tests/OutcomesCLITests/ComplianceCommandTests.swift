@@ -58,6 +58,8 @@ struct ComplianceCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
+        // SPEC §9: the check names the readings its rules use.
+        #expect((object["interpretations"] as? [[String: String]])?.compactMap { $0["key"] } == ["budgetDeviationThreshold", "substantialRealisation"])
         let ended = try #require(findings.first { $0["rule"] as? String == "ended-courses" })
         // Issue #15: 11 courses ended early and 35 ended stably (P 1.1.3): within the limit of 20.
         #expect(ended["severity"] as? String == "info")
@@ -94,6 +96,11 @@ struct ComplianceCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let cap = try #require(object["returnCap"] as? [String: String])
         #expect(cap["stated"] == "6000000.00" && cap["horizon"] == "2028-12-31")
+        // SPEC §9: finance names the settlement's readings and its own.
+        let keys = (object["interpretations"] as? [[String: String]])?.compactMap { $0["key"] } ?? []
+        #expect(keys.contains("relativeReduction") && keys.contains("returnCapHorizon") && keys.contains("revocationInterest") && keys.contains("trancheShares"))
+        #expect(!keys.contains("substantialRealisation"))
+        #expect(text.stdout.contains("Fortolkninger (SPEC §9)") && text.stdout.contains("Renter ved tilbagekaldelse"))
         // SPEC §10: the four repayment figures, by name; with no delivery nothing is computed.
         #expect(object["repayments"] as? [String: String] == ["computed": "0.00", "approved": "0.00", "due": "0.00", "paid": "0.00"])
         let parties = try #require(object["parties"] as? [[String: Any]])
@@ -117,6 +124,8 @@ struct ComplianceCommandTests {
         let result = try executable.run(["forecast", "--runs", "2000", "--seed", "5", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        // SPEC §9: the forecast names the readings it depends on.
+        #expect((object["interpretations"] as? [[String: String]])?.compactMap { $0["key"] } == ["trancheShares", "returnCapCoverage"])
         let expected = try #require(object["expected"] as? [String: Any])
         let goals = try #require(expected["goals"] as? [String: [String: String]])
         #expect(goals["3"]?["amount"] == "1090830.00" && goals["4"]?["payable"] == "250000.00")

@@ -90,6 +90,29 @@ struct GrantDecisionTests {
         }
     }
 
+    @Test("every page with figures names the interpretations it depends on (SPEC §9), the report and its PDF all of them")
+    func interpretations() async throws {
+        try await withAPI(.sqlite) { _, _, client in
+            let (cookie, _) = try await WebPageTests().logIn(client, .pl)
+            func page(_ path: String) async throws -> String { try await client.send(.get, path, headers: [.cookie: cookie]).text }
+            let notes = viborg.interpretations.summary
+            func reading(_ key: String) -> String { notes.first { $0.key == key }!.reading }
+            let settlement = try await page("/opgoerelse?dato=2026-11-26")
+            #expect(settlement.contains("Fortolkninger, tallene bygger på") && settlement.contains(reading("imputationWindow")))
+            #expect(!settlement.contains(reading("revocationInterest")))
+            let finance = try await page("/oekonomi?dato=2026-11-26")
+            #expect(finance.contains(reading("revocationInterest")) && finance.contains(reading("relativeReduction")) && finance.contains(reading("trancheShares")))
+            let overview = try await page("/oversigt")
+            #expect(overview.contains(reading("substantialRealisation")) && overview.contains(reading("absenceRounding")))
+            let report = try await page("/rapport?halvaar=2026-H2")
+            for note in notes { #expect(report.contains(note.reading), "\(note.key)") }
+            let checks = try await client.send(.get, "/api/checks?asOf=2026-11-26", as: .pl).object
+            #expect((checks["interpretations"] as? [[String: String]])?.compactMap { $0["key"] } == ["budgetDeviationThreshold", "substantialRealisation"])
+            let json = try await client.send(.get, "/api/settlements?asOf=2026-11-26", as: .pl).object
+            #expect((json["interpretations"] as? [[String: String]])?.count == 7)
+        }
+    }
+
     @Test("the web form records a steering group's accrual in Danish figures")
     func webForm() async throws {
         try await withAPI(.sqlite) { _, store, client in

@@ -25,7 +25,10 @@ struct OutputTests {
         )
         #expect(SettlementJSON.string(try tiny()) == expected)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["contract", "asOf", "periods", "goals", "totals", "lines", "warnings"])
+        // SPEC §6's keys, and SPEC §9's interpretations after them (issue #15).
+        #expect(Set(object.keys) == ["contract", "asOf", "periods", "goals", "totals", "lines", "warnings", "interpretations"])
+        let notes = try #require(object["interpretations"] as? [[String: String]])
+        #expect(notes.map { $0["key"] } == ["ageBasis", "previousBenefitType", "severalMeasures", "absenceRounding", "imputationWindow", "trancheShares", "returnCapCoverage"])
     }
 
     @Test("JSON escapes quotes, backslashes and control characters in ids")

@@ -100,6 +100,28 @@ public enum RevocationInterestRule: String, Sendable, CaseIterable {
     case none
 }
 
+/// An interpretation as a report names it (SPEC §9): its key, clause and the reading, in Danish.
+public struct InterpretationNote: Sendable, Equatable {
+    public var key: String
+    public var clause: Clause
+    public var reading: String
+    public init(key: String, clause: Clause, reading: String) {
+        self.key = key
+        self.clause = clause
+        self.reading = reading
+    }
+}
+
+extension [InterpretationNote] {
+    /// "Fortolkninger (SPEC §9)" and a line per note, for the text outputs.
+    public var danishText: String {
+        isEmpty ? "" : "\nFortolkninger (SPEC §9)\n" + map { "  \($0.reading) [\($0.clause)]\n" }.joined()
+    }
+
+    /// As JSON-ready dictionaries: `key`, `clause`, `reading`.
+    public var dictionaries: [[String: String]] { map { ["key": $0.key, "clause": $0.clause.reference, "reading": $0.reading] } }
+}
+
 /// The interpretations of SPEC §9, as named settings of the contract file.
 public struct Interpretations: Sendable, Equatable {
     public var ageBasis: Interpretation<AgeBases>
@@ -147,6 +169,39 @@ public struct Interpretations: Sendable, Equatable {
         self.relativeReduction = relativeReduction
         self.returnCapHorizon = returnCapHorizon
         self.budgetDeviationThreshold = budgetDeviationThreshold
+    }
+
+    /// SPEC §9: what each kind of output depends on, so that it names exactly those readings.
+    public enum Use: Sendable, CaseIterable {
+        /// The settlement (SPEC §6) and everything shown from it.
+        case settlement
+        /// Money in and out (SPEC §7): the settlement's readings and the finance ones.
+        case finance
+        /// The expected repayments: how they split and what the return cap covers.
+        case forecast
+        /// The compliance checks (SPEC §8).
+        case compliance
+        /// The half-year report: all of them.
+        case report
+
+        /// The interpretation keys, in the order of ``Interpretations/summary``.
+        public var keys: Set<String> {
+            let settlement: Set<String> = [
+                "ageBasis", "previousBenefitType", "severalMeasures", "absenceRounding", "imputationWindow", "trancheShares", "returnCapCoverage",
+            ]
+            switch self {
+            case .settlement: return settlement
+            case .finance: return settlement.union(["relativeReduction", "returnCapHorizon", "revocationInterest"])
+            case .forecast: return ["trancheShares", "returnCapCoverage"]
+            case .compliance: return ["budgetDeviationThreshold", "substantialRealisation"]
+            case .report: return Set(Use.allCases.filter { $0 != .report }.flatMap(\.keys))
+            }
+        }
+    }
+
+    /// The interpretations `use` depends on, as ``InterpretationNote``s.
+    public func notes(for use: Use) -> [InterpretationNote] {
+        summary.filter { use.keys.contains($0.key) }.map { InterpretationNote(key: $0.key, clause: $0.clause, reading: $0.reading) }
     }
 
     /// One line per interpretation: its key, clause and the reading chosen, in Danish.

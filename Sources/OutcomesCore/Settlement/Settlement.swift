@@ -219,6 +219,8 @@ public struct Settlement: Sendable, Equatable {
     /// SPEC §10: what later deliveries changed in approved half-years, settled in the first
     /// open one; sorted by half-year, goal, household, person, cohort, point.
     public var corrections: [CorrectionLine] = []
+    /// SPEC §9: the interpretations the settlement was computed with.
+    public var interpretations: [InterpretationNote] = []
 }
 
 extension Settlement {

@@ -674,7 +674,8 @@ struct SettlementRun {
             totals: totals,
             lines: lines,
             warnings: warnings,
-            corrections: corrections
+            corrections: corrections,
+            interpretations: commitment.interpretations.notes(for: .settlement)
         )
     }
 

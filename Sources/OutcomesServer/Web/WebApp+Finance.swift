@@ -39,6 +39,7 @@ extension WebApp {
                 for (key, value) in financeContext(report, forecast: forecast) { context[key] = value }
                 context["figures"] = try await figuresContext(on: day, caller: caller)
                 context["decisionForm"] = decisionForm(caller, now: now)
+                context["interpretations"] = interpretationsContext(.finance)
                 if request.uri.queryParameters["besked"] == "beslutning" { context["flash"] = "Beslutningen om tilskuddet er registreret." }
                 return html("finance", context)
             }

@@ -31,6 +31,12 @@ extension WebApp {
 
     /// SPEC §10: the four repayment figures (beregnet, godkendt, forfalden, betalt) every page
     /// shows the same way (`figures.mustache`).
+    /// SPEC §9: the interpretations the page's figures depend on, for the `interpretations` partial.
+    func interpretationsContext(_ uses: Interpretations.Use...) -> [[String: String]] {
+        let keys = Set(uses.flatMap(\.keys))
+        return api.commitment.interpretations.summary.filter { keys.contains($0.key) }.map { ["reading": $0.reading, "clause": $0.clause.reference] }
+    }
+
     func figuresContext(on day: LocalDate, caller: Caller) async throws -> [String: Any] {
         let requester = Requester(user: caller.user, now: api.clock(), channel: "web")
         guard let figures = try await api.service.repaymentFigures(requester, asOf: day) else {
@@ -129,6 +135,7 @@ extension WebApp {
                 context["progress"] = try await progressContext(on: day, caller: caller)
                 context["payments"] = paymentsContext(try await currentSettlement(on: day, caller: caller))
                 context["figures"] = try await figuresContext(on: day, caller: caller)
+                context["interpretations"] = interpretationsContext(.settlement, .compliance)
                 let findings = findingsContext(limit: 5)
                 context["findingsCount"] = findings.count
                 context["findings"] = findings.items

@@ -127,6 +127,7 @@ extension WebApp {
             .sorted { $0.due < $1.due }
         deadlines += calendar.map { ["what": $0.what, "due": $0.due.danishString, "clause": $0.clause.reference, "status": $0.status.danishName] }
         context["deadlines"] = deadlines
+        context["interpretations"] = interpretationsContext(.report)
         return context
     }
 

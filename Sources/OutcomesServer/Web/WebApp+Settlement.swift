@@ -80,6 +80,7 @@ extension WebApp {
                 context["hasWarnings"] = !settlement.warnings.isEmpty
                 context["warnings"] = settlement.warnings
                 context["figures"] = try await figuresContext(on: day, caller: caller)
+                context["interpretations"] = interpretationsContext(.settlement)
                 if let flash = request.uri.queryParameters["besked"] { context["flash"] = WebApp.settlementMessages[String(flash)] }
                 return html("settlement", context)
             }

@@ -31,6 +31,7 @@ struct WebApp: Sendable {
             ("settlement", PackageResources.settlement_mustache), ("lines", PackageResources.lines_mustache),
             ("report", PackageResources.report_mustache), ("users", PackageResources.users_mustache),
             ("finance", PackageResources.finance_mustache), ("figures", PackageResources.figures_mustache),
+            ("interpretations", PackageResources.interpretations_mustache),
         ]
         for (name, bytes) in templates {
             do {
