@@ -27,6 +27,10 @@ enum ContractPresenter {
             out.line("\(name(c, grant.funder)): \(grant.amount.value.danishShortString)", grant.amount.clause)
         }
         out.line("I alt \(c.totalGrants.danishShortString)")
+        out.line(
+            "\"Tilskuddet\" er \(name(c, c.theGrantFunder))s tilskud: kun det reduceres (T 4.2) og tilbagebetales som ubrugt (T 4.3)",
+            c.grantFunder?.clause ?? "T 3.1"
+        )
         for condition in c.coFunding {
             let what =
                 switch condition.kind {
@@ -46,6 +50,12 @@ enum ContractPresenter {
             out.line("\(installment.name), senest \(installment.dueBy.danishLongString): \(amounts.joined(separator: ", "))", plan.clause)
         }
         out.line("Total: " + funders.map { "\(name(c, $0)) \(plan.statedTotals[$0]!.danishShortString)" }.joined(separator: ", "), plan.clause)
+        if let recipients = plan.recipients {
+            out.line(
+                "Modtagere: " + funders.map { "\(name(c, $0)) til \(name(c, recipients.value[$0] ?? c.municipalityKey))" }.joined(separator: ", "),
+                recipients.clause
+            )
+        }
 
         out.heading("Budget")
         let budget = c.budget
@@ -99,7 +109,11 @@ enum ContractPresenter {
 
         out.heading("Overholdelse")
         let compliance = c.compliance
-        out.line("Tilbageholdelse ved flere end \(compliance.endedCoursesLimit.value) ophørte forløb", compliance.endedCoursesLimit.clause)
+        out.line("Tilbageholdelse ved flere end \(compliance.endedCoursesLimit.value) forløb ophørt før tid", compliance.endedCoursesLimit.clause)
+        out.line(
+            "Afsluttet som planlagt (ikke ophørt før tid): \(compliance.regularCompletion.value.map(\.rawValue).joined(separator: ", "))",
+            compliance.regularCompletion.clause
+        )
         for milestone in compliance.enrolmentMilestones {
             out.line("Mindst \(milestone.households) husstande visiteret inden for \(milestone.withinMonths) måneder", milestone.clause)
         }
