@@ -126,6 +126,7 @@ let package = Package(
                 .embedInCode("Web/Templates/finance.mustache"),
                 .embedInCode("Web/Templates/figures.mustache"),
                 .embedInCode("Web/Templates/interpretations.mustache"),
+                .embedInCode("Web/Templates/governance.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

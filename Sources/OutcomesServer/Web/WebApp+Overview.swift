@@ -31,6 +31,24 @@ extension WebApp {
 
     /// SPEC §10: the four repayment figures (beregnet, godkendt, forfalden, betalt) every page
     /// shows the same way (`figures.mustache`).
+    /// Issue #16: where in the browser the role does what a finding asks, or `nil` when the
+    /// finding asks nothing of it (or the role may not).
+    static func actionLink(_ rule: String, role: RoleKind) -> [String: String]? {
+        let target: (href: String, label: String, permission: Permission)? =
+            switch rule {
+            case "half-year-report": ("/styring#rapport", "Registrér rapporten", .recordProjectAccounts)
+            case "budget-deviation": ("/styring#regnskab", "Registrér regnskabet", .recordProjectAccounts)
+            case "meetings-first-year", "meetings-per-year", "annual-meeting", "annual-accounts": ("/styring#moede", "Registrér mødet", .recordMeeting)
+            case "unused-grant", "repayment-overdue", "revocation-payment": ("/styring#betaling", "Registrér betalingen", .recordTransfer)
+            case "withholding-remedy", "revocation-objection", "dispute-amicable": ("/styring#meddelelse", "Se meddelelserne", .recordNotice)
+            case "enrolment-milestone", "enrolment-pace", "late-enrolment", "replacement", "visitation-order", "substantial-realisation":
+                ("/visitation", "Gå til visitationen", .editCases)
+            default: nil
+            }
+        guard let target, target.permission.roles.contains(role) else { return nil }
+        return ["href": target.href, "label": target.label]
+    }
+
     /// SPEC §9: the interpretations the page's figures depend on, for the `interpretations` partial.
     func interpretationsContext(_ uses: Interpretations.Use...) -> [[String: String]] {
         let keys = Set(uses.flatMap(\.keys))
@@ -89,12 +107,14 @@ extension WebApp {
         return [
             "breaches": findings.filter { $0.severity == .breach }.count, "warnings": findings.filter { $0.severity == .warning }.count,
             "items": serious.prefix(limit).map { finding in
-                [
+                var item: [String: Any] = [
                     "severity": finding.severity.rawValue, "severityName": finding.severity.danishName, "message": finding.message,
                     "clause": finding.clause.reference, "action": finding.action,
                     "figures": finding.figures.map { "\($0.label): \($0.value)" }.joined(separator: " · "),
                     "households": finding.households.map(\.rawValue),
-                ] as [String: Any]
+                ]
+                if let link = WebApp.actionLink(finding.rule, role: RoleKind(caller.user.role)) { item["link"] = link }
+                return item
             },
             "more": max(0, serious.count - limit),
             "deadlineList": report.deadlines,

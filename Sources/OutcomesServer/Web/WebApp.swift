@@ -32,6 +32,7 @@ struct WebApp: Sendable {
             ("report", PackageResources.report_mustache), ("users", PackageResources.users_mustache),
             ("finance", PackageResources.finance_mustache), ("figures", PackageResources.figures_mustache),
             ("interpretations", PackageResources.interpretations_mustache),
+            ("governance", PackageResources.governance_mustache),
         ]
         for (name, bytes) in templates {
             do {
@@ -107,6 +108,7 @@ struct WebApp: Sendable {
                 ("/leverancer", "Leverancer", Permission.importDelivery.roles),
                 ("/opgoerelse", "Opgørelse", Permission.readFigures.roles),
                 ("/oekonomi", "Økonomi", WebApp.financeRoles),
+                ("/styring", "Styring", WebApp.governanceRoles),
                 ("/rapport", "Halvårsrapport", Permission.readFigures.roles),
                 ("/brugere", "Brugere", Permission.manageUsers.roles),
             ]
@@ -191,6 +193,7 @@ struct WebApp: Sendable {
         registerDeliveries(on: router)
         registerSettlement(on: router)
         registerFinance(on: router)
+        registerGovernance(on: router)
         registerReport(on: router)
         registerUsers(on: router)
     }
