@@ -268,6 +268,33 @@ struct ProblemMiddleware: RouterMiddleware {
     typealias Context = OutcomesRequestContext
     let logger: Logger
 
+    /// A browser's page request: not under `/api`, and asking for HTML.
+    static func wantsPage(_ request: Request) -> Bool {
+        !request.uri.path.hasPrefix("/api") && (request.headers[.accept]?.contains("text/html") ?? false)
+    }
+
+    /// "Siden findes ikke" in the app's style, with the way back.
+    static func notFoundPage(_ path: String) -> Response {
+        let shown = InputRules.visible(String(path.prefix(200)))
+            .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        let html = """
+            <!doctype html>
+            <html lang="da">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Siden findes ikke · Outcomes</title><link rel="stylesheet" href="/static/style.css"></head>
+            <body><main id="indhold"><h1>Siden findes ikke</h1>
+            <p>Adressen <code>\(shown)</code> findes ikke i Outcomes. Måske er linket forældet, eller adressen er skrevet forkert.</p>
+            <p><a href="/oversigt">Til oversigten</a></p></main></body>
+            </html>
+            """
+        return Response(
+            status: .notFound,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentSecurityPolicy: WebApp.contentSecurityPolicy],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let response = try await next(request, context)
@@ -278,6 +305,12 @@ struct ProblemMiddleware: RouterMiddleware {
             if let known = Problem.from(error) {
                 problem = known
             } else if let http = error as? HTTPError {
+                // Issue #16: a browser asking for a page that does not exist gets a page in
+                // Danish; the API (and any client that does not ask for HTML) problem+json.
+                if http.status == .notFound, ProblemMiddleware.wantsPage(request) {
+                    logger.info("\(request.method) \(request.uri.path) 404")
+                    return ProblemMiddleware.notFoundPage(request.uri.path)
+                }
                 problem =
                     http.status == .notFound
                     ? Problem.notFound("Adressen \(request.uri.path) findes ikke; se /openapi.json.")

@@ -67,6 +67,13 @@ struct GovernancePageTests {
             #expect(!overview.contains("outcomes check"))
             let dsiOverview = try await client.send(.get, "/oversigt", headers: [.cookie: dsi]).text
             #expect(!dsiOverview.contains("href=\"/styring#rapport\""), "DSI does not register the municipality's reports")
+            // A browser gets a Danish page for an address that does not exist; the API problem+json.
+            let missing = try await client.send(.get, "/findes-ikke<x>", headers: [.cookie: pl, .accept: "text/html,application/xhtml+xml"])
+            #expect(missing.status == .notFound && missing.text.contains("Siden findes ikke") && missing.text.contains("/findes-ikke&lt;x&gt;"))
+            #expect(missing.headers[.contentType]?.hasPrefix("text/html") == true)
+            let api = try await client.send(.get, "/api/findes-ikke", headers: [.accept: "text/html"])
+            #expect(api.status == .notFound && api.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            #expect(page.contains("href=\"/adgangskode\""), "every user changes their own password from the menu")
             // A caseworker does not see the page.
             let (cw, _) = try await WebPageTests().logIn(client, .cw)
             #expect(try await client.send(.get, "/styring", headers: [.cookie: cw]).status == .forbidden)
