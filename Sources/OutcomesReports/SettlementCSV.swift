@@ -10,7 +10,7 @@ public enum SettlementCSV {
         w.write(header.joined(separator: ";") + "\r\n")
         for line in settlement.lines {
             let fields = [
-                String(line.goal), line.point.label, line.date.isoString, line.period.label, line.household?.rawValue ?? "",
+                String(line.goal), line.point.danishDescription, line.date.isoString, line.period.danishLabel, line.household?.rawValue ?? "",
                 line.person?.rawValue ?? "", line.cohort.map(String.init) ?? "",
                 line.amount.danishNumber.replacingAll(".", with: ""), line.isImputed ? "ja" : "nej", line.basis.text,
             ]

@@ -48,7 +48,7 @@ struct OutputTests {
         #expect(text.hasPrefix("\u{FEFF}mål;måling;dato;periode;husstand;person;kohorte;beløb;imputeret;grundlag\r\n"))
         #expect(
             text.contains(
-                "\r\n5;end;2025-01-15;2025-H1;H1;;;6250,00;nej;Handleplan: 1 af 2 mål opfyldt = 50,00 procentpoint × 125 kr. = 6.250 kr. (B5.1 2.1, 2.8).\r\n"
+                "\r\n5;ved afslutning;2025-01-15;1. halvår 2025;H1;;;6250,00;nej;Handleplan: 1 af 2 mål opfyldt = 50,00 procentpoint × 125 kr. = 6.250 kr. (B5.1 2.1, 2.8).\r\n"
             )
         )
         #expect(SettlementCSV.field("a;b") == "\"a;b\"")

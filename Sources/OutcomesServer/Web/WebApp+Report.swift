@@ -69,7 +69,7 @@ extension WebApp {
             request.uri.queryParameters["halvaar"].flatMap { label in halves.first { $0.label == String(label) } } ?? halves.last
             ?? HalfYear(containing: today)
         let asOf = min(chosen.end, today)
-        var context = base(caller, title: "Halvårsrapport \(chosen.label)", current: "/rapport", now: now)
+        var context = base(caller, title: "Halvårsrapport \(chosen.danishLabel)", current: "/rapport", now: now)
         context["period"] = chosen.label
         context["periodLabel"] = "\(chosen.half). halvår \(chosen.year)"
         context["periods"] = halves.reversed().map { ["value": $0.label, "label": "\($0.half). halvår \($0.year)", "selected": $0 == chosen] }
@@ -158,7 +158,9 @@ extension WebApp {
                     status: .ok,
                     headers: [
                         .contentType: "application/pdf",
-                        .contentDisposition: "attachment; filename=\"halvaarsrapport-\(context["period"] as? String ?? "").pdf\"",
+                        // "halvaarsrapport-2-halvaar-2024.pdf": the half-year in Danish, in ASCII.
+                        .contentDisposition:
+                            "attachment; filename=\"halvaarsrapport-\((context["period"] as? String).flatMap(HalfYear.init(label:)).map { "\($0.half)-halvaar-\($0.year)" } ?? "").pdf\"",
                         .cacheControl: "no-store",
                     ],
                     body: .init(byteBuffer: ByteBuffer(bytes: pdf))

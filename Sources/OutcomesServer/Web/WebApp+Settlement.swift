@@ -53,7 +53,7 @@ extension WebApp {
                     let record = records.first { $0.period == period.period.label }
                     let status = period.isApproved ? "godkendt" : (record != nil ? "indstillet" : (period.isClosed ? "beregnet" : "beregnet, åben"))
                     return [
-                        "period": period.period.label, "closed": period.isClosed, "due": period.due.danishString, "status": status,
+                        "period": period.period.danishLabel, "closed": period.isClosed, "due": period.due.danishString, "status": status,
                         "approved": period.isApproved,
                         "goals": period.goals.map { goal in
                             var cell = ["payable": goal.payable.danishNumber]
