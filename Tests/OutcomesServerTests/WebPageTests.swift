@@ -111,6 +111,7 @@ struct WebPageTests {
             #expect(text.range(of: #"\d+,\d{2} %"#, options: .regularExpression) != nil, "rates in Danish")
             #expect(text.components(separatedBy: "<svg").count - 1 == 3, "three charts drawn by the server")
             #expect(text.contains("href=\"/oekonomi\""), "in the menu")
+            #expect(text.contains("Årligt afkast til dato (intern rente)") && !text.contains("XIRR"), "no abbreviation without its Danish meaning")
             #expect(!text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
 
             // The same report for programs: GET /api/finance.
