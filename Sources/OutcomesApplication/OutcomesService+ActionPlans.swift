@@ -76,6 +76,9 @@ extension OutcomesService {
     /// A household with a course but no plan yet gets one with this first change.
     public func changeActionPlan(_ requester: Requester, _ id: HouseholdID, action: String, goalID: String, text: String?) async throws -> ActionPlan {
         let record = try await householdForCaseWork(requester, id)
+        // Issue #16: a new goal's id is assigned, M1, M2, … after the highest in the plan and
+        // in the current delivery, so the plan and the measurements name the same goals.
+        let goalID = action == "add" && goalID.isEmpty ? try await nextGoalID(id) : goalID
         try checkInput { () throws(InputRules.Violation) in
             try InputRules.line(goalID, field: "goalId", maximumLength: InputRules.maximumIdentifierLength)
             if let text { try InputRules.text(text, field: "text", maximumLength: InputRules.maximumLineLength * 4) }
@@ -101,6 +104,20 @@ extension OutcomesService {
             }
         }
         return try await store.changeActionPlan(id, change, on: requester.today, adjustmentMonths: adjustmentMonths, audit: audit)
+    }
+
+    /// The next goal id for a household: `M` and one more than the highest `M<n>` its plan or
+    /// the current delivery's action-plan rows use.
+    func nextGoalID(_ id: HouseholdID) async throws -> String {
+        var used = (try await store.actionPlan(for: id)?.goals.map(\.id)) ?? []
+        if let number = try await store.currentDeliveryNumber() {
+            let delivery = try await self.delivery(number: number).delivery
+            if let index = delivery.households.firstIndex(where: { $0.id == id }) {
+                used += delivery.actionPlanGoals.filter { $0.household == index }.map(\.goalID)
+            }
+        }
+        let highest = used.compactMap { $0.hasPrefix("M") ? Int($0.dropFirst()) : nil }.max() ?? 0
+        return "M\(highest + 1)"
     }
 
     /// Records whether a goal was met (allowed also after the lock).

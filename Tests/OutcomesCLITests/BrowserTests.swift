@@ -163,10 +163,15 @@ struct BrowserTests {
 
             // She edits an action plan whose goals can still be adjusted…
             try await browser.go(server.baseURL + "/husstande/H-NY")
-            try await browser.type("#newId", "M1")
             try await browser.type("#newText", "Familien spiser morgenmad sammen fem dage om ugen")
             try await browser.click("form.row button[type=submit]")
             #expect(try await browser.waitForText("Familien spiser morgenmad sammen fem dage om ugen"))
+            // The goal got its number (M1), and an assessment stays shown after saving (issue #16).
+            #expect(try await browser.source().contains("<td>M1</td>"))
+            try await browser.click("#assess-M1 option[value=ja]")
+            try await browser.click("#assess-M1 + button")
+            #expect(try await browser.waitForText("opfyldt"))
+            #expect(try await browser.text("#assess-M1 option:checked") == "opfyldt")
             try await browser.screenshot(to: "\(Self.screenshots)/husstand.png")
             // …and the page of a course older than six months says the goals are locked.
             try await browser.go(server.baseURL + "/husstande/H00002")

@@ -149,6 +149,32 @@ struct WebPageTests {
             #expect(try await store.actionPlan(for: HouseholdID(matrixHousehold))?.goals.map(\.text) == ["Et fast dagligt måltid", "Nyt mål"])
         }
     }
+
+    @Test("goal ids are assigned; a saved assessment stays selected; a household without a plan shows the delivery's goals", arguments: [Backend.sqlite])
+    func actionPlanMatchesMeasurements(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            let (cookie, csrf) = try await logIn(client, .cw)
+            func post(_ form: String) async throws -> Answer {
+                try await client.send(
+                    .post, "/husstande/\(matrixHousehold)/handleplan", raw: form + "&_csrf=\(csrf)",
+                    headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+                )
+            }
+            #expect(try await post("action=add&text=Et+andet+m%C3%A5l").status == .seeOther)
+            let ids = try await store.actionPlan(for: HouseholdID(matrixHousehold))?.goals.map(\.id) ?? []
+            #expect(ids.count == 2 && ids.last?.hasPrefix("M") == true && ids.last != ids.first, "\(ids)")
+            let second = try #require(ids.last)
+            #expect(try await post("action=assess&goalId=\(second)&fulfilled=nej").status == .seeOther)
+            let page = try await client.send(.get, "/husstande/\(matrixHousehold)", headers: [.cookie: cookie]).text
+            #expect(page.contains("<option value=\"nej\" selected>ikke opfyldt</option>"))
+            #expect(!page.contains("name=\"goalId\" required"), "no id to invent")
+            // A household of the delivery without a plan in Outcomes shows the delivery's goals.
+            let (pl, _) = try await logIn(client, .pl)
+            let delivered = try await client.send(.get, "/husstande/H00002", headers: [.cookie: pl]).text
+            #expect(delivered.contains("som den gældende dataleverance har dem") && delivered.contains("<td>M1</td>"))
+            #expect(!delivered.contains("Husstanden har ingen handleplan endnu."))
+        }
+    }
 }
 
 @Suite("Settlement approval in the web app (SPEC §10)")

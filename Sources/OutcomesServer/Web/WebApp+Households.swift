@@ -125,6 +125,8 @@ extension WebApp {
                         [
                             "id": $0.id, "text": $0.text, "fulfilled": $0.fulfilled.map { $0 ? "opfyldt" : "ikke opfyldt" } ?? "ikke vurderet",
                             "locked": locked, "canEdit": canEdit, "household": id.rawValue, "csrf": caller.csrfToken ?? "",
+                            // The saved assessment stays selected.
+                            "isYes": $0.fulfilled == true, "isNo": $0.fulfilled == false,
                         ] as [String: Any]
                     },
                 ] as [String: Any]
@@ -171,6 +173,17 @@ extension WebApp {
         }
         context["measurements"] = measurements
         context["hasMeasurements"] = !measurements.isEmpty
+        // Issue #16: no plan in Outcomes, but the delivery assesses goals — show those, so the
+        // page never says "no goals" while its measurements list them.
+        if detail.plan == nil, let delivery = detail.delivery, let index = detail.deliveryIndex {
+            let rows = delivery.actionPlanGoals.filter { $0.household == index }
+            if !rows.isEmpty {
+                context["hasDeliveredGoals"] = true
+                context["deliveredGoals"] = rows.map {
+                    ["id": $0.goalID, "fulfilled": $0.fulfilled.map { $0 ? "opfyldt" : "ikke opfyldt" } ?? "ikke vurderet"]
+                }
+            }
+        }
         return html("household", context, status: status)
     }
 }
