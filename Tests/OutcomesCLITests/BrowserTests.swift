@@ -164,14 +164,14 @@ struct BrowserTests {
             // She edits an action plan whose goals can still be adjusted…
             try await browser.go(server.baseURL + "/husstande/H-NY")
             try await browser.type("#newText", "Familien spiser morgenmad sammen fem dage om ugen")
-            try await browser.click("form.row button[type=submit]")
+            try await browser.click("#nyt-maal button[type=submit]")
             #expect(try await browser.waitForText("Familien spiser morgenmad sammen fem dage om ugen"))
             // The goal got its number (M1), and an assessment stays shown after saving (issue #16).
             #expect(try await browser.source().contains("<td>M1</td>"))
             try await browser.click("#assess-M1 option[value=ja]")
             try await browser.click("#assess-M1 + button")
-            #expect(try await browser.waitForText("opfyldt"))
-            #expect(try await browser.text("#assess-M1 option:checked") == "opfyldt")
+            #expect(try await browser.waitForText("<td>opfyldt</td>"), "the saved assessment in the table")
+            #expect(try await browser.text("#assess-M1 option:checked") == "opfyldt", "and still chosen in its form")
             try await browser.screenshot(to: "\(Self.screenshots)/husstand.png")
             // …and the page of a course older than six months says the goals are locked.
             try await browser.go(server.baseURL + "/husstande/H00002")
@@ -266,6 +266,65 @@ struct BrowserTests {
             try await browser.screenshot(to: "\(Self.screenshots)/brugere.png")
             try await browser.go(server.baseURL + "/husstande")
             #expect(try await browser.source().contains("Ingen adgang"))
+        }
+    }
+
+    @Test("step 11's daily work without curl: payments and meetings on Styring, a household with a member and its ended course, DSI's reduction")
+    func dailyWork() async throws {
+        try await withBrowser { server, browser in
+            // The project lead registers a payment received and the annual meeting.
+            try await logIn(browser, server, as: "lise")
+            try await browser.go(server.baseURL + "/styring")
+            try await browser.click("#betaling-kind option[value=disbursement]")
+            try await browser.click("#betaling-from option[value=dsi]")
+            try await browser.click("#betaling-to option[value=kommune]")
+            try await browser.script("document.getElementById('betaling-paidOn').value = '2024-11-29'")
+            try await browser.type("#betaling-amount", "1.304.167,00")
+            try await browser.type("#betaling-reference", "Anden rate")
+            try await browser.click("#betaling button[type=submit]")
+            #expect(try await browser.waitForText("Betalingen er registreret."))
+            #expect(try await browser.source().contains("Anden rate"))
+            try await browser.script("document.getElementById('moede-heldOn').value = '2025-06-10'")
+            try await browser.click("#moede-annual")
+            try await browser.type("#moede-minutes", "Årsmøde om 2024")
+            try await browser.click("#moede button[type=submit]")
+            #expect(try await browser.waitForText("Mødet er registreret."))
+            try await browser.screenshot(to: "\(Self.screenshots)/styring.png")
+
+            // She enters a household, adds a member by CPR and ends the course (after a confirmation).
+            try await browser.go(server.baseURL + "/husstande?soeg=H-NY")
+            #expect(try await browser.source().contains("/husstande/H-NY"))
+            try await browser.type("#ny-id", "H-WEB")
+            try await browser.click("#ny-group option[value=treatment]")
+            try await browser.script("document.getElementById('ny-start').value = '2026-10-01'")
+            try await browser.click("#ny button[type=submit]")
+            #expect(try await browser.waitForText("Husstanden er oprettet."))
+            try await browser.type("#cpr", "070761-4285")
+            try await browser.type("#name", "Anne Testesen")
+            try await browser.click("#person button[type=submit]")
+            #expect(try await browser.waitForText("kun pseudonymet er gemt"))
+            #expect(try await !browser.source().contains("070761"))
+            try await browser.script("document.getElementById('end').value = '2026-11-20'")
+            try await browser.click("#reason option[value=moved]")
+            try await browser.click("#afslut button[type=submit]")
+            try await browser.acceptDialog()
+            #expect(try await browser.waitForText("Forløbet er afsluttet med sin årsag."))
+            #expect(try await browser.source().contains("fraflyttet"))
+            try await logOut(browser)
+
+            // DSI records a reduction on the finance page; the installments show it.
+            try await logIn(browser, server, as: "dsi")
+            try await browser.go(server.baseURL + "/oekonomi")
+            try await browser.click("#kind option[value=relativeReduction]")
+            try await browser.click("#year option[value='2024']")
+            try await browser.type("#amount", "100.000,00")
+            try await browser.script("document.getElementById('decidedOn').value = '2025-05-20'")
+            try await browser.click("form[action='/oekonomi/beslutning'] button[type=submit]")
+            #expect(try await browser.waitForText("Beslutningen om tilskuddet er registreret."))
+            #expect(try await browser.source().contains("relativ reduktion (T 4.2 (i))"))
+            // A page that does not exist answers in Danish.
+            try await browser.go(server.baseURL + "/findes-ikke")
+            #expect(try await browser.source().contains("Siden findes ikke"))
         }
     }
 

@@ -79,6 +79,15 @@ struct WebDriver: Sendable {
     }
 
     func source() async throws -> String { try await call("GET", "/source") as? String ?? "" }
+
+    /// Accepts the page's `confirm()` dialog (a button with `data-confirm`), once it is shown.
+    func acceptDialog() async throws {
+        for _ in 0..<50 {
+            if (try? await call("POST", "/alert/accept")) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "no dialog to accept")
+    }
     func url() async throws -> String { try await call("GET", "/url") as? String ?? "" }
 
     @discardableResult
