@@ -31,6 +31,28 @@ struct HouseholdFormsTests {
         }
     }
 
+    @Test("the visitation list and journal are searched and paged; a decision is confirmed")
+    func visitation() async throws {
+        try await withAPI(.sqlite) { _, _, client in
+            let (pl, csrf) = try await WebPageTests().logIn(client, .pl)
+            let first = try await client.send(.get, "/visitation", headers: [.cookie: pl]).text
+            #expect(first.contains("side 1 af") && first.contains("Næste →"))
+            let second = try await client.send(.get, "/visitation?side=2", headers: [.cookie: pl]).text
+            #expect(second.contains("side 2 af") && second.contains("← Forrige"))
+            let searched = try await client.send(.get, "/visitation?soeg=H00002", headers: [.cookie: pl]).text
+            #expect(searched.contains("/husstande/H00002") && !searched.contains("/husstande/H00003\""))
+            // A decision is confirmed by name.
+            let list = try await client.send(.get, "/api/visitation?pageSize=500", as: .pl).object
+            let next = try #require(list["next"] as? String)
+            let decided = try await post(
+                client, "/visitation", "_csrf=\(csrf)&household=\(next)&outcome=declined&reason=Takkede+nej+ved+hjembes%C3%B8g", cookie: pl
+            )
+            #expect(decided.status == .seeOther)
+            let shown = try await client.send(.get, decided.headers[.location] ?? "", headers: [.cookie: pl]).text
+            #expect(shown.contains("Beslutningen er journalført."))
+        }
+    }
+
     @Test("the project lead creates a household, adds a member by CPR and ends a course with its reason; errors keep the values", arguments: Backend.available)
     func forms(backend: Backend) async throws {
         try await withAPI(backend) { _, store, client in

@@ -31,7 +31,11 @@ extension WebApp {
             try await page(request) {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.personRoles, now: now)
-                return try await visitationPage(caller: caller, now: now, form: [:])
+                var query: [String: String] = [:]
+                for key in ["soeg", "side", "journalside", "besked"] {
+                    if let value = request.uri.queryParameters[key[...]] { query[key] = String(value) }
+                }
+                return try await visitationPage(caller: caller, now: now, form: [:], query: query)
             }
         }
         router.post("/visitation") { request, context in
@@ -63,19 +67,50 @@ extension WebApp {
                 } catch let ApplicationError.notFound(message) {
                     throw Refusal.notFound(message)
                 }
-                return WebApp.redirect("/visitation")
+                return WebApp.redirect("/visitation?besked=journalfoert")
             }
         }
     }
 
-    func visitationPage(caller: Caller, now: Date, form: [String: String], error: String? = nil) async throws -> Response {
+    /// A page of `rows` (50 a page) and the links to its neighbours, keeping the other query values.
+    static func paged<T>(_ rows: [T], page key: String, query: [String: String], path: String) -> (rows: ArraySlice<T>, context: [String: Any]) {
+        let size = 50
+        let pages = max(1, (rows.count + size - 1) / size)
+        let page = min(max(1, query[key].flatMap { Int($0) } ?? 1), pages)
+        var others = query.filter { $0.key != key && $0.key != "besked" }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics) ?? "")" }
+        others.append("")
+        let prefix = path + "?" + others.joined(separator: "&") + key + "="
+        return (
+            rows.dropFirst((page - 1) * size).prefix(size),
+            [
+                "page": page, "pages": pages, "previous": page > 1 ? prefix + String(page - 1) : "",
+                "next": page < pages ? prefix + String(page + 1) : "",
+            ]
+        )
+    }
+
+    func visitationPage(
+        caller: Caller,
+        now: Date,
+        form: [String: String],
+        error: String? = nil,
+        query: [String: String] = [:]
+    ) async throws -> Response {
         let list = try await api.service.visitationList(Requester(user: caller.user, purpose: "visitation", now: now, channel: "web:visitation"))
         let latest = Dictionary(list.entries.compactMap { entry in entry.decision.map { (entry.household.id, $0) } }, uniquingKeysWith: { _, last in last })
         let listed = list.entries.map(\.household)
         let next = list.next
         var context = base(caller, title: "Visitation", current: "/visitation", now: now)
         context["error"] = error
-        context["entries"] = listed.map { household in
+        if query["besked"] == "journalfoert" { context["flash"] = "Beslutningen er journalført." }
+        // Issue #16: the list and the journal searched by household and paged.
+        let search = (query["soeg"] ?? "").trimmingCharacters(in: .whitespaces)
+        context["search"] = search
+        let matching = listed.filter { search.isEmpty || $0.id.rawValue.localizedCaseInsensitiveContains(search) }
+        let (entryPage, entryPaging) = WebApp.paged(matching, page: "side", query: query, path: "/visitation")
+        context["entryPaging"] = entryPaging
+        context["entries"] = entryPage.map { household in
             [
                 "listPosition": household.listPosition!, "household": household.id.rawValue, "areaName": household.area.danishName,
                 "decision": latest[household.id].map { WebApp.danishOutcome($0.outcome) } ?? (household.id == next?.id ? "næste" : "–"),
@@ -104,9 +139,12 @@ extension WebApp {
                     ],
                 ] as [String: Any]
         }
-        let journal = list.journal
+        let journal = list.journal.filter { search.isEmpty || $0.household.rawValue.localizedCaseInsensitiveContains(search) }
+        let (journalPage, journalPaging) = WebApp.paged(journal, page: "journalside", query: query, path: "/visitation")
+        context["journalPaging"] = journalPaging
+        context["journalCount"] = Danish.integer(journal.count)
         context["hasJournal"] = !journal.isEmpty
-        context["journal"] = journal.map {
+        context["journal"] = journalPage.map {
             [
                 "decidedOn": $0.decidedOn.danishString, "household": $0.household.rawValue, "outcome": WebApp.danishOutcome($0.outcome),
                 "clause": $0.outcome.clause, "reason": $0.reason, "decidedBy": $0.decidedBy,
