@@ -127,6 +127,7 @@ let package = Package(
                 .embedInCode("Web/Templates/figures.mustache"),
                 .embedInCode("Web/Templates/interpretations.mustache"),
                 .embedInCode("Web/Templates/governance.mustache"),
+                .embedInCode("Web/Templates/user.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

@@ -169,6 +169,39 @@ extension OutcomesService {
         return user
     }
 
+    /// Issue #16: the admin changes a user's name or role (their sessions and tokens end when
+    /// the role changes), or resets the password to a temporary one the user must change.
+    public func updateUser(_ requester: Requester, username: String, displayName: String, role roleText: String) async throws {
+        try authorize(requester, .manageUsers)
+        guard let role = Role(storedForm: roleText) else { throw ApplicationError.invalid("Rollen '\(InputRules.visible(roleText))' findes ikke.") }
+        if case let .funder(party) = role, commitment.party(party) == nil {
+            throw ApplicationError.invalid("Parten '\(party.rawValue)' findes ikke i aftalen.")
+        }
+        let name = displayName.trimmingCharacters(in: .whitespaces)
+        try checkInput { () throws(InputRules.Violation) in try InputRules.line(name, field: "displayName", maximumLength: 200) }
+        do {
+            try await store.updateUser(username: username, displayName: name, role: role, audit: requester.audit("update-user", subject: "user:\(username) role:\(role.storedForm)"))
+        } catch StoreError.unknownUser {
+            throw ApplicationError.notFound("Brugeren '\(username)' findes ikke.")
+        }
+    }
+
+    public func resetPassword(_ requester: Requester, username: String, temporaryPassword: String) async throws {
+        let admin = try authorize(requester, .manageUsers)
+        if admin.username == username { throw ApplicationError.conflict("Skift din egen adgangskode under \"Skift adgangskode\".") }
+        do {
+            try await store.resetPassword(username: username, temporaryPassword: temporaryPassword, audit: requester.audit("reset-password", subject: "user:" + username))
+        } catch StoreError.unknownUser {
+            throw ApplicationError.notFound("Brugeren '\(username)' findes ikke.")
+        }
+    }
+
+    /// The admin's view of a user's API tokens (names and dates, never the tokens).
+    public func tokens(_ requester: Requester, of username: String) async throws -> [APITokenInfo] {
+        try authorize(requester, .manageUsers)
+        return try await store.apiTokens(of: username)
+    }
+
     // MARK: Tokens
 
     /// 256 random bits, base64url without padding.

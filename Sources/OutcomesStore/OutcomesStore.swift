@@ -203,6 +203,10 @@ public protocol OutcomesStore: Sendable {
     ///
     /// - Throws: ``StoreError/unknownUser(_:)``.
     func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws
+    /// A temporary password the user must change at the next login; sessions and tokens end.
+    func resetPassword(username: String, temporaryPassword: String, audit: AuditEvent) async throws
+    /// A user's name and role (the last active admin stays admin).
+    func updateUser(username: String, displayName: String, role: Role, audit: AuditEvent) async throws
 
     /// SPEC §10: keeps a proposed settlement of a half-year, replacing an earlier proposal (and
     /// its approvals) of the same half-year.

@@ -386,6 +386,46 @@ extension SQLOutcomesStore {
         }
     }
 
+    /// Issue #16: the admin gives a user a temporary password they must change at their next
+    /// login; their sessions and tokens end at once.
+    public func resetPassword(username: String, temporaryPassword: String, audit: AuditEvent) async throws {
+        guard temporaryPassword.count >= 12 else { throw StoreError.weakPassword }
+        let cost = passwordCost
+        let hash = try await SQLOutcomesStore.offload { Bcrypt.hash(temporaryPassword, cost: cost) }
+        try await transaction { database in
+            guard try await database.select().column("username").from("userAccount").where("username", .equal, username).first() != nil else {
+                throw StoreError.unknownUser(username)
+            }
+            try await database.update("userAccount").set("passwordHash", to: hash).set("mustChangePassword", to: 1)
+                .where("username", .equal, username).run()
+            try await database.delete(from: "userSession").where("username", .equal, username).run()
+            try await database.delete(from: "apiToken").where("username", .equal, username).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    /// Issue #16: a user's name and role; the last active admin keeps the admin role. A new
+    /// role ends the user's sessions and tokens (they were granted under the old one).
+    public func updateUser(username: String, displayName: String, role: Role, audit: AuditEvent) async throws {
+        try await transaction { database in
+            guard let row = try await database.select().columns("role", "isActive").from("userAccount").where("username", .equal, username).first()
+            else { throw StoreError.unknownUser(username) }
+            let before = try row.decode(column: "role", as: String.self)
+            if before == Role.admin.storedForm, role != .admin, try row.decode(column: "isActive", as: Int.self) != 0 {
+                let admins = try await database.select().column("username").from("userAccount")
+                    .where("role", .equal, Role.admin.storedForm).where("isActive", .equal, 1).all().count
+                guard admins > 1 else { throw StoreError.lastAdmin }
+            }
+            try await database.update("userAccount").set("displayName", to: displayName).set("role", to: role.storedForm)
+                .where("username", .equal, username).run()
+            if before != role.storedForm {
+                try await database.delete(from: "userSession").where("username", .equal, username).run()
+                try await database.delete(from: "apiToken").where("username", .equal, username).run()
+            }
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
     public func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws {
         try await transaction { database in
             guard let row = try await database.select().column("role").from("userAccount").where("username", .equal, username).first() else {

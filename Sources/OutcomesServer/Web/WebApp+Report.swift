@@ -175,13 +175,12 @@ extension WebApp {
             context["error"] = error
             context["flash"] = flash
             context["users"] = try await api.service.users(Requester(user: caller.user, now: now, channel: "web:users")).map {
-                ["username": $0.username, "displayName": $0.displayName, "roleName": $0.role.danishName, "mustChangePassword": $0.mustChangePassword]
-                    as [String: Any]
+                [
+                    "username": $0.username, "displayName": $0.displayName, "roleName": $0.role.danishName,
+                    "mustChangePassword": $0.mustChangePassword, "isActive": $0.isActive,
+                ] as [String: Any]
             }
-            let roles: [Role] =
-                [.projectLead] + Area.allCases.map { Role.areaCaseworker($0) } + [.evaluator]
-                + api.commitment.parties.filter { $0.role == .funder || $0.role == .coFunder }.map { Role.funder($0.key) } + [.steeringGroup, .admin]
-            context["roles"] = roles.map { ["value": $0.storedForm, "label": $0.danishName] }
+            context["roles"] = assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName] }
             return html("users", context)
         }
         router.get("/brugere") { request, _ in
@@ -217,5 +216,76 @@ extension WebApp {
                 )
             }
         }
+        // Issue #16: one user — name and role, active or not, a temporary password, API tokens.
+        router.get("/brugere/:name") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: Permission.manageUsers.roles, now: now)
+                let name = (context.parameters.get("name") ?? "").removingPercentEncoding ?? ""
+                let flash = request.uri.queryParameters["besked"].flatMap { WebApp.userMessages[String($0)] }
+                return try await userPage(name, caller: caller, now: now, flash: flash)
+            }
+        }
+        router.post("/brugere/:name/:action") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: Permission.manageUsers.roles, now: now)
+                let fields = try await form(request, context, caller: caller)
+                let name = (context.parameters.get("name") ?? "").removingPercentEncoding ?? ""
+                let action = context.parameters.get("action") ?? ""
+                let requester = Requester(user: caller.user, purpose: "brugeradministration", now: now, channel: "web:users")
+                let service = api.service
+                do {
+                    switch action {
+                    case "rediger":
+                        try await service.updateUser(requester, username: name, displayName: fields["displayName", default: ""], role: fields["role", default: ""])
+                    case "deaktiver": _ = try await service.setUserActive(requester, username: name, isActive: false)
+                    case "genaktiver": _ = try await service.setUserActive(requester, username: name, isActive: true)
+                    case "adgangskode": try await service.resetPassword(requester, username: name, temporaryPassword: fields["password", default: ""])
+                    case "token": try await service.revokeToken(requester, id: fields["token", default: ""], of: name)
+                    default: throw Refusal.notFound("Siden findes ikke.")
+                    }
+                } catch let error as ApplicationError {
+                    if case let .notFound(message) = error { throw Refusal.notFound(message) }
+                    return try await userPage(name, caller: caller, now: now, error: error.description, values: fields)
+                } catch let error as StoreError {
+                    return try await userPage(name, caller: caller, now: now, error: error.description, values: fields)
+                }
+                let encoded = name.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics) ?? ""
+                return WebApp.redirect("/brugere/\(encoded)?besked=\(action)")
+            }
+        }
+    }
+
+    static let userMessages = [
+        "rediger": "Navn og rolle er gemt.", "deaktiver": "Brugeren er deaktiveret; sessioner og tokens er stoppet.",
+        "genaktiver": "Brugeren er aktiv igen.", "adgangskode": "Den midlertidige adgangskode er sat; brugeren skal vælge sin egen ved næste login.",
+        "token": "Tokenet er tilbagekaldt.",
+    ]
+
+    /// The roles an admin can give, in the agreement's parties.
+    var assignableRoles: [Role] {
+        [.projectLead] + Area.allCases.map { Role.areaCaseworker($0) } + [.evaluator]
+            + api.commitment.parties.filter { $0.role == .funder || $0.role == .coFunder }.map { Role.funder($0.key) } + [.steeringGroup, .admin]
+    }
+
+    func userPage(_ name: String, caller: Caller, now: Date, error: String? = nil, flash: String? = nil, values: [String: String] = [:]) async throws
+        -> Response
+    {
+        let requester = Requester(user: caller.user, now: now, channel: "web:users")
+        guard let user = try await api.service.users(requester).first(where: { $0.username == name }) else {
+            throw Refusal.notFound("Brugeren findes ikke.")
+        }
+        var context = base(caller, title: "Bruger \(user.username)", current: "/brugere", now: now)
+        context["error"] = error
+        context["flash"] = flash
+        let chosen = values["role"] ?? user.role.storedForm
+        context["account"] = [
+            "username": user.username, "displayName": values["displayName"] ?? user.displayName, "roleName": user.role.danishName,
+            "isActive": user.isActive, "mustChangePassword": user.mustChangePassword, "isSelf": user.username == caller.user.username,
+            "roles": assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName, "selected": $0.storedForm == chosen] },
+            "tokens": try await api.service.tokens(requester, of: user.username).map { ["id": $0.id, "name": $0.name, "createdAt": $0.createdAt] },
+        ] as [String: Any]
+        return html("user", context, status: error == nil ? .ok : .unprocessableContent)
     }
 }

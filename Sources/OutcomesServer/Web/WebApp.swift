@@ -33,6 +33,7 @@ struct WebApp: Sendable {
             ("finance", PackageResources.finance_mustache), ("figures", PackageResources.figures_mustache),
             ("interpretations", PackageResources.interpretations_mustache),
             ("governance", PackageResources.governance_mustache),
+            ("user", PackageResources.user_mustache),
         ]
         for (name, bytes) in templates {
             do {
