@@ -86,6 +86,7 @@ let package = Package(
             name: "OutcomesApplication",
             dependencies: [
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis",
+                "OutcomesLottery",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +99,7 @@ let package = Package(
             name: "OutcomesServer",
             dependencies: [
                 "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis",
-                "OutcomesApplication",
+                "OutcomesApplication", "OutcomesLottery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -128,6 +129,7 @@ let package = Package(
                 .embedInCode("Web/Templates/interpretations.mustache"),
                 .embedInCode("Web/Templates/governance.mustache"),
                 .embedInCode("Web/Templates/user.mustache"),
+                .embedInCode("Web/Templates/lottery.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

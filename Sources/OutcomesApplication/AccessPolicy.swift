@@ -65,6 +65,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Renteloven § 5: enter the Nationalbank's reference rates (public data, for default
     /// interest on late payment, T 6.2.3).
     case recordReferenceRate
+    /// P 3.1.1, 3.2.2: draw the visitation list (the evaluator).
+    case drawLottery
 
     /// SPEC §1: who may.
     public var roles: Set<RoleKind> {
@@ -84,6 +86,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .approveSettlement: [.projectLead, .funder]
         case .recordGrantDecision: [.projectLead, .funder, .steeringGroup]
         case .recordReferenceRate: [.projectLead, .funder]
+        case .drawLottery: [.evaluator]
         }
     }
 
@@ -111,6 +114,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .approveSettlement: "godkendelse af halvårsopgørelser"
         case .recordGrantDecision: "reduktion af tilskuddet og periodisering af ubrugt tilskud"
         case .recordReferenceRate: "Nationalbankens referencesats (morarenter)"
+        case .drawLottery: "lodtrækningen om visitationslisten"
         }
     }
 }

@@ -22,45 +22,12 @@ public struct LotteryCommand: AsyncParsableCommand {
             printError("\(path): filen kan ikke læses")
             throw ExitCode(1)
         }
-        let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\u{FEFF}", with: "")
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let first = lines.first else { return [] }
-        let separator: Character = first.contains(";") ? ";" : ","
-        let header = first.split(separator: separator).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        /// An id of ``InputRules/identifierPattern``, or a clear error naming file, line and field.
-        func household(_ text: String, line: Int) throws -> HouseholdID {
-            do {
-                try InputRules.identifier(text, field: "household_id")
-            } catch {
-                printError("\(path):\(line): household_id: \(error.message)")
-                throw ExitCode(1)
-            }
-            return HouseholdID(text)
+        do {
+            return try Lottery.population(String(decoding: data, as: UTF8.self), file: path)
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
         }
-        guard let idColumn = header.firstIndex(of: "household_id") else {
-            return try lines.enumerated().filter { !$0.element.isEmpty }.map { (try household($0.element, line: $0.offset + 1), nil) }
-        }
-        let areaColumn = header.firstIndex(of: "area")
-        var result: [(HouseholdID, Area?)] = []
-        for (offset, line) in lines.dropFirst().enumerated() where !line.isEmpty {
-            let cells = line.split(separator: separator, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard idColumn < cells.count else {
-                printError("\(path):\(offset + 2): household_id: mangler")
-                throw ExitCode(1)
-            }
-            var area: Area?
-            if let areaColumn, areaColumn < cells.count, !cells[areaColumn].isEmpty {
-                guard let parsed = Area(rawValue: cells[areaColumn]) else {
-                    printError(
-                        "\(path):\(offset + 2): area: '\(cells[areaColumn])' er ikke et område (\(Area.allCases.map(\.rawValue).joined(separator: ", ")))"
-                    )
-                    throw ExitCode(1)
-                }
-                area = parsed
-            }
-            result.append((try household(cells[idColumn], line: offset + 2), area))
-        }
-        return result
     }
 
     public struct Draw: AsyncParsableCommand {

@@ -65,6 +65,8 @@ extension WebApp {
             }
             if let filename = attribute("filename"), !filename.isEmpty {
                 files[(filename as NSString).lastPathComponent] = current
+                // Which form field sent which file: "file:<field>" → the file's name.
+                if let name = attribute("name") { fields["file:" + name] = (filename as NSString).lastPathComponent }
             } else if let name = attribute("name") {
                 fields[name] = String(decoding: current, as: UTF8.self)
             }

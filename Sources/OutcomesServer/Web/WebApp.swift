@@ -34,6 +34,7 @@ struct WebApp: Sendable {
             ("interpretations", PackageResources.interpretations_mustache),
             ("governance", PackageResources.governance_mustache),
             ("user", PackageResources.user_mustache),
+            ("lottery", PackageResources.lottery_mustache),
         ]
         for (name, bytes) in templates {
             do {
@@ -105,6 +106,7 @@ struct WebApp: Sendable {
             let items: [(String, String, Set<RoleKind>)] = [
                 ("/oversigt", "Oversigt", Set(RoleKind.allCases)),
                 ("/visitation", "Visitation", Permission.readPersonData.roles),
+                ("/lodtraekning", "Lodtrækning", Permission.readPersonData.roles),
                 ("/husstande", "Husstande", Permission.readPersonData.roles),
                 ("/leverancer", "Leverancer", Permission.importDelivery.roles),
                 ("/opgoerelse", "Opgørelse", Permission.readFigures.roles),
@@ -195,6 +197,7 @@ struct WebApp: Sendable {
         registerSettlement(on: router)
         registerFinance(on: router)
         registerGovernance(on: router)
+        registerLottery(on: router)
         registerReport(on: router)
         registerUsers(on: router)
     }

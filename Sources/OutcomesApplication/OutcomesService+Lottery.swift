@@ -1,0 +1,63 @@
+import Foundation
+public import OutcomesCore
+public import OutcomesLottery
+public import OutcomesStore
+
+// The visitation lottery (P 3.1.1, 3.2.2) for the web app; the command line draws the same way.
+extension OutcomesService {
+    /// The lotteries on record: seed, hashes, size, when (no person data: anyone signed in).
+    public func lotteries(_ requester: Requester) async throws -> [LotteryRecord] {
+        try authorize(requester, .readOverview)
+        return try await store.lotteries()
+    }
+
+    /// Draws the list from a population file and keeps it: the record with its hashes, and each
+    /// household's place in the register (docs/lottery.md).
+    public func drawLottery(_ requester: Requester, population text: String, file: String, seed: String) async throws -> Lottery.Draw {
+        try authorize(requester, .drawLottery)
+        try checkInput { () throws(InputRules.Violation) in try InputRules.line(seed, field: "seed") }
+        let population: [(household: HouseholdID, area: Area?)]
+        let draw: Lottery.Draw
+        do {
+            population = try Lottery.population(text, file: file)
+            draw = try Lottery.draw(population: population.map(\.household), seed: seed)
+        } catch let problem as Lottery.FileProblem {
+            throw ApplicationError.invalid(problem.description)
+        } catch let problem as Lottery.Problem {
+            throw ApplicationError.invalid(problem.description.prefix(1).uppercased() + problem.description.dropFirst() + ".")
+        }
+        let areas = Dictionary(population.map { ($0.household, $0.area) }, uniquingKeysWith: { first, _ in first })
+        do {
+            try await store.recordLottery(
+                LotteryRecord(
+                    seed: seed,
+                    populationHash: draw.populationHash,
+                    listHash: draw.listHash,
+                    households: draw.entries.count,
+                    drawnAt: requester.timestamp
+                ),
+                list: draw.entries.map { ($0.household, areas[$0.household] ?? nil) },
+                audit: requester.audit("draw-lottery", subject: "list \(draw.listHash.prefix(12))")
+            )
+        } catch let error as RegisterError {
+            throw ApplicationError.invalid(
+                "\(error.description): en husstand, der ikke er i registret, skal have sit område i populationsfilen (kolonnen area)."
+            )
+        }
+        return draw
+    }
+
+    /// Re-derives a list from its population and seed and compares (anyone who sees the list).
+    public func verifyLottery(_ requester: Requester, population: String, seed: String, list: String) throws -> Lottery.Verification {
+        try authorize(requester, .readPersonData)
+        do {
+            let households = try Lottery.population(population, file: "population").map(\.household)
+            let listed = try Lottery.population(list, file: "listen").map(\.household)
+            return try Lottery.verify(population: households, seed: seed, list: listed)
+        } catch let problem as Lottery.FileProblem {
+            throw ApplicationError.invalid(problem.description)
+        } catch let problem as Lottery.Problem {
+            throw ApplicationError.invalid(problem.description.prefix(1).uppercased() + problem.description.dropFirst() + ".")
+        }
+    }
+}
