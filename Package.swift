@@ -130,6 +130,7 @@ let package = Package(
                 .embedInCode("Web/Templates/governance.mustache"),
                 .embedInCode("Web/Templates/user.mustache"),
                 .embedInCode("Web/Templates/lottery.mustache"),
+                .embedInCode("Web/Templates/agreement.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

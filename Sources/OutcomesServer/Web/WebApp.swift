@@ -35,6 +35,7 @@ struct WebApp: Sendable {
             ("governance", PackageResources.governance_mustache),
             ("user", PackageResources.user_mustache),
             ("lottery", PackageResources.lottery_mustache),
+            ("agreement", PackageResources.agreement_mustache),
         ]
         for (name, bytes) in templates {
             do {
@@ -113,6 +114,7 @@ struct WebApp: Sendable {
                 ("/oekonomi", "Økonomi", WebApp.financeRoles),
                 ("/styring", "Styring", WebApp.governanceRoles),
                 ("/rapport", "Halvårsrapport", Permission.readFigures.roles),
+                ("/aftale", "Aftalen", Set(RoleKind.allCases)),
                 ("/brugere", "Brugere", Permission.manageUsers.roles),
             ]
             context["user"] = [
@@ -198,6 +200,7 @@ struct WebApp: Sendable {
         registerFinance(on: router)
         registerGovernance(on: router)
         registerLottery(on: router)
+        registerAgreement(on: router)
         registerReport(on: router)
         registerUsers(on: router)
     }

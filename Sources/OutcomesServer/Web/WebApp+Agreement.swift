@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OutcomesApplication
+import OutcomesContractFile
+import OutcomesCore
+import OutcomesStore
+
+/// "Aftalen" (issue #16): the contract versions on record, the validation's findings for the
+/// version in use, and — for the project lead — a new version uploaded, read whole, checked and
+/// shown as a line-by-line difference against the version in use before it is kept.
+extension WebApp {
+    func registerAgreement(on router: PageRouter) {
+        router.get("/aftale") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, now: now)
+                return try await agreementPage(caller, now: now)
+            }
+        }
+        router.post("/aftale") { request, context in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: Permission.saveContractVersion.roles, now: now)
+                let (fields, files) = try await upload(request, context, caller: caller)
+                guard let name = fields["file:file"], let data = files[name] else { return try await agreementPage(caller, now: now, error: "Vælg aftalefilen (YAML).") }
+                let text = String(decoding: data, as: UTF8.self)
+                let requester = Requester(user: caller.user, purpose: "ny aftaleversion", now: now, channel: "web:agreement")
+                do {
+                    let version = try await api.service.saveContractVersion(requester, text: text)
+                    return try await agreementPage(caller, now: now, flash: "Version \(version.version) af \(version.id) er gemt.", uploaded: text)
+                } catch let error as ApplicationError {
+                    return try await agreementPage(caller, now: now, error: error.description, uploaded: text)
+                } catch let error as StoreError {
+                    return try await agreementPage(caller, now: now, error: error.description, uploaded: text)
+                }
+            }
+        }
+    }
+
+    /// The lines that differ between the version in use and `new`, with a few lines of context.
+    static func lineDiff(_ old: String, _ new: String, context: Int = 2) -> [[String: String]] {
+        let a = old.components(separatedBy: "\n")
+        let b = new.components(separatedBy: "\n")
+        let difference = b.difference(from: a)
+        var removed = Set<Int>()
+        var inserted = Set<Int>()
+        for change in difference {
+            switch change {
+            case let .remove(offset, _, _): removed.insert(offset)
+            case let .insert(offset, _, _): inserted.insert(offset)
+            }
+        }
+        // Walk both texts together; show changes and `context` unchanged lines around them.
+        var rows: [(kind: String, line: String, number: String)] = []
+        var i = 0
+        var j = 0
+        while i < a.count || j < b.count {
+            if i < a.count, removed.contains(i) {
+                rows.append(("fjernet", a[i], String(i + 1)))
+                i += 1
+            } else if j < b.count, inserted.contains(j) {
+                rows.append(("tilføjet", b[j], String(j + 1)))
+                j += 1
+            } else {
+                if i < a.count { rows.append(("uændret", a[i], String(j + 1))) }
+                i += 1
+                j += 1
+            }
+        }
+        let changed = rows.indices.filter { rows[$0].kind != "uændret" }
+        guard !changed.isEmpty else { return [] }
+        var shown: [[String: String]] = []
+        var last = -1
+        for index in rows.indices where changed.contains(where: { abs($0 - index) <= context }) {
+            if last >= 0, index > last + 1 { shown.append(["kind": "skip", "line": "…", "number": ""]) }
+            shown.append(["kind": rows[index].kind, "line": rows[index].line, "number": rows[index].number])
+            last = index
+        }
+        return shown
+    }
+
+    func agreementPage(_ caller: Caller, now: Date, error: String? = nil, flash: String? = nil, uploaded: String? = nil) async throws -> Response {
+        let requester = Requester(user: caller.user, now: now, channel: "web:agreement")
+        let commitment = api.commitment
+        var context = base(caller, title: "Aftalen", current: "/aftale", now: now)
+        context["error"] = error
+        context["flash"] = flash
+        context["title"] = commitment.title
+        context["inUse"] = "\(commitment.id) version \(commitment.version)"
+        context["versions"] = try await api.service.contractVersions(requester).map {
+            ["id": $0.version.id, "version": String($0.version.version), "inUse": $0.inUse] as [String: Any]
+        }
+        func findings(_ list: [Finding]) -> [[String: String]] {
+            list.sorted { $0.severity < $1.severity }.map {
+                ["severity": $0.severity.rawValue, "severityName": $0.severity.danishName, "message": $0.message, "clause": $0.clause.reference]
+            }
+        }
+        context["findings"] = findings(ContractValidator.validate(commitment))
+        context["canUpload"] = Permission.saveContractVersion.roles.contains(RoleKind(caller.user.role))
+        if let uploaded, let current = try? await api.service.contractText(requester, id: commitment.id, version: commitment.version) {
+            context["diff"] = WebApp.lineDiff(current, uploaded)
+            context["hasDiff"] = true
+            if let parsed = try? ContractFile.parse(uploaded, file: "upload.yaml") {
+                context["newFindings"] = findings(ContractValidator.validate(parsed))
+                context["newVersion"] = "\(parsed.id) version \(parsed.version)"
+            }
+        }
+        return html("agreement", context, status: error == nil ? .ok : .unprocessableContent)
+    }
+}
