@@ -53,6 +53,17 @@ struct HouseholdFormsTests {
         }
     }
 
+    @Test("settlement lines are searched by household and paged; the sum is of all found")
+    func lines() async throws {
+        try await withAPI(.sqlite) { _, _, client in
+            let (pl, _) = try await WebPageTests().logIn(client, .pl)
+            let all = try await client.send(.get, "/opgoerelse/linjer?dato=2026-11-26&maal=5", headers: [.cookie: pl]).text
+            #expect(all.contains("side 1 af") && all.components(separatedBy: "<tr id=\"linje-").count - 1 == 50)
+            let one = try await client.send(.get, "/opgoerelse/linjer?dato=2026-11-26&maal=5&periode=&soeg=H00002", headers: [.cookie: pl]).text
+            #expect(one.contains("/husstande/H00002") && !one.contains("/husstande/H00003\""))
+        }
+    }
+
     @Test("the project lead creates a household, adds a member by CPR and ends a course with its reason; errors keep the values", arguments: Backend.available)
     func forms(backend: Backend) async throws {
         try await withAPI(backend) { _, store, client in

@@ -129,19 +129,32 @@ extension WebApp {
                 let day = asOf(request, now: now)
                 let settlement = try await settlementLines(caller, on: day, page: "settlement-lines", purpose: "betalingsopgørelse", now: now)
                 let goal = request.uri.queryParameters["maal"].flatMap { Int(String($0)) }
-                let period = request.uri.queryParameters["periode"].map(String.init)
+                let period = request.uri.queryParameters["periode"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+                let search = (request.uri.queryParameters["soeg"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
                 let lines = settlement.lines.enumerated().filter {
                     (goal == nil || $0.element.goal == goal) && (period == nil || $0.element.period.label == period)
+                        && (search.isEmpty || ($0.element.household?.rawValue ?? "").localizedCaseInsensitiveContains(search)
+                            || ($0.element.person?.rawValue ?? "").localizedCaseInsensitiveContains(search))
                 }
+                // Issue #16: searched by household or person, 50 a page; the sum is of all found.
+                var query: [String: String] = ["dato": day.isoString]
+                for key in ["maal", "periode", "soeg", "side"] {
+                    if let value = request.uri.queryParameters[key[...]] { query[key] = String(value) }
+                }
+                let (shown, paging) = WebApp.paged(Array(lines), page: "side", query: query, path: "/opgoerelse/linjer")
                 var context = base(caller, title: "Linjer", current: "/opgoerelse", now: now)
                 context["asOf"] = day.danishString
                 context["asOfISO"] = day.isoString
                 context["goal"] = goal.map(String.init) ?? "alle"
                 context["goalName"] = goal.flatMap { api.commitment.goal(number: $0)?.name } ?? "alle mål"
-                context["periodLabel"] = period ?? "alle perioder"
+                context["periodLabel"] = period.flatMap { HalfYear(label: $0)?.danishLabel } ?? "alle perioder"
+                context["search"] = search
+                context["hiddenGoal"] = goal.map(String.init) ?? ""
+                context["hiddenPeriod"] = period ?? ""
+                context["paging"] = paging
                 context["count"] = Danish.integer(lines.count)
                 context["sum"] = Money.sum(lines.map(\.element.amount)).danishString
-                context["lines"] = lines.map { index, line in
+                context["lines"] = shown.map { index, line in
                     [
                         "index": index, "date": line.date.danishString, "point": line.point.danishDescription,
                         "household": line.household?.rawValue ?? "",
