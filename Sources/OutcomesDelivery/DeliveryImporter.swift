@@ -77,12 +77,12 @@ public enum DeliveryImporter {
 
 /// The words of each enumerated column (SPEC §5).
 enum Words {
-    static let area = WordTable(Area.self)
-    static let group = WordTable(Group.self)
+    static let area = WordTable(Area.self) { $0.danishName }
+    static let group = WordTable(Group.self) { $0.danishName }
     static let endReason = WordTable(EndReason.self)
-    static let benefitType = WordTable(BenefitType.self)
-    static let declaredFit = WordTable(DeclaredFit.self)
-    static let measure = WordTable(MeasureLevel.self)
+    static let benefitType = WordTable(BenefitType.self) { $0.danishName }
+    static let declaredFit = WordTable(DeclaredFit.self) { $0.danishName }
+    static let measure = WordTable(MeasureLevel.self) { $0.danishName }
     static let employmentPoint = WordTable(["start": EmploymentPoint.start, "12": .months12, "18": .months18, "24": .months24])
     static let socialPoint = WordTable(["baseline": BaselineOrResult.baseline, "24": .result])
     static let lifePoint = WordTable(["baseline": BaselineOrResult.baseline, "end": .result])

@@ -268,9 +268,11 @@ struct WordTable<Value>: @unchecked Sendable {
     /// The words, sorted, for error messages.
     let allowed: String
 
-    init(_ words: [String: Value]) {
+    init(_ words: [String: Value], danish: ((Value) -> String)? = nil) {
         entries = words.map { (Array($0.key.lowercased().utf8), $0.value) }
-        allowed = words.keys.sorted().joined(separator: ", ")
+        // Issue #16: the file's codes with their Danish names, "employed = i beskæftigelse".
+        allowed = words.sorted { $0.key < $1.key }.map { word, value in danish.map { "\(word) = \($0(value))" } ?? word }
+            .joined(separator: ", ")
     }
 
     func lookup(_ field: UnsafeBufferPointer<UInt8>) -> Value? {
@@ -290,8 +292,8 @@ struct WordTable<Value>: @unchecked Sendable {
 }
 
 extension WordTable where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
-    /// An enumeration's raw values.
-    init(_: Value.Type) {
-        self.init(Dictionary(uniqueKeysWithValues: Value.allCases.map { ($0.rawValue, $0) }))
+    /// An enumeration's raw values, named in Danish in the error messages when `danish` says how.
+    init(_: Value.Type, danish: ((Value) -> String)? = nil) {
+        self.init(Dictionary(uniqueKeysWithValues: Value.allCases.map { ($0.rawValue, $0) }), danish: danish)
     }
 }

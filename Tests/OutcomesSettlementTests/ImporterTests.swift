@@ -106,7 +106,7 @@ struct ImporterRejectsTests {
         let expected = [
             "households.csv:3: household_id: husstanden 'H1' findes allerede i filen (dubleret id)",
             "households.csv:4: start_date: '2024-13-01' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
-            "households.csv:5: area: 'vestbyen' er ikke en gyldig værdi (tilladt: ellekonebakken, houlkaer, karup-kolvraa)",
+            "households.csv:5: area: 'vestbyen' er ikke en gyldig værdi (tilladt: ellekonebakken = Ellekonebakken, houlkaer = Houlkær, karup-kolvraa = Karup Kølvrå)",
             "households.csv:5: end_date: 2024-02-01 ligger før startdatoen 2024-03-01",
             "households.csv:5: cohort: 4 ligger uden for 1–3",
             "households.csv:6: start_date: mangler: en husstand i indsatsgruppen skal have en startdato",
@@ -118,7 +118,7 @@ struct ImporterRejectsTests {
             "employment.csv:3: point: personen 'P1' har allerede en række for måling 'start'",
             "employment.csv:4: point: '6' er ikke en gyldig værdi (tilladt: 12, 18, 24, start)",
             "employment.csv:5: person_id: personen 'P9' findes ikke i persons.csv",
-            "employment.csv:6: benefit_type: 'rich' er ikke en gyldig værdi (tilladt: cash_benefit_activity_ready, cash_benefit_job_ready, early_retirement, education_benefit_activity_ready, education_benefit_job_ready, employed, flexjob, in_education, integration_benefit_activity_ready, integration_benefit_job_ready, job_clarification, no_benefit, rehabilitation, resource_programme, self_support_return_programme, self_supporting_in_programme, sickness_benefit, unemployment_insurance, unknown)",
+            "employment.csv:6: benefit_type: 'rich' er ikke en gyldig værdi (tilladt: cash_benefit_activity_ready = kontanthjælp (aktivitetsparat), cash_benefit_job_ready = kontanthjælp (jobparat), early_retirement = førtidspension, education_benefit_activity_ready = uddannelseshjælp (aktivitetsparat), education_benefit_job_ready = uddannelseshjælp (jobparat), employed = i beskæftigelse, flexjob = fleksjob, in_education = i uddannelse, integration_benefit_activity_ready = integrationsydelse (aktivitetsparat), integration_benefit_job_ready = integrationsydelse (jobparat), job_clarification = jobafklaring, no_benefit = ingen ydelse, rehabilitation = revalidering, resource_programme = ressourceforløb, self_support_return_programme = selvforsørgelses- og hjemrejseydelse i program, self_supporting_in_programme = selvforsørgende i program, sickness_benefit = sygedagpenge, unemployment_insurance = A-dagpenge, unknown = ukendt)",
             "life_satisfaction.csv:2: score: 11 ligger uden for 0–10",
             "life_satisfaction.csv:3: score: '7.5' er ikke et helt tal",
             "school_absence.csv:3: absence_pct: 101 ligger uden for 0–100",
