@@ -328,6 +328,45 @@ struct BrowserTests {
         }
     }
 
+    @Test("step 11: the evaluator draws the list and anyone verifies it; the admin manages a user; everyone reads the agreement")
+    func lotteryUsersAgreement() async throws {
+        try await withBrowser { server, browser in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-lottery-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let population = folder.appendingPathComponent("population.csv")
+            try Data("household_id,area\nL1,houlkaer\nL2,ellekonebakken\nL3,karup-kolvraa\n".utf8).write(to: population)
+            // The evaluator draws (after a confirmation) and sees the hashes.
+            try await logIn(browser, server, as: "erik")
+            try await browser.go(server.baseURL + "/lodtraekning")
+            try await browser.attach("#population", [population.path])
+            try await browser.type("#seed", "styregruppen-2023-10-30")
+            try await browser.click("#traek button[type=submit]")
+            try await browser.acceptDialog()
+            #expect(try await browser.waitForText("Lodtrækningen er gemt: 3 husstande"))
+            try await browser.screenshot(to: "\(Self.screenshots)/lodtraekning.png")
+            try await logOut(browser)
+
+            // The admin deactivates the steering-group member and resets a password.
+            try await logIn(browser, server, as: "admin")
+            try await browser.go(server.baseURL + "/brugere")
+            try await browser.click("a[href='/brugere/sofie']")
+            #expect(try await browser.waitForText("Bruger sofie"))
+            try await browser.click("form[action='/brugere/sofie/deaktiver'] button")
+            try await browser.acceptDialog()
+            #expect(try await browser.waitForText("Brugeren er deaktiveret"))
+            try await browser.click("form[action='/brugere/sofie/genaktiver'] button")
+            #expect(try await browser.waitForText("Brugeren er aktiv igen."))
+            try await browser.type("#password", "midlertidig-kode-12")
+            try await browser.click("form[action='/brugere/sofie/adgangskode'] button")
+            try await browser.acceptDialog()
+            #expect(try await browser.waitForText("Den midlertidige adgangskode er sat"))
+            try await browser.screenshot(to: "\(Self.screenshots)/bruger.png")
+            // Everyone reads the agreement's versions and findings.
+            try await browser.go(server.baseURL + "/aftale")
+            #expect(try await browser.waitForText("Valideringens fund i versionen i brug"))
+        }
+    }
+
     @Test("forms need the session's CSRF token")
     func csrf() async throws {
         try await withBrowser { server, browser in
