@@ -38,6 +38,11 @@ struct WebPageTests {
         ("/rapport", [.pl, .ev, .dsi, .sg]),
         ("/oekonomi?dato=2026-11-26", [.pl, .ev, .dsi, .sg]),
         ("/brugere", [.adm]),
+        // Step 11's pages.
+        ("/styring", [.pl, .ev, .dsi, .sg]),
+        ("/lodtraekning", [.pl, .cw, .ev]),
+        ("/aftale", Set(TestUser.allCases)),
+        ("/brugere/pl", [.adm]),
     ]
 
     @Test("every page for every role: allowed pages render, others answer 403; figures-only roles never see a person", arguments: Backend.available)
