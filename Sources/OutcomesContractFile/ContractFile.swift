@@ -214,6 +214,11 @@ struct ContractParser {
             commitment.grantFunder = funder
         }
         commitment.indigoProjectID = try root.optional("indigoProject")?.nonEmptyString()
+        if let effective = try root.optional("effectiveFrom") {
+            let day = try effective.date()
+            guard day >= signedOn.value else { throw effective.error("the version takes effect before the agreement was signed (\(signedOn.value))") }
+            commitment.effectiveFrom = day
+        }
         try root.rejectUnknownKeys()
         return commitment
     }

@@ -30,6 +30,9 @@ public struct Commitment: Sendable, Equatable {
     /// The project's id in the INDIGO impact-bond database (INDIGO-POJ-0314 for Viborg), for
     /// the export; `nil` when the file does not name one.
     public var indigoProjectID: String? = nil
+    /// The day this version of the contract file takes effect (*gælder fra*), when the file says;
+    /// a later version (an amendment, T 6.2.2) names its own.
+    public var effectiveFrom: LocalDate? = nil
     /// The conditional grants (*tilskud*) by funder (T 3.1, T 3.3).
     public var grants: [Grant]
     /// The conditions of T 3.3 on which the grant is paid.

@@ -88,9 +88,16 @@ extension WebApp {
         context["flash"] = flash
         context["title"] = commitment.title
         context["inUse"] = "\(commitment.id) version \(commitment.version)"
-        context["versions"] = try await api.service.contractVersions(requester).map {
-            ["id": $0.version.id, "version": String($0.version.version), "inUse": $0.inUse] as [String: Any]
+        var versions: [[String: Any]] = []
+        for (version, inUse) in try await api.service.contractVersions(requester) {
+            // The file says from when it applies; without it, from the signing.
+            let text = try? await api.service.contractText(requester, id: version.id, version: version.version)
+            let parsed = text.flatMap { try? ContractFile.parse($0, file: "\(version.id) v\(version.version)") }
+            let effective = parsed.map { ($0.effectiveFrom ?? $0.signedOn.value).danishString } ?? "–"
+            versions.append(["id": version.id, "version": String(version.version), "inUse": inUse, "effective": effective])
         }
+        context["versions"] = versions
+        context["effective"] = (commitment.effectiveFrom ?? commitment.signedOn.value).danishString
         func findings(_ list: [Finding]) -> [[String: String]] {
             list.sorted { $0.severity < $1.severity }.map {
                 ["severity": $0.severity.rawValue, "severityName": $0.severity.danishName, "message": $0.message, "clause": $0.clause.reference]
@@ -103,7 +110,7 @@ extension WebApp {
             context["hasDiff"] = true
             if let parsed = try? ContractFile.parse(uploaded, file: "upload.yaml") {
                 context["newFindings"] = findings(ContractValidator.validate(parsed))
-                context["newVersion"] = "\(parsed.id) version \(parsed.version)"
+                context["newVersion"] = "\(parsed.id) version \(parsed.version), gælder fra \((parsed.effectiveFrom ?? parsed.signedOn.value).danishString)"
             }
         }
         return html("agreement", context, status: error == nil ? .ok : .unprocessableContent)
