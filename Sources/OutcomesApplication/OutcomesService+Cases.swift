@@ -174,7 +174,7 @@ extension OutcomesService {
                 audit: requester.audit("create-household", subject: "household:\(record.id)")
             )
         } catch RegisterError.householdExists {
-            throw ApplicationError.conflict("Husstanden \(record.id) findes allerede; ret den med PUT /api/households/\(record.id).")
+            throw ApplicationError.conflict("Husstanden \(record.id) findes allerede; ret den på husstandens egen side.")
         }
     }
 

@@ -15,6 +15,11 @@ extension OutcomesService {
     /// household's place in the register (docs/lottery.md).
     public func drawLottery(_ requester: Requester, population text: String, file: String, seed: String) async throws -> Lottery.Draw {
         try authorize(requester, .drawLottery)
+        // One list per agreement: a second draw would move households that already have their
+        // place, and decisions, on the list (P 3.2.2).
+        if let earlier = try await store.lotteries().first {
+            throw ApplicationError.conflict("Listen er allerede trukket (\(earlier.drawnAt.prefix(10)), listens SHA-256 \(earlier.listHash.prefix(12))…); en ny lodtrækning ville flytte pladser, der er givet.")
+        }
         try checkInput { () throws(InputRules.Violation) in try InputRules.line(seed, field: "seed") }
         let population: [(household: HouseholdID, area: Area?)]
         let draw: Lottery.Draw

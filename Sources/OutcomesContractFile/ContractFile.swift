@@ -718,7 +718,11 @@ struct ContractParser {
         try ageReader.rejectUnknownKeys()
         let horizon = try reader.required("returnCapHorizon").stated { (r) throws(ContractFileError) in try r.date() }
         let threshold = try reader.required("budgetDeviationThreshold").statedPercent()
-        let substantial = try reader.optional("substantialRealisation")?.statedPercent() ?? Stated(Percent(50), "T 6.2.1 (iii)")
+        let substantialReader = try reader.optional("substantialRealisation")
+        let substantial = try substantialReader?.statedPercent() ?? Stated(Percent(50), "T 6.2.1 (iii)")
+        guard substantial.value >= Percent(0), substantial.value <= Percent(100) else {
+            throw try substantialReader!.required("value").error("a share of the requirement is 0–100 %, not \(substantial.value)")
+        }
         let revocationInterest =
             try reader.optional("revocationInterest").map { (r) throws(ContractFileError) in
                 try r.stated { (v) throws(ContractFileError) in try v.choice(RevocationInterestRule.self, what: "reading") }

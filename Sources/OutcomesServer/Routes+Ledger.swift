@@ -153,7 +153,7 @@ extension OutcomesAPI {
                 response: .page(of: rateSchema)
             ) { call in
                 let rates = try await call.api.service.referenceRates(call.requester).map {
-                    Rate(effectiveFrom: $0.effectiveFrom, rate: $0.rate.value.decimalString(scale: 2))
+                    Rate(effectiveFrom: $0.effectiveFrom, rate: $0.rate.value.compactString(maxScale: 4))
                 }
                 return try .json(try call.paged(rates))
             },

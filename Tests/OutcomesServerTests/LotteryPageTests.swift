@@ -43,6 +43,13 @@ struct LotteryPageTests {
             #expect(drawn.status == .ok, "\(drawn.text.prefix(300))")
             #expect(drawn.text.contains("Lodtrækningen er gemt: 5 husstande") && drawn.text.contains(expected.listHash) && drawn.text.contains(expected.populationHash))
             #expect(try await store.household(expected.entries[0].household)?.listPosition == 1)
+            // One list per agreement: a second draw would move places already given.
+            let again = try await multipart(
+                client, "/lodtraekning", cookie: ev, fields: ["_csrf": evCSRF, "seed": "et-andet-frø"],
+                files: [("population", "population.csv", population)]
+            )
+            #expect(again.status == .unprocessableContent && again.text.contains("Listen er allerede trukket"))
+            #expect(try await store.lotteries().count == 1)
             // Published for everyone who sees the list; verified by anyone with the files and the seed.
             let (pl, plCSRF) = try await WebPageTests().logIn(client, .pl)
             let published = try await client.send(.get, "/lodtraekning", headers: [.cookie: pl]).text

@@ -219,7 +219,7 @@ public enum SteeringCalendar {
             yearStart = end.addingDays(1)
         }
 
-        for year in (period.start.year + 1)...(period.end.year) {
+        for year in stride(from: period.start.year + 1, through: period.end.year, by: 1) {
             let due = LocalDate(year: year, month: schedule.annualMeetingByQuarter.value * 3, day: 1)!.lastOfMonth
             guard due <= period.end else { break }
             let annual = input.meetings.first { $0.isAnnualMeeting && $0.heldOn.year == year && $0.heldOn <= due }

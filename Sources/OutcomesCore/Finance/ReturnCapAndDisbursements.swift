@@ -119,7 +119,8 @@ public struct DisbursementStatus: Sendable, Equatable {
                 if funder == grantFunder, paid < planned - reduced {
                     // T 6.2.1: a revocation stops the unpaid installments; T 6.1: a withholding
                     // notice holds back those falling due while it runs.
-                    if let revocation, installment.dueBy >= revocation.received {
+                    // The notice counts from the day T 10.2 says, as its claim does.
+                    if let revocation, installment.dueBy >= revocation.receivedForDeadlines {
                         state = .stopped
                         notice = revocation.subject
                     } else if let withholding = known.first(where: { notice in

@@ -7,8 +7,10 @@ import OutcomesCore
 import OutcomesStore
 
 /// "Aftalen" (issue #16): the contract versions on record, the validation's findings for the
-/// version in use, and — for the project lead — a new version uploaded, read whole, checked and
-/// shown as a line-by-line difference against the version in use before it is kept.
+/// version in use, and — for the project lead — a new version uploaded, read whole (a file that
+/// cannot be read is refused, nothing kept), kept, and shown with its findings and a
+/// line-by-line difference against the version in use. It is taken into use when the server is
+/// started with it.
 extension WebApp {
     func registerAgreement(on router: PageRouter) {
         router.get("/aftale") { request, _ in

@@ -68,6 +68,7 @@ extension WebApp {
                         GrantDecision(kind: kind, year: year, amount: amount, decidedOn: decidedOn, note: fields["note", default: ""])
                     )
                 } catch let error as ApplicationError {
+                    if case let .forbidden(message) = error { throw Refusal.forbidden(message) }
                     return refuse(error.description)
                 }
                 return WebApp.redirect("/oekonomi?besked=beslutning#tilskud")

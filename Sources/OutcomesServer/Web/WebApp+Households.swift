@@ -183,7 +183,7 @@ extension WebApp {
         let search = (query["soeg"] ?? "").trimmingCharacters(in: .whitespaces)
         let area = query["omraade"].flatMap(Area.init(rawValue:))
         let group = query["gruppe"].flatMap(Group.init(rawValue:))
-        let sort = query["sorter"] ?? "id"
+        let sort = query["sorter"].flatMap { ["id", "start", "plads"].contains($0) ? $0 : nil } ?? "id"
         var rows = households.filter { household in
             guard search.isEmpty || household.id.rawValue.localizedCaseInsensitiveContains(search) else { return false }
             return (area == nil || household.area == area) && (group == nil || household.group == group)
