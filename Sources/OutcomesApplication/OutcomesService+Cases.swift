@@ -207,7 +207,15 @@ extension OutcomesService {
             birthDate: cpr.birthDate,
             name: name?.trimmingCharacters(in: .whitespaces).nonEmpty
         )
-        try await store.addPerson(person, audit: requester.audit("add-person", subject: "person:\(person.id)"))
+        do {
+            try await store.addPerson(person, audit: requester.audit("add-person", subject: "person:\(person.id)"))
+        } catch RegisterError.personExists {
+            // The refusal must not tell where the person is registered (another area, like an
+            // unknown number in the look-up): one answer, no pseudonym, and the trail keeps the
+            // attempt, which the store's rolled-back transaction did not.
+            _ = try await store.appendAudit(requester.audit("add-person-refused", subject: "person:\(person.id) household:\(record.id)"))
+            throw ApplicationError.conflict("Personen kan ikke tilføjes: CPR-nummeret er allerede registreret i Outcomes. Kontakt projektlederen.")
+        }
         return person
     }
 }

@@ -80,6 +80,13 @@ struct HouseholdFormsTests {
             let withMember = try await client.send(.get, added.headers[.location] ?? "", headers: [.cookie: pl]).text
             #expect(withMember.contains("kun pseudonymet er gemt") && withMember.contains("Anne Testesen") && !withMember.contains("070761"))
             #expect(try await store.persons(in: HouseholdID("H-WEB")).allSatisfy { !$0.id.rawValue.contains("0707614285") })
+            // The same person again: one answer that names no pseudonym and no area; the attempt is in the trail.
+            let again = try await post(client, "/husstande/H-WEB/person", "_csrf=\(csrf)&cpr=070761-4285&name=Anne", cookie: pl)
+            #expect(again.status == .unprocessableContent && again.text.contains("allerede registreret i Outcomes"))
+            let pseudonym = try #require(try await store.persons(in: HouseholdID("H-WEB")).first?.id.rawValue)
+            let message = again.text.components(separatedBy: "role=\"alert\">").dropFirst().first?.prefix { $0 != "<" } ?? ""
+            #expect(message.contains("allerede registreret") && !message.contains(pseudonym))
+            #expect(try await store.auditEntries().contains { $0.event.action == "add-person-refused" })
             let badCPR = try await post(client, "/husstande/H-WEB/person", "_csrf=\(csrf)&cpr=123&name=Bo", cookie: pl)
             #expect(badCPR.status == .unprocessableContent && badCPR.text.contains("value=\"Bo\""))
             // The course ends, with its reason.
