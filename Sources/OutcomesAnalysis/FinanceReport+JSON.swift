@@ -96,6 +96,17 @@ extension FinanceReport {
             ),
             ("unabsorbedReductions", money(plan.unabsorbedReductions)),
             (
+                "paidToOthers",
+                .array(
+                    plan.paidToOthers.map {
+                        .object([
+                            ("funder", text($0.funder.rawValue)), ("recipient", text($0.recipient.rawValue)), ("planned", text($0.planned.rawValue)),
+                            ("amount", money($0.amount)),
+                        ])
+                    }
+                )
+            ),
+            (
                 "interpretations",
                 .array(interpretations.map { .object([("key", text($0.key)), ("clause", text($0.clause.reference)), ("reading", text($0.reading))]) })
             ),

@@ -62,6 +62,9 @@ public struct FinanceCommand: AsyncParsableCommand {
             case .stopped: out += "  INDSTILLET (T 6.2.1\(row.notice.map { ": \($0)" } ?? ""))\n"
             }
         }
+        for other in plan.paidToOthers {
+            out += "  \(name(other.funder)) har udbetalt \(other.amount.danishString) til \(name(other.recipient)); B3.2 nævner \(name(other.planned)), så det tæller ikke på raterne\n"
+        }
         if !plan.unabsorbedReductions.isZero { out += "  registrerede reduktioner uden en rate at modregne i: \(plan.unabsorbedReductions.danishString)\n" }
         out += "\nReduktion af Tilskuddet, \(name(commitment.theGrantFunder))s tilskud (T 3.1, T 4.2); forslag indtil DSI registrerer en beslutning\n"
         out += "Relativ reduktion (T 4.2 (i), B4.2 nr. 3; \(reduction.basis.choice == .perYear ? "pr. budgetår" : "samlet"))\n"

@@ -64,6 +64,7 @@ extension OutcomesAPI {
                 )
             ),
             ("unabsorbedReductions", .money),
+            ("paidToOthers", .array(.record([("funder", .text), ("recipient", .text), ("planned", .text), ("amount", .money)]))),
             ("interpretations", .array(.record([("key", .text), ("clause", .text), ("reading", .text)]))),
             (
                 "revocation",

@@ -135,6 +135,9 @@ struct FinanceTests {
         ]
         let lbf = DisbursementStatus.compute(viborg, transfers: lbfPaid, asOf: day("2024-01-01")).rows.filter { $0.funder == PartyKey("lbf") }
         #expect(lbf.map(\.paid) == [money(454_167), .zero, .zero])
+        // The payment to the municipality is shown, not lost.
+        let others = DisbursementStatus.compute(viborg, transfers: lbfPaid, asOf: day("2024-01-01")).paidToOthers
+        #expect(others == [.init(funder: PartyKey("lbf"), recipient: PartyKey("kommune"), planned: PartyKey("boligviborg"), amount: money(454_167))])
     }
 
     @Test("a recorded reduction lowers the next installments; withholding holds them back, revocation stops them")

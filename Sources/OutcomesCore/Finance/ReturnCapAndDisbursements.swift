@@ -74,6 +74,24 @@ public struct DisbursementStatus: Sendable, Equatable {
     public var rows: [Row]
     /// Recorded reductions no installment was left to absorb (the grant was paid out already).
     public var unabsorbedReductions: Money
+    /// A funder's disbursements to someone other than B3.2's recipient: not counted towards
+    /// the installments, and shown so nobody wonders where they went.
+    public var paidToOthers: [OtherRecipient] = []
+
+    public struct OtherRecipient: Sendable, Equatable {
+        public var funder: PartyKey
+        public var recipient: PartyKey
+        /// Whom B3.2 names.
+        public var planned: PartyKey
+        public var amount: Money
+
+        public init(funder: PartyKey, recipient: PartyKey, planned: PartyKey, amount: Money) {
+            self.funder = funder
+            self.recipient = recipient
+            self.planned = planned
+            self.amount = amount
+        }
+    }
 
     /// Allots each funder's disbursements (in date order) to its installments in order, so a
     /// late or split payment still fills the installment it belongs to. Recorded reductions
@@ -103,12 +121,20 @@ public struct DisbursementStatus: Sendable, Equatable {
             unabsorbed += left
         }
         let known = notices.filter { $0.received <= asOf }
+        var others: [OtherRecipient] = []
         let revocation = known.filter { if case .revocation = $0.kind { true } else { false } }.min { $0.received < $1.received }
         for funder in funders {
             let recipient = plan.recipients?.value[funder] ?? commitment.municipalityKey
             var available = Money.sum(
                 transfers.filter { $0.kind == .disbursement && $0.from == funder && $0.to == recipient && $0.paidOn <= asOf }.map(\.amount)
             )
+            for transfer in transfers where transfer.kind == .disbursement && transfer.from == funder && transfer.to != recipient && transfer.paidOn <= asOf {
+                if let index = others.firstIndex(where: { $0.funder == funder && $0.recipient == transfer.to }) {
+                    others[index].amount += transfer.amount
+                } else {
+                    others.append(OtherRecipient(funder: funder, recipient: transfer.to, planned: recipient, amount: transfer.amount))
+                }
+            }
             for installment in plan.installments {
                 let planned = installment.amounts[funder] ?? .zero
                 let reduced = funder == grantFunder ? reductions[installment.name] ?? .zero : .zero
@@ -148,6 +174,6 @@ public struct DisbursementStatus: Sendable, Equatable {
                 )
             }
         }
-        return DisbursementStatus(rows: rows, unabsorbedReductions: unabsorbed)
+        return DisbursementStatus(rows: rows, unabsorbedReductions: unabsorbed, paidToOthers: others)
     }
 }

@@ -123,6 +123,9 @@ extension WebApp {
             ] as [String: Any]
         }
         context["unabsorbed"] = report.plan.unabsorbedReductions.isZero ? "" : report.plan.unabsorbedReductions.danishString
+        context["paidToOthers"] = report.plan.paidToOthers.map {
+            ["funder": name($0.funder), "recipient": name($0.recipient), "planned": name($0.planned), "amount": $0.amount.danishString]
+        }
         // Cash positions over time and per party.
         let start = c.interventionPeriod.value.start.firstOfMonth
         let end = max(report.asOf, start.addingMonths(12))
