@@ -289,6 +289,17 @@ struct BrowserTests {
             try await browser.type("#moede-minutes", "Årsmøde om 2024")
             try await browser.click("#moede button[type=submit]")
             #expect(try await browser.waitForText("Mødet er registreret."))
+            // …the accounts of a budget line and a half-year report handed in.
+            try await browser.click("#regnskab-line option[value=staff]")
+            try await browser.click("#regnskab-year option[value='2024']")
+            try await browser.type("#regnskab-amount", "1.480.000,00")
+            try await browser.click("#regnskab button[type=submit]")
+            #expect(try await browser.waitForText("Forbruget på budgetlinjen er registreret."))
+            try await browser.click("#rapport-period option[value='2024-H2']")
+            try await browser.script("document.getElementById('rapport-submittedOn').value = '2025-02-15'")
+            try await browser.click("#rapport button[type=submit]")
+            #expect(try await browser.waitForText("Halvårsrapporten er registreret som afleveret."))
+            #expect(try await browser.source().contains("2. halvår 2024"))
             try await browser.screenshot(to: "\(Self.screenshots)/styring.png")
 
             // She enters a household, adds a member by CPR and ends the course (after a confirmation).
@@ -312,8 +323,17 @@ struct BrowserTests {
             #expect(try await browser.source().contains("fraflyttet"))
             try await logOut(browser)
 
-            // DSI records a reduction on the finance page; the installments show it.
+            // DSI records a withholding notice with its remedy deadline on Styring…
             try await logIn(browser, server, as: "dsi")
+            try await browser.go(server.baseURL + "/styring")
+            try await browser.click("#meddelelse-kind option[value=withholding]")
+            try await browser.script("document.getElementById('meddelelse-received').value = '2025-03-03'")
+            try await browser.script("document.getElementById('meddelelse-remedyBy').value = '2025-04-30'")
+            try await browser.type("#meddelelse-subject", "Visitationen følger ikke listen")
+            try await browser.click("#meddelelse button[type=submit]")
+            #expect(try await browser.waitForText("Meddelelsen er registreret"))
+            #expect(try await browser.source().contains("afhjælpes senest 30.04.2025"))
+            // …and a reduction on the finance page; the installments show it.
             try await browser.go(server.baseURL + "/oekonomi")
             try await browser.click("#kind option[value=relativeReduction]")
             try await browser.click("#year option[value='2024']")
