@@ -32,10 +32,7 @@ extension WebApp {
                 )
                 var context = base(caller, title: "Husstande", current: "/husstande", now: now)
                 context["pseudonymised"] = caller.user.role == .evaluator
-                var query: [String: String] = [:]
-                for key in ["soeg", "omraade", "gruppe", "sorter", "side"] {
-                    if let value = request.uri.queryParameters[key[...]] { query[key] = String(value) }
-                }
+                let query = WebApp.query(request, ["soeg", "omraade", "gruppe", "sorter", "side"])
                 for (key, value) in listContext(households, query: query) { context[key] = value }
                 if WebApp.caseRoles.contains(RoleKind(caller.user.role)) { context["create"] = createForm(caller, values: [:]) }
                 if request.uri.queryParameters["besked"] == "oprettet" { context["flash"] = "Husstanden er oprettet." }
@@ -196,12 +193,8 @@ extension WebApp {
             }
         }
         rows.sort { a, b in key(a) != key(b) ? key(a) < key(b) : a.id < b.id }
-        let pageSize = 50
-        let pages = max(1, (rows.count + pageSize - 1) / pageSize)
-        let page = min(max(1, query["side"].flatMap { Int($0) } ?? 1), pages)
-        let shown = rows.dropFirst((page - 1) * pageSize).prefix(pageSize)
-        let searched = search.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics) ?? ""
-        let link = "/husstande?soeg=\(searched)&omraade=\(area?.rawValue ?? "")&gruppe=\(group?.rawValue ?? "")&sorter=\(sort)"
+        let kept = ["soeg": search, "omraade": area?.rawValue ?? "", "gruppe": group?.rawValue ?? "", "sorter": sort, "side": query["side"] ?? "1"]
+        let (shown, paging) = WebApp.paged(rows, page: "side", query: kept, path: "/husstande")
         return [
             "households": shown.map {
                 [
@@ -215,8 +208,7 @@ extension WebApp {
             "sorts": [("id", "husstand"), ("start", "indsatsstart"), ("plads", "plads på listen")].map {
                 ["value": $0.0, "label": $0.1, "selected": $0.0 == sort]
             },
-            "page": page, "pages": pages,
-            "previous": page > 1 ? "\(link)&side=\(page - 1)" : "", "next": page < pages ? "\(link)&side=\(page + 1)" : "",
+            "paging": paging,
         ]
     }
 

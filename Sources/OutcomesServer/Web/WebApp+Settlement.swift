@@ -137,10 +137,8 @@ extension WebApp {
                             || ($0.element.person?.rawValue ?? "").localizedCaseInsensitiveContains(search))
                 }
                 // Issue #16: searched by household or person, 50 a page; the sum is of all found.
-                var query: [String: String] = ["dato": day.isoString]
-                for key in ["maal", "periode", "soeg", "side"] {
-                    if let value = request.uri.queryParameters[key[...]] { query[key] = String(value) }
-                }
+                var query = WebApp.query(request, ["maal", "periode", "soeg", "side"])
+                query["dato"] = day.isoString
                 let (shown, paging) = WebApp.paged(Array(lines), page: "side", query: query, path: "/opgoerelse/linjer")
                 var context = base(caller, title: "Linjer", current: "/opgoerelse", now: now)
                 context["asOf"] = day.danishString

@@ -31,10 +31,7 @@ extension WebApp {
             try await page(request) {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.personRoles, now: now)
-                var query: [String: String] = [:]
-                for key in ["soeg", "side", "journalside", "besked"] {
-                    if let value = request.uri.queryParameters[key[...]] { query[key] = String(value) }
-                }
+                let query = WebApp.query(request, ["soeg", "side", "journalside", "besked"])
                 return try await visitationPage(caller: caller, now: now, form: [:], query: query)
             }
         }
@@ -70,6 +67,15 @@ extension WebApp {
                 return WebApp.redirect("/visitation?besked=journalfoert")
             }
         }
+    }
+
+    /// The query values a list page reads (search, filters, pages), by name.
+    static func query(_ request: Request, _ keys: [String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for key in keys {
+            if let value = request.uri.queryParameters[key[...]] { values[key] = String(value) }
+        }
+        return values
     }
 
     /// A page of `rows` (50 a page) and the links to its neighbours, keeping the other query values.
