@@ -93,12 +93,13 @@ extension OutcomesService {
 
     /// Keeps a new version of a contract file after reading it whole; a file that cannot be read
     /// is refused naming file, line and field.
-    public func saveContractVersion(_ requester: Requester, text: String) async throws -> ContractVersion {
+    /// `file` names the upload in an error ("aftale.yaml:12: …").
+    public func saveContractVersion(_ requester: Requester, text: String, file: String = "upload.yaml") async throws -> ContractVersion {
         try authorize(requester, .saveContractVersion)
         try checkInput { () throws(InputRules.Violation) in try InputRules.text(text, field: "text", maximumLength: 1_000_000, allowEmpty: false) }
         let commitment: Commitment
         do {
-            commitment = try ContractFile.parse(text, file: "upload.yaml")
+            commitment = try ContractFile.parse(text, file: file)
         } catch let error as ContractFileError {
             throw ApplicationError.invalid(error.description)
         }

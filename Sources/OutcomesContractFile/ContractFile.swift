@@ -37,10 +37,10 @@ public enum ContractFile {
     /// - Throws: ``ContractFileError`` naming the file, line and field.
     public static func load(path: String) throws(ContractFileError) -> Commitment {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ContractFileError(file: path, line: nil, field: "", message: "cannot read the file")
+            throw ContractFileError(file: path, line: nil, field: "", message: "filen kan ikke læses")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ContractFileError(file: path, line: nil, field: "", message: "the file is not UTF-8 text")
+            throw ContractFileError(file: path, line: nil, field: "", message: "filen er ikke UTF-8-tekst")
         }
         return try parse(text, file: path)
     }
@@ -49,7 +49,7 @@ public enum ContractFile {
     public static func text(path: String?) throws(ContractFileError) -> (text: String, file: String) {
         guard let path else { return (builtInText, builtInName) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ContractFileError(file: path, line: nil, field: "", message: "cannot read the file as UTF-8 text")
+            throw ContractFileError(file: path, line: nil, field: "", message: "filen kan ikke læses som UTF-8-tekst")
         }
         return (text, path)
     }
@@ -63,7 +63,7 @@ public enum ContractFile {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
-                throw ContractFileError(file: file, line: nil, field: "", message: "the file is empty")
+                throw ContractFileError(file: file, line: nil, field: "", message: "filen er tom")
             }
             root = node
         } catch let error as ContractFileError {
@@ -71,22 +71,48 @@ public enum ContractFile {
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         } catch {
-            throw ContractFileError(file: file, line: nil, field: "", message: "not a YAML document")
+            throw ContractFileError(file: file, line: nil, field: "", message: "filen er ikke et YAML-dokument")
         }
         let reader = NodeReader(node: root, path: "", context: .init(file: file))
         return try ContractParser(root: reader).commitment()
     }
 
+    /// The common YAML syntax problems in plain Danish, keyed by libyaml's (English) `problem`
+    /// text as Yams reports it; the message reads "YAML-syntaksfejl: <Danish>". A problem not
+    /// listed here is shown as "YAML-syntaksfejl (parserens besked: <English problem>)".
+    static let yamlSyntaxProblems: [String: String] = [
+        "did not find expected node content": "her mangler en værdi",
+        "mapping values are not allowed in this context":
+            "et kolon står et sted, hvor der ikke kan begynde et nyt felt – tjek indrykningen, eller sæt værdien i anførselstegn, hvis den selv indeholder et kolon",
+        "found character that cannot start any token":
+            "en værdi kan ikke begynde med dette tegn (fx @, ` eller et tabulatortegn) – sæt værdien i anførselstegn, og ryk ind med mellemrum",
+        "could not find expected ':'": "her mangler et kolon (':') efter feltnavnet",
+        "did not find expected key": "her skulle der stå et feltnavn – tjek, at linjen er rykket lige så langt ind som felterne over den",
+        "did not find expected '-' indicator": "her skulle et nyt punkt i listen begynde med '-' – tjek indrykningen",
+        "found unexpected end of stream": "filen slutter midt i en værdi – mangler der et afsluttende anførselstegn?",
+        "found a tab character that violates indentation": "linjen er rykket ind med tabulatortegn – brug mellemrum",
+        "found a tab character where an indentation space is expected": "linjen er rykket ind med tabulatortegn – brug mellemrum",
+        "found undefined tag handle": "en værdi, der begynder med '!', skal stå i anførselstegn",
+        "found unknown escape character":
+            #"ukendt tegn efter en omvendt skråstreg (\) i en tekst i dobbelte anførselstegn – skriv \\ for selve skråstregen, eller brug enkelte anførselstegn"#,
+        // "while parsing a flow sequence" / "while parsing a flow mapping":
+        "did not find expected ',' or ']'": "en liste i [ ] mangler et komma mellem værdierne eller den afsluttende ']'",
+        "did not find expected ',' or '}'": "en gruppe felter i { } mangler et komma mellem felterne eller den afsluttende '}'",
+    ]
+
     static func syntaxError(_ error: YamlError, file: String) -> ContractFileError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
+            if let danish = yamlSyntaxProblems[problem] {
+                return ContractFileError(file: file, line: mark.line, field: "", message: "YAML-syntaksfejl: \(danish)")
+            }
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return ContractFileError(file: file, line: mark.line, field: "", message: "YAML syntax error: \(detail)")
+            return ContractFileError(file: file, line: mark.line, field: "", message: "YAML-syntaksfejl (parserens besked: \(detail))")
         case let .reader(problem, _, _, _):
-            return ContractFileError(file: file, line: nil, field: "", message: "cannot read the text: \(problem)")
+            return ContractFileError(file: file, line: nil, field: "", message: "teksten kan ikke læses (parserens besked: \(problem))")
         default:
-            return ContractFileError(file: file, line: nil, field: "", message: "YAML error: \(error)")
+            return ContractFileError(file: file, line: nil, field: "", message: "YAML-fejl (parserens besked: \(error))")
         }
     }
 }
@@ -99,7 +125,7 @@ struct ContractParser {
     func commitment() throws(ContractFileError) -> Commitment {
         let format = try root.required("format")
         guard try format.string() == Self.format else {
-            throw format.error("unsupported format '\(try format.string())' (this version reads \(Self.format))")
+            throw format.error("formatet '\(try format.string())' kendes ikke (denne version læser \(Self.format))")
         }
         let signed = try root.required("signed")
         let signedOn = try signed.stated("date") { r throws(ContractFileError) in try r.date() }
@@ -108,7 +134,7 @@ struct ContractParser {
         func party(_ reader: NodeReader) throws(ContractFileError) -> PartyKey {
             let key = PartyKey(try reader.nonEmptyString())
             guard keys.contains(key) else {
-                throw reader.error("unknown party '\(key)' (parties: \(keys.sorted().map(\.rawValue).joined(separator: ", ")))")
+                throw reader.error("ukendt part '\(key)' (parterne er: \(keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
             return key
         }
@@ -119,7 +145,7 @@ struct ContractParser {
             let start = try r.date()
             let endReader = try periodReader.required("end")
             let end = try endReader.date()
-            guard start <= end else { throw endReader.error("the period ends (\(end)) before it starts (\(start))") }
+            guard start <= end else { throw endReader.error("perioden slutter (\(end)), før den begynder (\(start))") }
             return DateRange(start: start, end: end)
         }
         let households = try intervention.required("households").statedCount()
@@ -129,7 +155,7 @@ struct ContractParser {
         }
         try intervention.rejectUnknownKeys()
         guard signedOn.value <= period.value.end else {
-            throw try signed.required("date").error("signed after the intervention period ended")
+            throw try signed.required("date").error("aftalen er underskrevet efter indsatsperiodens slutning")
         }
 
         let grants = try root.required("grants").sequence().map { (g) throws(ContractFileError) -> Grant in
@@ -139,7 +165,7 @@ struct ContractParser {
         let coFunding = try root.required("coFunding").sequence().map { (c) throws(ContractFileError) -> CoFundingCondition in
             let condition = CoFundingCondition(
                 party: try party(c.required("party")),
-                kind: try c.required("kind").choice(CoFundingCondition.Kind.self, what: "kind"),
+                kind: try c.required("kind").choice(CoFundingCondition.Kind.self, what: "type"),
                 amount: try c.statedMoney(exceptKeys: ["party", "kind", "recipient"]),
                 recipient: try c.optional("recipient").map { (r) throws(ContractFileError) in try party(r) }
             )
@@ -157,7 +183,7 @@ struct ContractParser {
         let interpretations = try parseInterpretations(root.required("interpretations"))
         let horizonReader = try root.required("interpretations").required("returnCapHorizon").required("value")
         guard interpretations.returnCapHorizon.choice >= period.value.end else {
-            throw horizonReader.error("the return-cap horizon lies before the intervention period ends (\(period.value.end))")
+            throw horizonReader.error("horisonten for afkastloftet ligger før indsatsperiodens slutning (\(period.value.end))")
         }
         let crossReferences = try (root.optional("crossReferences")?.sequence() ?? []).map {
             (c) throws(ContractFileError) -> CrossReference in
@@ -209,14 +235,14 @@ struct ContractParser {
         if let grantReader = try root.optional("grant") {
             let funder = try grantReader.stated("funder") { (r) throws(ContractFileError) in try party(r) }
             guard grants.contains(where: { $0.funder == funder.value }) else {
-                throw try grantReader.required("funder").error("'\(funder.value)' has no grant under 'grants'")
+                throw try grantReader.required("funder").error("'\(funder.value)' har intet tilskud under 'grants'")
             }
             commitment.grantFunder = funder
         }
         commitment.indigoProjectID = try root.optional("indigoProject")?.nonEmptyString()
         if let effective = try root.optional("effectiveFrom") {
             let day = try effective.date()
-            guard day >= signedOn.value else { throw effective.error("the version takes effect before the agreement was signed (\(signedOn.value))") }
+            guard day >= signedOn.value else { throw effective.error("versionen kan ikke gælde fra en dag før aftalens underskrift (\(signedOn.value))") }
             commitment.effectiveFrom = day
         }
         try root.rejectUnknownKeys()
@@ -230,19 +256,19 @@ struct ContractParser {
         return try list.sequence().map { (p) throws(ContractFileError) -> Party in
             let keyReader = try p.required("key")
             let key = PartyKey(try keyReader.identifier())
-            guard seen.insert(key).inserted else { throw keyReader.error("duplicate party key '\(key)'") }
+            guard seen.insert(key).inserted else { throw keyReader.error("partsnøglen '\(key)' står to gange") }
             var cvr: String?
             if let cvrReader = try p.optional("cvr") {
                 let text = try cvrReader.string()
                 guard text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                    throw cvrReader.error("a CVR number has eight digits, found '\(text)'")
+                    throw cvrReader.error("et CVR-nummer har otte cifre, ikke '\(text)'")
                 }
                 cvr = text
             }
             let party = Party(
                 key: key,
                 name: try p.required("name").nonEmptyString(),
-                role: try p.required("role").choice(Party.Role.self, what: "role"),
+                role: try p.required("role").choice(Party.Role.self, what: "rolle"),
                 cvr: cvr,
                 address: try p.optional("address")?.string(),
                 clause: try p.clause()
@@ -263,7 +289,7 @@ struct ContractParser {
             let monthReader = try i.required("dueMonth")
             let text = try monthReader.string()
             guard let first = LocalDate(iso: text + "-01") else {
-                throw monthReader.error("'\(text)' is not a month (YYYY-MM)")
+                throw monthReader.error("'\(text)' er ikke en måned (ÅÅÅÅ-MM)")
             }
             let installment = Installment(
                 name: try i.required("name").nonEmptyString(),
@@ -277,7 +303,7 @@ struct ContractParser {
         for (index, installment) in installments.enumerated() {
             if let previous, installment.dueBy < previous {
                 throw try reader.required("installments").sequence()[index].required("dueMonth")
-                    .error("installments are out of date order")
+                    .error("raterne står ikke i datoorden")
             }
             previous = installment.dueBy
         }
@@ -321,14 +347,14 @@ struct ContractParser {
     ) throws(ContractFileError) -> Budget {
         let yearsReader = try reader.required("years")
         let years = try yearsReader.sequence().map { (y) throws(ContractFileError) in try y.positiveInt() }
-        guard !years.isEmpty else { throw yearsReader.error("no budget years") }
+        guard !years.isEmpty else { throw yearsReader.error("der er ingen budgetår") }
         for (a, b) in zip(years, years.dropFirst()) where b != a + 1 {
-            throw yearsReader.error("budget years must follow each other (\(a), then \(b))")
+            throw yearsReader.error("budgetårene skal følge lige efter hinanden (\(a), derefter \(b))")
         }
         func perYear(_ r: NodeReader) throws(ContractFileError) -> [Money] {
             let cells = try r.sequence()
             guard cells.count == years.count else {
-                throw r.error("expected \(years.count) amounts, one per budget year \(years.map(String.init).joined(separator: ", "))")
+                throw r.error("der skal stå \(years.count) beløb, ét for hvert budgetår \(years.map(String.init).joined(separator: ", "))")
             }
             return try cells.map { (c) throws(ContractFileError) in try c.money() }
         }
@@ -358,7 +384,7 @@ struct ContractParser {
         let householdsReader = try reader.required("expectedHouseholds")
         let households = try householdsReader.sequence().map { (h) throws(ContractFileError) in try h.nonNegativeInt() }
         guard households.count == years.count else {
-            throw householdsReader.error("expected \(years.count) counts, one per budget year")
+            throw householdsReader.error("der skal stå \(years.count) tal, ét for hvert budgetår")
         }
         let budget = Budget(
             clause: try reader.clause(),
@@ -385,13 +411,13 @@ struct ContractParser {
         return try reader.sequence().map { (g) throws(ContractFileError) -> PaymentGoal in
             let numberReader = try g.required("number")
             let number = try numberReader.positiveInt()
-            guard numbers.insert(number).inserted else { throw numberReader.error("duplicate goal number \(number)") }
+            guard numbers.insert(number).inserted else { throw numberReader.error("målnummer \(number) står to gange") }
             let kindReader = try g.required("kind")
-            let kind = try kindReader.choice(GoalKind.self, what: "goal")
-            guard kinds.insert(kind).inserted else { throw kindReader.error("goal '\(kind.rawValue)' appears twice") }
+            let kind = try kindReader.choice(GoalKind.self, what: "mål")
+            guard kinds.insert(kind).inserted else { throw kindReader.error("målet '\(kind.rawValue)' står to gange") }
             let rateReader = try g.required("rate")
             let rate = try rateReader.statedMoney(exceptKeys: ["unit"])
-            let unit = try rateReader.required("unit").choice(RateUnit.self, what: "unit")
+            let unit = try rateReader.required("unit").choice(RateUnit.self, what: "enhed")
             let pointsReader = try g.required("points")
             let points = try pointsReader.stated("at") { (r) throws(ContractFileError) in
                 try r.sequence().map { (p) throws(ContractFileError) in try measurementPoint(p) }
@@ -402,11 +428,11 @@ struct ContractParser {
                 let maximumReader = try subgroupReader.optional("maximumAge")
                 let maximum = try maximumReader?.nonNegativeInt()
                 if let minimum, let maximum, maximum < minimum {
-                    throw maximumReader!.error("maximum age \(maximum) below minimum age \(minimum)")
+                    throw maximumReader!.error("højeste alder \(maximum) er lavere end laveste alder \(minimum)")
                 }
                 return Subgroup(
                     text: try r.nonEmptyString(),
-                    unit: try subgroupReader.required("unit").choice(Subgroup.Unit.self, what: "unit"),
+                    unit: try subgroupReader.required("unit").choice(Subgroup.Unit.self, what: "enhed"),
                     minimumAge: minimum,
                     maximumAge: maximum
                 )
@@ -439,7 +465,7 @@ struct ContractParser {
         case "end": return .end
         default:
             guard let months = Int(text), months > 0 else {
-                throw reader.error("unknown measurement point '\(text)' (expected start, end or months after start)")
+                throw reader.error("ukendt målepunkt '\(text)' (skriv start, end eller antal måneder efter start)")
             }
             return .months(months)
         }
@@ -452,11 +478,11 @@ struct ContractParser {
             let rows = try expected.required("rows").sequence().map { (r) throws(ContractFileError) -> BenefitTypeRow in
                 let cells = try r.row(6)
                 return BenefitTypeRow(
-                    type: try cells[0].choice(BenefitType.self, what: "benefit type"),
+                    type: try cells[0].choice(BenefitType.self, what: "ydelsestype"),
                     label: try cells[1].nonEmptyString(),
                     expectedCount: try cells[2].nonNegativeInt(),
                     expectedShare: try cells[3].percent(),
-                    criterion: try cells[4].choice(SuccessCriterion.self, what: "criterion"),
+                    criterion: try cells[4].choice(SuccessCriterion.self, what: "succeskriterium"),
                     expectedSuccessRate: try cells[5].percent()
                 )
             }
@@ -477,7 +503,7 @@ struct ContractParser {
             let rows = try expected.required("rows").sequence().map { (r) throws(ContractFileError) -> MeasureRow in
                 let cells = try r.row(6)
                 return MeasureRow(
-                    level: try cells[0].choice(MeasureLevel.self, what: "measure"),
+                    level: try cells[0].choice(MeasureLevel.self, what: "foranstaltning"),
                     label: try cells[1].nonEmptyString(),
                     expectedCount: try cells[2].nonNegativeInt(),
                     expectedShare: try cells[3].percent(),
@@ -489,7 +515,7 @@ struct ContractParser {
             let subtotal = MeasureSubtotal(
                 label: try sub.required("label").nonEmptyString(),
                 levels: try sub.required("levels").sequence().map { (l) throws(ContractFileError) in
-                    try l.choice(MeasureLevel.self, what: "measure")
+                    try l.choice(MeasureLevel.self, what: "foranstaltning")
                 },
                 statedCount: try sub.required("count").nonNegativeInt(),
                 statedShare: try sub.required("share").percent()
@@ -500,8 +526,8 @@ struct ContractParser {
             let citizens = try example.required("citizens").sequence().map { (c) throws(ContractFileError) -> MeasureExample in
                 let citizen = MeasureExample(
                     label: try c.required("label").nonEmptyString(),
-                    baseline: try c.required("baseline").choice(MeasureLevel.self, what: "measure"),
-                    result: try c.required("result").choice(MeasureLevel.self, what: "measure"),
+                    baseline: try c.required("baseline").choice(MeasureLevel.self, what: "foranstaltning"),
+                    result: try c.required("result").choice(MeasureLevel.self, what: "foranstaltning"),
                     statedPayment: try c.required("payment").money()
                 )
                 try c.rejectUnknownKeys()
@@ -562,7 +588,7 @@ struct ContractParser {
         case .lifeSatisfaction:
             let scaleReader = try g.required("scale")
             let scale = try scaleReader.row(2).map { (s) throws(ContractFileError) in try s.int() }
-            guard scale[0] < scale[1] else { throw scaleReader.error("the scale's lowest value must be below its highest") }
+            guard scale[0] < scale[1] else { throw scaleReader.error("skalaens laveste værdi skal være mindre end dens højeste") }
             return .lifeSatisfaction(
                 LifeSatisfactionTerms(
                     expectedImprovedShare: try g.required("expectedImprovedShare").statedPercent(),
@@ -611,13 +637,13 @@ struct ContractParser {
         let postingReader = try reader.required("interestPosting")
         let posting = try postingReader.string()
         guard let postingDate = LocalDate(iso: "2000-" + posting) else {
-            throw postingReader.error("'\(posting)' is not a month and day (MM-DD)")
+            throw postingReader.error("'\(posting)' er ikke en måned og dag (MM-DD)")
         }
         let formula = try reader.required("printedFormula")
         let dayCountReader = try reader.required("dayCount")
         let dayCount = try dayCountReader.positiveInt()
         guard dayCount == 360 || dayCount == 365 || dayCount == 366 else {
-            throw dayCountReader.error("a day-count basis is 360, 365 or 366 days, found \(dayCount)")
+            throw dayCountReader.error("et rentår regnes med 360, 365 eller 366 dage, ikke \(dayCount)")
         }
         let cap = ReturnCap(
             amount: try reader.required("amount").statedMoney(),
@@ -657,7 +683,7 @@ struct ContractParser {
             realisationQuarters: try reader.required("realisationQuarters").statedCount(),
             regularCompletion: try reader.optional("regularCompletion").map { (r) throws(ContractFileError) in
                 try r.stated("reasons") { (list) throws(ContractFileError) in
-                    try list.sequence().map { (item) throws(ContractFileError) in try item.choice(EndReason.self, what: "end reason") }
+                    try list.sequence().map { (item) throws(ContractFileError) in try item.choice(EndReason.self, what: "afslutningsårsag") }
                 }
             } ?? Stated([.stable], "P 1.1.3")
         )
@@ -685,7 +711,7 @@ struct ContractParser {
             switch try r.string() {
             case "nextBusinessDay": return true
             case "asReceived": return false
-            case let other: throw r.error("unknown rule '\(other)' (expected nextBusinessDay or asReceived)")
+            case let other: throw r.error("ukendt regel '\(other)' (skriv nextBusinessDay eller asReceived)")
             }
         }
         let deadlines = Deadlines(
@@ -705,14 +731,14 @@ struct ContractParser {
         )
             throws(ContractFileError) -> Interpretation<E> where E.RawValue == String
         {
-            let stated = try reader.required(key).stated { (r) throws(ContractFileError) in try r.choice(E.self, what: "reading") }
+            let stated = try reader.required(key).stated { (r) throws(ContractFileError) in try r.choice(E.self, what: "fortolkning") }
             return Interpretation(stated.value, stated.clause)
         }
         let ageReader = try reader.required("ageBasis")
         let ages = AgeBases(
-            employment: try ageReader.required("employment").choice(AgeBasis.self, what: "age basis"),
-            socialMeasures: try ageReader.required("socialMeasures").choice(AgeBasis.self, what: "age basis"),
-            lifeSatisfaction: try ageReader.required("lifeSatisfaction").choice(AgeBasis.self, what: "age basis")
+            employment: try ageReader.required("employment").choice(AgeBasis.self, what: "aldersgrundlag"),
+            socialMeasures: try ageReader.required("socialMeasures").choice(AgeBasis.self, what: "aldersgrundlag"),
+            lifeSatisfaction: try ageReader.required("lifeSatisfaction").choice(AgeBasis.self, what: "aldersgrundlag")
         )
         let ageClause = try ageReader.clause()
         try ageReader.rejectUnknownKeys()
@@ -721,11 +747,11 @@ struct ContractParser {
         let substantialReader = try reader.optional("substantialRealisation")
         let substantial = try substantialReader?.statedPercent() ?? Stated(Percent(50), "T 6.2.1 (iii)")
         guard substantial.value >= Percent(0), substantial.value <= Percent(100) else {
-            throw try substantialReader!.required("value").error("a share of the requirement is 0–100 %, not \(substantial.value)")
+            throw try substantialReader!.required("value").error("andelen af kravet skal være 0–100 %, ikke \(substantial.value.danishString)")
         }
         let revocationInterest =
             try reader.optional("revocationInterest").map { (r) throws(ContractFileError) in
-                try r.stated { (v) throws(ContractFileError) in try v.choice(RevocationInterestRule.self, what: "reading") }
+                try r.stated { (v) throws(ContractFileError) in try v.choice(RevocationInterestRule.self, what: "fortolkning") }
             } ?? Stated(.returnCapRate, "T 6.2.1")
         let interpretations = Interpretations(
             ageBasis: Interpretation(ages, ageClause),

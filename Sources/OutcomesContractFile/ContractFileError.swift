@@ -1,7 +1,7 @@
 /// Why a contract file cannot be used: the file, the line and the field, and what is wrong.
 ///
 /// ```
-/// viborg.yaml:118: paymentGoals[0].rate.amount: negative amount '-8600'
+/// viborg.yaml:118: paymentGoals[0].rate.amount: negativt beløb '-8600'
 /// ```
 public struct ContractFileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file as named by the user (or the built-in file's name).

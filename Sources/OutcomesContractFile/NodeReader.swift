@@ -30,14 +30,14 @@ struct NodeReader {
     // MARK: Mappings
 
     private func mappingNode() throws(ContractFileError) -> Node.Mapping {
-        guard case let .mapping(mapping) = node else { throw error("expected a mapping of keys and values") }
+        guard case let .mapping(mapping) = node else { throw error("her skal stå felter med navn og værdi (navn: værdi)") }
         return mapping
     }
 
     /// The value at `key`, which must be present and not null.
     func required(_ key: String) throws(ContractFileError) -> NodeReader {
         guard let value = try optional(key) else {
-            throw ContractFileError(file: context.file, line: line, field: child(key), message: "missing field")
+            throw ContractFileError(file: context.file, line: line, field: child(key), message: "feltet mangler")
         }
         return value
     }
@@ -56,13 +56,13 @@ struct NodeReader {
         let mapping = try mappingNode()
         let known = context.readKeys[path, default: []]
         for (key, value) in mapping {
-            guard let name = key.scalar?.string else { throw error("keys must be plain words") }
+            guard let name = key.scalar?.string else { throw error("feltnavne skal være almindelige ord") }
             if !known.contains(name) {
                 throw ContractFileError(
                     file: context.file,
                     line: value.mark?.line ?? key.mark?.line,
                     field: child(name),
-                    message: "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))"
+                    message: "ukendt felt (tilladte felter: \(known.sorted().joined(separator: ", ")))"
                 )
             }
         }
@@ -76,14 +76,14 @@ struct NodeReader {
     // MARK: Sequences
 
     func sequence() throws(ContractFileError) -> [NodeReader] {
-        guard case let .sequence(sequence) = node else { throw error("expected a list") }
+        guard case let .sequence(sequence) = node else { throw error("her skal stå en liste") }
         return sequence.enumerated().map { NodeReader(node: $1, path: "\(path)[\($0)]", context: context) }
     }
 
     /// A list of exactly `count` items (a table row).
     func row(_ count: Int) throws(ContractFileError) -> [NodeReader] {
         let items = try sequence()
-        guard items.count == count else { throw error("expected a row of \(count) values, found \(items.count)") }
+        guard items.count == count else { throw error("rækken skal have \(count) værdier, men har \(items.count)") }
         return items
     }
 
@@ -95,13 +95,13 @@ struct NodeReader {
     }
 
     func string() throws(ContractFileError) -> String {
-        guard case let .scalar(scalar) = node else { throw error("expected a single value") }
+        guard case let .scalar(scalar) = node else { throw error("her skal stå én værdi") }
         return scalar.string
     }
 
     func nonEmptyString() throws(ContractFileError) -> String {
         let text = try string()
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("must not be empty") }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("må ikke være tomt") }
         return text
     }
 
@@ -110,29 +110,29 @@ struct NodeReader {
     func identifier() throws(ContractFileError) -> String {
         let text = try nonEmptyString()
         guard InputRules.isIdentifier(text) else {
-            throw error("'\(InputRules.visible(text))' is not an id: 1–64 of A–Z, a–z, 0–9, '.', '_' and '-', first a letter or digit")
+            throw error("'\(InputRules.visible(text))' er ikke et gyldigt id: 1–64 tegn blandt A–Z, a–z, 0–9, '.', '_' og '-', og det første skal være et bogstav eller et ciffer")
         }
         return text
     }
 
     func int() throws(ContractFileError) -> Int {
         let text = try string()
-        guard let value = Int(text) else { throw error("'\(text)' is not a whole number") }
+        guard let value = Int(text) else { throw error("'\(text)' er ikke et helt tal") }
         // Bounded like every value from outside (InputRules): a count or a year this large is a
         // mistake, and would make later arithmetic overflow.
-        guard value.magnitude <= 10_000_000 else { throw error("'\(text)' is too large (at most 10000000)") }
+        guard value.magnitude <= 10_000_000 else { throw error("'\(text)' er for stort (højst 10.000.000)") }
         return value
     }
 
     func nonNegativeInt() throws(ContractFileError) -> Int {
         let value = try int()
-        guard value >= 0 else { throw error("negative number '\(value)'") }
+        guard value >= 0 else { throw error("negativt tal '\(value)'") }
         return value
     }
 
     func positiveInt() throws(ContractFileError) -> Int {
         let value = try int()
-        guard value > 0 else { throw error("must be at least 1, found '\(value)'") }
+        guard value > 0 else { throw error("skal være mindst 1, ikke '\(value)'") }
         return value
     }
 
@@ -143,10 +143,10 @@ struct NodeReader {
         do {
             amount = try Money.parse(text, form: .machine)
         } catch {
-            throw self.error("not an amount in kroner (\(error.description)); write e.g. 1304167 or 1304166.67")
+            throw self.error("ikke et beløb i kroner (\(error.description)); skriv fx 1304167 eller 1304166.67, uden punktum mellem tusinder")
         }
-        guard !amount.isNegative else { throw self.error("negative amount '\(text)'") }
-        guard amount <= InputRules.maximumAmount else { throw self.error("'\(text)' is above the largest amount, \(InputRules.maximumAmount.machineString)") }
+        guard !amount.isNegative else { throw self.error("negativt beløb '\(text)'") }
+        guard amount <= InputRules.maximumAmount else { throw self.error("'\(text)' er over det højeste tilladte beløb, \(InputRules.maximumAmount.danishShortString)") }
         return amount
     }
 
@@ -157,17 +157,17 @@ struct NodeReader {
         do {
             number = try DecimalNumber.parseMachine(text)
         } catch {
-            throw self.error("not a percentage (\(error.description)); write e.g. 74 or 23.45")
+            throw self.error("ikke en procentsats (\(error.description)); skriv fx 74 eller 23.45")
         }
-        guard allowNegative || number.units >= 0 else { throw self.error("negative percentage '\(text)'") }
+        guard allowNegative || number.units >= 0 else { throw self.error("negativ procentsats '\(text)'") }
         let scale = (0..<min(number.scale, 7)).reduce(UInt128(1)) { product, _ in product * 10 }
-        guard number.scale <= 6, number.units.magnitude <= 10_000 * scale else { throw self.error("'\(text)' is out of range (at most ±10000 %, six decimals)") }
+        guard number.scale <= 6, number.units.magnitude <= 10_000 * scale else { throw self.error("'\(text)' er uden for det tilladte (højst ±10.000 % og højst seks decimaler)") }
         return Percent(number.ratio)
     }
 
     func date() throws(ContractFileError) -> LocalDate {
         let text = try string()
-        guard let date = LocalDate(iso: text) else { throw error("'\(text)' is not a date (YYYY-MM-DD)") }
+        guard let date = LocalDate(iso: text) else { throw error("'\(text)' er ikke en dato (ÅÅÅÅ-MM-DD)") }
         return date
     }
 
@@ -175,16 +175,16 @@ struct NodeReader {
         switch try string().lowercased() {
         case "true", "yes": return true
         case "false", "no": return false
-        case let other: throw error("'\(other)' is not true or false")
+        case let other: throw error("'\(other)' er hverken true eller false")
         }
     }
 
     /// One of an enumeration's raw values; the error lists them.
-    func choice<E: RawRepresentable & CaseIterable>(_: E.Type, what: String = "value") throws(ContractFileError) -> E
+    func choice<E: RawRepresentable & CaseIterable>(_: E.Type, what: String = "værdi") throws(ContractFileError) -> E
     where E.RawValue == String {
         let text = try string()
         guard let value = E(rawValue: text) else {
-            throw error("unknown \(what) '\(text)' (expected one of: \(E.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw error("ukendt \(what) '\(text)' (mulige værdier: \(E.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return value
     }

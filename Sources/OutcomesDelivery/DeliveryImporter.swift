@@ -79,7 +79,7 @@ public enum DeliveryImporter {
 enum Words {
     static let area = WordTable(Area.self) { $0.danishName }
     static let group = WordTable(Group.self) { $0.danishName }
-    static let endReason = WordTable(EndReason.self)
+    static let endReason = WordTable(EndReason.self) { $0.danishName }
     static let benefitType = WordTable(BenefitType.self) { $0.danishName }
     static let declaredFit = WordTable(DeclaredFit.self) { $0.danishName }
     static let measure = WordTable(MeasureLevel.self) { $0.danishName }

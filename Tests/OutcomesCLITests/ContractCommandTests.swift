@@ -117,7 +117,7 @@ struct ExecutableTests {
         let failed = try run(["contract", "validate", "--contract", bad])
         #expect(failed.status == 1)
         #expect(failed.stdout.isEmpty)
-        #expect(failed.stderr.hasPrefix("\(bad):\(line): paymentGoals[2].kind: unknown goal 'truancy'"))
+        #expect(failed.stderr.hasPrefix("\(bad):\(line): paymentGoals[2].kind: ukendt mål 'truancy'"))
     }
 
     @Test("A rejected delivery exits 1 with every error on stderr and nothing on stdout")

@@ -111,7 +111,7 @@ struct ContractFileRejectionTests {
         let (text, line) = mutated("  grandTotal: 6002500", "  grandTotal: [6002500")
         let error = try #require(parseError(text))
         #expect(error.file == "test.yaml")
-        #expect(error.message.hasPrefix("YAML syntax error"))
+        #expect(error.message.hasPrefix("YAML-syntaksfejl"))
         #expect(error.line != nil && error.line! >= line)
     }
 
@@ -120,7 +120,7 @@ struct ContractFileRejectionTests {
         let (text, _) = mutated("  grandTotal: 6002500", "  # grandTotal removed")
         let error = try #require(parseError(text))
         #expect(error.field == "budget.grandTotal")
-        #expect(error.message == "missing field")
+        #expect(error.message == "feltet mangler")
         #expect(
             error.line
                 == ContractFile.builtInText.split(separator: "\n", omittingEmptySubsequences: false)
@@ -132,8 +132,8 @@ struct ContractFileRejectionTests {
     func negative() throws {
         let (text, line) = mutated("rate: {amount: 8600,", "rate: {amount: -8600,")
         let error = try #require(parseError(text))
-        #expect(error == ContractFileError(file: "test.yaml", line: line, field: "paymentGoals[0].rate.amount", message: "negative amount '-8600'"))
-        #expect(error.description == "test.yaml:\(line): paymentGoals[0].rate.amount: negative amount '-8600'")
+        #expect(error == ContractFileError(file: "test.yaml", line: line, field: "paymentGoals[0].rate.amount", message: "negativt beløb '-8600'"))
+        #expect(error.description == "test.yaml:\(line): paymentGoals[0].rate.amount: negativt beløb '-8600'")
     }
 
     @Test("Absurd amounts, counts and percentages are rejected at their line (no later sum can overflow)")
@@ -141,10 +141,10 @@ struct ContractFileRejectionTests {
         let (amount, amountLine) = mutated("rate: {amount: 8600,", "rate: {amount: 92233720368547758.07,")
         let amountError = try #require(parseError(amount))
         #expect(amountError.line == amountLine && amountError.field == "paymentGoals[0].rate.amount")
-        #expect(amountError.message.contains("above the largest amount"))
+        #expect(amountError.message.contains("over det højeste tilladte beløb"))
         let (count, countLine) = mutated("courseMonths: {value: 12,", "courseMonths: {value: 9223372036854775807,")
         let countError = try #require(parseError(count))
-        #expect(countError.line == countLine && countError.message.contains("too large"))
+        #expect(countError.line == countLine && countError.message.contains("for stort"))
     }
 
     @Test("The forecast's course length and the INDIGO id: read with their clause; optional; a zero length is rejected at its line")
@@ -166,7 +166,7 @@ struct ContractFileRejectionTests {
         let error = try #require(parseError(text))
         #expect(error.field == "intervention.period.end")
         #expect(error.line == line)
-        #expect(error.message.contains("ends (2022-10-31) before it starts (2023-11-01)"))
+        #expect(error.message.contains("slutter (2022-10-31), før den begynder (2023-11-01)"))
     }
 
     @Test("Installments out of date order are rejected")
@@ -181,7 +181,7 @@ struct ContractFileRejectionTests {
         let (text, line) = mutated("kind: lifeSatisfaction", "kind: happiness")
         let error = try #require(parseError(text))
         #expect(error.field == "paymentGoals[3].kind" && error.line == line)
-        #expect(error.message.hasPrefix("unknown goal 'happiness' (expected one of: employment, socialMeasures"))
+        #expect(error.message.hasPrefix("ukendt mål 'happiness' (mulige værdier: employment, socialMeasures"))
     }
 
     @Test("A goal that appears twice is rejected")
@@ -189,7 +189,7 @@ struct ContractFileRejectionTests {
         let (text, line) = mutated("kind: lifeSatisfaction", "kind: employment")
         let error = try #require(parseError(text))
         #expect(error.field == "paymentGoals[3].kind" && error.line == line)
-        #expect(error.message == "goal 'employment' appears twice")
+        #expect(error.message == "målet 'employment' står to gange")
     }
 
     @Test("An unknown party is rejected")
@@ -197,7 +197,7 @@ struct ContractFileRejectionTests {
         let (text, line) = mutated("payer: {party: lbf,", "payer: {party: lfb,")
         let error = try #require(parseError(text))
         #expect(error.field == "paymentGoals[3].payer.party" && error.line == line)
-        #expect(error.message.hasPrefix("unknown party 'lfb'"))
+        #expect(error.message.hasPrefix("ukendt part 'lfb'"))
     }
 
     @Test("An unknown (misspelt) field is rejected, not ignored")
@@ -205,11 +205,11 @@ struct ContractFileRejectionTests {
         let (text, line) = mutated("  interestPosting: \"12-31\"", "  interestPostng: \"12-31\"")
         let error = try #require(parseError(text))
         #expect(error.field == "returnCap.interestPosting")
-        #expect(error.message == "missing field")
+        #expect(error.message == "feltet mangler")
         let (typo, typoLine) = mutated("  dayCount: 365", "  dayCount: 365\n  dayCounts: 360")
         let unknown = try #require(parseError(typo))
         #expect(unknown.field == "returnCap.dayCounts" && unknown.line == typoLine + 1)
-        #expect(unknown.message.hasPrefix("unknown field"))
+        #expect(unknown.message.hasPrefix("ukendt felt"))
         _ = line
     }
 
@@ -218,7 +218,7 @@ struct ContractFileRejectionTests {
         let (text, line) = mutated("  grandTotal: 6002500", "  grandTotal: \"6.002.500\"")
         let error = try #require(parseError(text))
         #expect(error.field == "budget.grandTotal" && error.line == line)
-        #expect(error.message.hasPrefix("not an amount in kroner"))
+        #expect(error.message.hasPrefix("ikke et beløb i kroner"))
     }
 
     @Test("A table row with a missing cell is rejected")
@@ -226,12 +226,12 @@ struct ContractFileRejectionTests {
         let (text, line) = mutated("- [flexjob, \"Voksne i fleksjob\", 38, 11, flexjob, 95]", "- [flexjob, \"Voksne i fleksjob\", 38, 11, flexjob]")
         let error = try #require(parseError(text))
         #expect(error.field == "paymentGoals[0].expected.rows[3]" && error.line == line)
-        #expect(error.message == "expected a row of 6 values, found 5")
+        #expect(error.message == "rækken skal have 6 værdier, men har 5")
     }
 
     @Test("An empty file and an unreadable file are rejected")
     func emptyAndMissing() throws {
-        #expect(parseError("")?.message == "the file is empty")
+        #expect(parseError("")?.message == "filen er tom")
         #expect(throws: ContractFileError.self) { try ContractFile.load(path: "/nonexistent/contract.yaml") }
     }
 

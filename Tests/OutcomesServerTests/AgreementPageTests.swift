@@ -37,7 +37,7 @@ struct AgreementPageTests {
             let early = try await upload(changed.replacingOccurrences(of: "effectiveFrom: 2025-01-01", with: "effectiveFrom: 2020-01-01").replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\n"))
             #expect(early.status == .unprocessableContent && early.text.contains("effectiveFrom"))
             let broken = try await upload("format: 1\nid: x\nversion: [\n")
-            #expect(broken.status == .unprocessableContent && broken.text.contains("upload.yaml"))
+            #expect(broken.status == .unprocessableContent && broken.text.contains("aftale.yaml"), "the error names the uploaded file")
         }
     }
 }

@@ -48,6 +48,18 @@ public enum EndReason: String, Sendable, CaseIterable {
     case declined
     case moved
     case other
+
+    /// The reason as the caseworkers say it (the glossary's *afslutningsårsag*).
+    public var danishName: String {
+        switch self {
+        case .stable: "stabil situation"
+        case .noLongerNeeded: "har ikke længere behov"
+        case .otherOffer: "andet tilbud"
+        case .declined: "takkede nej"
+        case .moved: "fraflyttet"
+        case .other: "andet"
+        }
+    }
 }
 
 /// A member of a household.

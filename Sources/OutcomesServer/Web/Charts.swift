@@ -112,7 +112,8 @@ enum Chart {
 
     /// Stacked bars per half-year: the forecast's expected repayment split between the funders
     /// (one colour each), and a marker where the settlement shows what was actually owed.
-    static func halfYears(_ rows: [(label: String, parts: [Money], settled: Money?)], legend: [String]) -> String {
+    /// Each half-year is named in Danish ("2. halvår 2024"), on the axis in two lines.
+    static func halfYears(_ rows: [(period: HalfYear, parts: [Money], settled: Money?)], legend: [String]) -> String {
         let width = 760.0
         let height = 300.0
         let left = 78.0
@@ -131,7 +132,7 @@ enum Chart {
         svg += "<title id=\"halfyears-title\">"
         svg += escape(
             rows.map { row in
-                "\(row.label): " + zip(legend, row.parts).map { "\($0) \($1.danishShortString)" }.joined(separator: ", ")
+                "\(row.period.danishLabel): " + zip(legend, row.parts).map { "\($0) \($1.danishShortString)" }.joined(separator: ", ")
                     + (row.settled.map { "; afregnet \($0.danishShortString)" } ?? "")
             }.joined(separator: "; ")
         )
@@ -159,8 +160,8 @@ enum Chart {
                 svg +=
                     "<line x1=\"\(f(x - 3))\" x2=\"\(f(x + barWidth + 3))\" y1=\"\(f(ys))\" y2=\"\(f(ys))\" stroke=\"#a1261b\" stroke-width=\"3\"/>"
             }
-            svg += "<text x=\"\(f(x + barWidth / 2))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"10\" fill=\"#4b5563\">"
-            svg += escape(row.label) + "</text>"
+            svg += "<text x=\"\(f(x + barWidth / 2))\" y=\"\(f(height - bottom + 15))\" text-anchor=\"middle\" font-size=\"10\" fill=\"#4b5563\">"
+            svg += "\(row.period.half). halvår<tspan x=\"\(f(x + barWidth / 2))\" dy=\"12\">\(row.period.year)</tspan></text>"
         }
         // The legend: the funders' colours and the settled marker.
         var lx = left

@@ -29,7 +29,7 @@ extension WebApp {
                 let text = String(decoding: data, as: UTF8.self)
                 let requester = Requester(user: caller.user, purpose: "ny aftaleversion", now: now, channel: "web:agreement")
                 do {
-                    let version = try await api.service.saveContractVersion(requester, text: text)
+                    let version = try await api.service.saveContractVersion(requester, text: text, file: name)
                     return try await agreementPage(caller, now: now, flash: "Version \(version.version) af \(version.id) er gemt.", uploaded: text)
                 } catch let error as ApplicationError {
                     return try await agreementPage(caller, now: now, error: error.description, uploaded: text)
@@ -75,8 +75,8 @@ extension WebApp {
         var shown: [[String: String]] = []
         var last = -1
         for index in rows.indices where changed.contains(where: { abs($0 - index) <= context }) {
-            if last >= 0, index > last + 1 { shown.append(["kind": "skip", "line": "…", "number": ""]) }
-            shown.append(["kind": rows[index].kind, "line": rows[index].line, "number": rows[index].number])
+            if last >= 0, index > last + 1 { shown.append(["kind": "skip", "label": "", "line": "…", "number": ""]) }
+            shown.append(["kind": rows[index].kind, "label": rows[index].kind, "line": rows[index].line, "number": rows[index].number])
             last = index
         }
         return shown
@@ -110,7 +110,7 @@ extension WebApp {
         if let uploaded, let current = try? await api.service.contractText(requester, id: commitment.id, version: commitment.version) {
             context["diff"] = WebApp.lineDiff(current, uploaded)
             context["hasDiff"] = true
-            if let parsed = try? ContractFile.parse(uploaded, file: "upload.yaml") {
+            if let parsed = try? ContractFile.parse(uploaded, file: "aftale.yaml") {
                 context["newFindings"] = findings(ContractValidator.validate(parsed))
                 context["newVersion"] = "\(parsed.id) version \(parsed.version), gælder fra \((parsed.effectiveFrom ?? parsed.signedOn.value).danishString)"
             }

@@ -226,7 +226,7 @@ extension WebApp {
         // what the settlement shows for the half-years closed so far.
         let settled = Dictionary(report.settlement.periods.filter(\.isClosed).map { ($0.period, $0.total) }, uniquingKeysWith: { a, _ in a })
         context["forecastChart"] = Chart.halfYears(
-            forecast.expected.periods.map { (label: $0.period.label, parts: $0.recipients, settled: settled[$0.period]) },
+            forecast.expected.periods.map { (period: $0.period, parts: $0.recipients, settled: settled[$0.period]) },
             legend: forecast.funders.map { "til \(short($0))" }
         )
         func row(_ label: String, expected: Money, _ d: ForecastModel.Distribution) -> [String: String] {

@@ -10,18 +10,6 @@ extension WebApp {
     static let personRoles = Permission.readPersonData.roles
     static let caseRoles = Permission.editCases.roles
 
-    static func danishEndReason(_ reason: EndReason?) -> String {
-        switch reason {
-        case .stable: "stabil situation"
-        case .noLongerNeeded: "har ikke længere behov"
-        case .otherOffer: "andet tilbud"
-        case .declined: "takkede nej"
-        case .moved: "fraflyttet"
-        case .other: "andet"
-        case nil: "–"
-        }
-    }
-
     func registerHouseholds(on router: PageRouter) {
         router.get("/husstande") { request, _ in
             try await page(request) {
@@ -261,7 +249,7 @@ extension WebApp {
         context["group"] = record.group.danishName
         context["start"] = Danish.date(record.start)
         context["end"] = Danish.date(record.end)
-        context["endReason"] = WebApp.danishEndReason(record.endReason)
+        context["endReason"] = record.endReason?.danishName ?? "–"
         context["replaces"] = record.replaces?.rawValue ?? "–"
         context["cohort"] = record.cohort.map(String.init) ?? "–"
         context["listPosition"] = record.listPosition.map(String.init) ?? "–"
@@ -274,7 +262,7 @@ extension WebApp {
         if canEdit {
             var forms: [String: Any] = ["csrf": caller.csrfToken ?? "", "household": id.rawValue, "name": values["name"] ?? ""]
             forms["end"] = values["end"] ?? day.isoString
-            forms["reasons"] = EndReason.allCases.map { ["value": $0.rawValue, "label": WebApp.danishEndReason($0), "selected": values["reason"] == $0.rawValue] }
+            forms["reasons"] = EndReason.allCases.map { ["value": $0.rawValue, "label": $0.danishName, "selected": values["reason"] == $0.rawValue] }
             forms["canEnd"] = record.group == .treatment && record.end == nil
             context["forms"] = forms
         }

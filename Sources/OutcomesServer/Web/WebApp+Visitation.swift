@@ -87,13 +87,11 @@ extension WebApp {
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics) ?? "")" }
         others.append("")
         let prefix = path + "?" + others.joined(separator: "&") + key + "="
-        return (
-            rows.dropFirst((page - 1) * size).prefix(size),
-            [
-                "page": page, "pages": pages, "previous": page > 1 ? prefix + String(page - 1) : "",
-                "next": page < pages ? prefix + String(page + 1) : "",
-            ]
-        )
+        // Only the links that lead somewhere: an empty string is still "true" to a template.
+        var context: [String: Any] = ["page": page, "pages": pages]
+        if page > 1 { context["previous"] = prefix + String(page - 1) }
+        if page < pages { context["next"] = prefix + String(page + 1) }
+        return (rows.dropFirst((page - 1) * size).prefix(size), context)
     }
 
     func visitationPage(
