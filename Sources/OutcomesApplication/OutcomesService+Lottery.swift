@@ -8,7 +8,20 @@ extension OutcomesService {
     /// The lotteries on record: seed, hashes, size, when (no person data: anyone signed in).
     public func lotteries(_ requester: Requester) async throws -> [LotteryRecord] {
         try authorize(requester, .readOverview)
-        return try await store.lotteries()
+        return try await store.lotteries().map { record in
+            var withoutList = record
+            withoutList.list = []
+            return withoutList
+        }
+    }
+
+    /// The list drawn, to publish and verify: household ids, so it is person data; the read is
+    /// audited. Nil before a lottery is kept (or for one kept before the list was).
+    public func lotteryList(_ requester: Requester) async throws -> LotteryRecord? {
+        try authorize(requester, .readPersonData)
+        guard let record = try await store.lotteries().last, !record.list.isEmpty else { return nil }
+        try await auditRead(requester, "lottery list \(record.listHash.prefix(12))")
+        return record
     }
 
     /// Draws the list from a population file and keeps it: the record with its hashes, and each

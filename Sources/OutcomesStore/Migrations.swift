@@ -265,5 +265,16 @@ enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 13,
+            name: "the drawn list kept with its lottery, to publish and verify (P 3.2.2)",
+            statements: [
+                // The lines `position,household_id\n` whose SHA-256 is the list's hash; empty for
+                // lotteries recorded before this version.
+                """
+                ALTER TABLE \(ident: "lottery") ADD COLUMN \(ident: "list") TEXT NOT NULL DEFAULT ''
+                """
+            ]
+        ),
     ]
 }

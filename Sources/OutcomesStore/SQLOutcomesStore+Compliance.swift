@@ -10,12 +10,21 @@ public struct LotteryRecord: Sendable, Equatable {
     public var listHash: String
     public var households: Int
     public var drawnAt: String
-    public init(seed: String, populationHash: String, listHash: String, households: Int, drawnAt: String) {
+    /// The list in its order, position 1 first (empty for a lottery kept before migration 13).
+    public var list: [HouseholdID]
+    public init(seed: String, populationHash: String, listHash: String, households: Int, drawnAt: String, list: [HouseholdID] = []) {
         self.seed = seed
         self.populationHash = populationHash
         self.listHash = listHash
         self.households = households
         self.drawnAt = drawnAt
+        self.list = list
+    }
+
+    /// The list as the lottery's page publishes it: `list_position,household_id` and a line per
+    /// household; the lines after the header are exactly those the list's hash is taken of.
+    public var csv: String {
+        "list_position,household_id\n" + list.enumerated().map { "\($0.offset + 1),\($0.element.rawValue)\n" }.joined()
     }
 }
 
@@ -30,8 +39,9 @@ extension SQLOutcomesStore {
     ) async throws {
         try await transaction { database in
             let sequence = try await SQLOutcomesStore.nextSequence("lottery", in: database)
-            try await database.insert(into: "lottery").columns("sequence", "seed", "populationHash", "listHash", "households", "drawnAt")
-                .values(sequence, record.seed, record.populationHash, record.listHash, record.households, record.drawnAt).run()
+            let lines = list.enumerated().map { "\($0.offset + 1),\($0.element.household.rawValue)\n" }.joined()
+            try await database.insert(into: "lottery").columns("sequence", "seed", "populationHash", "listHash", "households", "drawnAt", "list")
+                .values(sequence, record.seed, record.populationHash, record.listHash, record.households, record.drawnAt, lines).run()
             for (index, entry) in list.enumerated() {
                 let existing = try await database.select().column("id").from("registeredHousehold").where("id", .equal, entry.household.rawValue)
                     .first()
@@ -61,7 +71,10 @@ extension SQLOutcomesStore {
                 populationHash: try row.decode(column: "populationHash", as: String.self),
                 listHash: try row.decode(column: "listHash", as: String.self),
                 households: try row.decode(column: "households", as: Int.self),
-                drawnAt: try row.decode(column: "drawnAt", as: String.self)
+                drawnAt: try row.decode(column: "drawnAt", as: String.self),
+                list: try row.decode(column: "list", as: String.self).split(separator: "\n").compactMap { line in
+                    line.split(separator: ",", maxSplits: 1).last.map { HouseholdID(String($0)) }
+                }
             )
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OutcomesApplication
 import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
@@ -33,8 +34,9 @@ struct BrowserTests {
     }()
 
     /// A server with the demo delivery, one user of each role and a household whose plan can
-    /// still be adjusted; chromedriver beside it.
-    func withBrowser(width: Int = 1366, _ body: (ServerProcess, WebDriver) async throws -> Void) async throws {
+    /// still be adjusted; chromedriver beside it. `demoHistory: false` imports the demo delivery
+    /// alone, so the server does not add the demo's decisions, approvals and payments.
+    func withBrowser(width: Int = 1366, demoHistory: Bool = true, _ body: (ServerProcess, WebDriver) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-browser-\(UUID().uuidString)")
         let database = folder.appendingPathComponent("data/outcomes.sqlite").path
         let store = try await SQLOutcomesStore.open(url: database)
@@ -49,6 +51,16 @@ struct BrowserTests {
                     audit: event
                 )
             }
+            if !demoHistory {
+                _ = try await store.importDelivery(
+                    DemoData.generate(commitment: ContractFile.builtIn(), seed: 2023, households: 180).mapValues { Data($0.utf8) },
+                    commitment: ContractFile.builtIn(),
+                    receivedOn: LocalDate(iso: "2026-11-01")!,
+                    audit: event
+                )
+            }
+            // A token of the project lead's script, for the admin to revoke.
+            try await store.saveAPIToken(Self.scriptToken, username: "lise", name: "lises-script", audit: event)
             try await store.saveHousehold(
                 Household(id: HouseholdID("H-NY"), area: .houlkaer, group: .treatment, start: LocalDate(iso: "2026-10-15")!),
                 interventionPeriod: ContractFile.builtIn().interventionPeriod.value,
@@ -89,10 +101,12 @@ struct BrowserTests {
         }
     }
 
-    func logIn(_ browser: WebDriver, _ server: ServerProcess, as username: String) async throws {
+    static let scriptToken = "outcomes-browser-test-token-0123456789abcdef"
+
+    func logIn(_ browser: WebDriver, _ server: ServerProcess, as username: String, password: String? = nil) async throws {
         try await browser.go(server.baseURL + "/login")
         try await browser.type("#username", username)
-        try await browser.type("#password", browserPassword(username))
+        try await browser.type("#password", password ?? browserPassword(username))
         try await browser.click("button[type=submit]")
         #expect(try await browser.waitForURL(containing: "/oversigt"), "\(username) lands on the overview")
     }
@@ -469,6 +483,152 @@ struct BrowserTests {
                 "return Array.from(document.querySelectorAll('table tbody tr td:nth-child(2)')).map(e => e.textContent)"
             ) as? [String] ?? []
             #expect(!listed.isEmpty && listed.allSatisfy { $0.contains("H00002") }, "\(listed)")
+        }
+    }
+
+    @Test("step 11, the rest of each role's work: propose and approve a half-year, a revocation and a dispute, an accrual, verify the list, revoke a token, change one's password, a replacement, the lines searched, an error keeps its values")
+    func approvalsAndTheRest() async throws {
+        try await withBrowser(demoHistory: false) { server, browser in
+            // The steering group records the meeting the half-year is put before.
+            try await logIn(browser, server, as: "sofie")
+            try await browser.go(server.baseURL + "/styring#moede")
+            // The server's clock is today's: the half-year is proposed today, so the meeting is today.
+            let today = LocalDate.copenhagen(Date())
+            try await browser.script("document.getElementById('moede-heldOn').value = '\(today.isoString)'")
+            try await browser.type("#moede-minutes", "Opgørelsen for 2. halvår 2023 forelagt")
+            try await browser.click("#moede button[type=submit]")
+            #expect(try await browser.waitForText("Mødet er registreret."))
+            // …and an accrual of unused grant on the finance page (T 4.3).
+            try await browser.go(server.baseURL + "/oekonomi")
+            try await browser.click("#kind option[value=accrual]")
+            try await browser.click("#year option[value='2024']")
+            try await browser.type("#amount", "25.000,00")
+            try await browser.script("document.getElementById('decidedOn').value = '2025-06-10'")
+            try await browser.click("form[action='/oekonomi/beslutning'] button[type=submit]")
+            #expect(try await browser.waitForText("Beslutningen om tilskuddet er registreret."))
+            try await logOut(browser)
+
+            // The evaluator proposes the first half-year; the project lead and DSI approve it naming the meeting.
+            try await logIn(browser, server, as: "erik")
+            try await browser.go(server.baseURL + "/opgoerelse?dato=2026-11-26")
+            try await browser.click("form[action='/opgoerelse/indstil'] button")
+            #expect(try await browser.waitForText("Opgørelsen er indstillet til godkendelse."))
+            try await logOut(browser)
+            for user in ["lise", "dsi"] {
+                try await logIn(browser, server, as: user)
+                try await browser.go(server.baseURL + "/opgoerelse?dato=2026-11-26")
+                #expect(try await browser.text("form[action='/opgoerelse/godkend'] select option:checked") == today.danishString, "the meeting, by its Danish date")
+                try await browser.click("form[action='/opgoerelse/godkend'] button")
+                let approved = try await browser.waitForText(user == "lise" ? "Din godkendelse er registreret" : "Opgørelsen er godkendt.")
+                let shown = try await browser.script("return (document.querySelector('.error-box, .flash, main') || document.body).textContent.slice(0, 400)") as? String ?? ""
+                #expect(approved, "\(shown)")
+                if user == "dsi" {
+                    #expect(try await browser.source().contains("<span class=\"badge ok\">godkendt</span>"))
+                    try await browser.screenshot(to: "\(Self.screenshots)/godkendelse.png")
+                    // DSI records a dispute and a revocation; the finance page states the claim.
+                    try await browser.go(server.baseURL + "/styring#meddelelse")
+                    try await browser.click("#meddelelse-kind option[value=dispute]")
+                    try await browser.script("document.getElementById('meddelelse-received').value = '2026-11-21'")
+                    try await browser.type("#meddelelse-subject", "Uenighed om opgørelsen af mål 2")
+                    try await browser.click("#meddelelse button[type=submit]")
+                    #expect(try await browser.waitForText("Meddelelsen er registreret"))
+                    try await browser.click("#meddelelse-kind option[value=revocation]")
+                    try await browser.script("document.getElementById('meddelelse-received').value = '2026-11-23'")
+                    try await browser.type("#meddelelse-subject", "Misligholdelse ikke afhjulpet")
+                    try await browser.click("#meddelelse button[type=submit]")
+                    #expect(try await browser.waitForText("Meddelelsen er registreret"))
+                    #expect(try await browser.source().contains("Uenighed om opgørelsen af mål 2"))
+                    try await browser.go(server.baseURL + "/oekonomi?dato=2026-11-26")
+                    #expect(try await browser.text("#tilbagekaldelse h2").hasPrefix("Tilbagekaldelse: kravet"))
+                }
+                try await logOut(browser)
+            }
+
+            // The evaluator draws the list; a caseworker downloads it and verifies it.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-verify-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let population = folder.appendingPathComponent("population.csv")
+            try Data("household_id,area\nV1,houlkaer\nV2,ellekonebakken\nV3,karup-kolvraa\nV4,houlkaer\n".utf8).write(to: population)
+            try await logIn(browser, server, as: "erik")
+            try await browser.go(server.baseURL + "/lodtraekning")
+            try await browser.attach("#population", [population.path])
+            try await browser.type("#seed", "styregruppen-2023-10-30")
+            try await browser.click("#traek button[type=submit]")
+            try await browser.acceptDialog()
+            #expect(try await browser.waitForText("Lodtrækningen er gemt: 4 husstande"))
+            try await logOut(browser)
+            try await logIn(browser, server, as: "anne")
+            try await browser.go(server.baseURL + "/lodtraekning")
+            #expect(try await browser.source().contains("href=\"/lodtraekning/liste.csv\""))
+            let listed = try await HTTP.send("GET", server.baseURL + "/lodtraekning/liste.csv", headers: [("Cookie", try await browser.cookieHeader())])
+            #expect(listed.status == 200)
+            let list = folder.appendingPathComponent("visitationsliste.csv")
+            try listed.body.write(to: list)
+            try await browser.attach("#k-population", [population.path])
+            try await browser.attach("#k-list", [list.path])
+            try await browser.type("#k-seed", "styregruppen-2023-10-30")
+            try await browser.click("#kontrol button[type=submit]")
+            #expect(try await browser.waitForText("Listen passer"))
+            try await logOut(browser)
+
+            // The admin revokes the project lead's script token; it stops working at once.
+            let before = try await HTTP.send("GET", server.baseURL + "/api/tokens", headers: [("Authorization", "Bearer \(Self.scriptToken)")])
+            #expect(before.status == 200)
+            try await logIn(browser, server, as: "admin")
+            try await browser.go(server.baseURL + "/brugere/lise")
+            #expect(try await browser.source().contains("lises-script"))
+            try await browser.click("form[action='/brugere/lise/token'] button")
+            try await browser.acceptDialog()
+            #expect(try await browser.waitForText("Tokenet er tilbagekaldt."))
+            let after = try await HTTP.send("GET", server.baseURL + "/api/tokens", headers: [("Authorization", "Bearer \(Self.scriptToken)")])
+            #expect(after.status == 401)
+            try await logOut(browser)
+
+            // The project lead changes her password from the menu and logs in with the new one.
+            try await logIn(browser, server, as: "lise")
+            try await browser.click("a[href='/adgangskode']")
+            #expect(try await browser.waitForText("Skift adgangskode"))
+            try await browser.type("#current", browserPassword("lise"))
+            try await browser.type("#new", "lises-nye-kode-2026")
+            try await browser.click("form[action='/adgangskode'] button")
+            #expect(try await browser.waitForText("Din nye adgangskode er gemt."))
+            try await logOut(browser)
+            try await logIn(browser, server, as: "lise", password: "lises-nye-kode-2026")
+
+            // A replacement for a course that ended early (P 3.2.3).
+            try await browser.go(server.baseURL + "/husstande")
+            try await browser.type("#ny-id", "H-ERSTAT")
+            try await browser.click("#ny-group option[value=treatment]")
+            try await browser.script("document.getElementById('ny-start').value = '2026-10-05'")
+            try await browser.type("#ny-replaces", "H-NY")
+            try await browser.click("#ny button[type=submit]")
+            #expect(try await browser.waitForText("Husstanden er oprettet."))
+            try await browser.go(server.baseURL + "/husstande/H-ERSTAT")
+            #expect(try await browser.source().contains("H-NY"), "the page names the household it replaces")
+
+            // The lines behind goal 1 searched by household.
+            try await browser.go(server.baseURL + "/opgoerelse/linjer?dato=2026-11-26&maal=1")
+            try await browser.type("#soeg", "H00002")
+            try await browser.click("form[role=search] button")
+            #expect(try await browser.waitForURL(containing: "soeg=H00002"))
+            let households = try await browser.script(
+                "return Array.from(document.querySelectorAll('table tbody tr td:nth-child(3)')).map(e => e.textContent)"
+            ) as? [String] ?? []
+            #expect(!households.isEmpty && households.allSatisfy { $0.contains("H00002") }, "\(households)")
+
+            // A payment with a wrong amount: the error says so and every value entered stays.
+            try await browser.go(server.baseURL + "/styring")
+            try await browser.click("#betaling-kind option[value=repayment]")
+            try await browser.click("#betaling-from option[value=kommune]")
+            try await browser.click("#betaling-to option[value=dsi]")
+            try await browser.script("document.getElementById('betaling-paidOn').value = '2025-03-31'")
+            try await browser.type("#betaling-amount", "12,345")
+            try await browser.type("#betaling-reference", "Betaling for 2. halvår 2024")
+            try await browser.click("#betaling button[type=submit]")
+            #expect(try await browser.waitForText("Angiv beløbet i kroner"))
+            #expect(try await browser.script("return document.getElementById('betaling-amount').value") as? String == "12,345")
+            #expect(try await browser.script("return document.getElementById('betaling-paidOn').value") as? String == "2025-03-31")
+            #expect(try await browser.text("#betaling-from option:checked") == "Viborg Kommune")
         }
     }
 

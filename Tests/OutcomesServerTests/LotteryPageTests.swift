@@ -55,6 +55,14 @@ struct LotteryPageTests {
             let published = try await client.send(.get, "/lodtraekning", headers: [.cookie: pl]).text
             #expect(published.contains(expected.listHash) && !published.contains("action=\"/lodtraekning\" enctype"))
             let list = "list_position,household_id\n" + expected.entries.map { "\($0.position),\($0.household.rawValue)\n" }.joined()
+            // The list as drawn is downloaded from the page (its lines are what the hash is of), and the read is audited.
+            #expect(published.contains("href=\"/lodtraekning/liste.csv\""))
+            let download = try await client.send(.get, "/lodtraekning/liste.csv", headers: [.cookie: pl])
+            #expect(download.status == .ok && download.text == list)
+            #expect(Lottery.sha256(String(list.drop { $0 != "\n" }.dropFirst())) == expected.listHash)
+            #expect(try await store.auditEntries().contains { $0.event.action == "read:web:lottery" && $0.event.subject.hasPrefix("lottery list") && $0.event.actor == "user:pl" })
+            let (dsi, _) = try await WebPageTests().logIn(client, .dsi)
+            #expect(try await client.send(.get, "/lodtraekning/liste.csv", headers: [.cookie: dsi]).status == .forbidden)
             let verified = try await multipart(
                 client, "/lodtraekning/kontrol", cookie: pl, fields: ["_csrf": plCSRF, "seed": "styregruppen-2023-10-30"],
                 files: [("population", "population.csv", population), ("list", "liste.csv", list)]

@@ -17,6 +17,24 @@ extension WebApp {
                 return try await lotteryPage(caller, now: now)
             }
         }
+        // The list as drawn, for the evaluator to publish and anyone here to verify.
+        router.get("/lodtraekning/liste.csv") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: WebApp.personRoles, now: now)
+                let requester = Requester(user: caller.user, purpose: "visitationslisten (CSV)", now: now, channel: "web:lottery")
+                guard let record = try await api.service.lotteryList(requester) else { throw Refusal.notFound("Der er ingen trukket liste endnu.") }
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8",
+                        .contentDisposition: "attachment; filename=\"visitationsliste-\(record.listHash.prefix(12)).csv\"",
+                        .cacheControl: "no-store",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(string: record.csv))
+                )
+            }
+        }
         router.post("/lodtraekning") { request, context in
             try await page(request) {
                 let now = api.clock()
@@ -94,6 +112,7 @@ extension WebApp {
         context["canDraw"] = Permission.drawLottery.roles.contains(RoleKind(caller.user.role))
         context["seed"] = seed ?? ""
         let records = try await api.service.lotteries(Requester(user: caller.user, now: now, channel: "web:lottery"))
+        context["hasList"] = !records.isEmpty
         context["lotteries"] = records.reversed().map {
             ["seed": $0.seed, "populationHash": $0.populationHash, "listHash": $0.listHash, "households": Danish.integer($0.households), "drawnAt": $0.drawnAt]
         }

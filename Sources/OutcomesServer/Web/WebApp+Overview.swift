@@ -152,6 +152,7 @@ extension WebApp {
                 let caller = try await caller(request, now: now)
                 let day = api.today(now)
                 var context = base(caller, title: "Oversigt", current: "/oversigt", now: now)
+                if request.uri.queryParameters["besked"] == "adgangskode" { context["flash"] = "Din nye adgangskode er gemt." }
                 context["progress"] = try await progressContext(on: day, caller: caller)
                 context["payments"] = paymentsContext(try await currentSettlement(on: day, caller: caller))
                 context["figures"] = try await figuresContext(on: day, caller: caller)

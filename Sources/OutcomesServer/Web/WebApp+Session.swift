@@ -48,13 +48,13 @@ extension WebApp {
         }
         router.get("/adgangskode") { request, _ in
             guard let caller = try await api.identify(request, now: api.clock()), caller.csrfToken != nil else { return WebApp.redirect("/login") }
-            return html("password", base(caller, title: "Vælg adgangskode", current: "", now: api.clock()))
+            return html("password", passwordContext(caller, now: api.clock()))
         }
         router.post("/adgangskode") { request, context in
             let now = api.clock()
             guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil else { return WebApp.redirect("/login") }
             let fields = try await form(request, context, caller: caller)
-            var page = base(caller, title: "Vælg adgangskode", current: "", now: now)
+            var page = passwordContext(caller, now: now)
             let current = fields["current", default: ""]
             let new = fields["new", default: ""]
             let requester = Requester(
@@ -84,9 +84,18 @@ extension WebApp {
             else {
                 return WebApp.redirect("/login")
             }
-            var response = WebApp.redirect("/oversigt")
+            var response = WebApp.redirect("/oversigt?besked=adgangskode")
             response.headers[.setCookie] = api.sessionCookie(token).description
             return response
         }
+    }
+
+    /// The password page: a user whose password someone else chose must pick their own (first
+    /// login, after a reset); anyone else comes from the menu's "Skift adgangskode".
+    func passwordContext(_ caller: Caller, now: Date) -> [String: Any] {
+        let forced = caller.user.mustChangePassword
+        var context = base(caller, title: forced ? "Vælg adgangskode" : "Skift adgangskode", current: forced ? "" : "/adgangskode", now: now)
+        context["forced"] = forced
+        return context
     }
 }

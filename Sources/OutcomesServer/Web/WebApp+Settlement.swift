@@ -195,12 +195,20 @@ extension WebApp {
         let approver = caller.user.role.storedForm
         var context: [String: Any] = [:]
         let current = try await api.service.deliveries(requester).last?.number
+        let mayApprove = records.contains(where: { !$0.isApproved }) && approvers.contains(approver)
+        let meetings = mayApprove ? try await api.service.meetings(requester).map(\.heldOn).sorted(by: >) : []
         var rows: [[String: Any]] = []
+        var waitingForMeeting = false
         for record in records {
             let period = HalfYear(label: record.period)
             // What is signed is the frozen document: its total, not today's figures.
             let total = try await api.service.recordTotal(record)
             let missing = approvers.filter { name in !record.approvals.contains { $0.approver == name } }
+            // Only a meeting on or after the proposal can be the one it was put before (T 7).
+            let proposedOn = LocalDate(iso: record.proposedAt.prefix(10))
+            let options = meetings.filter { day in proposedOn.map { day >= $0 } ?? true }
+            let signable = !record.isApproved && missing.contains(approver) && approvers.contains(approver)
+            if signable && options.isEmpty { waitingForMeeting = true }
             rows.append([
                 "period": period?.danishLabel ?? record.period, "status": record.isApproved ? "godkendt" : "indstillet",
                 "total": total.danishString, "delivery": record.deliveryNumber, "hashShort": String(record.hash.prefix(12)),
@@ -208,8 +216,9 @@ extension WebApp {
                 "signatures": record.approvals.map { "\(WebApp.approverName($0.approver)) (\($0.username), møde \($0.meetingOn.danishString))" }
                     .joined(separator: "; "),
                 "missing": missing.map(WebApp.approverName).joined(separator: " og "),
-                "canSign": !record.isApproved && missing.contains(approver) && approvers.contains(approver),
+                "canSign": signable && !options.isEmpty,
                 "label": record.period, "hash": record.hash,
+                "meetings": options.map { ["value": $0.isoString, "label": $0.danishString] },
             ])
         }
         context["records"] = rows
@@ -221,11 +230,7 @@ extension WebApp {
                 context["proposable"] = ["label": next.period.label, "name": next.period.danishLabel, "total": next.total.danishString]
             }
         }
-        if records.contains(where: { !$0.isApproved }) && approvers.contains(approver) {
-            let meetings = try await api.service.meetings(requester).map(\.heldOn).sorted(by: >)
-            context["meetings"] = meetings.map { ["value": $0.isoString, "label": $0.danishString] }
-            context["noMeetings"] = meetings.isEmpty
-        }
+        context["noMeetings"] = waitingForMeeting
         let lines = WebApp.lineRoles.contains(role)
         context["hasCorrections"] = !settlement.corrections.isEmpty
         context["correctionSum"] = Money.sum(settlement.corrections.map(\.difference)).danishString
