@@ -269,6 +269,15 @@ struct DeadlineTests {
             meetings: [Meeting(heldOn: day("2024-06-20"), isAnnualMeeting: true, accountsReceivedOn: day("2024-06-11"), minutes: "")]
         )
         #expect(SteeringCalendar.deadlines(late, asOf: day("2024-07-01")).first { $0.rule == "annual-accounts" }?.status == .overdue)
+        // T 4.3: accounts that use all of 2023's installment leave nothing to repay: the deadline is met without a payment.
+        var spentAll = input
+        spentAll.transfers = [MoneyTransfer(kind: .disbursement, from: PartyKey("dsi"), to: PartyKey("kommune"), paidOn: day("2023-11-30"), amount: Money(kroner: 100_000), reference: "1. rate")]
+        spentAll.budgetActuals = [BudgetActual(lineKey: "staff", year: 2023, amount: Money(kroner: 900_000))]
+        let met = SteeringCalendar.deadlines(spentAll, asOf: day("2024-11-15")).first { $0.rule == "unused-grant" }
+        #expect(met?.status == .met && met?.figures.first?.value == "intet efter regnskabet for 2023")
+        // Accounts that leave some of it unused keep the deadline open until it is repaid.
+        spentAll.budgetActuals = [BudgetActual(lineKey: "staff", year: 2023, amount: Money(kroner: 10_000))]
+        #expect(SteeringCalendar.deadlines(spentAll, asOf: day("2024-11-15")).first { $0.rule == "unused-grant" }?.status == .overdue)
     }
 
     @Test("T 2.1: the governance duties run for the whole commitment period, to the last repayment's due date 31.03.2029")

@@ -206,7 +206,7 @@ extension ComplianceMonitor {
                     .init("godkendt beløb", instruction.amount.danishString), .init("betalt", instruction.paid.danishString),
                     .init("forfaldt", instruction.dueBy.danishString),
                 ],
-                action: "Betal restbeløbet, eller registrér betalingen, hvis den er sket (Økonomi → betalinger)."
+                action: "Betal restbeløbet, eller registrér betalingen, hvis den er sket (Styring → Betalinger)."
             )
         }
     }

@@ -155,9 +155,13 @@ public enum SteeringCalendar {
     ///   the last year, cut at the period's end, needs its share of two, rounded up.
     /// - T 7.4: an annual meeting by the end of the second calendar quarter of each year after
     ///   the start's that falls due in the period, the accounts at least 10 calendar days before.
-    /// - T 4.3: unused grant repaid one month after the annual meeting.
+    /// - T 4.3: unused grant repaid one month after the annual meeting; met by the repayment,
+    ///   or by the year's accounts when they leave nothing to repay.
     public static func deadlines(_ input: ComplianceInput, asOf: LocalDate) -> [Deadline] {
         let commitment = input.commitment
+        let unusedGrant = UnusedGrant.compute(
+            commitment, transfers: input.transfers, actuals: input.budgetActuals, meetings: input.meetings, decisions: input.grantDecisions, asOf: asOf
+        )
         let period = commitment.commitmentPeriod
         let schedule = commitment.reporting
         var result: [Deadline] = []
@@ -249,15 +253,19 @@ public enum SteeringCalendar {
                 )
                 let repaymentDue = annual.heldOn.addingMonths(schedule.unusedGrantRepaymentMonths.value)
                 let repaid = input.transfers.first { $0.kind == .unusedGrantRepayment && $0.paidOn >= annual.heldOn }
+                // Nothing to repay for the year before, by its recorded accounts: met at the meeting.
+                let nothingUnused = unusedGrant.years.first { $0.year == year - 1 }?.toRepay == .zero
+                var figures: [ComplianceFinding.Figure] = repaid.map { [.init("betalt", "\($0.amount.danishShortString) \($0.paidOn.danishString)")] } ?? []
+                if repaid == nil, nothingUnused { figures = [.init("ubrugt", "intet efter regnskabet for \(year - 1)")] }
                 result.append(
                     Deadline(
                         rule: "unused-grant",
                         what: "Tilbagebetaling af ubrugt tilskud efter årsmødet \(annual.heldOn.danishString)",
                         clause: schedule.unusedGrantRepaymentMonths.clause,
                         due: repaymentDue,
-                        status: Deadline.status(due: repaymentDue, metOn: repaid?.paidOn, asOf: asOf),
-                        figures: repaid.map { [.init("betalt", "\($0.amount.danishShortString) \($0.paidOn.danishString)")] } ?? [],
-                        action: "Tilbagebetal ubrugt tilskud krone for krone, eller registrér at intet er ubrugt."
+                        status: Deadline.status(due: repaymentDue, metOn: repaid?.paidOn ?? (nothingUnused ? annual.heldOn : nil), asOf: asOf),
+                        figures: figures,
+                        action: "Tilbagebetal ubrugt tilskud krone for krone og registrér betalingen; er intet ubrugt, registrér årets regnskab, så viser det det."
                     )
                 )
             }
