@@ -97,7 +97,7 @@ extension OutcomesService {
         }
         // The meeting it was presented at cannot be before it was proposed.
         if let record = try await store.settlementRecords().first(where: { $0.period == period.label }),
-            let proposedOn = LocalDate(iso: record.proposedAt.prefix(10)), meetingOn < proposedOn
+            let proposedOn = LocalDate.copenhagen(timestamp: record.proposedAt), meetingOn < proposedOn
         {
             throw ApplicationError.invalid(
                 "Mødet \(meetingOn.danishString) ligger før opgørelsen blev indstillet (\(proposedOn.danishString)); den kan ikke være forelagt dér."

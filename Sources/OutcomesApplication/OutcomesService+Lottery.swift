@@ -31,7 +31,7 @@ extension OutcomesService {
         // One list per agreement: a second draw would move households that already have their
         // place, and decisions, on the list (P 3.2.2).
         if let earlier = try await store.lotteries().first {
-            throw ApplicationError.conflict("Listen er allerede trukket (\(earlier.drawnAt.prefix(10)), listens SHA-256 \(earlier.listHash.prefix(12))…); en ny lodtrækning ville flytte pladser, der er givet.")
+            throw ApplicationError.conflict("Listen er allerede trukket (\(LocalDate.danishTimestamp(earlier.drawnAt)), listens SHA-256 \(earlier.listHash.prefix(12))…); en ny lodtrækning ville flytte pladser, der er givet.")
         }
         try checkInput { () throws(InputRules.Violation) in try InputRules.line(seed, field: "seed") }
         let population: [(household: HouseholdID, area: Area?)]

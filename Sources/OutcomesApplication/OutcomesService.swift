@@ -181,6 +181,29 @@ extension LocalDate {
 
     /// The day in Copenhagen at an instant: the outer layers' clock turned into the core's
     /// dates (the core never reads a clock). Used by the server and the command line.
+    /// The Copenhagen day of a stored timestamp (`2026-12-05T00:30:00Z` is 5 December, and
+    /// `2026-12-04T23:30:00Z` is too); nil when the text is no timestamp.
+    public static func copenhagen(timestamp: some StringProtocol) -> LocalDate? {
+        instant(String(timestamp)).map(copenhagen)
+    }
+
+    /// A stored ISO 8601 timestamp (with or without fractions of a second) as an instant.
+    public static func instant(_ timestamp: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return plain.date(from: timestamp) ?? fractional.date(from: timestamp)
+    }
+
+    /// A stored timestamp as Danish readers write it, in Copenhagen time: "31.10.2023 kl. 11.00".
+    public static func danishTimestamp(_ timestamp: String) -> String {
+        guard let instant = instant(timestamp) else { return timestamp }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = copenhagenZone
+        let parts = calendar.dateComponents([.hour, .minute], from: instant)
+        return copenhagen(instant).danishString + " kl. " + String(format: "%02d.%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+
     public static func copenhagen(_ instant: Date) -> LocalDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = copenhagenZone

@@ -51,7 +51,12 @@ struct WebDriver: Sendable {
     func go(_ url: String) async throws { try await call("POST", "/url", ["url": url]) }
 
     func find(_ css: String) async throws -> String {
-        let value = try await call("POST", "/element", ["using": "css selector", "value": css])
+        let value: Any?
+        do {
+            value = try await call("POST", "/element", ["using": "css selector", "value": css])
+        } catch {
+            throw Failure(description: "no element \(css) on \((try? await url()) ?? "?")")
+        }
         guard let id = (value as? [String: Any])?[WebDriver.elementKey] as? String else { throw Failure(description: "no element \(css)") }
         return id
     }
@@ -127,6 +132,19 @@ struct WebDriver: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         return false
+    }
+
+    /// Runs `script` with a callback (its last argument) and returns what it passes to it.
+    @discardableResult
+    func scriptAsync(_ script: String) async throws -> Any? { try await call("POST", "/execute/async", ["script": script, "args": [Any]()]) }
+
+    /// The window's size in CSS pixels.
+    func resize(width: Int, height: Int) async throws { try await call("POST", "/window/rect", ["width": width, "height": height]) }
+
+    /// Lays pages out as for printing (`@media print`) or back for the screen, through
+    /// chromedriver's DevTools bridge.
+    func emulatePrint(_ print: Bool) async throws {
+        try await call("POST", "/goog/cdp/execute", ["cmd": "Emulation.setEmulatedMedia", "params": ["media": print ? "print" : ""]])
     }
 
     func quit() async { _ = try? await WebDriver.request("DELETE", "\(base)/session/\(session)") }

@@ -278,6 +278,13 @@ struct DeadlineTests {
         // Accounts that leave some of it unused keep the deadline open until it is repaid.
         spentAll.budgetActuals = [BudgetActual(lineKey: "staff", year: 2023, amount: Money(kroner: 10_000))]
         #expect(SteeringCalendar.deadlines(spentAll, asOf: day("2024-11-15")).first { $0.rule == "unused-grant" }?.status == .overdue)
+        // 2028's annual meeting is about 2027, no budget year (B4.1): no grant to repay, no deadline.
+        let late2028 = ComplianceInput(
+            commitment: viborg, households: [], meetings: [Meeting(heldOn: day("2028-05-10"), isAnnualMeeting: true, accountsReceivedOn: nil, minutes: "")]
+        )
+        let calendar2028 = SteeringCalendar.deadlines(late2028, asOf: day("2028-12-01"))
+        #expect(calendar2028.contains { $0.rule == "annual-accounts" && $0.due == day("2028-04-30") })
+        #expect(!calendar2028.contains { $0.rule == "unused-grant" })
     }
 
     @Test("T 2.1: the governance duties run for the whole commitment period, to the last repayment's due date 31.03.2029")

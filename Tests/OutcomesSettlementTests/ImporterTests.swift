@@ -93,6 +93,16 @@ struct ImporterRejectsTests {
 
         """
 
+    @Test("an end reason that is not one of the codes lists the codes with their Danish names (issue #16)")
+    func endReasonCodes() {
+        let found = issues([
+            "households.csv": "household_id,area,group,start_date,end_date,end_reason\nH1,houlkaer,treatment,2024-01-15,2024-06-01,gone\n"
+        ])
+        #expect(found.count == 1)
+        #expect(found.first?.contains("'gone' er ikke en gyldig værdi (tilladt: ") == true)
+        #expect(found.first?.contains("moved = fraflyttet") == true && found.first?.contains("stable = stabil situation") == true, "\(found)")
+    }
+
     @Test("Every error is reported as file:line: column: message")
     func everyError() {
         let found = issues([

@@ -251,6 +251,9 @@ public enum SteeringCalendar {
                         action: "Lever regnskabet mindst \(schedule.accountsDaysBeforeAnnualMeeting.value) kalenderdage før årsmødet."
                     )
                 )
+                // T 4.3 concerns the grant of a budget year (B4.1): a meeting about a later year
+                // (2028's, about 2027) has no grant to repay.
+                guard commitment.budget.years.contains(year - 1) else { continue }
                 let repaymentDue = annual.heldOn.addingMonths(schedule.unusedGrantRepaymentMonths.value)
                 let repaid = input.transfers.first { $0.kind == .unusedGrantRepayment && $0.paidOn >= annual.heldOn }
                 // Nothing to repay for the year before, by its recorded accounts: met at the meeting.

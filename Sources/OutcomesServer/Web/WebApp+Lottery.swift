@@ -23,7 +23,14 @@ extension WebApp {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.personRoles, now: now)
                 let requester = Requester(user: caller.user, purpose: "visitationslisten (CSV)", now: now, channel: "web:lottery")
-                guard let record = try await api.service.lotteryList(requester) else { throw Refusal.notFound("Der er ingen trukket liste endnu.") }
+                guard let record = try await api.service.lotteryList(requester) else {
+                    let drawn = try await !api.service.lotteries(requester).isEmpty
+                    throw Refusal.notFound(
+                        drawn
+                            ? "Listen blev trukket, før Outcomes gemte selve listen; kun dens SHA-256 er gemt. Evaluator har listen fra lodtrækningen."
+                            : "Der er ingen trukket liste endnu."
+                    )
+                }
                 return Response(
                     status: .ok,
                     headers: [
@@ -114,7 +121,7 @@ extension WebApp {
         let records = try await api.service.lotteries(Requester(user: caller.user, now: now, channel: "web:lottery"))
         context["hasList"] = !records.isEmpty
         context["lotteries"] = records.reversed().map {
-            ["seed": $0.seed, "populationHash": $0.populationHash, "listHash": $0.listHash, "households": Danish.integer($0.households), "drawnAt": $0.drawnAt]
+            ["seed": $0.seed, "populationHash": $0.populationHash, "listHash": $0.listHash, "households": Danish.integer($0.households), "drawnAt": LocalDate.danishTimestamp($0.drawnAt)]
         }
         if let drawn {
             context["drawn"] = [

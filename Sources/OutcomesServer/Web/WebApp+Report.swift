@@ -55,10 +55,11 @@ extension WebApp {
     static let reportRoles = Permission.readFigures.roles
 
     /// The half-year report's page (T 7.2): progress, economy, payment goals, compliance, deadlines.
-    func reportContext(_ request: Request, caller: Caller, now: Date) async throws -> [String: Any] {
-        let commitment = api.commitment
+    /// The half-years a report can be made for, the one asked for (`halvaar`, else the latest)
+    /// and the day it is made up to: the half-year's end, or today while it runs.
+    func reportPeriod(_ request: Request, now: Date) -> (halves: [HalfYear], chosen: HalfYear, asOf: LocalDate) {
         let today = api.today(now)
-        let period = commitment.interventionPeriod.value
+        let period = api.commitment.interventionPeriod.value
         var halves: [HalfYear] = []
         var half = HalfYear(containing: period.start)
         while half.start <= today && half.start <= period.end.addingMonths(24) {
@@ -68,8 +69,32 @@ extension WebApp {
         let chosen =
             request.uri.queryParameters["halvaar"].flatMap { label in halves.first { $0.label == String(label) } } ?? halves.last
             ?? HalfYear(containing: today)
-        let asOf = min(chosen.end, today)
+        return (halves, chosen, min(chosen.end, today))
+    }
+
+    /// Issue #17: the printed report's running header and footer, as CSS page-margin boxes
+    /// (Chromium 131+): the report's title and agreement top left, the day it is made up to top
+    /// right, "Side 1 af 4" bottom right. Served as a stylesheet of its own (the pages' CSP
+    /// allows no inline style) and inlined into the PDF.
+    func reportPrintStyle(_ chosen: HalfYear, asOf: LocalDate) -> String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: " ") + "\""
+        }
+        return """
+            @page {
+              @top-left { content: \(quoted("Halvårsrapport til styregruppen · \(chosen.danishLabel) · \(api.commitment.title)")); }
+              @top-right { content: \(quoted("Opgjort \(asOf.danishString)")); }
+            }
+
+            """
+    }
+
+    func reportContext(_ request: Request, caller: Caller, now: Date) async throws -> [String: Any] {
+        let commitment = api.commitment
+        let (halves, chosen, asOf) = reportPeriod(request, now: now)
+        let today = api.today(now)
         var context = base(caller, title: "Halvårsrapport \(chosen.danishLabel)", current: "/rapport", now: now)
+        context["printStyle"] = "/rapport/sidehoved.css?halvaar=\(chosen.label)"
         context["period"] = chosen.label
         context["periodLabel"] = "\(chosen.half). halvår \(chosen.year)"
         context["periods"] = halves.reversed().map { ["value": $0.label, "label": "\($0.half). halvår \($0.year)", "selected": $0 == chosen] }
@@ -139,15 +164,30 @@ extension WebApp {
                 return html("report", try await reportContext(request, caller: caller, now: now))
             }
         }
+        router.get("/rapport/sidehoved.css") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                _ = try await caller(request, roles: WebApp.reportRoles, now: now)
+                let (_, chosen, asOf) = reportPeriod(request, now: now)
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(string: reportPrintStyle(chosen, asOf: asOf)))
+                )
+            }
+        }
         router.get("/rapport.pdf") { request, _ in
             try await page(request) {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.reportRoles, now: now)
-                let context = try await reportContext(request, caller: caller, now: now)
+                var context = try await reportContext(request, caller: caller, now: now)
+                let (_, chosen, asOf) = reportPeriod(request, now: now)
+                context["printStyle"] = nil
+                // The same page as the browser prints, its stylesheets inlined (Chromium reads a file).
                 let page = (library.render(context, withTemplate: "report") ?? "")
                     .replacingOccurrences(
                         of: "<link rel=\"stylesheet\" href=\"/static/style.css\">",
-                        with: "<style>\(String(decoding: PackageResources.style_css, as: UTF8.self))</style>"
+                        with: "<style>\(String(decoding: PackageResources.style_css, as: UTF8.self))\n\(reportPrintStyle(chosen, asOf: asOf))</style>"
                     )
                 guard let pdf = await pdfRenderer.render(page) else {
                     var failure = base(caller, title: "PDF", current: "/rapport", now: now)
@@ -284,7 +324,7 @@ extension WebApp {
             "username": user.username, "displayName": values["displayName"] ?? user.displayName, "roleName": user.role.danishName,
             "isActive": user.isActive, "mustChangePassword": user.mustChangePassword, "isSelf": user.username == caller.user.username,
             "roles": assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName, "selected": $0.storedForm == chosen] },
-            "tokens": try await api.service.tokens(requester, of: user.username).map { ["id": $0.id, "name": $0.name, "createdAt": $0.createdAt] },
+            "tokens": try await api.service.tokens(requester, of: user.username).map { ["id": $0.id, "name": $0.name, "createdAt": LocalDate.danishTimestamp($0.createdAt)] },
         ] as [String: Any]
         return html("user", context, status: error == nil ? .ok : .unprocessableContent)
     }

@@ -205,7 +205,7 @@ extension WebApp {
             let total = try await api.service.recordTotal(record)
             let missing = approvers.filter { name in !record.approvals.contains { $0.approver == name } }
             // Only a meeting on or after the proposal can be the one it was put before (T 7).
-            let proposedOn = LocalDate(iso: record.proposedAt.prefix(10))
+            let proposedOn = LocalDate.copenhagen(timestamp: record.proposedAt)
             let options = meetings.filter { day in proposedOn.map { day >= $0 } ?? true }
             let signable = !record.isApproved && missing.contains(approver) && approvers.contains(approver)
             if signable && options.isEmpty { waitingForMeeting = true }
@@ -231,6 +231,7 @@ extension WebApp {
             }
         }
         context["noMeetings"] = waitingForMeeting
+        context["canRecordMeeting"] = Permission.recordMeeting.roles.contains(role)
         let lines = WebApp.lineRoles.contains(role)
         context["hasCorrections"] = !settlement.corrections.isEmpty
         context["correctionSum"] = Money.sum(settlement.corrections.map(\.difference)).danishString

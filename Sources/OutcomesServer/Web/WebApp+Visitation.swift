@@ -87,10 +87,13 @@ extension WebApp {
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics) ?? "")" }
         others.append("")
         let prefix = path + "?" + others.joined(separator: "&") + key + "="
-        // Only the links that lead somewhere: an empty string is still "true" to a template.
-        var context: [String: Any] = ["page": page, "pages": pages]
-        if page > 1 { context["previous"] = prefix + String(page - 1) }
-        if page < pages { context["next"] = prefix + String(page + 1) }
+        // Only the links that lead somewhere: an empty string is still "true" to a template, and
+        // a missing key is looked up in the enclosing context — so the keys are `false` when
+        // there is no page, and named apart from the page's own (`next` is the next household).
+        let context: [String: Any] = [
+            "page": page, "pages": pages,
+            "previousPage": page > 1 ? prefix + String(page - 1) : false, "nextPage": page < pages ? prefix + String(page + 1) : false,
+        ]
         return (rows.dropFirst((page - 1) * size).prefix(size), context)
     }
 
