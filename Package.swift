@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // Pure domain: money, calendar, the agreement, validation. No I/O, no clock.
@@ -53,6 +55,15 @@ let package = Package(
             name: "OutcomesContractFile",
             dependencies: ["OutcomesCore", .product(name: "Yams", package: "Yams")],
             resources: [.embedInCode("Resources/viborg-relationel-velfaerd.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        // Spreadsheets for Excel (issue #17): `.xlsx` written and read, zipped by ZIPFoundation,
+        // read through XMLCoder.
+        .target(
+            name: "OutcomesSpreadsheet",
+            dependencies: [
+                "OutcomesCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "XMLCoder", package: "XMLCoder"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Data deliveries: the CSV importer and the demo-data generator.
@@ -93,12 +104,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Settlement output: JSON (SPEC §6), CSV for Danish Excel, a Danish table.
-        .target(name: "OutcomesReports", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
+        .target(name: "OutcomesReports", dependencies: ["OutcomesCore", "OutcomesSpreadsheet"], swiftSettings: swiftSettings),
         // The HTTP API (Hummingbird 2): routes, roles, sessions, the OpenAPI document.
         .target(
             name: "OutcomesServer",
             dependencies: [
-                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis",
+                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesAnalysis", "OutcomesSpreadsheet",
                 "OutcomesApplication", "OutcomesLottery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -140,7 +151,7 @@ let package = Package(
         .target(
             name: "OutcomesCLI",
             dependencies: [
-                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesServer",
+                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesServer", "OutcomesSpreadsheet",
                 "OutcomesApplication",
                 "OutcomesLottery", "OutcomesAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -173,6 +184,7 @@ let package = Package(
             dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesStore", "OutcomesTestSupport", "OutcomesAnalysis"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "OutcomesSpreadsheetTests", dependencies: ["OutcomesSpreadsheet", "OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(name: "OutcomesLotteryTests", dependencies: ["OutcomesLottery", "OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutcomesContractFileTests",
@@ -200,7 +212,7 @@ let package = Package(
             name: "OutcomesServerTests",
             dependencies: [
                 "OutcomesServer", "OutcomesStore", "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesTestSupport",
-                "OutcomesApplication",
+                "OutcomesApplication", "OutcomesSpreadsheet",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),

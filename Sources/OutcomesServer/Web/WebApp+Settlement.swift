@@ -5,6 +5,7 @@ import NIOCore
 import OutcomesApplication
 import OutcomesCore
 import OutcomesReports
+import OutcomesSpreadsheet
 import OutcomesStore
 
 extension WebApp {
@@ -163,6 +164,25 @@ extension WebApp {
                 return html("lines", context)
             }
         }
+        // Issue #17: the settlement for Excel. Every role that sees figures gets the half-years
+        // and goals; the project lead and the evaluator also the lines (an audited read).
+        router.get("/opgoerelse.xlsx") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: WebApp.settlementRoles, now: now)
+                let day = asOf(request, now: now)
+                let withLines = WebApp.lineRoles.contains(RoleKind(caller.user.role))
+                let found: Settlement? =
+                    withLines
+                    ? try await settlementLines(caller, on: day, page: "settlement-xlsx", purpose: "betalingsopgørelse (Excel)", now: now)
+                    : try await currentSettlement(on: day, caller: caller)
+                guard let settlement = found else { throw Refusal.notFound("Der er ingen dataleverance endnu.") }
+                var sheets = [SettlementWorkbook.periods(settlement, commitment: api.commitment)]
+                if withLines { sheets.append(SettlementWorkbook.lines(settlement)) }
+                if !settlement.corrections.isEmpty { sheets.append(SettlementWorkbook.corrections(settlement, lines: withLines)) }
+                return try WebApp.xlsx(Workbook(sheets), name: "opgoerelse-\(day.isoString)")
+            }
+        }
         router.get("/opgoerelse.csv") { request, _ in
             try await page(request) {
                 let now = api.clock()
@@ -180,6 +200,19 @@ extension WebApp {
                 )
             }
         }
+    }
+
+    /// An `.xlsx` download.
+    static func xlsx(_ workbook: Workbook, name: String) throws -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                .contentDisposition: "attachment; filename=\"\(name).xlsx\"",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: try XLSXWriter.data(workbook)))
+        )
     }
 
     static let settlementMessages = [

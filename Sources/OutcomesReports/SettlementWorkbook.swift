@@ -1,0 +1,53 @@
+public import OutcomesCore
+public import OutcomesSpreadsheet
+
+/// The settlement for Excel (issue #17): the same figures as the page and the CSV, as numbers
+/// and dates Excel can sum and sort.
+public enum SettlementWorkbook {
+    /// Per half-year and goal: what every role that sees figures sees (no person data).
+    public static func periods(_ s: Settlement, commitment: Commitment) -> Workbook.Sheet {
+        let goals = commitment.paymentGoals.sorted { $0.number < $1.number }
+        let parties = s.totals.payers.map { "Betaler: " + partyName(commitment, $0.party) }
+        let recipients = s.totals.recipients.map { "Til " + partyName(commitment, $0.party) }
+        let header = ["Halvår", "Status", "Forfald"] + goals.map { "Mål \($0.number) beregnet" } + goals.map { "Mål \($0.number) til betaling" }
+            + ["Loftsreduktion"] + parties + ["I alt"] + recipients
+        var rows: [[Workbook.Cell]] = s.periods.map { p in
+            [.text(p.period.danishLabel), .text(p.isApproved ? "godkendt" : p.isClosed ? "beregnet" : "beregnet, åben"), .date(p.due)]
+                + p.goals.map { .money($0.amount) } + p.goals.map { .money($0.payable) } + [.money(p.capReduction)]
+                + p.payers.map { .money($0.amount) } + [.money(p.total)] + p.recipients.map { .money($0.amount) }
+        }
+        let t = s.totals
+        rows.append(
+            [.text("I alt"), .empty, .empty] + s.goals.map { .money($0.amount) } + s.goals.map { .money($0.payable) } + [.money(t.capReduction)]
+                + t.payers.map { .money($0.amount) } + [.money(t.total)] + t.recipients.map { .money($0.amount) }
+        )
+        return Workbook.Sheet(name: "Pr. halvår og mål", header: header, rows: rows, widths: [16, 14, 12] + Array(repeating: 16, count: header.count - 3))
+    }
+
+    /// The lines behind the amounts, with their basis: pseudonymised person data, for the
+    /// roles that may see lines.
+    public static func lines(_ s: Settlement) -> Workbook.Sheet {
+        let header = ["Mål", "Måling", "Dato", "Halvår", "Husstand", "Person", "Kohorte", "Beløb", "Imputeret", "Grundlag"]
+        let rows: [[Workbook.Cell]] = s.lines.map { line in
+            [
+                .integer(line.goal), .text(line.point.danishDescription), .date(line.date), .text(line.period.danishLabel),
+                .text(line.household?.rawValue), .text(line.person?.rawValue), .integer(line.cohort), .money(line.amount),
+                .text(line.isImputed ? "ja" : "nej"), .text(line.basis.text),
+            ]
+        }
+        return Workbook.Sheet(name: "Linjer", header: header, rows: rows, widths: [6, 16, 12, 16, 12, 14, 9, 14, 10, 80])
+    }
+
+    /// The corrections of approved half-years (SPEC §10).
+    public static func corrections(_ s: Settlement, lines: Bool) -> Workbook.Sheet {
+        let header = ["Godkendt halvår", "Reguleres i", "Mål"] + (lines ? ["Husstand", "Person"] : []) + ["Før", "Efter", "Forskel"] + (lines ? ["Hvorfor"] : [])
+        let rows: [[Workbook.Cell]] = s.corrections.map { c in
+            [.text(c.period.danishLabel), .text(c.settledIn.danishLabel), .integer(c.goal)]
+                + (lines ? [.text(c.household?.rawValue), .text(c.person?.rawValue)] : [])
+                + [.money(c.before), .money(c.after), .money(c.difference)] + (lines ? [.text(c.reason)] : [])
+        }
+        return Workbook.Sheet(name: "Efterreguleringer", header: header, rows: rows)
+    }
+
+    static func partyName(_ c: Commitment, _ key: PartyKey) -> String { c.party(key)?.name ?? key.rawValue.uppercased() }
+}

@@ -1,0 +1,42 @@
+public import OutcomesCore
+
+/// A spreadsheet to hand to Excel (issue #17): sheets of typed cells. Numbers are numbers and
+/// dates are dates in the file — Danish Excel shows them as `1.234,56` and `31.10.2023` — never
+/// text that merely looks like one.
+public struct Workbook: Sendable, Equatable {
+    public var sheets: [Sheet]
+    public init(_ sheets: [Sheet]) { self.sheets = sheets }
+
+    public struct Sheet: Sendable, Equatable {
+        /// At most 31 characters, none of `[]:*?/\` (Excel's rule); ``XLSXWriter`` shortens it.
+        public var name: String
+        /// The first row, in bold and frozen when the sheet scrolls.
+        public var header: [String]
+        public var rows: [[Cell]]
+        /// Column widths in characters; by the header's length when empty.
+        public var widths: [Int]
+        public init(name: String, header: [String], rows: [[Cell]], widths: [Int] = []) {
+            self.name = name
+            self.header = header
+            self.rows = rows
+            self.widths = widths
+        }
+    }
+
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        /// An amount in kroner with øre, shown `#,##0.00`.
+        case money(Money)
+        case integer(Int)
+        /// An exact decimal written as it is (`12.5`), e.g. a percentage point.
+        case decimal(String)
+        case date(LocalDate)
+        case empty
+
+        /// Text, or nothing for `nil`.
+        public static func text(_ value: String?) -> Cell { value.map(Cell.text) ?? .empty }
+        public static func date(_ value: LocalDate?) -> Cell { value.map(Cell.date) ?? .empty }
+        public static func money(_ value: Money?) -> Cell { value.map(Cell.money) ?? .empty }
+        public static func integer(_ value: Int?) -> Cell { value.map(Cell.integer) ?? .empty }
+    }
+}

@@ -1,0 +1,214 @@
+public import Foundation
+public import OutcomesCore
+import ZIPFoundation
+
+/// Writes a ``Workbook`` as an Office Open XML spreadsheet (`.xlsx`, ECMA-376). The zip is
+/// ZIPFoundation's; the sheets' XML is written straight into a byte buffer — a 100,000-row
+/// sheet would take seconds through an encoder's object tree — with every text escaped and
+/// every control character XML 1.0 forbids left out. Cells are inline strings (no shared-strings
+/// table to build), numbers and dates with the styles Excel shows in the reader's locale.
+public enum XLSXWriter {
+    public enum Failure: Error, CustomStringConvertible {
+        case zip(String)
+        public var description: String {
+            switch self {
+            case let .zip(detail): "regnearket kunne ikke pakkes: \(detail)"
+            }
+        }
+    }
+
+    /// Style indices in `styles.xml`'s cellXfs.
+    enum Style: Int {
+        case plain = 0, header = 1, money = 2, date = 3, integer = 4, decimal = 5
+    }
+
+    public static func data(_ workbook: Workbook) throws(Failure) -> Data {
+        do {
+            let archive = try Archive(accessMode: .create)
+            func add(_ path: String, _ bytes: [UInt8]) throws {
+                let data = Data(bytes)
+                try archive.addEntry(
+                    with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: fixedDate, compressionMethod: .deflate
+                ) { position, size in data.subdata(in: Int(position)..<Int(position) + size) }
+            }
+            let names = sheetNames(workbook.sheets.map(\.name))
+            try add("[Content_Types].xml", Array(contentTypes(count: workbook.sheets.count).utf8))
+            try add("_rels/.rels", Array(rootRelations.utf8))
+            try add("xl/workbook.xml", Array(workbookXML(names).utf8))
+            try add("xl/_rels/workbook.xml.rels", Array(workbookRelations(count: workbook.sheets.count).utf8))
+            try add("xl/styles.xml", Array(styles.utf8))
+            for (index, sheet) in workbook.sheets.enumerated() {
+                try add("xl/worksheets/sheet\(index + 1).xml", sheetXML(sheet))
+            }
+            guard let data = archive.data else { throw Failure.zip("intet arkiv i hukommelsen") }
+            return data
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure.zip(String(describing: error))
+        }
+    }
+
+    /// Entries carry a fixed time, so the same workbook gives the same bytes.
+    static let fixedDate = Date(timeIntervalSince1970: 1_700_000_000)
+
+    /// Excel's rules for sheet names: 1–31 characters, none of `[]:*?/\`, unique.
+    static func sheetNames(_ names: [String]) -> [String] {
+        var used = Set<String>()
+        return names.enumerated().map { index, name in
+            var clean = String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+            if clean.isEmpty { clean = "Ark \(index + 1)" }
+            var candidate = clean
+            var number = 2
+            while used.contains(candidate.lowercased()) {
+                let suffix = " (\(number))"
+                candidate = String(clean.prefix(31 - suffix.count)) + suffix
+                number += 1
+            }
+            used.insert(candidate.lowercased())
+            return candidate
+        }
+    }
+
+    /// The days since 30.12.1899, as Excel counts dates (its 1900 leap-year bug lies before
+    /// March 1900, earlier than any date here).
+    static func serial(_ date: LocalDate) -> Int { date.dayNumber - excelEpoch }
+    static let excelEpoch = LocalDate(year: 1899, month: 12, day: 30)!.dayNumber
+
+    /// A1-style column letters: 0 → A, 25 → Z, 26 → AA.
+    static func column(_ index: Int) -> String {
+        var n = index + 1
+        var letters: [Character] = []
+        while n > 0 {
+            let r = (n - 1) % 26
+            letters.insert(Character(UnicodeScalar(65 + r)!), at: 0)
+            n = (n - 1) / 26
+        }
+        return String(letters)
+    }
+
+    static func sheetXML(_ sheet: Workbook.Sheet) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + sheet.rows.count * max(sheet.header.count, 1) * 24)
+        func put(_ text: String) { out.append(contentsOf: text.utf8) }
+        let columns = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
+        let letters = (0..<max(columns, 1)).map(column)
+        put(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#)
+        put(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#)
+        put(#"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>"#)
+        if columns > 0 {
+            put("<cols>")
+            for index in 0..<columns {
+                let width = index < sheet.widths.count ? sheet.widths[index] : max(10, min(60, (index < sheet.header.count ? sheet.header[index].count : 10) + 4))
+                put(#"<col min="\#(index + 1)" max="\#(index + 1)" width="\#(width)" customWidth="1"/>"#)
+            }
+            put("</cols>")
+        }
+        put("<sheetData>")
+        func row(_ number: Int, _ cells: [Workbook.Cell], header: Bool) {
+            put(#"<row r="\#(number)">"#)
+            for (index, cell) in cells.enumerated() {
+                let reference = letters[index] + String(number)
+                switch cell {
+                case .empty:
+                    continue
+                case let .text(text):
+                    put(#"<c r="\#(reference)" t="inlineStr""#)
+                    if header { put(#" s="\#(Style.header.rawValue)""#) }
+                    put(#"><is><t xml:space="preserve">"#)
+                    escape(text, into: &out)
+                    put("</t></is></c>")
+                case let .money(money):
+                    put(#"<c r="\#(reference)" s="\#(Style.money.rawValue)"><v>\#(money.machineString)</v></c>"#)
+                case let .integer(value):
+                    put(#"<c r="\#(reference)" s="\#(Style.integer.rawValue)"><v>\#(value)</v></c>"#)
+                case let .decimal(text):
+                    put(#"<c r="\#(reference)" s="\#(Style.decimal.rawValue)"><v>"#)
+                    escape(text, into: &out)
+                    put("</v></c>")
+                case let .date(date):
+                    put(#"<c r="\#(reference)" s="\#(Style.date.rawValue)"><v>\#(serial(date))</v></c>"#)
+                }
+            }
+            put("</row>")
+        }
+        row(1, sheet.header.map(Workbook.Cell.text), header: true)
+        for (index, cells) in sheet.rows.enumerated() { row(index + 2, cells, header: false) }
+        put("</sheetData>")
+        if !sheet.header.isEmpty, !sheet.rows.isEmpty {
+            put(#"<autoFilter ref="A1:\#(letters[max(columns, 1) - 1])\#(sheet.rows.count + 1)"/>"#)
+        }
+        put("</worksheet>")
+        return out
+    }
+
+    /// XML text: `& < > "` escaped; the control characters XML 1.0 cannot hold dropped.
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+            case 0x09, 0x0A, 0x0D: out.append(byte)
+            case 0..<0x20: continue
+            default: out.append(byte)
+            }
+        }
+    }
+
+    static func contentTypes(count: Int) -> String {
+        var text = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
+        text += #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>"#
+        text += #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
+        text += #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+        for index in stride(from: 1, through: count, by: 1) {
+            text += #"<Override PartName="/xl/worksheets/sheet\#(index).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        }
+        return text + "</Types>"
+    }
+
+    static let rootRelations =
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+
+    static func workbookXML(_ names: [String]) -> String {
+        var text = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#
+        for (index, name) in names.enumerated() {
+            var escaped: [UInt8] = []
+            escape(name, into: &escaped)
+            text += #"<sheet name="\#(String(decoding: escaped, as: UTF8.self))" sheetId="\#(index + 1)" r:id="rId\#(index + 1)"/>"#
+        }
+        return text + "</sheets></workbook>"
+    }
+
+    static func workbookRelations(count: Int) -> String {
+        var text = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        for index in 0..<count {
+            text += #"<Relationship Id="rId\#(index + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(index + 1).xml"/>"#
+        }
+        text += #"<Relationship Id="rId\#(count + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
+        return text + "</Relationships>"
+    }
+
+    /// Plain, bold header, `#,##0.00` (kroner), `dd.mm.yyyy`, `0` and `General`.
+    static let styles =
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+        + #"<numFmts count="1"><numFmt numFmtId="164" formatCode="dd\.mm\.yyyy"/></numFmts>"#
+        + #"<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>"#
+        + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
+        + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
+        + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
+        + #"<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+        + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
+        + #"<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + #"<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>"#
+        + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#
+}
+
+/// The writer's arithmetic, for tests.
+public enum XLSXWriterProbe {
+    public static func serial(_ date: LocalDate) -> Int { XLSXWriter.serial(date) }
+    public static func column(_ index: Int) -> String { XLSXWriter.column(index) }
+}
