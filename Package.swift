@@ -67,7 +67,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Data deliveries: the CSV importer and the demo-data generator.
-        .target(name: "OutcomesDelivery", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "OutcomesDelivery",
+            dependencies: ["OutcomesCore", "OutcomesSpreadsheet", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         // The system of record: one SQL code path on SQLite (default) and PostgreSQL.
         .target(
             name: "OutcomesStore",
@@ -194,7 +198,8 @@ let package = Package(
         .testTarget(
             name: "OutcomesSettlementTests",
             dependencies: [
-                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports",
+                "OutcomesCore", "OutcomesContractFile", "OutcomesDelivery", "OutcomesReports", "OutcomesSpreadsheet",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["tiny-settlement.json"],

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import OutcomesApplication
 import OutcomesCore
+import OutcomesDelivery
 import OutcomesServer
 import OutcomesSpreadsheet
 import OutcomesStore
@@ -19,6 +20,50 @@ struct ExcelExportTests {
             let bytes = Data(response.body.readableBytesView)
             let sheets = response.status == .ok ? (try? XLSXReader.sheets(bytes)) ?? [] : []
             return (response.status, response.headers[.contentType] ?? "", sheets)
+        }
+    }
+
+    /// Uploads `files` (any bytes) to the deliveries page as the evaluator's form would.
+    func upload(_ client: any TestClientProtocol, _ files: [String: Data], cookie: String, csrf: String) async throws -> Answer {
+        let boundary = "outcomes-binary-boundary"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n".utf8)
+        for (name, data) in files {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += data + Data("\r\n".utf8)
+        }
+        body += Data("--\(boundary)--\r\n".utf8)
+        return try await client.execute(
+            uri: "/leverancer", method: .post, headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
+            body: ByteBuffer(bytes: body)
+        ) { response in Answer(status: response.status, headers: response.headers, text: String(buffer: response.body)) }
+    }
+
+    @Test("a delivery uploaded as an Excel workbook or a ZIP is previewed like its CSV files; a workbook's error names sheet, row and column letter; templates to download", arguments: [Backend.sqlite])
+    func deliveryUploads(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            let (cookie, csrf) = try await WebPageTests().logIn(client, .ev)
+            let workbook = try XLSXWriter.data(DeliveryFormat.workbook(fromCSV: DeliveryPreviewTests.changedFiles().mapValues { Data($0.utf8) }))
+            let preview = try await upload(client, ["leverance.xlsx": workbook], cookie: cookie, csrf: csrf)
+            #expect(preview.status == .ok, "\(preview.text.prefix(400))")
+            #expect(preview.text.contains("<strong>Nye husstande:</strong> K09999"), "the same preview as the CSV files give")
+            let wrong = Workbook([
+                Workbook.Sheet(name: "households", header: ["household_id", "area", "group", "start_date"], rows: [[.text("H1"), .text("vestbyen"), .text("treatment"), .text("2024-01-10")]])
+            ])
+            let rejected = try await upload(client, ["leverance.xlsx": try XLSXWriter.data(wrong)], cookie: cookie, csrf: csrf)
+            #expect(rejected.status == .unprocessableContent)
+            #expect(rejected.text.contains("leverance.xlsx, ark households</td><td class=\"num\">2</td><td class=\"quotes-file\">area (B)</td>"), "\(rejected.text.components(separatedBy: "<tbody>").dropFirst().first?.prefix(400) ?? "")")
+            let broken = try await upload(client, ["leverance.xlsx": Data("ikke et regneark".utf8)], cookie: cookie, csrf: csrf)
+            #expect(broken.status == .unprocessableContent && broken.text.contains("filen er ikke et Excel-regneark"))
+            #expect(!broken.text.contains("<td class=\"num\">0</td>"), "no line 0")
+            // A ZIP (here the CSV template: headers only) is read as its files — no "filen mangler".
+            let zipped = try await upload(client, ["skabelon.zip": try DeliveryFormat.csvTemplate()], cookie: cookie, csrf: csrf)
+            #expect(zipped.status.code < 500 && !zipped.text.contains("filen mangler"), "\(zipped.text.components(separatedBy: "<tbody>").dropFirst().first?.prefix(300) ?? "")")
+            for path in ["/leverancer/skabelon.xlsx", "/leverancer/skabelon.zip"] {
+                let template = try await client.send(.get, path, headers: [.cookie: cookie])
+                #expect(template.status == .ok, "\(path)")
+            }
+            let (dsi, _) = try await WebPageTests().logIn(client, .dsi)
+            #expect(try await client.send(.get, "/leverancer/skabelon.xlsx", headers: [.cookie: dsi]).status == .forbidden)
         }
     }
 

@@ -6,6 +6,7 @@ import NIOCore
 import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
+import OutcomesSpreadsheet
 import OutcomesStore
 
 /// Uploaded deliveries waiting for the user to confirm them, for 30 minutes: one per user (a
@@ -78,6 +79,23 @@ extension WebApp {
     }
 
     func registerDeliveries(on router: PageRouter) {
+        // Issue #17: templates with the columns and their Danish meaning.
+        router.get("/leverancer/skabelon.xlsx") { request, _ in
+            try await page(request) {
+                _ = try await caller(request, roles: WebApp.deliveryRoles, now: api.clock())
+                return try WebApp.xlsx(DeliveryFormat.workbookTemplate(), name: "leverance-skabelon")
+            }
+        }
+        router.get("/leverancer/skabelon.zip") { request, _ in
+            try await page(request) {
+                _ = try await caller(request, roles: WebApp.deliveryRoles, now: api.clock())
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"leverance-skabelon.zip\"", .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: try DeliveryFormat.csvTemplate()))
+                )
+            }
+        }
         router.get("/leverancer") { request, _ in
             try await page(request) {
                 let now = api.clock()
@@ -94,11 +112,13 @@ extension WebApp {
                 guard let sent = fields["_csrf"], constantTimeEquals(sent, caller.csrfToken ?? "") else {
                     throw Refusal.forbidden("Formularen er udløbet eller kom ikke fra Outcomes (CSRF). Genindlæs siden og prøv igen.")
                 }
-                let known = Set(DeliveryImporter.fileNames)
-                let unknown = uploaded.keys.filter { !known.contains($0) }.sorted()
-                let files = uploaded.filter { known.contains($0.key) }
                 let receivedOn = fields["receivedOn"].flatMap { LocalDate(iso: $0) } ?? api.today(now)
+                // Issue #17: CSV files, a ZIP of them or an Excel workbook — one importer.
+                var upload: DeliveryUpload?
                 do {
+                    upload = try DeliveryUpload.unpack(uploaded)
+                    let files = upload?.files ?? [:]
+                    let unknown = upload?.unknown ?? []
                     let requester = Requester(user: caller.user, purpose: "dataleverance", now: now, channel: "web:deliveries")
                     let (imported, current, consequences) = try await api.service.deliveryPreview(requester, files: files)
                     let token = await pending.keep(.init(username: caller.user.username, files: files, receivedOn: receivedOn, stored: now))
@@ -115,9 +135,10 @@ extension WebApp {
                         )
                     )
                 } catch let rejected as DeliveryRejected {
-                    let errors = rejected.issues.map { issue -> [String: String] in
-                        [
-                            "file": issue.file, "line": String(issue.line), "column": issue.column.isEmpty ? "–" : issue.column,
+                    let errors = rejected.issues.map { found -> [String: String] in
+                        let issue = upload?.locate(found) ?? found
+                        return [
+                            "file": issue.file, "line": issue.line > 0 ? String(issue.line) : "–", "column": issue.column.isEmpty ? "–" : issue.column,
                             "message": issue.message,
                         ]
                     }
