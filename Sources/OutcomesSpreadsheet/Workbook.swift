@@ -31,6 +31,9 @@ public struct Workbook: Sendable, Equatable {
         /// An exact decimal written as it is (`12.5`), e.g. a percentage point.
         case decimal(String)
         case date(LocalDate)
+        /// A rate (0.0523 is 5,23 %), shown `0.00%`: a rate of return, which the analysis
+        /// computes in floating point (never an amount).
+        case percent(Double)
         case empty
 
         /// Text, or nothing for `nil`.
@@ -38,5 +41,6 @@ public struct Workbook: Sendable, Equatable {
         public static func date(_ value: LocalDate?) -> Cell { value.map(Cell.date) ?? .empty }
         public static func money(_ value: Money?) -> Cell { value.map(Cell.money) ?? .empty }
         public static func integer(_ value: Int?) -> Cell { value.map(Cell.integer) ?? .empty }
+        public static func percent(_ value: Double?) -> Cell { value.flatMap { $0.isFinite ? Cell.percent($0) : nil } ?? .empty }
     }
 }

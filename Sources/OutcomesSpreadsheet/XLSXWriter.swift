@@ -19,7 +19,7 @@ public enum XLSXWriter {
 
     /// Style indices in `styles.xml`'s cellXfs.
     enum Style: Int {
-        case plain = 0, header = 1, money = 2, date = 3, integer = 4, decimal = 5
+        case plain = 0, header = 1, money = 2, date = 3, integer = 4, decimal = 5, percent = 6
     }
 
     public static func data(_ workbook: Workbook) throws(Failure) -> Data {
@@ -128,6 +128,9 @@ public enum XLSXWriter {
                     put("</v></c>")
                 case let .date(date):
                     put(#"<c r="\#(reference)" s="\#(Style.date.rawValue)"><v>\#(serial(date))</v></c>"#)
+                case let .percent(rate):
+                    guard rate.isFinite else { continue }
+                    put(#"<c r="\#(reference)" s="\#(Style.percent.rawValue)"><v>\#(String(format: "%.8f", rate))</v></c>"#)
                 }
             }
             put("</row>")
@@ -190,7 +193,7 @@ public enum XLSXWriter {
         return text + "</Relationships>"
     }
 
-    /// Plain, bold header, `#,##0.00` (kroner), `dd.mm.yyyy`, `0` and `General`.
+    /// Plain, bold header, `#,##0.00` (kroner), `dd.mm.yyyy`, `0`, `General` and `0.00%`.
     static let styles =
         #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
         + #"<numFmts count="1"><numFmt numFmtId="164" formatCode="dd\.mm\.yyyy"/></numFmts>"#
@@ -198,12 +201,13 @@ public enum XLSXWriter {
         + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
         + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
         + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
-        + #"<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+        + #"<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
         + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
         + #"<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
         + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
         + #"<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
-        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>"#
+        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+        + #"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
         + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#
 }
 

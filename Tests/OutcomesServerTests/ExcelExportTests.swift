@@ -67,6 +67,58 @@ struct ExcelExportTests {
         }
     }
 
+    @Test("the finance page and the forecast as a workbook: the plan, the parties' flows with their rates, T 5.3, T 4.2, T 4.3, decisions, the forecast", arguments: [Backend.sqlite])
+    func finance(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            try await store.recordTransfers([(.disbursement, "dsi", "kommune", "2023-11-30", 1_304_167), (.repayment, "kommune", "dsi", "2025-09-30", 250_000)])
+            for user in [TestUser.dsi, .sg, .pl] {
+                let (cookie, _) = try await WebPageTests().logIn(client, user)
+                let answer = try await workbook(client, "/oekonomi.xlsx?dato=2026-11-26", cookie: cookie)
+                #expect(answer.status == .ok, "\(user)")
+                let names = answer.sheets.map(\.name)
+                #expect(names.first == "Udbetalingsplan (B3.2)" && names.contains("Prognose") && names.contains("Prognose pr. halvår") && names.contains("Ubrugt tilskud (T 4.3)"), "\(names)")
+                let plan = answer.sheets.first?.rows ?? []
+                #expect(plan.dropFirst().first.map { $0.count > 3 && LocalDate(iso: $0[3]) != nil } == true, "due dates are dates: \(plan.dropFirst().first ?? [])")
+                #expect(plan.contains { $0.contains("1304167.00") }, "the installment paid, as a number")
+                let flows = answer.sheets.first { $0.name == "Parternes pengestrømme" }?.rows ?? []
+                #expect(flows.count >= 3 && flows.contains { $0.first == "Den Sociale Investeringsfond S/I" })
+                let forecast = answer.sheets.first { $0.name == "Prognose" }?.rows ?? []
+                #expect(forecast.contains { $0.first == "I alt" && $0[1] == "6250000.00" }, "the agreement's expected total: \(forecast.last ?? [])")
+            }
+            let (cw, _) = try await WebPageTests().logIn(client, .cw)
+            #expect(try await workbook(client, "/oekonomi.xlsx", cookie: cw).status == .forbidden)
+        }
+    }
+
+    @Test("the report's tables and the compliance findings and deadlines as workbooks, for the roles that see them", arguments: [Backend.sqlite])
+    func reportAndCompliance(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            let (sg, _) = try await WebPageTests().logIn(client, .sg)
+            let report = try await workbook(client, "/rapport.xlsx?halvaar=2025-H2", cookie: sg)
+            #expect(report.status == .ok)
+            #expect(report.sheets.map(\.name) == ["Fremdrift", "Budget og forbrug (B4.1)", "Resultatmål og betalinger", "Overholdelse", "Frister"])
+            let budget = report.sheets.first { $0.name == "Budget og forbrug (B4.1)" }?.rows ?? []
+            #expect(budget.first?.last == "I alt forbrug" && budget.count > 3)
+            #expect(budget.dropFirst().first?.dropFirst().first == "250000.00", "amounts as numbers: \(budget.dropFirst().first ?? [])")
+            let progress = report.sheets.first?.rows ?? []
+            #expect(progress.dropFirst().first?.first.flatMap { LocalDate(iso: $0) } != nil, "the targets' dates are dates")
+            let deadlines = report.sheets.last?.rows ?? []
+            #expect(deadlines.count > 1 && deadlines.dropFirst().allSatisfy { LocalDate(iso: $0.first ?? "") != nil })
+            for user in [TestUser.cw, .dsi] {
+                let (cookie, _) = try await WebPageTests().logIn(client, user)
+                let compliance = try await workbook(client, "/overholdelse.xlsx", cookie: cookie)
+                #expect(compliance.status == .ok && compliance.sheets.map { $0.name } == ["Overholdelse", "Frister"], "\(user)")
+                if user == .dsi {
+                    let households = compliance.sheets.first?.rows.dropFirst().map { $0.count > 5 ? $0[5] : "" } ?? []
+                    #expect(households.allSatisfy { $0.isEmpty }, "a funder never sees a household")
+                }
+            }
+            let (adm, _) = try await WebPageTests().logIn(client, .adm)
+            #expect(try await workbook(client, "/overholdelse.xlsx", cookie: adm).status == .forbidden)
+            #expect(try await workbook(client, "/rapport.xlsx", cookie: adm).status == .forbidden)
+        }
+    }
+
     @Test("the settlement: half-years and goals for every role that sees figures, the lines only for the project lead and the evaluator (audited)", arguments: [Backend.sqlite])
     func settlement(backend: Backend) async throws {
         try await withAPI(backend) { api, store, client in

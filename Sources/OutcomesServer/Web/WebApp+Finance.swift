@@ -44,6 +44,16 @@ extension WebApp {
                 return html("finance", context)
             }
         }
+        router.get("/oekonomi.xlsx") { request, _ in
+            try await page(request) {
+                let now = api.clock()
+                let caller = try await caller(request, roles: WebApp.financeRoles, now: now)
+                let day = asOf(request, now: now)
+                let report = try await api.service.finance(Requester(user: caller.user, now: now, channel: "web:finance"), asOf: day)
+                let forecast = await forecasts.result(for: api.commitment)
+                return try WebApp.xlsx(financeWorkbook(report, forecast: forecast), name: "oekonomi-\(day.isoString)")
+            }
+        }
         // SPEC §7: DSI records a reduction (T 4.2), the project lead or the steering group an
         // accrual of unused grant (T 4.3).
         router.post("/oekonomi/beslutning") { request, context in

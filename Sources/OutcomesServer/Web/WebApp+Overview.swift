@@ -105,6 +105,7 @@ extension WebApp {
         let serious = findings.filter { $0.severity != .info }
         let deadlines = report.deadlines.filter { $0.status != .met && $0.due.days(to: day) < 400 }
         return [
+            "canExport": true,
             "breaches": findings.filter { $0.severity == .breach }.count, "warnings": findings.filter { $0.severity == .warning }.count,
             "items": serious.prefix(limit).map { finding in
                 var item: [String: Any] = [

@@ -202,6 +202,7 @@ struct WebApp: Sendable {
         registerLottery(on: router)
         registerAgreement(on: router)
         registerReport(on: router)
+        registerWorkbooks(on: router)
         registerUsers(on: router)
     }
 }
