@@ -144,6 +144,7 @@ let package = Package(
                 .embedInCode("Web/Templates/interpretations.mustache"),
                 .embedInCode("Web/Templates/governance.mustache"),
                 .embedInCode("Web/Templates/user.mustache"),
+                .embedInCode("Web/Templates/calendar.mustache"),
                 .embedInCode("Web/Templates/lottery.mustache"),
                 .embedInCode("Web/Templates/agreement.mustache"),
                 .embedInCode("Web/style.css"),

@@ -7,7 +7,7 @@ public struct OutcomesCommand: AsyncParsableCommand {
         abstract: "Outcomes: udbetalinger og tilbagebetalinger efter resultater i en aftale om betinget tilskud.",
         subcommands: [
             ServeCommand.self, ContractCommand.self, SettleCommand.self, SettlementCommand.self, ImportCommand.self, CheckCommand.self, LotteryCommand.self,
-            FinanceCommand.self, ForecastCommand.self, ExportCommand.self, AuditCommand.self,
+            FinanceCommand.self, ForecastCommand.self, ExportCommand.self, AuditCommand.self, CalendarCommand.self,
             DemoDataCommand.self,
         ]
     )

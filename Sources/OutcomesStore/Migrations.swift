@@ -276,5 +276,16 @@ enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 14,
+            name: "a personal calendar address per user (issue #17), kept as the SHA-256 of its token",
+            statements: [
+                """
+                CREATE TABLE \(ident: "calendarToken") (
+                    \(ident: "username") TEXT PRIMARY KEY REFERENCES \(ident: "userAccount") (\(ident: "username")),
+                    \(ident: "tokenHash") TEXT NOT NULL UNIQUE, \(ident: "createdAt") TEXT NOT NULL)
+                """
+            ]
+        ),
     ]
 }

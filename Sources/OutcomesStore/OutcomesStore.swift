@@ -182,6 +182,14 @@ public protocol OutcomesStore: Sendable {
     func apiTokens(of username: String) async throws -> [APITokenInfo]
     /// Revokes one of a user's tokens by its id; false when the user has no such token.
     func revokeAPIToken(id: String, of username: String, audit: AuditEvent) async throws -> Bool
+    /// Keeps a user's calendar address (the SHA-256 of its token), replacing an earlier one.
+    func replaceCalendarToken(_ token: String, username: String, audit: AuditEvent) async throws
+    /// Revokes a user's calendar address; false when there was none.
+    func revokeCalendarToken(username: String, audit: AuditEvent) async throws -> Bool
+    /// When the user's calendar address was made, or nil.
+    func calendarTokenCreated(username: String) async throws -> String?
+    /// The active user a calendar token belongs to, or nil.
+    func user(forCalendarToken token: String) async throws -> UserAccount?
 
     /// Checks the password and starts a session (kept as the SHA-256 of its token) with the
     /// login's audit entry; `nil` for an unknown or deactivated user or a wrong password alike.

@@ -235,6 +235,44 @@ extension SQLOutcomesStore {
         }
     }
 
+    public func replaceCalendarToken(_ token: String, username: String, audit: AuditEvent) async throws {
+        try await transaction { database in
+            try await database.delete(from: "calendarToken").where("username", .equal, username).run()
+            try await database.insert(into: "calendarToken").columns("username", "tokenHash", "createdAt")
+                .values(username, SQLOutcomesStore.tokenHash(token), audit.at).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+        }
+    }
+
+    public func revokeCalendarToken(username: String, audit: AuditEvent) async throws -> Bool {
+        try await transaction { database in
+            guard try await database.select().column("username").from("calendarToken").where("username", .equal, username).first() != nil
+            else { return false }
+            try await database.delete(from: "calendarToken").where("username", .equal, username).run()
+            _ = try await SQLOutcomesStore.append(audit, to: database)
+            return true
+        }
+    }
+
+    public func calendarTokenCreated(username: String) async throws -> String? {
+        try await reading { database in
+            try await database.select().column("createdAt").from("calendarToken").where("username", .equal, username).first()?
+                .decode(column: "createdAt", as: String.self)
+        }
+    }
+
+    public func user(forCalendarToken token: String) async throws -> UserAccount? {
+        try await readingOne { database in
+            try await database.raw(
+                """
+                SELECT u."username", u."displayName", u."role", u."mustChangePassword", u."isActive"
+                FROM "calendarToken" t JOIN "userAccount" u ON u."username" = t."username"
+                WHERE t."tokenHash" = \(bind: SQLOutcomesStore.tokenHash(token)) AND u."isActive" = 1
+                """
+            ).first().map(SQLOutcomesStore.user)
+        }
+    }
+
     /// The user a bearer token belongs to, or `nil` (also for a deactivated user).
     public func user(forAPIToken token: String) async throws -> UserAccount? {
         // Every request with a token asks this: plain SQL, serialised once, not a query builder.

@@ -134,6 +134,7 @@ struct BrowserTests {
         ("/oekonomi", ["lise", "erik", "dsi", "sofie"]), ("/styring", ["lise", "erik", "dsi", "sofie"]),
         ("/lodtraekning", ["lise", "anne", "erik"]), ("/aftale", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
         ("/brugere", ["admin"]), ("/brugere/lise", ["admin"]), ("/findes-ikke", ["lise", "dsi"]),
+        ("/kalender", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
         ("/adgangskode", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
     ]
 

@@ -50,6 +50,28 @@ struct ComplianceCommandTests {
         #expect(verification == .intact(entries: 1))
     }
 
+    @Test("calendar writes the user's deadlines and meetings as iCalendar, the same file as their calendar address; an unknown user is refused")
+    func calendar() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("calendar-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = folder.appendingPathComponent("store.sqlite").path
+        let store = try await SQLOutcomesStore.open(url: database)
+        try await store.migrate()
+        store.setPasswordCost(4)
+        let event = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+        try await store.createUser(UserAccount(username: "lise", displayName: "Lise", role: .projectLead), password: "lise-kode-123456", audit: event)
+        try await store.recordMeeting(Meeting(heldOn: LocalDate(iso: "2026-12-10")!, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "Halvårsmøde"), audit: event)
+        try await store.close()
+        let file = folder.appendingPathComponent("frister.ics").path
+        let result = try executable.run(["calendar", "--database", database, "--user", "lise", "--as-of", "2026-11-26", "--out", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(text.contains("SUMMARY:Frist: ") && text.contains("SUMMARY:Styregruppemøde (T 7.3)") && text.contains("DTSTART;VALUE=DATE:20261210"))
+        let unknown = try executable.run(["calendar", "--database", database, "--user", "ingen", "--as-of", "2026-11-26", "--out", "-"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("Brugeren ingen findes ikke"))
+    }
+
     @Test("check --format json gives every finding with clause, severity, figures and what to do")
     func checkJSON() throws {
         let result = try executable.run([

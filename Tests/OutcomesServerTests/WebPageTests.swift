@@ -43,6 +43,8 @@ struct WebPageTests {
         ("/lodtraekning", [.pl, .cw, .ev]),
         ("/aftale", Set(TestUser.allCases)),
         ("/brugere/pl", [.adm]),
+        // Step 12's.
+        ("/kalender", Set(TestUser.allCases)),
     ]
 
     @Test("every page for every role: allowed pages render, others answer 403; figures-only roles never see a person", arguments: Backend.available)

@@ -33,7 +33,7 @@ struct WebApp: Sendable {
             ("finance", PackageResources.finance_mustache), ("figures", PackageResources.figures_mustache),
             ("interpretations", PackageResources.interpretations_mustache),
             ("governance", PackageResources.governance_mustache),
-            ("user", PackageResources.user_mustache),
+            ("user", PackageResources.user_mustache), ("calendar", PackageResources.calendar_mustache),
             ("lottery", PackageResources.lottery_mustache),
             ("agreement", PackageResources.agreement_mustache),
         ]
@@ -203,6 +203,7 @@ struct WebApp: Sendable {
         registerAgreement(on: router)
         registerReport(on: router)
         registerWorkbooks(on: router)
+        registerCalendar(on: router)
         registerUsers(on: router)
     }
 }
