@@ -4,6 +4,7 @@ import OutcomesApplication
 import OutcomesCore
 import OutcomesDelivery
 public import OutcomesReports
+import OutcomesSpreadsheet
 import OutcomesStore
 
 /// `outcomes settle`: reads a data delivery and prints the settlement (SPEC §5, §6).
@@ -14,14 +15,14 @@ public struct SettleCommand: AsyncParsableCommand {
         discussion: "En leverance med fejl afvises helt: alle fejl skrives som fil:linje: kolonne: besked, og koden er 1."
     )
 
-    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case json, table, csv }
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case json, table, csv, xlsx }
 
     @OptionGroup public var options: ContractCommand.ContractOption
     @Option(name: .long, help: "Mappen med leverancens CSV-filer.") public var data: String?
     @Option(name: .long, help: "Opgør den seneste leverance i databasen i stedet (SQLite-fil eller postgres://…).")
     public var database: String?
     @Option(name: .customLong("as-of"), help: "Opgørelsesdato (ÅÅÅÅ-MM-DD).") public var asOf: String
-    @Option(name: .long, help: "Uddata: json, table eller csv.") public var format: Format = .json
+    @Option(name: .long, help: "Uddata: json, table, csv eller xlsx (Excel: halvår og mål, linjer, efterreguleringer).") public var format: Format = .json
     @Option(name: .long, help: "Formålet med at læse persondata fra databasen (revisionssporet).")
     public var purpose = "betalingsopgørelse"
 
@@ -51,6 +52,15 @@ public struct SettleCommand: AsyncParsableCommand {
             SettlementCSV.write(settlement, to: &writer)
             settlement.warnings.forEach { warn("advarsel: \($0)") }
         case .table: writer.write(SettlementTable.render(settlement, commitment: commitment))
+        case .xlsx:
+            var sheets = [SettlementWorkbook.periods(settlement, commitment: commitment), SettlementWorkbook.lines(settlement)]
+            if !settlement.corrections.isEmpty { sheets.append(SettlementWorkbook.corrections(settlement, lines: true)) }
+            do {
+                writer.write(bytes: [UInt8](try XLSXWriter.data(Workbook(sheets))))
+            } catch {
+                warn(error.description)
+            }
+            settlement.warnings.forEach { warn("advarsel: \($0)") }
         }
     }
 

@@ -45,6 +45,22 @@ public struct ByteWriter {
         writeDigits(UInt(ore % 100), minimumDigits: 2)
     }
 
+    /// Writes an amount the Danish way without thousands separators, `-1234,50` (Excel in
+    /// Danish reads it as a number).
+    public mutating func write(danishMoney money: Money) {
+        if money.isNegative { buffer.append(UInt8(ascii: "-")) }
+        let ore = money.minorUnits.magnitude
+        writeDigits(UInt(ore / 100), minimumDigits: 1)
+        buffer.append(UInt8(ascii: ","))
+        writeDigits(UInt(ore % 100), minimumDigits: 2)
+    }
+
+    /// Appends bytes as they are.
+    public mutating func write(bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= chunkSize { flush() }
+    }
+
     /// Writes a date in ISO form, `2024-08-31`.
     public mutating func write(date: LocalDate) {
         writeDigits(UInt(date.year), minimumDigits: 4)

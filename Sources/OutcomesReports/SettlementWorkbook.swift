@@ -28,14 +28,16 @@ public enum SettlementWorkbook {
     /// roles that may see lines.
     public static func lines(_ s: Settlement) -> Workbook.Sheet {
         let header = ["Mål", "Måling", "Dato", "Halvår", "Husstand", "Person", "Kohorte", "Beløb", "Imputeret", "Grundlag"]
-        let rows: [[Workbook.Cell]] = s.lines.map { line in
-            [
+        let lines = s.lines
+        // Made row by row while the sheet is written: a national settlement has 765.000 lines.
+        return Workbook.Sheet(name: "Linjer", header: header, count: lines.count, widths: [6, 16, 12, 16, 12, 14, 9, 14, 10, 80]) { index in
+            let line = lines[index]
+            return [
                 .integer(line.goal), .text(line.point.danishDescription), .date(line.date), .text(line.period.danishLabel),
                 .text(line.household?.rawValue), .text(line.person?.rawValue), .integer(line.cohort), .money(line.amount),
                 .text(line.isImputed ? "ja" : "nej"), .text(line.basis.text),
             ]
         }
-        return Workbook.Sheet(name: "Linjer", header: header, rows: rows, widths: [6, 16, 12, 16, 12, 14, 9, 14, 10, 80])
     }
 
     /// The corrections of approved half-years (SPEC §10).

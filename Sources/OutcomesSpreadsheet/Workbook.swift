@@ -3,11 +3,11 @@ public import OutcomesCore
 /// A spreadsheet to hand to Excel (issue #17): sheets of typed cells. Numbers are numbers and
 /// dates are dates in the file — Danish Excel shows them as `1.234,56` and `31.10.2023` — never
 /// text that merely looks like one.
-public struct Workbook: Sendable, Equatable {
+public struct Workbook: Sendable {
     public var sheets: [Sheet]
     public init(_ sheets: [Sheet]) { self.sheets = sheets }
 
-    public struct Sheet: Sendable, Equatable {
+    public struct Sheet: Sendable {
         /// At most 31 characters, none of `[]:*?/\` (Excel's rule); ``XLSXWriter`` shortens it.
         public var name: String
         /// The first row, in bold and frozen when the sheet scrolls.
@@ -15,12 +15,22 @@ public struct Workbook: Sendable, Equatable {
         public var rows: [[Cell]]
         /// Column widths in characters; by the header's length when empty.
         public var widths: [Int]
+        /// For a large sheet: the number of rows and each row made while it is written (on
+        /// both cores), instead of `rows` held in memory.
+        public var lazyRows: (count: Int, row: @Sendable (Int) -> [Cell])?
         public init(name: String, header: [String], rows: [[Cell]], widths: [Int] = []) {
             self.name = name
             self.header = header
             self.rows = rows
             self.widths = widths
         }
+        public init(name: String, header: [String], count: Int, widths: [Int] = [], row: @escaping @Sendable (Int) -> [Cell]) {
+            self.init(name: name, header: header, rows: [], widths: widths)
+            lazyRows = (count, row)
+        }
+        /// The number of rows below the header.
+        public var rowCount: Int { lazyRows?.count ?? rows.count }
+        public func row(_ index: Int) -> [Cell] { lazyRows.map { $0.row(index) } ?? rows[index] }
     }
 
     public enum Cell: Sendable, Equatable {

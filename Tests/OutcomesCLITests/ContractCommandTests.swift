@@ -137,6 +137,10 @@ struct ExecutableTests {
 
         let good = try run(["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26", "--format", "csv"])
         #expect(good.status == 0 && good.stdout.hasPrefix("\u{FEFF}mål;"))
+        // Issue #17: the same settlement for Excel — a zip package with the half-years, the lines.
+        let excel = try run(["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26", "--format", "xlsx"])
+        #expect(excel.status == 0 && excel.stdout.hasPrefix("PK"))
+        #expect(excel.stdout.contains("xl/worksheets/sheet1.xml") && excel.stdout.contains("xl/worksheets/sheet2.xml"))
     }
 
     @Test("import keeps a delivery; settle --database prints byte for byte what settle --data prints")

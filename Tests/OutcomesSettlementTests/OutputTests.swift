@@ -1,4 +1,5 @@
 import Foundation
+import OutcomesContractFile
 import OutcomesCore
 import Testing
 
@@ -57,6 +58,42 @@ struct OutputTests {
         #expect(SettlementCSV.field("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0")
         #expect(SettlementCSV.field("=HYPERLINK(\"http://x\";\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\"")
         #expect(SettlementCSV.field("-6250,00") == "-6250,00")
+    }
+
+    /// The CSV one field at a time, as it was written before issue #17: the reference the fast
+    /// writer must match byte for byte.
+    static func referenceCSV(_ s: Settlement) -> String {
+        var out = "\u{FEFF}" + SettlementCSV.header.joined(separator: ";") + "\r\n"
+        for line in s.lines {
+            let fields = [
+                String(line.goal), line.point.danishDescription, line.date.isoString, line.period.danishLabel, line.household?.rawValue ?? "",
+                line.person?.rawValue ?? "", line.cohort.map(String.init) ?? "",
+                line.amount.danishNumber.replacingOccurrences(of: ".", with: ""), line.isImputed ? "ja" : "nej", line.basis.text,
+            ]
+            out += fields.map(SettlementCSV.field).joined(separator: ";") + "\r\n"
+        }
+        return out
+    }
+
+    @Test("the fast CSV writer gives the same bytes as one field at a time: the demo's settlement and hostile ids and bases")
+    func csvSameBytes() throws {
+        let delivery = try DeliveryImporter.importFiles(
+            DemoData.generate(commitment: viborg, seed: 2023, households: 180).mapValues { Data($0.utf8) }, commitment: viborg
+        ).delivery
+        var settlement = SettlementEngine.settle(viborg, delivery: delivery, asOf: LocalDate(iso: "2026-11-26")!)
+        #expect(settlement.lines.count > 500)
+        #expect(SettlementCSV.string(settlement) == Self.referenceCSV(settlement))
+        // Ids and bases a spreadsheet could misread, and negative amounts.
+        let hostile = ["=cmd|' /C calc'!A0", "+45", "-12", "@SUM(A1)", "a;b", "a\"b", "linje\nskift", "\tfane", "-1234,50", ""]
+        for (index, text) in hostile.enumerated() where index < settlement.lines.count {
+            settlement.lines[index].household = HouseholdID(text)
+            settlement.lines[index].person = PersonID(text)
+            settlement.lines[index].basis = .recorded(text)
+            settlement.lines[index].amount = Money(minorUnits: -Int64(index) * 12_345)
+        }
+        #expect(SettlementCSV.string(settlement) == Self.referenceCSV(settlement))
+        settlement.lines = []
+        #expect(SettlementCSV.string(settlement) == Self.referenceCSV(settlement))
     }
 
     @Test("Table: a Danish summary per period and goal")

@@ -170,6 +170,9 @@ public enum SpreadsheetCell {
         return "'" + text
     }
 
+    /// Whether `text` is a plain number (`-1234,56`), which ``neutralised(_:)`` leaves alone.
+    public static func isPlainNumberText(_ text: String) -> Bool { isPlainNumber(text) }
+
     /// `-12`, `+3,5`, `-1234.56`: a sign, digits, and at most one decimal mark with digits.
     static func isPlainNumber(_ text: String) -> Bool {
         var bytes = Array(text.utf8)[...]
