@@ -1,3 +1,4 @@
+import Dispatch
 public import OutcomesCore
 
 /// An append-only byte buffer that hands full chunks to a sink, so a settlement of millions
@@ -113,6 +114,32 @@ public struct ByteWriter {
             buffer.append(UInt8(ascii: "\""))
         }
         if buffer.count >= chunkSize { flush() }
+    }
+
+    /// Writes `count` items rendered in blocks of `blockSize` on both cores, in order: the
+    /// settlement's lines in the JSON and the CSV.
+    public mutating func writeInBlocks(count: Int, blockSize: Int = 8192, _ render: @Sendable (Int, inout ByteWriter) -> Void) {
+        let blocks = (count + blockSize - 1) / blockSize
+        let batch = 8
+        var first = 0
+        while first < blocks {
+            let size = min(batch, blocks - first)
+            let rendered = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: size)
+            rendered.initialize(repeating: [])
+            let shared = RenderSlots(rendered)
+            let base = first
+            DispatchQueue.concurrentPerform(iterations: size) { k in
+                let lower = (base + k) * blockSize
+                let upper = min(count, lower + blockSize)
+                shared.buffer[k] = ByteWriter.collect { w in
+                    for i in lower..<upper { render(i, &w) }
+                }
+            }
+            for chunk in rendered { write(bytes: chunk) }
+            _ = rendered.deinitialize()
+            rendered.deallocate()
+            first += size
+        }
     }
 
     /// Hands what is buffered to the sink.

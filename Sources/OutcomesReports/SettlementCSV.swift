@@ -1,4 +1,3 @@
-import Dispatch
 public import OutcomesCore
 
 /// The settlement's lines for Danish Excel: UTF-8 with a byte-order mark, `;` between
@@ -14,28 +13,7 @@ public enum SettlementCSV {
         for byte in [0xEF, 0xBB, 0xBF] as [UInt8] { w.write(byte: byte) }
         w.write(header.joined(separator: ";") + "\r\n")
         let lines = settlement.lines
-        let blockSize = 8192
-        let blocks = (lines.count + blockSize - 1) / blockSize
-        let batch = 8
-        var first = 0
-        while first < blocks {
-            let count = min(batch, blocks - first)
-            let rendered = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
-            rendered.initialize(repeating: [])
-            let shared = RenderSlots(rendered)
-            let base = first
-            DispatchQueue.concurrentPerform(iterations: count) { k in
-                let lower = (base + k) * blockSize
-                let upper = min(lines.count, lower + blockSize)
-                shared.buffer[k] = ByteWriter.collect { w in
-                    for i in lower..<upper { writeLine(lines[i], to: &w) }
-                }
-            }
-            for chunk in rendered { w.write(bytes: chunk) }
-            _ = rendered.deinitialize()
-            rendered.deallocate()
-            first += count
-        }
+        w.writeInBlocks(count: lines.count) { i, w in writeLine(lines[i], to: &w) }
     }
 
     /// One line: goal, point, date, half-year, household, person, cohort, amount (`1234,50`),

@@ -33,30 +33,10 @@ public enum SettlementJSON {
         w.write("\"total\": \"\(t.total.machineString)\", ")
         w.write(partyFields(t.recipients, prefix: "to").dropLast(2) + "},\n  \"lines\": [")
         // Lines are rendered in blocks on both cores and written in order.
-        let blockSize = 8192
-        let blocks = (s.lines.count + blockSize - 1) / blockSize
-        let batch = 8
-        var first = 0
-        while first < blocks {
-            let count = min(batch, blocks - first)
-            let rendered = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
-            rendered.initialize(repeating: [])
-            let shared = RenderSlots(rendered)
-            let base = first
-            DispatchQueue.concurrentPerform(iterations: count) { k in
-                let lower = (base + k) * blockSize
-                let upper = min(s.lines.count, lower + blockSize)
-                shared.buffer[k] = ByteWriter.collect { w in
-                    for i in lower..<upper {
-                        w.write(i == 0 ? "\n    " as StaticString : ",\n    ")
-                        writeLine(s.lines[i], to: &w)
-                    }
-                }
-            }
-            for chunk in rendered { w.write(bytes: chunk) }
-            _ = rendered.deinitialize()
-            rendered.deallocate()
-            first += count
+        let lines = s.lines
+        w.writeInBlocks(count: lines.count) { i, w in
+            w.write(i == 0 ? "\n    " as StaticString : ",\n    ")
+            writeLine(lines[i], to: &w)
         }
         w.write(s.lines.isEmpty ? "],\n  \"warnings\": [" : "\n  ],\n  \"warnings\": [")
         for (i, warning) in s.warnings.enumerated() {

@@ -120,6 +120,22 @@ struct BrowserTests {
         #expect(try await browser.waitForURL(containing: "/oversigt"), "\(username) lands on the overview")
     }
 
+    /// The evaluator draws the list from `population` (after the confirmation); the file's URL.
+    func drawLottery(_ browser: WebDriver, _ server: ServerProcess, _ population: String, households: Int) async throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-lottery-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("population.csv")
+        try Data(population.utf8).write(to: file)
+        try await logIn(browser, server, as: "erik")
+        try await browser.go(server.baseURL + "/lodtraekning")
+        try await browser.attach("#population", [file.path])
+        try await browser.type("#seed", "styregruppen-2023-10-30")
+        try await browser.click("#traek button[type=submit]")
+        try await browser.acceptDialog()
+        #expect(try await browser.waitForText("Lodtrækningen er gemt: \(households) husstande"))
+        return file
+    }
+
     func logOut(_ browser: WebDriver) async throws {
         try await browser.click("form.logout button")
         #expect(try await browser.waitForURL(containing: "/login"))
@@ -547,18 +563,8 @@ struct BrowserTests {
     @Test("step 11: the evaluator draws the list and anyone verifies it; the admin manages a user; everyone reads the agreement")
     func lotteryUsersAgreement() async throws {
         try await withBrowser { server, browser in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-lottery-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let population = folder.appendingPathComponent("population.csv")
-            try Data("household_id,area\nL1,houlkaer\nL2,ellekonebakken\nL3,karup-kolvraa\n".utf8).write(to: population)
             // The evaluator draws (after a confirmation) and sees the hashes.
-            try await logIn(browser, server, as: "erik")
-            try await browser.go(server.baseURL + "/lodtraekning")
-            try await browser.attach("#population", [population.path])
-            try await browser.type("#seed", "styregruppen-2023-10-30")
-            try await browser.click("#traek button[type=submit]")
-            try await browser.acceptDialog()
-            #expect(try await browser.waitForText("Lodtrækningen er gemt: 3 husstande"))
+            _ = try await drawLottery(browser, server, "household_id,area\nL1,houlkaer\nL2,ellekonebakken\nL3,karup-kolvraa\n", households: 3)
             try await browser.screenshot(to: "\(Self.screenshots)/lodtraekning.png")
             try await logOut(browser)
 
@@ -721,17 +727,10 @@ struct BrowserTests {
             }
 
             // The evaluator draws the list; a caseworker downloads it and verifies it.
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-verify-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let population = folder.appendingPathComponent("population.csv")
-            try Data("household_id,area\nV1,houlkaer\nV2,ellekonebakken\nV3,karup-kolvraa\nV4,houlkaer\n".utf8).write(to: population)
-            try await logIn(browser, server, as: "erik")
-            try await browser.go(server.baseURL + "/lodtraekning")
-            try await browser.attach("#population", [population.path])
-            try await browser.type("#seed", "styregruppen-2023-10-30")
-            try await browser.click("#traek button[type=submit]")
-            try await browser.acceptDialog()
-            #expect(try await browser.waitForText("Lodtrækningen er gemt: 4 husstande"))
+            let population = try await drawLottery(
+                browser, server, "household_id,area\nV1,houlkaer\nV2,ellekonebakken\nV3,karup-kolvraa\nV4,houlkaer\n", households: 4
+            )
+            let folder = population.deletingLastPathComponent()
             try await logOut(browser)
             try await logIn(browser, server, as: "anne")
             try await browser.go(server.baseURL + "/lodtraekning")
