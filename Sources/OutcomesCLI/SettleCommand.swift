@@ -34,6 +34,14 @@ public struct SettleCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
+        if format == .xlsx {
+            // A workbook is one zip package: written to standard output as it is, not copied
+            // through the text writer.
+            let (commitment, settlement) = try await load()
+            FileHandle.standardOutput.write(try SettleCommand.workbook(settlement, commitment: commitment))
+            settlement.warnings.forEach { printError("advarsel: \($0)") }
+            return
+        }
         var writer = ByteWriter { FileHandle.standardOutput.write(Data($0)) }
         try await write(to: &writer) { printError($0) }
         writer.flush()
@@ -53,15 +61,21 @@ public struct SettleCommand: AsyncParsableCommand {
             settlement.warnings.forEach { warn("advarsel: \($0)") }
         case .table: writer.write(SettlementTable.render(settlement, commitment: commitment))
         case .xlsx:
-            var sheets = [SettlementWorkbook.periods(settlement, commitment: commitment), SettlementWorkbook.lines(settlement)]
-            if !settlement.corrections.isEmpty { sheets.append(SettlementWorkbook.corrections(settlement, lines: true)) }
             do {
-                writer.write(bytes: [UInt8](try XLSXWriter.data(Workbook(sheets))))
+                let data = try SettleCommand.workbook(settlement, commitment: commitment)
+                data.withUnsafeBytes { writer.write(bytes: $0.bindMemory(to: UInt8.self)) }
             } catch {
-                warn(error.description)
+                warn(String(describing: error))
             }
             settlement.warnings.forEach { warn("advarsel: \($0)") }
         }
+    }
+
+    /// The settlement's workbook: half-years and goals, lines, corrections.
+    static func workbook(_ settlement: Settlement, commitment: Commitment) throws -> Data {
+        var sheets = [SettlementWorkbook.periods(settlement, commitment: commitment), SettlementWorkbook.lines(settlement)]
+        if !settlement.corrections.isEmpty { sheets.append(SettlementWorkbook.corrections(settlement, lines: true)) }
+        return try XLSXWriter.data(Workbook(sheets))
     }
 
     /// Loads the agreement and settles the delivery (from the folder, or the store's current one

@@ -29,16 +29,26 @@ public enum SettlementWorkbook {
     public static func lines(_ s: Settlement) -> Workbook.Sheet {
         let header = ["Mål", "Måling", "Dato", "Halvår", "Husstand", "Person", "Kohorte", "Beløb", "Imputeret", "Grundlag"]
         let lines = s.lines
+        // The few half-years and measuring points, named once rather than per line.
+        let periods = Dictionary(Set(lines.map(\.period)).map { ($0, $0.danishLabel) }, uniquingKeysWith: { a, _ in a })
+        let points = Dictionary(Set(lines.map(\.point.danishDescription)).map { ($0, $0) }, uniquingKeysWith: { a, _ in a })
         // Made row by row while the sheet is written: a national settlement has 765.000 lines.
         return Workbook.Sheet(name: "Linjer", header: header, count: lines.count, widths: [6, 16, 12, 16, 12, 14, 9, 14, 10, 80]) { index in
             let line = lines[index]
+            let point: String
+            switch line.point {
+            case let .months(months): point = months == 12 ? twelve : months == 18 ? eighteen : months == 24 ? twentyFour : (points["\(months) mdr."] ?? "\(months) mdr.")
+            case .end: point = atEnd
+            }
             return [
-                .integer(line.goal), .text(line.point.danishDescription), .date(line.date), .text(line.period.danishLabel),
+                .integer(line.goal), .text(point), .date(line.date), .text(periods[line.period] ?? line.period.danishLabel),
                 .text(line.household?.rawValue), .text(line.person?.rawValue), .integer(line.cohort), .money(line.amount),
                 .text(line.isImputed ? "ja" : "nej"), .text(line.basis.text),
             ]
         }
     }
+
+    static let twelve = "12 mdr.", eighteen = "18 mdr.", twentyFour = "24 mdr.", atEnd = "ved afslutning"
 
     /// The corrections of approved half-years (SPEC §10).
     public static func corrections(_ s: Settlement, lines: Bool) -> Workbook.Sheet {

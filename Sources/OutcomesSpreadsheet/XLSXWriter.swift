@@ -18,7 +18,7 @@ public enum XLSXWriter {
         }
     }
 
-    /// Style indices in `styles.xml`'s cellXfs.
+    /// Style indices in `styles.xml`'s cellXfs (``writeRow`` writes them as literals).
     enum Style: Int {
         case plain = 0, header = 1, money = 2, date = 3, integer = 4, decimal = 5, percent = 6
     }
@@ -28,12 +28,34 @@ public enum XLSXWriter {
             let archive = try Archive(accessMode: .create)
             // A part over 16 MB (a sheet of hundreds of thousands of lines) is stored, not
             // deflated: deflating 300 MB on one core would take longer than all the rest.
-            func add(_ path: String, _ bytes: [UInt8]) throws {
-                let data = Data(bytes)
+            func add(_ path: String, _ bytes: [UInt8]) throws { try add(path, pieces: [bytes]) }
+            func add(_ path: String, pieces: [[UInt8]]) throws {
+                let total = pieces.reduce(0) { $0 + $1.count }
+                // Where each piece starts, to serve the zip's reads from the pieces themselves.
+                var starts: [Int] = []
+                var offset = 0
+                for piece in pieces {
+                    starts.append(offset)
+                    offset += piece.count
+                }
                 try archive.addEntry(
-                    with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: fixedDate,
-                    compressionMethod: data.count <= storeAbove ? .deflate : .none
-                ) { position, size in data.subdata(in: Int(position)..<Int(position) + size) }
+                    with: path, type: .file, uncompressedSize: Int64(total), modificationDate: fixedDate,
+                    compressionMethod: total <= storeAbove ? .deflate : .none, bufferSize: 1 << 22
+                ) { position, size in
+                    var chunk = Data(capacity: size)
+                    var at = Int(position)
+                    let end = at + size
+                    var index = max(0, (starts.lastIndex { $0 <= at }) ?? 0)
+                    while at < end, index < pieces.count {
+                        let piece = pieces[index]
+                        let from = at - starts[index]
+                        let take = min(piece.count - from, end - at)
+                        if take > 0 { piece.withUnsafeBufferPointer { chunk.append($0.baseAddress! + from, count: take) } }
+                        at += max(take, 0)
+                        index += 1
+                    }
+                    return chunk
+                }
             }
             let names = sheetNames(workbook.sheets.map(\.name))
             try add("[Content_Types].xml", Array(contentTypes(count: workbook.sheets.count).utf8))
@@ -42,7 +64,7 @@ public enum XLSXWriter {
             try add("xl/_rels/workbook.xml.rels", Array(workbookRelations(count: workbook.sheets.count).utf8))
             try add("xl/styles.xml", Array(styles.utf8))
             for (index, sheet) in workbook.sheets.enumerated() {
-                try add("xl/worksheets/sheet\(index + 1).xml", sheetXML(sheet))
+                try add("xl/worksheets/sheet\(index + 1).xml", pieces: sheetXML(sheet))
             }
             guard let data = archive.data else { throw Failure.zip("intet arkiv i hukommelsen") }
             return data
@@ -93,7 +115,10 @@ public enum XLSXWriter {
         return String(letters)
     }
 
-    static func sheetXML(_ sheet: Workbook.Sheet) -> [UInt8] {
+    /// The sheet's XML in pieces (head, blocks of rows, tail): a large sheet is never copied
+    /// into one array; the zip reads the pieces in turn.
+    static func sheetXML(_ sheet: Workbook.Sheet) -> [[UInt8]] {
+        var pieces: [[UInt8]] = []
         var out: [UInt8] = []
         let count = sheet.rowCount
         out.reserveCapacity(256 + min(count, 1 << 20) * max(sheet.header.count, 1) * 24)
@@ -130,7 +155,9 @@ public enum XLSXWriter {
                 }
                 slots.buffer[block] = part
             }
-            for part in rendered { out.append(contentsOf: part) }
+            pieces.append(out)
+            out = []
+            pieces.append(contentsOf: rendered)
             _ = rendered.deinitialize()
             rendered.deallocate()
         }
@@ -139,7 +166,8 @@ public enum XLSXWriter {
             put(#"<autoFilter ref="A1:\#(letters[max(columns, 1) - 1])\#(count + 1)"/>"#)
         }
         put("</worksheet>")
-        return out
+        pieces.append(out)
+        return pieces
     }
 
     struct Slots: @unchecked Sendable {
@@ -147,33 +175,64 @@ public enum XLSXWriter {
         init(_ buffer: UnsafeMutableBufferPointer<[UInt8]>) { self.buffer = buffer }
     }
 
+    /// A row as bytes. Cells carry no `r` reference: they stand in order, an empty one as
+    /// `<c/>` (the format allows it, and it halves a large sheet); the style index says how a
+    /// value is shown.
     static func writeRow(_ number: Int, _ cells: [Workbook.Cell], header: Bool, letters: [String], into out: inout [UInt8]) {
-        func put(_ text: String) { out.append(contentsOf: text.utf8) }
-        put(#"<row r="\#(number)">"#)
-        for (index, cell) in cells.enumerated() {
-            let reference = (index < letters.count ? letters[index] : column(index)) + String(number)
+        func put(_ literal: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)) }
+        func digits(_ value: Int) {
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var reversed: [UInt8] = []
+            repeat {
+                reversed.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: reversed.reversed())
+        }
+        put("<row>")
+        for cell in cells {
             switch cell {
             case .empty:
-                continue
+                put("<c/>")
             case let .text(text):
-                put(#"<c r="\#(reference)" t="inlineStr""#)
-                if header { put(#" s="\#(Style.header.rawValue)""#) }
-                put(#"><is><t xml:space="preserve">"#)
+                put(header ? #"<c t="inlineStr" s="1"><is>"# : #"<c t="inlineStr"><is>"#)
+                // Spaces at the ends are kept only when the text says so (looked at as bytes).
+                let first = text.utf8.first ?? 0x41
+                let last = text.utf8.last ?? 0x41
+                let padded = first == 0x20 || first == 0x09 || first == 0x0A || last == 0x20 || last == 0x09 || last == 0x0A
+                put(padded ? #"<t xml:space="preserve">"# : "<t>")
                 escape(text, into: &out)
                 put("</t></is></c>")
             case let .money(money):
-                put(#"<c r="\#(reference)" s="\#(Style.money.rawValue)"><v>\#(money.machineString)</v></c>"#)
+                put(#"<c s="2"><v>"#)
+                if money.isNegative { out.append(UInt8(ascii: "-")) }
+                let ore = money.minorUnits.magnitude
+                digits(Int(ore / 100))
+                out.append(UInt8(ascii: "."))
+                out.append(UInt8(ascii: "0") + UInt8(ore % 100 / 10))
+                out.append(UInt8(ascii: "0") + UInt8(ore % 10))
+                put("</v></c>")
             case let .integer(value):
-                put(#"<c r="\#(reference)" s="\#(Style.integer.rawValue)"><v>\#(value)</v></c>"#)
+                put(#"<c s="4"><v>"#)
+                digits(value)
+                put("</v></c>")
             case let .decimal(text):
-                put(#"<c r="\#(reference)" s="\#(Style.decimal.rawValue)"><v>"#)
+                put(#"<c s="5"><v>"#)
                 escape(text, into: &out)
                 put("</v></c>")
             case let .date(date):
-                put(#"<c r="\#(reference)" s="\#(Style.date.rawValue)"><v>\#(serial(date))</v></c>"#)
+                put(#"<c s="3"><v>"#)
+                digits(serial(date))
+                put("</v></c>")
             case let .percent(rate):
-                guard rate.isFinite else { continue }
-                put(#"<c r="\#(reference)" s="\#(Style.percent.rawValue)"><v>\#(String(format: "%.8f", rate))</v></c>"#)
+                guard rate.isFinite else {
+                    put("<c/>")
+                    continue
+                }
+                put(#"<c s="6"><v>"#)
+                out.append(contentsOf: String(format: "%.8f", rate).utf8)
+                put("</v></c>")
             }
         }
         put("</row>")
@@ -181,16 +240,23 @@ public enum XLSXWriter {
 
     /// XML text: `& < > "` escaped; the control characters XML 1.0 cannot hold dropped.
     static func escape(_ text: String, into out: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-            case 0x09, 0x0A, 0x0D: out.append(byte)
-            case 0..<0x20: continue
-            default: out.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            // Runs of plain bytes are copied whole; only `& < > "` and control bytes are looked at.
+            var runStart = 0
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                switch byte {
+                case 0x26: out.append(contentsOf: "&amp;".utf8)
+                case 0x3C: out.append(contentsOf: "&lt;".utf8)
+                case 0x3E: out.append(contentsOf: "&gt;".utf8)
+                case 0x22: out.append(contentsOf: "&quot;".utf8)
+                case 0x09, 0x0A, 0x0D: out.append(byte)
+                default: break
+                }
+                runStart = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
     }
 

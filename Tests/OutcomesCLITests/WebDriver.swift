@@ -33,6 +33,9 @@ struct WebDriver: Sendable {
         guard let session = (value as? [String: Any])?["sessionId"] as? String else {
             throw Failure(description: "no session: \(String(describing: value))")
         }
+        // An element a page is still building is waited for (up to 10 s), not missed: on a
+        // loaded machine (CI running other suites beside) a page can take seconds.
+        try await request("POST", "\(driver)/session/\(session)/timeouts", ["implicit": 10_000, "pageLoad": 60_000])
         return WebDriver(base: driver, session: session)
     }
 
