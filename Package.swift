@@ -189,7 +189,11 @@ let package = Package(
             dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesStore", "OutcomesTestSupport", "OutcomesAnalysis"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OutcomesSpreadsheetTests", dependencies: ["OutcomesSpreadsheet", "OutcomesCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OutcomesSpreadsheetTests",
+            dependencies: ["OutcomesSpreadsheet", "OutcomesCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OutcomesLotteryTests", dependencies: ["OutcomesLottery", "OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutcomesContractFileTests",

@@ -45,6 +45,16 @@ public struct DeliveryUpload: Sendable {
                         continue
                     }
                     guard upload.files[file] == nil else { throw fail(name, "arket \(sheet.name) og en anden fil giver begge \(file)") }
+                    // A line break inside a cell would shift every later row's number: refused.
+                    for (rowIndex, row) in sheet.rows.enumerated() {
+                        if let column = row.firstIndex(where: { $0.contains(where: \.isNewline) }) {
+                            let header = sheet.rows.first ?? []
+                            let named = column < header.count ? "\(header[column]) (\(XLSXWriterProbe.column(column)))" : XLSXWriterProbe.column(column)
+                            throw DeliveryRejected(issues: [
+                                ImportIssue(file: "\(name), ark \(sheet.name)", line: rowIndex + 1, column: named, message: "cellen har et linjeskift; skriv værdien på én linje")
+                            ])
+                        }
+                    }
                     upload.files[file] = Data(csv(sheet.rows).utf8)
                     upload.sources[file] = Source(container: name, sheet: sheet.name, header: sheet.rows.first ?? [])
                 }

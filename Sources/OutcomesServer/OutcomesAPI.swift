@@ -45,6 +45,13 @@ public enum BodyLimit {
 /// let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// ```
 public final class OutcomesAPI: Sendable {
+    /// A path as the log may hold it: a calendar address's token is a standing credential, so
+    /// `/kalender/<token>.ics` is logged as `/kalender/….ics`.
+    static func loggedPath(_ path: String) -> String {
+        guard path.hasPrefix("/kalender/"), path.hasSuffix(".ics") else { return path }
+        return "/kalender/….ics"
+    }
+
     /// The use cases; routes and pages only parse and render around them.
     public let service: OutcomesService
     public var commitment: Commitment { service.commitment }
@@ -206,7 +213,7 @@ public final class OutcomesAPI: Sendable {
             throw Problem.contentTooLarge(limit: route.maxBodySize)
         }
         for (name, value) in context.parameters where !InputRules.isLookupKey(String(value)) {
-            throw Problem.notFound("'\(InputRules.visible(String(value)))' er ikke et gyldigt id for '\(name)'; \(request.uri.path) findes ikke.")
+            throw Problem.notFound("'\(InputRules.visible(String(value)))' er ikke et gyldigt id for '\(name)'; \(OutcomesAPI.loggedPath(request.uri.path)) findes ikke.")
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters {
@@ -298,7 +305,7 @@ struct ProblemMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let response = try await next(request, context)
-            logger.info("\(request.method) \(request.uri.path) \(response.status.code)")
+            logger.info("\(request.method) \(OutcomesAPI.loggedPath(request.uri.path)) \(response.status.code)")
             return response
         } catch {
             let problem: Problem
@@ -308,16 +315,16 @@ struct ProblemMiddleware: RouterMiddleware {
                 // Issue #16: a browser asking for a page that does not exist gets a page in
                 // Danish; the API (and any client that does not ask for HTML) problem+json.
                 if http.status == .notFound, ProblemMiddleware.wantsPage(request) {
-                    logger.info("\(request.method) \(request.uri.path) 404")
+                    logger.info("\(request.method) \(OutcomesAPI.loggedPath(request.uri.path)) 404")
                     return ProblemMiddleware.notFoundPage(request.uri.path)
                 }
                 problem =
                     http.status == .notFound
-                    ? Problem.notFound("Adressen \(request.uri.path) findes ikke; se /openapi.json.")
+                    ? Problem.notFound("Adressen \(OutcomesAPI.loggedPath(request.uri.path)) findes ikke; se /openapi.json.")
                     : Problem(http.status, "http-\(http.status.code)", http.status.reasonPhrase, http.body ?? http.status.reasonPhrase)
             } else {
                 let id = randomToken().prefix(12)
-                logger.error("fejl \(id) ved \(request.method) \(request.uri.path): \(String(reflecting: error))")
+                logger.error("fejl \(id) ved \(request.method) \(OutcomesAPI.loggedPath(request.uri.path)): \(String(reflecting: error))")
                 problem = Problem(
                     .internalServerError,
                     "internal",
@@ -325,7 +332,7 @@ struct ProblemMiddleware: RouterMiddleware {
                     "Noget gik galt hos os (fejl-id \(id)); prøv igen, eller kontakt driften med id'et."
                 )
             }
-            logger.info("\(request.method) \(request.uri.path) \(problem.status.code)")
+            logger.info("\(request.method) \(OutcomesAPI.loggedPath(request.uri.path)) \(problem.status.code)")
             var headers = problem.headers
             headers[.contentType] = "application/problem+json; charset=utf-8"
             return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problem.body)))

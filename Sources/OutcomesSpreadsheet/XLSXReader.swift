@@ -26,9 +26,14 @@ public enum XLSXReader {
         }
     }
 
-    /// The most a part may unpack to, and the most cells: a zip bomb is refused, not unpacked.
-    public static let maximumPartBytes = 64 << 20
-    public static let maximumCells = 5_000_000
+    /// The most a part may unpack to, the most cells (empty ones a row or column number skips
+    /// count too) and sheets: a zip bomb or a sheet of a million empty rows is refused before it
+    /// fills the memory. 8 MB of sheet XML is some 100.000 rows of a delivery file; Foundation's
+    /// XML parser on Linux gives up on parts of some ten megabytes, and XMLCoder's tree of a part
+    /// takes tens of times its size. A larger delivery comes as CSV files (or a ZIP of them).
+    public static let maximumPartBytes = 8 << 20
+    public static let maximumCells = 1_000_000
+    public static let maximumSheets = 64
 
     public static func sheets(_ data: Data) throws(Failure) -> [Sheet] {
         let archive: Archive
@@ -56,25 +61,34 @@ public enum XLSXReader {
         let relations = try decode(RelationshipsPart.self, "xl/_rels/workbook.xml.rels")?.relationship ?? []
         let shared = (try decode(SharedStringsPart.self, "xl/sharedStrings.xml")?.si ?? []).map(\.text)
         let dateStyles = try decode(StylesPart.self, "xl/styles.xml").map(dateStyleIndices) ?? []
+        // A workbook saved on a Mac with the 1904 date system counts days from 1.1.1904.
+        let epoch = XLSXWriter.excelEpoch + (workbook.workbookPr?.date1904.map { $0 == "1" || $0 == "true" } == true ? 1462 : 0)
+        guard workbook.sheets.sheet.count <= maximumSheets else { throw .tooLarge("over \(maximumSheets) ark") }
         var cells = 0
         var result: [Sheet] = []
+        var seenTargets = Set<String>()
         for sheet in workbook.sheets.sheet {
             guard let target = relations.first(where: { $0.id == sheet.id })?.target else { continue }
+            guard seenTargets.insert(target).inserted else { throw .notAWorkbook("to ark peger på samme del (\(target))") }
             let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             guard let worksheet = try decode(WorksheetPart.self, path) else { throw .notAWorkbook("\(path) mangler") }
             var rows: [[String]] = []
             for row in worksheet.sheetData.row ?? [] {
                 let number = row.r ?? rows.count + 1
                 guard number >= 1, number <= 1_048_576 else { throw .notAWorkbook("rækkenummer \(number)") }
+                guard number > rows.count else { throw .notAWorkbook("\(sheet.name): række \(number) står efter en senere række") }
+                cells += number - 1 - rows.count
+                guard cells <= maximumCells else { throw .tooLarge("over \(maximumCells) celler") }
                 while rows.count < number - 1 { rows.append([]) }
                 var values: [String] = []
                 for cell in row.c ?? [] {
-                    cells += 1
-                    guard cells <= maximumCells else { throw .tooLarge("over \(maximumCells) celler") }
                     let index = cell.r.flatMap(columnIndex) ?? values.count
                     guard index < 16_384 else { throw .notAWorkbook("kolonne \(cell.r ?? "")") }
+                    guard index >= values.count else { throw .notAWorkbook("\(sheet.name): cellen \(cell.r ?? "") står efter en celle længere til højre") }
+                    cells += index - values.count + 1
+                    guard cells <= maximumCells else { throw .tooLarge("over \(maximumCells) celler") }
                     while values.count < index { values.append("") }
-                    values.append(text(cell, shared: shared, dateStyles: dateStyles))
+                    values.append(text(cell, shared: shared, dateStyles: dateStyles, epoch: epoch))
                 }
                 while values.last == "" { values.removeLast() }
                 rows.append(values)
@@ -86,7 +100,7 @@ public enum XLSXReader {
 
     struct ArchiveTooLarge: Error {}
 
-    static func text(_ cell: CellPart, shared: [String], dateStyles: Set<Int>) -> String {
+    static func text(_ cell: CellPart, shared: [String], dateStyles: Set<Int>, epoch: Int = XLSXWriter.excelEpoch) -> String {
         switch cell.t {
         case "s": return cell.v.flatMap(Int.init).flatMap { $0 >= 0 && $0 < shared.count ? shared[$0] : nil } ?? ""
         case "inlineStr": return cell.is?.text ?? ""
@@ -95,7 +109,7 @@ public enum XLSXReader {
         default:
             guard let value = cell.v, !value.isEmpty else { return "" }
             if let style = cell.s, dateStyles.contains(style), let serial = Double(value), serial >= 1, serial < 2_958_466 {
-                return LocalDate(dayNumber: XLSXWriter.excelEpoch + Int(serial.rounded(.down))).isoString
+                return LocalDate(dayNumber: epoch + Int(serial.rounded(.down))).isoString
             }
             return plainNumber(value)
         }
@@ -129,12 +143,23 @@ public enum XLSXReader {
             guard let code = custom[id] else { return false }
             var inQuotes = false
             var inBrackets = false
+            var escaped = false
             for character in code.lowercased() {
+                // `\d` is a literal d, not a day.
+                if escaped {
+                    escaped = false
+                    continue
+                }
+                if character == "\\" {
+                    escaped = true
+                    continue
+                }
                 switch character {
                 case "\"": inQuotes.toggle()
                 case "[": inBrackets = true
                 case "]": inBrackets = false
-                case "d", "m", "y" where !inQuotes && !inBrackets: return true
+                case "d", "m", "y":
+                    if !inQuotes && !inBrackets { return true }
                 default: continue
                 }
             }
@@ -147,6 +172,7 @@ public enum XLSXReader {
 
     // The parts, as XMLCoder decodes them (attributes and elements alike by name).
     struct WorkbookPart: Decodable {
+        struct Properties: Decodable { var date1904: String? }
         struct Sheets: Decodable { var sheet: [SheetEntry] }
         struct SheetEntry: Decodable {
             var name: String
@@ -154,6 +180,7 @@ public enum XLSXReader {
             enum CodingKeys: String, CodingKey { case name, id = "r:id" }
         }
         var sheets: Sheets
+        var workbookPr: Properties?
     }
     struct RelationshipsPart: Decodable {
         struct Relationship: Decodable {

@@ -84,7 +84,10 @@ public enum XLSXWriter {
     static func sheetNames(_ names: [String]) -> [String] {
         var used = Set<String>()
         return names.enumerated().map { index, name in
-            var clean = String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+            var clean = String(name.filter { !"[]:*?/\\".contains($0) && !$0.isNewline }.prefix(31))
+            // Nor may a name begin or end with an apostrophe.
+            while clean.hasPrefix("'") { clean.removeFirst() }
+            while clean.hasSuffix("'") { clean.removeLast() }
             if clean.isEmpty { clean = "Ark \(index + 1)" }
             var candidate = clean
             var number = 2
@@ -121,7 +124,7 @@ public enum XLSXWriter {
         var pieces: [[UInt8]] = []
         var out: [UInt8] = []
         let count = sheet.rowCount
-        out.reserveCapacity(256 + min(count, 1 << 20) * max(sheet.header.count, 1) * 24)
+        if count <= 8192 { out.reserveCapacity(256 + count * max(sheet.header.count, 1) * 24) }
         func put(_ text: String) { out.append(contentsOf: text.utf8) }
         let columns = max(sheet.header.count, sheet.lazyRows == nil ? (sheet.rows.map(\.count).max() ?? 0) : 0)
         let letters = (0..<max(columns, 1)).map(column)
@@ -244,7 +247,14 @@ public enum XLSXWriter {
         text.withUTF8 { bytes in
             // Runs of plain bytes are copied whole; only `& < > "` and control bytes are looked at.
             var runStart = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 {
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0xEF {
+                // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are no XML characters either.
+                if byte == 0xEF {
+                    guard i + 2 < bytes.count, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE else { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                    runStart = i + 3
+                    continue
+                }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 switch byte {
                 case 0x26: out.append(contentsOf: "&amp;".utf8)

@@ -104,7 +104,7 @@ struct CalendarTests {
             #expect(revoked.text.contains("Kalenderadressen er tilbagekaldt"))
             #expect(try await client.send(.get, secondPath).status == .notFound)
             #expect(try await client.send(.get, "/kalender/gæt.ics").status == .notFound)
-            // Only the hash is kept.
+            // Revoked: nothing of it is left.
             #expect(try await store.calendarTokenCreated(username: "pl") == nil)
             // The admin sees no deadlines: its calendar is valid and empty.
             let (admin, adminCSRF) = try await WebPageTests().logIn(client, .adm)

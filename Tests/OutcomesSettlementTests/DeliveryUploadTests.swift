@@ -51,6 +51,20 @@ struct DeliveryUploadTests {
         }
     }
 
+    @Test("a cell with a line break is refused with its sheet, row and column (it would shift every later row's number)")
+    func lineBreak() throws {
+        let workbook = Workbook([
+            Workbook.Sheet(name: "households", header: ["household_id", "area"], rows: [[.text("H1"), .text("houl\nkaer")]])
+        ])
+        let data = try XLSXWriter.data(workbook)
+        do {
+            _ = try DeliveryUpload.unpack(["leverance.xlsx": data])
+            Issue.record("accepted")
+        } catch {
+            #expect(error.issues == [ImportIssue(file: "leverance.xlsx, ark households", line: 2, column: "area (B)", message: "cellen har et linjeskift; skriv værdien på én linje")])
+        }
+    }
+
     @Test("what cannot be a delivery is refused whole with a Danish reason")
     func hostile() {
         #expect(throws: DeliveryRejected.self) { try DeliveryUpload.unpack(["leverance.xlsx": Data("ikke et regneark".utf8)]) }

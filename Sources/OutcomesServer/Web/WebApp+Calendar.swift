@@ -60,9 +60,10 @@ extension WebApp {
         let requester = Requester(user: caller.user, purpose: "kalender", now: now, channel: "web:calendar")
         if let created = try await api.service.calendarAddressCreated(requester) { context["created"] = LocalDate.danishTimestamp(created) }
         if let token {
-            // The address as this server is reached (behind a proxy, its forwarded host and scheme).
-            // (plain http only on this machine's own addresses, as a developer runs it).
-            let host = request.head.authority ?? "127.0.0.1"
+            // The address as this server is reached: behind a trusted proxy (`trustForwardedFor`)
+            // the forwarded host; https but on this machine's own addresses, as a developer runs it.
+            let forwarded = api.trustForwardedFor ? request.headers[HTTPField.Name("X-Forwarded-Host")!] : nil
+            let host = forwarded ?? request.head.authority ?? "127.0.0.1"
             let local = host.hasPrefix("127.") || host.hasPrefix("localhost") || host.hasPrefix("[::1]")
             let scheme = local && request.headers[HTTPField.Name("X-Forwarded-Proto")!] != "https" ? "http" : "https"
             let address = "\(scheme)://\(host)/kalender/\(token).ics"
