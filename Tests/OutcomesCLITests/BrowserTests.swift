@@ -719,7 +719,7 @@ struct BrowserTests {
                     try await browser.type("#meddelelse-subject", "Misligholdelse ikke afhjulpet")
                     try await browser.click("#meddelelse button[type=submit]")
                     // Wait for this notice itself: the dispute's confirmation is still on the page.
-                    #expect(try await browser.waitForText("Misligholdelse ikke afhjulpet</td>") || browser.waitForText("Misligholdelse ikke afhjulpet"))
+                    #expect(try await browser.waitForText("Misligholdelse ikke afhjulpet"))
                     #expect(try await browser.source().contains("Uenighed om opgørelsen af mål 2"))
                     try await browser.go(server.baseURL + "/oekonomi?dato=2026-11-26")
                     #expect(try await browser.text("#tilbagekaldelse h2").hasPrefix("Tilbagekaldelse: kravet"))
