@@ -30,6 +30,19 @@ struct XLSXTests {
         #expect(sheets[1].rows == [["Dato"], ["2023-11-01"]])
     }
 
+    /// What a Python script prints for `argument`.
+    static func python(_ script: String, _ argument: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, argument]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return output
+    }
+
     /// openpyxl, an independent reader of the format, when Python has it (`.ci/run` installs it).
     static let openpyxl: Bool = {
         let process = Process()
@@ -54,14 +67,7 @@ struct XLSXTests {
                 print(type(cell.value).__name__, repr(cell.value), cell.number_format, sep="|")
             print(sheet.freeze_panes, sheet["A1"].font.b, book.sheetnames[1], sep="|")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try Self.python(script, file.path)
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.count == 6, "\(output)")
         #expect(lines.first == "str|'2. halvår 2024'|General")
@@ -157,14 +163,7 @@ struct XLSXTests {
             values = [cell.find(".//{http://schemas.openxmlformats.org/spreadsheetml/2006/main}v") for cell in rows[8193]]
             print(part.compress_type, len(rows), values[0].text, values[2].text)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try Self.python(script, file.path)
         #expect(output == "0 \(count + 1) 8192 \(Money(minorUnits: 8_192 * 101).machineString)\n", "stored, every row, the seam's row whole")
         // Outcomes' own reader refuses so large a part with a reason, not a parser's failure.
         #expect(throws: XLSXReader.Failure.tooLarge("xl/worksheets/sheet1.xml fylder over 8 MB")) { try XLSXReader.sheets(data) }

@@ -90,7 +90,9 @@ extension WebApp {
             """
     }
 
-    func reportContext(_ request: Request, caller: Caller, now: Date) async throws -> [String: Any] {
+    /// With `sheets` the same tables typed for Excel (`/rapport.xlsx`) under the key "sheets";
+    /// the page itself does not build them.
+    func reportContext(_ request: Request, caller: Caller, now: Date, sheets: Bool = false) async throws -> [String: Any] {
         let commitment = api.commitment
         let (halves, chosen, asOf) = reportPeriod(request, now: now)
         let today = api.today(now)
@@ -135,43 +137,45 @@ extension WebApp {
             ] as [String: Any]
         }
         // The same tables for Excel (`/rapport.xlsx`), typed.
-        var goalRows: [[Workbook.Cell]] = []
-        for goal in commitment.paymentGoals {
-            let total: Money = settlement?.goals.first { $0.goal == goal.number }?.payable ?? .zero
-            let half: Money = inPeriod?.goals.first { $0.goal == goal.number }?.payable ?? .zero
-            goalRows.append([.text("\(goal.number). \(goal.name)"), .money(total), .money(half), .money(goal.cap?.value)])
+        if sheets {
+            var goalRows: [[Workbook.Cell]] = []
+            for goal in commitment.paymentGoals {
+                let total: Money = settlement?.goals.first { $0.goal == goal.number }?.payable ?? .zero
+                let half: Money = inPeriod?.goals.first { $0.goal == goal.number }?.payable ?? .zero
+                goalRows.append([.text("\(goal.number). \(goal.name)"), .money(total), .money(half), .money(goal.cap?.value)])
+            }
+            let grandTotal: Money = settlement?.totals.total ?? .zero
+            let halfTotal: Money = inPeriod?.total ?? .zero
+            goalRows.append([.text("I alt"), .money(grandTotal), .money(halfTotal), .money(commitment.returnCap.amount.value)])
+            let (progress, _) = try await api.service.enrolmentProgress(Requester(user: caller.user, now: now, channel: "web:report"), asOf: asOf)
+            context["sheets"] = [
+                Workbook.Sheet(
+                    name: "Fremdrift", header: ["Senest", "Husstande (mål)", "Hjemmel", "Status"],
+                    rows: progress.targets.map { target in
+                        [.date(target.by), .integer(target.households), .text(target.clause.reference), .text(target.reached ? "nået" : target.by <= asOf ? "ikke nået" : "kommende")]
+                    },
+                    widths: [12, 16, 14, 12]
+                ),
+                Workbook.Sheet(
+                    name: "Budget og forbrug (B4.1)",
+                    header: ["Budgetlinje"] + budget.years.flatMap { ["\($0) budget", "\($0) forbrug"] } + ["I alt budget", "I alt forbrug"],
+                    rows: budget.lines.map { line in
+                        let spent = actuals.filter { $0.lineKey == line.key }.map(\.amount)
+                        return [Workbook.Cell.text(line.name)]
+                            + budget.years.enumerated().flatMap { index, year -> [Workbook.Cell] in
+                                [.money(line.perYear?[index]), .money(actuals.first { $0.lineKey == line.key && $0.year == year }?.amount)]
+                            }
+                            + [.money(line.statedTotal), spent.isEmpty ? .empty : .money(Money.sum(spent))]
+                    },
+                    widths: [44] + Array(repeating: 15, count: budget.years.count * 2 + 2)
+                ),
+                Workbook.Sheet(
+                    name: "Resultatmål og betalinger", header: ["Mål", "Til betaling i alt", "Heraf i halvåret", "Loft"],
+                    rows: goalRows,
+                    widths: [36, 18, 18, 16]
+                ),
+            ]
         }
-        let grandTotal: Money = settlement?.totals.total ?? .zero
-        let halfTotal: Money = inPeriod?.total ?? .zero
-        goalRows.append([.text("I alt"), .money(grandTotal), .money(halfTotal), .money(commitment.returnCap.amount.value)])
-        let (progress, _) = try await api.service.enrolmentProgress(Requester(user: caller.user, now: now, channel: "web:report"), asOf: asOf)
-        context["sheets"] = [
-            Workbook.Sheet(
-                name: "Fremdrift", header: ["Senest", "Husstande (mål)", "Hjemmel", "Status"],
-                rows: progress.targets.map { target in
-                    [.date(target.by), .integer(target.households), .text(target.clause.reference), .text(target.reached ? "nået" : target.by <= asOf ? "ikke nået" : "kommende")]
-                },
-                widths: [12, 16, 14, 12]
-            ),
-            Workbook.Sheet(
-                name: "Budget og forbrug (B4.1)",
-                header: ["Budgetlinje"] + budget.years.flatMap { ["\($0) budget", "\($0) forbrug"] } + ["I alt budget", "I alt forbrug"],
-                rows: budget.lines.map { line in
-                    let spent = actuals.filter { $0.lineKey == line.key }.map(\.amount)
-                    return [Workbook.Cell.text(line.name)]
-                        + budget.years.enumerated().flatMap { index, year -> [Workbook.Cell] in
-                            [.money(line.perYear?[index]), .money(actuals.first { $0.lineKey == line.key && $0.year == year }?.amount)]
-                        }
-                        + [.money(line.statedTotal), spent.isEmpty ? .empty : .money(Money.sum(spent))]
-                },
-                widths: [44] + Array(repeating: 15, count: budget.years.count * 2 + 2)
-            ),
-            Workbook.Sheet(
-                name: "Resultatmål og betalinger", header: ["Mål", "Til betaling i alt", "Heraf i halvåret", "Loft"],
-                rows: goalRows,
-                widths: [36, 18, 18, 16]
-            ),
-        ]
         context["totalPayable"] = (settlement?.totals.total ?? .zero).danishString
         context["periodTotal"] = (inPeriod?.total ?? .zero).danishString
         context["returnCap"] = commitment.returnCap.amount.value.danishShortString

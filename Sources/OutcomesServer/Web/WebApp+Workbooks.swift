@@ -177,7 +177,7 @@ extension WebApp {
             try await page(request) {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.reportRoles, now: now)
-                let context = try await reportContext(request, caller: caller, now: now)
+                let context = try await reportContext(request, caller: caller, now: now, sheets: true)
                 let (_, chosen, asOf) = reportPeriod(request, now: now)
                 var sheets = context["sheets"] as? [Workbook.Sheet] ?? []
                 sheets += try await complianceSheets(on: asOf, caller: caller, from: chosen.start.addingMonths(-6), through: chosen.end.addingMonths(6))
