@@ -234,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "OutcomesCLITests",
             dependencies: [
-                "OutcomesCLI", "OutcomesContractFile", "OutcomesCore", "OutcomesDelivery", "OutcomesReports", "OutcomesStore", "OutcomesTestSupport",
+                "OutcomesCLI", "OutcomesContractFile", "OutcomesCore", "OutcomesDelivery", "OutcomesReports", "OutcomesSpreadsheet", "OutcomesStore", "OutcomesTestSupport",
                 "OutcomesApplication",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

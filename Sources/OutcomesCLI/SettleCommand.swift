@@ -25,6 +25,8 @@ public struct SettleCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Uddata: json, table, csv eller xlsx (Excel: halvår og mål, linjer, efterreguleringer).") public var format: Format = .json
     @Option(name: .long, help: "Formålet med at læse persondata fra databasen (revisionssporet).")
     public var purpose = "betalingsopgørelse"
+    @Option(name: .long, help: "Skriv til denne fil i stedet for standard-output: helt eller slet ikke (en midlertidig fil ved siden af får navnet til sidst).")
+    public var out: String?
 
     public init() {}
 
@@ -34,6 +36,31 @@ public struct SettleCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
+        if let out {
+            let (commitment, settlement) = try await load()
+            try SettleCommand.replacing(URL(fileURLWithPath: out)) { temporary in
+                if format == .xlsx {
+                    // Straight into the file: the package is never held in memory.
+                    try XLSXWriter.write(Workbook(SettleCommand.sheets(settlement, commitment: commitment)), to: temporary)
+                } else {
+                    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                        throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
+                    }
+                    let handle = try FileHandle(forWritingTo: temporary)
+                    defer { try? handle.close() }
+                    var failure: (any Error)?
+                    var writer = ByteWriter { bytes in
+                        guard failure == nil else { return }
+                        do { try handle.write(contentsOf: bytes) } catch { failure = error }
+                    }
+                    write(settlement, commitment: commitment, to: &writer) { printError($0) }
+                    writer.flush()
+                    if let failure { throw failure }
+                }
+            }
+            if format == .xlsx { settlement.warnings.forEach { printError("advarsel: \($0)") } }
+            return
+        }
         if format == .xlsx {
             // A workbook is one zip package: written to standard output as it is, not copied
             // through the text writer.
@@ -73,9 +100,50 @@ public struct SettleCommand: AsyncParsableCommand {
 
     /// The settlement's workbook: half-years and goals, lines, corrections.
     static func workbook(_ settlement: Settlement, commitment: Commitment) throws -> Data {
+        try XLSXWriter.data(Workbook(sheets(settlement, commitment: commitment)))
+    }
+
+    static func sheets(_ settlement: Settlement, commitment: Commitment) -> [Workbook.Sheet] {
         var sheets = [SettlementWorkbook.periods(settlement, commitment: commitment), SettlementWorkbook.lines(settlement)]
         if !settlement.corrections.isEmpty { sheets.append(SettlementWorkbook.corrections(settlement, lines: true)) }
-        return try XLSXWriter.data(Workbook(sheets))
+        return sheets
+    }
+
+    /// Writes `target` whole or not at all: `body` writes a temporary file beside it, which
+    /// then takes the name (`rename(2)` replaces an older file in one step); on any error the
+    /// temporary file is removed and `target` is left as it was.
+    static func replacing(_ target: URL, _ body: (URL) throws -> Void) throws {
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try body(temporary)
+            guard rename(temporary.path, target.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            printError("Kunne ikke skrive \(target.path): \(danishReason(error, directory: target.deletingLastPathComponent()))")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Why a file could not be written, in Danish (Foundation's messages are English).
+    static func danishReason(_ error: any Error, directory: URL) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return "mappen \(directory.path) findes ikke"
+        }
+        if access(directory.path, W_OK) != 0 { return "ingen skriveadgang til mappen \(directory.path)" }
+        let code: Int32? = (error as? POSIXError)?.code.rawValue
+            ?? ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+        switch code {
+        case ENOSPC?: return "disken er fuld"
+        case EDQUOT?: return "diskkvoten er brugt op"
+        case EROFS?: return "filsystemet er skrivebeskyttet"
+        case EACCES?, EPERM?: return "ingen skriveadgang"
+        case let code?: return "skrivefejl (errno \(code))"
+        case nil: return (error as? XLSXWriter.Failure)?.description ?? "skrivefejl"
+        }
     }
 
     /// Loads the agreement and settles the delivery (from the folder, or the store's current one

@@ -4,6 +4,7 @@ import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesReports
+import OutcomesSpreadsheet
 import Testing
 
 @testable import OutcomesCLI
@@ -141,6 +142,41 @@ struct ExecutableTests {
         let excel = try run(["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26", "--format", "xlsx"])
         #expect(excel.status == 0 && excel.stdout.hasPrefix("PK"))
         #expect(excel.stdout.contains("xl/worksheets/sheet1.xml") && excel.stdout.contains("xl/worksheets/sheet2.xml"))
+    }
+
+    @Test("settle --out writes what it would print, whole or not at all: a failure leaves the old file and no temporary one")
+    func settleIntoFile() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-out-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let settle = ["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26"]
+        for format in ["json", "csv", "xlsx"] {
+            let file = folder.appendingPathComponent("opgoerelse.\(format)")
+            try Data("en ældre fil".utf8).write(to: file)
+            let written = try run(settle + ["--format", format, "--out", file.path])
+            #expect(written.status == 0 && written.stdout.isEmpty, "\(format)")
+            let printed = try run(settle + ["--format", format])
+            #expect(String(decoding: try Data(contentsOf: file), as: UTF8.self) == printed.stdout, "\(format): the file holds what stdout gets")
+        }
+        let workbook = try XLSXReader.sheets(try Data(contentsOf: folder.appendingPathComponent("opgoerelse.xlsx")))
+        #expect(workbook.map(\.name).prefix(2) == ["Pr. halvår og mål", "Linjer"])
+
+        // A rejected delivery: exit 1, the older file untouched, nothing left behind.
+        let bad = folder.appendingPathComponent("bad")
+        try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
+        try "household_id,area,group,start_date\nH1,houlkaer,treatment,2024-02-30\n".write(to: bad.appendingPathComponent("households.csv"), atomically: true, encoding: .utf8)
+        let kept = folder.appendingPathComponent("opgoerelse.csv")
+        let before = try Data(contentsOf: kept)
+        let rejected = try run(["settle", "--data", bad.path, "--as-of", "2026-11-26", "--format", "csv", "--out", kept.path])
+        #expect(rejected.status == 1)
+        #expect(try Data(contentsOf: kept) == before)
+        // A folder that does not exist: a Danish reason naming it.
+        let nowhere = try run(settle + ["--format", "xlsx", "--out", folder.appendingPathComponent("mangler/x.xlsx").path])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.stderr.contains("Kunne ikke skrive \(folder.path)/mangler/x.xlsx: mappen \(folder.path)/mangler findes ikke"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }
+        #expect(left.isEmpty, "no temporary file left: \(left)")
     }
 
     @Test("import keeps a delivery; settle --database prints byte for byte what settle --data prints")

@@ -125,11 +125,72 @@ struct XLSXTests {
         #expect(throws: XLSXReader.Failure.self) { try XLSXReader.sheets(try Self.handMade(sheet: rows)) }
     }
 
-    static func large(_ count: Int, repeats: Int) -> Workbook.Sheet {
+    /// Rows of a number, a date, an amount and a text: a different text in each row, or the
+    /// same few over and over (`unique: false`).
+    static func large(_ count: Int, repeats: Int, unique: Bool = true) -> Workbook.Sheet {
         let text = String(repeating: "grundlag for beløbet ", count: repeats) + "slut"
         return Workbook.Sheet(name: "Linjer", header: ["Nr", "Dato", "Beløb", "Grundlag"], count: count) { index in
-            [.integer(index), .date(LocalDate(dayNumber: 19_000 + index % 3_000)), .money(Money(minorUnits: Int64(index) * 101)), .text("\(index) \(text)")]
+            [
+                .integer(index), .date(LocalDate(dayNumber: 19_000 + index % 3_000)), .money(Money(minorUnits: Int64(index) * 101)),
+                .text(unique ? "\(index) \(text)" : "\(index % 7) \(text)"),
+            ]
         }
+    }
+
+    /// A part of the package, unpacked.
+    static func part(_ path: String, of data: Data) throws -> String {
+        let archive = try Archive(data: data, accessMode: .read)
+        let entry = try #require(archive[path])
+        var bytes = Data()
+        _ = try archive.extract(entry) { bytes.append($0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test("each text is kept once in the shared strings, numbered as first met; cells name it by number")
+    func sharedStrings() throws {
+        let workbook = Workbook([
+            Workbook.Sheet(name: "A", header: ["Tekst", "Mere"], rows: [[.text("ja"), .text(" mellemrum ")], [.text("nej"), .text("ja")], [.text("ja"), .text("<&>")]]),
+            Workbook.Sheet(name: "B", header: ["Tekst"], rows: [[.text("nej")], [.text("ny")]]),
+        ])
+        let data = try XLSXWriter.data(workbook)
+        let strings = try Self.part("xl/sharedStrings.xml", of: data)
+        let texts = ["Tekst", "Mere", "ja", #"<si><t xml:space="preserve"> mellemrum </t></si>"#, "nej", "&lt;&amp;&gt;", "ny"]
+        #expect(strings.contains(#"uniqueCount="7""#))
+        var at = strings.startIndex
+        for text in texts {
+            let item = text.hasPrefix("<si>") ? text : "<si><t>\(text)</t></si>"
+            let found = try #require(strings.range(of: item, range: at..<strings.endIndex), "\(text) once, in the order first met")
+            at = found.upperBound
+            #expect(strings.components(separatedBy: item).count == 2, "\(text) is kept once")
+        }
+        #expect(try Self.part("xl/worksheets/sheet1.xml", of: data).contains(#"<row><c t="s"><v>4</v></c><c t="s"><v>2</v></c></row>"#))
+        #expect(try Self.part("xl/worksheets/sheet2.xml", of: data).contains(#"<row><c t="s"><v>4</v></c></row><row><c t="s"><v>6</v></c></row>"#))
+        let read = try XLSXReader.sheets(data)
+        #expect(read[0].rows == [["Tekst", "Mere"], ["ja", " mellemrum "], ["nej", "ja"], ["ja", "<&>"]])
+        #expect(read[1].rows == [["Tekst"], ["nej"], ["ny"]])
+    }
+
+    @Test("the package is the same whichever size of chunks the zip reads it in, a number split between two chunks included")
+    func chunkSeams() throws {
+        let workbook = Workbook([Self.large(3_000, repeats: 1, unique: true)])
+        let whole = try XLSXWriter.data(workbook)
+        let sheet = try Self.part("xl/worksheets/sheet1.xml", of: whole)
+        let strings = try Self.part("xl/sharedStrings.xml", of: whole)
+        for chunk in [1, 2, 3, 7, 4_099] {
+            let data = try XLSXWriterProbe.data(workbook, chunkSize: chunk)
+            #expect(try Self.part("xl/worksheets/sheet1.xml", of: data) == sheet, "chunks of \(chunk)")
+            #expect(try Self.part("xl/sharedStrings.xml", of: data) == strings, "chunks of \(chunk)")
+        }
+    }
+
+    @Test("a workbook written into a file is the package data() gives; an existing file is not overwritten")
+    func writtenToFile() throws {
+        let workbook = Workbook([Self.large(9_000, repeats: 2)])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try XLSXWriter.write(workbook, to: file)
+        #expect(try Data(contentsOf: file) == (try XLSXWriter.data(workbook)))
+        #expect(throws: XLSXWriter.Failure.self) { try XLSXWriter.write(workbook, to: file) }
     }
 
     @Test("a sheet made row by row in blocks on both cores reads back row for row across the blocks' seams")
@@ -149,8 +210,9 @@ struct XLSXTests {
 
     @Test("a sheet over 16 MB is stored, not deflated, and an independent reader reads it whole", .enabled(if: openpyxl, "needs Python"))
     func storedPart() throws {
-        let count = 60_000
-        let data = try XLSXWriter.data(Workbook([Self.large(count, repeats: 15)]))
+        // Shared strings keep the sheet small: 230.000 rows of a few texts make it 17 MB.
+        let count = 230_000
+        let data = try XLSXWriter.data(Workbook([Self.large(count, repeats: 1, unique: false)]))
         #expect(data.count > XLSXWriter.storeAbove)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-\(UUID().uuidString).xlsx")
         try data.write(to: file)
