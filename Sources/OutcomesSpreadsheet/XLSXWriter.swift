@@ -29,11 +29,9 @@ public enum XLSXWriter {
         try data(workbook, chunkSize: 1 << 22)
     }
 
-    static func data(_ workbook: Workbook, chunkSize: Int) throws(Failure) -> Data {
-        let entries = entries(workbook)
-        let room = entries.reduce(1024) { room, entry in
-            room + 2 * (entry.path.utf8.count + 120) + entry.parts.reduce(0) { $0 + $1.length }
-        }
+    static func data(_ workbook: Workbook, chunkSize: Int, maxRows: Int = maxRows) throws(Failure) -> Data {
+        let entries = entries(workbook, maxRows: maxRows)
+        let room = entries.reduce(1024) { $0 + 2 * ($1.path.utf8.count + 120) + $1.content.length }
         let archive: Archive
         do {
             archive = try Archive(data: Data(capacity: room), accessMode: .create)
@@ -48,7 +46,7 @@ public enum XLSXWriter {
     /// The workbook written into a new file at `url` (it must not exist), the package never
     /// held in memory: for a national settlement, a 175 MB package.
     public static func write(_ workbook: Workbook, to url: URL) throws(Failure) {
-        let entries = entries(workbook)
+        let entries = entries(workbook, maxRows: maxRows)
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .create)
@@ -58,48 +56,147 @@ public enum XLSXWriter {
         try pack(entries, into: archive)
     }
 
-    /// The package's parts. Every sheet is made first: the shared strings are known only then.
-    static func entries(_ workbook: Workbook) -> [(path: String, parts: [Part])] {
-        let names = sheetNames(workbook.sheets.map(\.name))
-        var strings = SharedStrings()
-        var entries: [(path: String, parts: [Part])] = [
-            ("[Content_Types].xml", [Part(contentTypes(count: workbook.sheets.count))]),
-            ("_rels/.rels", [Part(rootRelations)]),
-            ("xl/workbook.xml", [Part(workbookXML(names))]),
-            ("xl/_rels/workbook.xml.rels", [Part(workbookRelations(count: workbook.sheets.count))]),
-            ("xl/styles.xml", [Part(styles)]),
-        ]
-        for (index, sheet) in workbook.sheets.enumerated() {
-            entries.append(("xl/worksheets/sheet\(index + 1).xml", sheetXML(sheet, strings: &strings)))
+    /// A part of the package: bytes, or a sheet written while the zip takes it.
+    enum Content {
+        case bytes([UInt8])
+        case sheet(SheetPlan)
+
+        var length: Int {
+            switch self {
+            case let .bytes(bytes): bytes.count
+            case let .sheet(plan): plan.length
+            }
         }
-        entries.append(("xl/sharedStrings.xml", [Part(bytes: strings.xml())]))
+    }
+
+    /// Excel's last row is 1.048.576: a sheet with more rows below its header goes on in
+    /// further sheets ("Linjer (2)", …), each with the header.
+    public static let maxRows = 1_048_575
+
+    /// The package's parts. Every sheet is measured first (pass 1): the shared strings, the
+    /// last part, are known only then.
+    static func entries(_ workbook: Workbook, maxRows: Int) -> [(path: String, content: Content)] {
+        let sheets = workbook.sheets.flatMap { fitted($0, maxRows: maxRows) }
+        let names = sheetNames(sheets.map(\.name))
+        var strings = TextTable()
+        var entries: [(path: String, content: Content)] = [
+            ("[Content_Types].xml", .bytes(Array(contentTypes(count: sheets.count).utf8))),
+            ("_rels/.rels", .bytes(Array(rootRelations.utf8))),
+            ("xl/workbook.xml", .bytes(Array(workbookXML(names).utf8))),
+            ("xl/_rels/workbook.xml.rels", .bytes(Array(workbookRelations(count: sheets.count).utf8))),
+            ("xl/styles.xml", .bytes(Array(styles.utf8))),
+        ]
+        for (index, sheet) in sheets.enumerated() {
+            entries.append(("xl/worksheets/sheet\(index + 1).xml", .sheet(SheetPlan(sheet, strings: &strings))))
+        }
+        entries.append(("xl/sharedStrings.xml", .bytes(sharedStringsXML(strings))))
         return entries
     }
 
-    /// Each part streams into the archive through one reused buffer.
-    static func pack(_ entries: [(path: String, parts: [Part])], into archive: Archive, chunkSize bufferSize: Int = 1 << 22) throws(Failure) {
+    /// `sheet`, or its rows in sheets of at most `maxRows`.
+    static func fitted(_ sheet: Workbook.Sheet, maxRows: Int) -> [Workbook.Sheet] {
+        let count = sheet.rowCount
+        guard count > maxRows else { return [sheet] }
+        return stride(from: 0, to: count, by: maxRows).enumerated().map { number, start in
+            let name = number == 0 ? sheet.name : "\(sheet.name) (\(number + 1))"
+            let rows = min(maxRows, count - start)
+            return Workbook.Sheet(name: name, header: sheet.header, count: rows, widths: sheet.widths) { sheet.row(start + $0) }
+        }
+    }
+
+    /// Each part streams into the archive through one reused buffer; a large sheet's rows are
+    /// written on the other cores while the zip checksums and writes the rows before them.
+    static func pack(_ entries: [(path: String, content: Content)], into archive: Archive, chunkSize bufferSize: Int = 1 << 22) throws(Failure) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
         do {
             for entry in entries {
-                let total = entry.parts.reduce(0) { $0 + $1.length }
+                let total = entry.content.length
                 // A part over 16 MB (a sheet of hundreds of thousands of lines) is stored, not
                 // deflated: deflating 175 MB on one core would take longer than all the rest.
                 let stored = total > storeAbove
-                var reader = PartReader(entry.parts)
+                var stream = EntryStream(entry.content, path: entry.path)
+                defer { stream.finish() }
                 try archive.addEntry(
                     with: entry.path, type: .file, uncompressedSize: Int64(total), modificationDate: fixedDate,
                     compressionMethod: stored ? .none : .deflate, bufferSize: bufferSize
                 ) { _, size in
                     // ZIPFoundation asks for the chunks in order, and checksums and writes (or
                     // deflates) each before it asks for the next: one buffer serves them all.
-                    let count = reader.fill(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(size, bufferSize)]))
+                    let count = try stream.fill(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(size, bufferSize)]))
                     return Data(bytesNoCopy: buffer.baseAddress!, count: count, deallocator: .none)
                 }
             }
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure.zip(String(describing: error))
         }
+    }
+
+    /// A part's bytes in order, for the zip's reads.
+    struct EntryStream {
+        private var pieces: [[UInt8]] = []
+        private var current: [UInt8] = []
+        private var offset = 0
+        private let plan: SheetPlan?
+        private let pipeline: BlockPipeline?
+        private let path: String
+        private var block = 0
+
+        init(_ content: Content, path: String) {
+            self.path = path
+            switch content {
+            case let .bytes(bytes):
+                current = bytes
+                plan = nil
+                pipeline = nil
+            case let .sheet(plan):
+                current = plan.head
+                self.plan = plan
+                // A few blocks are written here as they are needed; more, on other threads.
+                let threads = plan.blocks.count > 4 ? ProcessInfo.processInfo.activeProcessorCount : 0
+                pipeline = threads > 0 ? BlockPipeline(plan, threads: threads) : nil
+            }
+        }
+
+        /// The next piece: the sheet's next block, then its tail; nil at the end.
+        private mutating func nextPiece() throws(Failure) -> [UInt8]? {
+            guard let plan else { return nil }
+            if block < plan.blocks.count {
+                defer { block += 1 }
+                guard let bytes = pipeline.map({ $0.take(block) }) ?? plan.block(block) else {
+                    throw Failure.zip("arket \(path) gav andre rækker, da det blev skrevet, end da det blev målt")
+                }
+                return bytes
+            }
+            if block == plan.blocks.count {
+                block += 1
+                return plan.tail
+            }
+            return nil
+        }
+
+        /// Fills `out` as far as the part goes; the count written.
+        mutating func fill(_ out: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+            var filled = 0
+            while filled < out.count {
+                if offset == current.count {
+                    guard let next = try nextPiece() else { break }
+                    current = next
+                    offset = 0
+                    continue
+                }
+                let take = min(current.count - offset, out.count - filled)
+                current.withUnsafeBytes { (out.baseAddress! + filled).copyMemory(from: $0.baseAddress! + offset, byteCount: take) }
+                offset += take
+                filled += take
+            }
+            return filled
+        }
+
+        /// Stops the sheet's threads.
+        func finish() { pipeline?.finish() }
     }
 
     public static let storeAbove = 16 << 20
@@ -145,194 +242,29 @@ public enum XLSXWriter {
         return String(letters)
     }
 
-    /// The workbook's texts, each once, numbered in the order they are first met (so the same
-    /// workbook gives the same bytes). A settlement's 765.000 lines hold some 12.700 different
-    /// explanations of ~180 bytes each: as shared strings the sheet is less than half the size.
-    struct SharedStrings {
-        var table = TextTable()
-
-        /// `xl/sharedStrings.xml`.
-        func xml() -> [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(table.arena.count + table.count * 16 + 256)
-            out.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount=""#.utf8)
-            out.append(contentsOf: String(table.count).utf8)
-            out.append(contentsOf: #"">"#.utf8)
-            for number in 0..<table.count {
-                table.withText(number) { bytes in
-                    // Spaces at the ends are kept only when the text says so.
-                    let first = bytes.first ?? 0x41
-                    let last = bytes.last ?? 0x41
-                    let padded = first == 0x20 || first == 0x09 || first == 0x0A || last == 0x20 || last == 0x09 || last == 0x0A
-                    out.append(contentsOf: (padded ? #"<si><t xml:space="preserve">"# : "<si><t>").utf8)
-                    XLSXWriter.escape(bytes.bindMemory(to: UInt8.self), into: &out)
-                    out.append(contentsOf: "</t></si>".utf8)
-                }
-            }
-            out.append(contentsOf: "</sst>".utf8)
-            return out
-        }
-    }
-
-    /// A run of a part's XML: bytes with the places where shared-string numbers go in. Rows
-    /// are written (on both cores) before the workbook's numbers are known: each text cell
-    /// records its place and its number in this run's own table; ``numbers`` maps those to
-    /// the workbook's afterwards, and ``PartReader`` writes them in as the zip reads.
-    struct Part {
-        var bytes: [UInt8] = []
-        var marks: [(at: Int, local: Int32)] = []
-        var texts = TextTable()
-        /// The workbook's number for each of ``texts``.
-        var numbers: [Int] = [] {
-            didSet { length = bytes.count + marks.reduce(0) { $0 + XLSXWriter.digitCount(numbers[Int($1.local)]) } }
-        }
-        /// The bytes the run makes, numbers included.
-        private(set) var length = 0
-
-        init() {}
-        init(bytes: [UInt8]) {
-            self.bytes = bytes
-            length = bytes.count
-        }
-        init(_ text: String) { self.init(bytes: Array(text.utf8)) }
-
-        mutating func text(_ text: String) {
-            marks.append((bytes.count, texts.number(text)))
-        }
-    }
-
-    /// Reads a part's runs in order into the zip's buffer, the numbers written in on the way.
-    struct PartReader {
-        let parts: [Part]
-        var part = 0, mark = 0, from = 0
-        /// A number's digits that did not fit in the last chunk.
-        var pending: [UInt8] = []
-
-        init(_ parts: [Part]) { self.parts = parts }
-
-        /// Fills `out` as far as the part goes; the count written.
-        mutating func fill(_ out: UnsafeMutableRawBufferPointer) -> Int {
-            var filled = 0
-            if !pending.isEmpty {
-                let take = min(pending.count, out.count)
-                pending.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: take) }
-                pending.removeFirst(take)
-                filled = take
-            }
-            while filled < out.count, part < parts.count {
-                let run = parts[part]
-                let end = mark < run.marks.count ? run.marks[mark].at : run.bytes.count
-                if from < end {
-                    let take = min(end - from, out.count - filled)
-                    run.bytes.withUnsafeBytes { (out.baseAddress! + filled).copyMemory(from: $0.baseAddress! + from, byteCount: take) }
-                    from += take
-                    filled += take
-                } else if mark < run.marks.count {
-                    var digits: [UInt8] = []
-                    let number = run.numbers[Int(run.marks[mark].local)]
-                    if out.count - filled >= 20 {
-                        filled += XLSXWriter.writeDigits(number, to: out.baseAddress! + filled)
-                    } else {
-                        XLSXWriter.digits(number, into: &digits)
-                        let take = min(digits.count, out.count - filled)
-                        digits.withUnsafeBytes { (out.baseAddress! + filled).copyMemory(from: $0.baseAddress!, byteCount: take) }
-                        filled += take
-                        pending = Array(digits[take...])
-                    }
-                    mark += 1
-                } else {
-                    part += 1
-                    mark = 0
-                    from = 0
-                }
-            }
-            return filled
-        }
-    }
-
-    /// The sheet's XML in runs (head, blocks of rows, tail): a large sheet is never copied
-    /// into one array; the zip reads the runs in turn. Its texts join `strings`.
-    static func sheetXML(_ sheet: Workbook.Sheet, strings: inout SharedStrings) -> [Part] {
-        var head = Part()
-        let count = sheet.rowCount
-        func put(_ text: String) { head.bytes.append(contentsOf: text.utf8) }
-        let columns = max(sheet.header.count, sheet.lazyRows == nil ? (sheet.rows.map(\.count).max() ?? 0) : 0)
-        put(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#)
-        put(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#)
-        put(#"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>"#)
-        if columns > 0 {
-            put("<cols>")
-            for index in 0..<columns {
-                let width = index < sheet.widths.count ? sheet.widths[index] : max(10, min(60, (index < sheet.header.count ? sheet.header[index].count : 10) + 4))
-                put(#"<col min="\#(index + 1)" max="\#(index + 1)" width="\#(width)" customWidth="1"/>"#)
-            }
-            put("</cols>")
-        }
-        put("<sheetData>")
-        writeRow(sheet.header.map(Workbook.Cell.text), header: true, into: &head)
-        // Rows in blocks of 8.192, on both cores; their texts are numbered afterwards, in order.
-        let blockSize = 8192
-        let blocks = (count + blockSize - 1) / blockSize
-        if blocks == 1 {
-            for index in 0..<count { writeRow(sheet.row(index), header: false, into: &head) }
-        }
-        var parts = [head]
-        if blocks > 1 {
-            parts.append(contentsOf: concurrentMap(blocks) { block in
-                var part = Part()
-                part.bytes.reserveCapacity(blockSize * max(columns, 1) * 24)
-                part.marks.reserveCapacity(blockSize * max(columns, 1))
-                for index in block * blockSize..<min(count, (block + 1) * blockSize) {
-                    writeRow(sheet.row(index), header: false, into: &part)
-                }
-                return part
-            })
-        }
-        // Each run's table joins the workbook's, in order.
-        for index in parts.indices {
-            let texts = parts[index].texts
-            parts[index].numbers = (0..<texts.count).map { n in texts.withText(n) { Int(strings.table.number($0)) } }
-            // The run's own table is needed no more.
-            parts[index].texts = TextTable()
-        }
-        var tail: [UInt8] = []
-        tail.append(contentsOf: "</sheetData>".utf8)
-        if !sheet.header.isEmpty, count > 0 {
-            tail.append(contentsOf: #"<autoFilter ref="A1:\#(column(max(columns, 1) - 1))\#(count + 1)"/>"#.utf8)
-        }
-        tail.append(contentsOf: "</worksheet>".utf8)
-        parts.append(Part(bytes: tail))
-        return parts
-    }
-
-    /// `body(i)` for `0..<count` on every core, the results in order.
-    static func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-        if count <= 1 { return (0..<count).map(body) }
-        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer {
-            _ = results.deinitialize()
-            results.deallocate()
-        }
-        let slots = Slots(results)
-        withoutActuallyEscaping(body) { body in
-            let body = UncheckedBody(body)
-            DispatchQueue.concurrentPerform(iterations: count) { index in
-                slots.buffer[index] = body.call(index)
+    /// `xl/sharedStrings.xml`: the workbook's texts, each once, numbered in the order first
+    /// met (so the same workbook gives the same bytes). A settlement's 765.000 lines hold some
+    /// 12.700 different explanations of ~180 bytes each: as shared strings the sheet is less
+    /// than half the size.
+    static func sharedStringsXML(_ table: TextTable) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(table.arena.count + table.count * 16 + 256)
+        out.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount=""#.utf8)
+        out.append(contentsOf: String(table.count).utf8)
+        out.append(contentsOf: #"">"#.utf8)
+        for number in 0..<table.count {
+            table.withText(number) { bytes in
+                // Spaces at the ends are kept only when the text says so.
+                let first = bytes.first ?? 0x41
+                let last = bytes.last ?? 0x41
+                let padded = first == 0x20 || first == 0x09 || first == 0x0A || last == 0x20 || last == 0x09 || last == 0x0A
+                out.append(contentsOf: (padded ? #"<si><t xml:space="preserve">"# : "<si><t>").utf8)
+                escape(bytes.bindMemory(to: UInt8.self), into: &out)
+                out.append(contentsOf: "</t></si>".utf8)
             }
         }
-        return results.map { $0! }
-    }
-
-    struct Slots<T>: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<T?>
-        init(_ buffer: UnsafeMutableBufferPointer<T?>) { self.buffer = buffer }
-    }
-
-    /// The row-making closure reads the sheet only; each index writes its own slot.
-    struct UncheckedBody<T>: @unchecked Sendable {
-        let call: (Int) -> T
-        init(_ call: @escaping (Int) -> T) { self.call = call }
+        out.append(contentsOf: "</sst>".utf8)
+        return out
     }
 
     /// The number of digits (and sign) `value` is written with.
@@ -344,22 +276,6 @@ public enum XLSXWriter {
             magnitude /= 10
         }
         return count
-    }
-
-    /// `value`'s digits at `out` (room for 20 bytes); the count written.
-    static func writeDigits(_ value: Int, to out: UnsafeMutableRawPointer) -> Int {
-        var at = 0
-        if value < 0 {
-            out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
-            at = 1
-        }
-        let count = digitCount(value) - at
-        var magnitude = value.magnitude
-        for index in stride(from: at + count - 1, through: at, by: -1) {
-            out.storeBytes(of: UInt8(ascii: "0") + UInt8(magnitude % 10), toByteOffset: index, as: UInt8.self)
-            magnitude /= 10
-        }
-        return at + count
     }
 
     static func digits(_ value: Int, into out: inout [UInt8]) {
@@ -382,8 +298,8 @@ public enum XLSXWriter {
     /// A row as bytes. Cells carry no `r` reference: they stand in order, an empty one as
     /// `<c/>` (the format allows it, and it halves a large sheet); the style index says how a
     /// value is shown; a text is a number in the shared strings.
-    static func writeRow(_ cells: [Workbook.Cell], header: Bool, into part: inout Part) {
-        func put(_ literal: StaticString) { part.bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)) }
+    static func writeRow<Texts: TextCells>(_ cells: [Workbook.Cell], header: Bool, into out: inout [UInt8], texts: inout Texts) {
+        func put(_ literal: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)) }
         put("<row>")
         for cell in cells {
             switch cell {
@@ -391,28 +307,28 @@ public enum XLSXWriter {
                 put("<c/>")
             case let .text(text):
                 put(header ? #"<c t="s" s="1"><v>"# : #"<c t="s"><v>"#)
-                part.text(text)
+                texts.text(text, into: &out)
                 put("</v></c>")
             case let .money(money):
                 put(#"<c s="2"><v>"#)
-                if money.isNegative { part.bytes.append(UInt8(ascii: "-")) }
+                if money.isNegative { out.append(UInt8(ascii: "-")) }
                 let ore = money.minorUnits.magnitude
-                digits(Int(ore / 100), into: &part.bytes)
-                part.bytes.append(UInt8(ascii: "."))
-                part.bytes.append(UInt8(ascii: "0") + UInt8(ore % 100 / 10))
-                part.bytes.append(UInt8(ascii: "0") + UInt8(ore % 10))
+                digits(Int(ore / 100), into: &out)
+                out.append(UInt8(ascii: "."))
+                out.append(UInt8(ascii: "0") + UInt8(ore % 100 / 10))
+                out.append(UInt8(ascii: "0") + UInt8(ore % 10))
                 put("</v></c>")
             case let .integer(value):
                 put(#"<c s="4"><v>"#)
-                digits(value, into: &part.bytes)
+                digits(value, into: &out)
                 put("</v></c>")
             case let .decimal(text):
                 put(#"<c s="5"><v>"#)
-                escape(text, into: &part.bytes)
+                escape(text, into: &out)
                 put("</v></c>")
             case let .date(date):
                 put(#"<c s="3"><v>"#)
-                digits(serial(date), into: &part.bytes)
+                digits(serial(date), into: &out)
                 put("</v></c>")
             case let .percent(rate):
                 guard rate.isFinite else {
@@ -420,7 +336,7 @@ public enum XLSXWriter {
                     continue
                 }
                 put(#"<c s="6"><v>"#)
-                part.bytes.append(contentsOf: String(format: "%.8f", rate).utf8)
+                out.append(contentsOf: String(format: "%.8f", rate).utf8)
                 put("</v></c>")
             }
         }
@@ -516,5 +432,7 @@ public enum XLSXWriterProbe {
     public static func serial(_ date: LocalDate) -> Int { XLSXWriter.serial(date) }
     public static func column(_ index: Int) -> String { XLSXWriter.column(index) }
     /// The workbook packed in chunks of `chunkSize` bytes (the zip's reads), to test the seams.
-    public static func data(_ workbook: Workbook, chunkSize: Int) throws -> Data { try XLSXWriter.data(workbook, chunkSize: chunkSize) }
+    public static func data(_ workbook: Workbook, chunkSize: Int, maxRows: Int = XLSXWriter.maxRows) throws -> Data {
+        try XLSXWriter.data(workbook, chunkSize: chunkSize, maxRows: maxRows)
+    }
 }

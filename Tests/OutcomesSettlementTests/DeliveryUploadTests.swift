@@ -2,6 +2,7 @@ import Foundation
 import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
+import OutcomesReports
 import OutcomesSpreadsheet
 import Testing
 import ZIPFoundation
@@ -19,6 +20,23 @@ struct DeliveryUploadTests {
         #expect(upload.unknown.isEmpty && Set(upload.files.keys) == Set(Self.demo.keys))
         let viaExcel = try DeliveryImporter.importFiles(upload.files, commitment: ContractFile.builtIn()).delivery
         #expect(viaExcel == direct)
+    }
+
+    @Test("the settlement's lines as a workbook: every line's explanation is its own, worded once per different basis")
+    func settlementLines() throws {
+        let delivery = try DeliveryImporter.importFiles(Self.demo, commitment: ContractFile.builtIn()).delivery
+        let settlement = SettlementEngine.settle(ContractFile.builtIn(), delivery: delivery, asOf: LocalDate(iso: "2026-11-26")!)
+        // More lines than one block of the explanations' search (32.768), so that blocks meet.
+        var s = settlement
+        while s.lines.count < 70_000 { s.lines += settlement.lines }
+        let sheet = SettlementWorkbook.lines(s)
+        #expect(sheet.rowCount == s.lines.count)
+        for index in [0, 1, 32_767, 32_768, 32_769, 65_536, s.lines.count - 1] {
+            #expect(sheet.row(index).last == .text(s.lines[index].basis.text), "line \(index)")
+        }
+        let (texts, basisOf) = SettlementWorkbook.explanations(s.lines)
+        #expect(texts.count == Set(settlement.lines.map(\.basis)).count, "one explanation per different basis")
+        #expect(Swift.zip(basisOf, s.lines).allSatisfy { texts[Int($0)] == $1.basis.text })
     }
 
     @Test("a ZIP of the CSV files reads as the files; other entries are reported, not read")

@@ -183,6 +183,30 @@ struct XLSXTests {
         }
     }
 
+    @Test("a sheet longer than Excel's 1.048.576 rows goes on in further sheets, each with the header")
+    func rowLimit() throws {
+        let data = try XLSXWriterProbe.data(Workbook([Self.large(25, repeats: 1)]), chunkSize: 1 << 22, maxRows: 10)
+        let sheets = try XLSXReader.sheets(data)
+        #expect(sheets.map(\.name) == ["Linjer", "Linjer (2)", "Linjer (3)"])
+        #expect(sheets.map(\.rows.count) == [11, 11, 6])
+        #expect(sheets.allSatisfy { $0.rows.first == ["Nr", "Dato", "Beløb", "Grundlag"] })
+        #expect(sheets.flatMap { $0.rows.dropFirst().map { $0[0] } } == (0..<25).map(String.init), "every row once, in order")
+    }
+
+    /// Counts the calls of a sheet's rows.
+    final class Calls: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func next() -> Int { lock.withLock { defer { count += 1 }; return count } }
+    }
+
+    @Test("a sheet whose rows change between being measured and being written is refused, never packed wrong", arguments: [9_000, 60_000])
+    func changingRows(count: Int) throws {
+        let calls = Calls()
+        let sheet = Workbook.Sheet(name: "Skiftende", header: ["Nr"], count: count) { _ in [.integer(calls.next())] }
+        #expect(throws: XLSXWriter.Failure.self) { try XLSXWriter.data(Workbook([sheet])) }
+    }
+
     @Test("a workbook written into a file is the package data() gives; an existing file is not overwritten")
     func writtenToFile() throws {
         let workbook = Workbook([Self.large(9_000, repeats: 2)])

@@ -3,7 +3,7 @@
 ///
 /// Kept as values and put into words only when shown (``text``), so a settlement of
 /// millions of lines stays cheap to compute.
-public enum LineBasis: Sendable, Equatable {
+public enum LineBasis: Sendable, Hashable {
     case employment(EmploymentBasis)
     case socialMeasures(SocialMeasuresBasis)
     /// Boxed: large, and one line per cohort and point only.
@@ -31,7 +31,7 @@ public enum LineBasis: Sendable, Equatable {
 }
 
 /// Goal 1 (B5.1 2.1, 2.4.1).
-public struct EmploymentBasis: Sendable, Equatable {
+public struct EmploymentBasis: Sendable, Hashable {
     public var months: Int
     public var age: Int
     /// The benefit type that sets the criterion.
@@ -76,7 +76,7 @@ public struct EmploymentBasis: Sendable, Equatable {
 }
 
 /// Goal 2 (B5.1 2.1, 2.5.1).
-public struct SocialMeasuresBasis: Sendable, Equatable {
+public struct SocialMeasuresBasis: Sendable, Hashable {
     public var baseline: MeasureLevel
     public var result: MeasureLevel
     public var baselineSteps: Int
@@ -95,7 +95,7 @@ public struct SocialMeasuresBasis: Sendable, Equatable {
 }
 
 /// Goal 3 (B5.1 2.1, 2.6.2).
-public struct SchoolAbsenceBasis: Sendable, Equatable {
+public struct SchoolAbsenceBasis: Sendable, Hashable {
     public var cohort: Int
     public var months: Int
     public var treatmentMean: Ratio?
@@ -125,7 +125,7 @@ public struct SchoolAbsenceBasis: Sendable, Equatable {
 }
 
 /// Goal 4 (B5.1 2.1, 2.7).
-public struct LifeSatisfactionBasis: Sendable, Equatable {
+public struct LifeSatisfactionBasis: Sendable, Hashable {
     public var baseline: Int
     public var end: Int
     public var rate: Money
@@ -137,7 +137,7 @@ public struct LifeSatisfactionBasis: Sendable, Equatable {
 }
 
 /// Goal 5 (B5.1 2.1, 2.8).
-public struct ActionPlanBasis: Sendable, Equatable {
+public struct ActionPlanBasis: Sendable, Hashable {
     public var fulfilled: Int
     public var goals: Int
     public var rate: Money
@@ -151,7 +151,7 @@ public struct ActionPlanBasis: Sendable, Equatable {
 }
 
 /// Missing data replaced by the average of provided lines (B5.1 2.3).
-public struct ImputationBasis: Sendable, Equatable {
+public struct ImputationBasis: Sendable, Hashable {
     public var goalName: String
     public var point: LinePoint
     /// What was missing, in words.
