@@ -8,9 +8,8 @@ import OutcomesCore
 /// on the numbers of its shared strings, which are known only once every row has been seen.
 /// Pass 1 (``init(_:strings:)``) makes every row on every core, numbers its texts and counts
 /// its bytes, keeping only the counts and the numbers. Pass 2 (``block(_:)``) makes the rows
-/// again and writes them, block by block, while the zip checksums and writes the blocks before:
-/// the rows, the checksum and the file's writing overlap, and only a few blocks are in memory
-/// at a time. A lazy sheet's rows must therefore be the same each time they are asked for.
+/// again and writes them, block by block, while the zip checksums and deflates the blocks
+/// before: the rows and the zip's work overlap, and only a few blocks are in memory at a time. A lazy sheet's rows must therefore be the same each time they are asked for.
 struct SheetPlan: Sendable {
     static let blockSize = 8192
 

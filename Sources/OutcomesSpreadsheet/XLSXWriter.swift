@@ -44,7 +44,7 @@ public enum XLSXWriter {
     }
 
     /// The workbook written into a new file at `url` (it must not exist), the package never
-    /// held in memory: for a national settlement, a 175 MB package.
+    /// held in memory.
     public static func write(_ workbook: Workbook, to url: URL) throws(Failure) {
         let entries = entries(workbook, maxRows: maxRows)
         let archive: Archive
@@ -105,24 +105,23 @@ public enum XLSXWriter {
     }
 
     /// Each part streams into the archive through one reused buffer; a large sheet's rows are
-    /// written on the other cores while the zip checksums and writes the rows before them.
+    /// written on the other cores while the zip checksums and deflates the rows before them.
     static func pack(_ entries: [(path: String, content: Content)], into archive: Archive, chunkSize bufferSize: Int = 1 << 22) throws(Failure) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
         do {
             for entry in entries {
                 let total = entry.content.length
-                // A part over 16 MB (a sheet of hundreds of thousands of lines) is stored, not
-                // deflated: deflating 175 MB on one core would take longer than all the rest.
-                let stored = total > storeAbove
+                // Every part is deflated. A national settlement's lines (175 MB of XML) deflate
+                // to 8 MB in about the time writing them stored takes (docs/benchmarks.md).
                 var stream = EntryStream(entry.content, path: entry.path)
                 defer { stream.finish() }
                 try archive.addEntry(
                     with: entry.path, type: .file, uncompressedSize: Int64(total), modificationDate: fixedDate,
-                    compressionMethod: stored ? .none : .deflate, bufferSize: bufferSize
+                    compressionMethod: .deflate, bufferSize: bufferSize
                 ) { _, size in
-                    // ZIPFoundation asks for the chunks in order, and checksums and writes (or
-                    // deflates) each before it asks for the next: one buffer serves them all.
+                    // ZIPFoundation asks for the chunks in order, and checksums and deflates each
+                    // before it asks for the next: one buffer serves them all.
                     let count = try stream.fill(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(size, bufferSize)]))
                     return Data(bytesNoCopy: buffer.baseAddress!, count: count, deallocator: .none)
                 }
@@ -154,8 +153,9 @@ public enum XLSXWriter {
             case let .sheet(plan):
                 current = plan.head
                 self.plan = plan
-                // A few blocks are written here as they are needed; more, on other threads.
-                let threads = plan.blocks.count > 4 ? ProcessInfo.processInfo.activeProcessorCount : 0
+                // A few blocks are written here as they are needed; more, on the cores the zip
+                // leaves (writing a block takes half the time the zip takes for it).
+                let threads = plan.blocks.count > 4 ? max(1, ProcessInfo.processInfo.activeProcessorCount - 1) : 0
                 pipeline = threads > 0 ? BlockPipeline(plan, threads: threads) : nil
             }
         }
@@ -198,8 +198,6 @@ public enum XLSXWriter {
         /// Stops the sheet's threads.
         func finish() { pipeline?.finish() }
     }
-
-    public static let storeAbove = 16 << 20
 
     /// Entries carry a fixed time, so the same workbook gives the same bytes.
     static let fixedDate = Date(timeIntervalSince1970: 1_700_000_000)
