@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """The national settlement as JSON, CSV and Excel, timed in turn (docs/benchmarks.md).
 
-Each round runs every format once, so that this noisy machine's drift falls on all of them
-alike (hyperfine runs one command's rounds, then the next's). Whole commands: import,
+Each round runs every format once, in a shuffled order and each after `sync`, so that neither
+this noisy machine's drift nor the previous command's file still being flushed to disk falls
+on one format more than another (hyperfine runs one command's rounds, then the next's, and
+a format that always follows the 280 MB JSON pays for its flushing). Whole commands: import,
 settlement and the file.
 
     .build/release/outcomes demo-data --seed 1 --households 100000 --out /tmp/outcomes-national
     scripts/export-benchmark.py 20
 """
-import statistics, subprocess, sys, time
+import os, random, statistics, subprocess, sys, time
 
 outcomes = ".build/release/outcomes"
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
@@ -20,8 +22,11 @@ formats = {
     "xlsx --out": (settle + ["--format", "xlsx", "--out", "/tmp/o-out.xlsx"], None),
 }
 times = {name: [] for name in formats}
+random.seed(1)
 for _ in range(rounds):
-    for name, (command, stdout) in formats.items():
+    for name in random.sample(list(formats), len(formats)):
+        command, stdout = formats[name]
+        os.sync()
         start = time.perf_counter()
         with open(stdout or "/dev/null", "wb") as out:
             subprocess.run(command, stdout=out, stderr=subprocess.DEVNULL, check=True)
