@@ -90,7 +90,7 @@ extension OutcomesService {
         let user = try authorize(requester, .approveSettlement)
         let approver = user.role.storedForm
         guard approvers.contains(approver) else {
-            throw ApplicationError.forbidden("Opgørelsen godkendes af \(approvers.joined(separator: " og ")), ikke af \(user.role.danishName).")
+            throw ApplicationError.forbidden("Opgørelsen godkendes af \(approvers.joined(separator: " og ")), ikke af \(user.role.danishName(in: commitment)).")
         }
         guard try await store.meetings().contains(where: { $0.heldOn == meetingOn }) else {
             throw ApplicationError.invalid("Der er ikke registreret et styregruppemøde den \(meetingOn.danishString); registrér mødet først (T 7).")

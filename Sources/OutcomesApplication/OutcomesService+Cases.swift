@@ -128,7 +128,7 @@ extension OutcomesService {
     public func households(_ requester: Requester, area: Area? = nil) async throws -> [Household] {
         try authorize(requester, .readPersonData)
         if let own = requester.ownArea, let area, area != own {
-            throw ApplicationError.forbidden("Husstande i \(area.danishName) hører ikke til dit område.")
+            throw ApplicationError.forbidden("Husstande i \(commitment.areaName(area)) hører ikke til dit område.")
         }
         let records = try await store.households(in: requester.ownArea ?? area)
         try await auditRead(requester, "households " + (requester.ownArea ?? area).map(\.rawValue).map { "in \($0)" }.orElse("all"))
@@ -141,7 +141,7 @@ extension OutcomesService {
         try checkHouseholdID(id)
         guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
         let access = user.role.personDataAccess(householdArea: record.area)
-        guard access != .none else { throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.") }
+        guard access != .none else { throw ApplicationError.forbidden("Husstanden hører til \(commitment.areaName(record.area)), ikke dit område.") }
         try await auditRead(requester, "household:\(record.id)")
         return (record, access)
     }
@@ -152,7 +152,7 @@ extension OutcomesService {
         try checkHouseholdID(id)
         guard let record = try await store.household(id) else { throw ApplicationError.notFound("Husstanden \(id) findes ikke.") }
         guard user.role.personDataAccess(householdArea: record.area) == .full else {
-            throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
+            throw ApplicationError.forbidden("Husstanden hører til \(commitment.areaName(record.area)), ikke dit område.")
         }
         return record
     }
@@ -165,7 +165,7 @@ extension OutcomesService {
         // One validator for the register and the importer, with the agreement's cohorts.
         try record.validate(interventionPeriod: commitment.interventionPeriod.value, cohorts: commitment.schoolAbsenceCohorts)
         guard user.role.personDataAccess(householdArea: record.area) == .full else {
-            throw ApplicationError.forbidden("Husstanden hører til \(record.area.danishName), ikke dit område.")
+            throw ApplicationError.forbidden("Husstanden hører til \(commitment.areaName(record.area)), ikke dit område.")
         }
         do {
             try await store.createHousehold(
@@ -185,7 +185,7 @@ extension OutcomesService {
         // One validator for the register and the importer, with the agreement's cohorts.
         try record.validate(interventionPeriod: commitment.interventionPeriod.value, cohorts: commitment.schoolAbsenceCohorts)
         guard requester.user?.role.personDataAccess(householdArea: record.area) == .full else {
-            throw ApplicationError.forbidden("Husstanden kan ikke flyttes til \(record.area.danishName), som ikke er dit område.")
+            throw ApplicationError.forbidden("Husstanden kan ikke flyttes til \(commitment.areaName(record.area)), som ikke er dit område.")
         }
         try await store.saveHousehold(
             record,

@@ -37,7 +37,7 @@ extension OutcomesService {
         let population: [(household: HouseholdID, area: Area?)]
         let draw: Lottery.Draw
         do {
-            population = try Lottery.population(text, file: file)
+            population = try Lottery.population(text, file: file, areas: commitment.areas)
             draw = try Lottery.draw(population: population.map(\.household), seed: seed)
         } catch let problem as Lottery.FileProblem {
             throw ApplicationError.invalid(problem.description)

@@ -127,19 +127,29 @@ extension OutcomesService {
         return try await store.users()
     }
 
+    /// A role's party or area must be the agreement's.
+    func checkAgreement(_ role: Role) throws {
+        if case let .funder(party) = role, commitment.party(party) == nil {
+            throw ApplicationError.invalid("Parten '\(party.rawValue)' findes ikke i aftalen.")
+        }
+        if case let .areaCaseworker(area) = role, commitment.area(area.rawValue) == nil {
+            throw ApplicationError.invalid("Området '\(area.rawValue)' findes ikke i aftalen (områderne er \(commitment.areaKeys)).")
+        }
+    }
+
     /// Creates a user with a one-time password they must change at their first login.
     public func createUser(_ requester: Requester, username: String, displayName: String, role roleText: String, password: String) async throws
         -> UserAccount
     {
         try authorize(requester, .manageUsers)
         guard let role = Role(storedForm: roleText) else {
+            let areas = commitment.areas.map(\.area.rawValue).joined(separator: "|")
+            let funders = commitment.tranches.shares.map(\.funder.rawValue).joined(separator: "|")
             throw ApplicationError.invalid(
-                "Rollen '\(roleText)' findes ikke: brug projectLead, areaCaseworker:houlkaer|ellekonebakken|karup-kolvraa, evaluator, funder:dsi|lbf, steeringGroup eller admin."
+                "Rollen '\(InputRules.visible(roleText))' findes ikke: brug projectLead, areaCaseworker:\(areas), evaluator, funder:\(funders), steeringGroup eller admin."
             )
         }
-        if case let .funder(party) = role, commitment.party(party) == nil {
-            throw ApplicationError.invalid("Parten '\(party.rawValue)' findes ikke i aftalen.")
-        }
+        try checkAgreement(role)
         let username = username.trimmingCharacters(in: .whitespaces)
         guard InputRules.isUserName(username) else {
             throw ApplicationError.invalid("Brugernavnet skal have 1–64 tegn: bogstaver, cifre, punktum, bindestreg eller understregning, først et bogstav eller ciffer.")
@@ -174,9 +184,7 @@ extension OutcomesService {
     public func updateUser(_ requester: Requester, username: String, displayName: String, role roleText: String) async throws {
         try authorize(requester, .manageUsers)
         guard let role = Role(storedForm: roleText) else { throw ApplicationError.invalid("Rollen '\(InputRules.visible(roleText))' findes ikke.") }
-        if case let .funder(party) = role, commitment.party(party) == nil {
-            throw ApplicationError.invalid("Parten '\(party.rawValue)' findes ikke i aftalen.")
-        }
+        try checkAgreement(role)
         let name = displayName.trimmingCharacters(in: .whitespaces)
         try checkInput { () throws(InputRules.Violation) in try InputRules.line(name, field: "displayName", maximumLength: 200) }
         do {

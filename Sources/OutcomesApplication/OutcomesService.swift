@@ -52,7 +52,7 @@ public final class OutcomesService: Sendable {
     @discardableResult
     func authorize(_ requester: Requester, _ permission: Permission) throws(ApplicationError) -> UserAccount {
         guard let user = requester.user else { throw .notSignedIn }
-        guard permission.allows(user.role) else { throw .forbidden("Rollen \(user.role.danishName) har ikke adgang til: \(permission.danishName).") }
+        guard permission.allows(user.role) else { throw .forbidden("Rollen \(user.role.danishName(in: commitment)) har ikke adgang til: \(permission.danishName).") }
         return user
     }
 

@@ -17,13 +17,13 @@ public struct LotteryCommand: AsyncParsableCommand {
 
     /// Reads a population: a CSV with a `household_id` column (and optionally `area`), or one
     /// id per line.
-    static func population(_ path: String) throws -> [(household: HouseholdID, area: Area?)] {
+    static func population(_ path: String, areas: [AreaDefinition]? = nil) throws -> [(household: HouseholdID, area: Area?)] {
         guard let data = FileManager.default.contents(atPath: path) else {
             printError("\(path): filen kan ikke læses")
             throw ExitCode(1)
         }
         do {
-            return try Lottery.population(String(decoding: data, as: UTF8.self), file: path)
+            return try Lottery.population(String(decoding: data, as: UTF8.self), file: path, areas: areas)
         } catch {
             printError(error.description)
             throw ExitCode(1)
@@ -37,10 +37,12 @@ public struct LotteryCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Frøet: en tekst, der aftales og offentliggøres før lodtrækningen.") public var seed: String
         @Option(name: .long, help: "Filen, listen skrives til.") public var out: String
         @Option(name: .long, help: "Gem lodtrækningen og listens pladser i databasen (SQLite-fil eller postgres://…).") public var database: String?
+        @OptionGroup public var options: ContractCommand.ContractOption
         public init() {}
 
         public func run() async throws {
-            let population = try LotteryCommand.population(population)
+            // The areas must be the agreement's.
+            let population = try LotteryCommand.population(population, areas: try options.load().areas)
             let draw: Lottery.Draw
             do {
                 draw = try Lottery.draw(population: population.map(\.household), seed: seed)

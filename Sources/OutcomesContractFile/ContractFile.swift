@@ -240,6 +240,7 @@ struct ContractParser {
             commitment.grantFunder = funder
         }
         commitment.indigoProjectID = try root.optional("indigoProject")?.nonEmptyString()
+        commitment.areas = try parseAreas(root.required("areas"))
         if let effective = try root.optional("effectiveFrom") {
             let day = try effective.date()
             guard day >= signedOn.value else { throw effective.error("versionen kan ikke gælde fra en dag før aftalens underskrift (\(signedOn.value))") }
@@ -247,6 +248,26 @@ struct ContractParser {
         }
         try root.rejectUnknownKeys()
         return commitment
+    }
+
+    // MARK: Areas
+
+    /// The housing areas: at least one, each key once.
+    func parseAreas(_ list: NodeReader) throws(ContractFileError) -> [AreaDefinition] {
+        var seen = Set<Area>()
+        let areas = try list.sequence().map { (a) throws(ContractFileError) -> AreaDefinition in
+            let keyReader = try a.required("key")
+            let text = try keyReader.nonEmptyString()
+            guard let area = Area(rawValue: text) else {
+                throw keyReader.error("'\(text)' kan ikke være et områdes nøgle (små bogstaver a–z, tal og bindestreg, højst 40 tegn)")
+            }
+            guard seen.insert(area).inserted else { throw keyReader.error("området '\(text)' står to gange") }
+            let definition = AreaDefinition(area, name: try a.required("name").nonEmptyString(), clause: try a.clause())
+            try a.rejectUnknownKeys()
+            return definition
+        }
+        guard !areas.isEmpty else { throw list.error("aftalen skal have mindst ét område") }
+        return areas
     }
 
     // MARK: Parties

@@ -1,5 +1,6 @@
 public import Foundation
 public import OutcomesSpreadsheet
+public import OutcomesCore
 import ZIPFoundation
 
 /// The delivery's files and columns, in Danish, for the templates a person fills in
@@ -22,12 +23,15 @@ public enum DeliveryFormat {
 
     static func codes<Value>(_ table: WordTable<Value>) -> String { "Koder: " + table.allowed }
 
-    public static let files: [File] = [
+    /// The files and their columns, the codes the agreement's (its areas).
+    public static func files(_ commitment: Commitment) -> [File] {
+        let areas = Importer(commitment: commitment).areaWords
+        return [
         File(
             name: "households.csv", meaning: "Husstandene: én række pr. husstand (skal være med).",
             columns: [
                 Column(name: "household_id", required: true, meaning: "Husstandens id (pseudonym), fx H00001."),
-                Column(name: "area", required: true, meaning: "Boligområdet. " + codes(Words.area)),
+                Column(name: "area", required: true, meaning: "Boligområdet. " + codes(areas)),
                 Column(name: "list_position", required: false, meaning: "Pladsen på visitationslisten (1, 2, …)."),
                 Column(name: "group", required: true, meaning: "Indsats- eller kontrolgruppe. " + codes(Words.group)),
                 Column(name: "start_date", required: false, meaning: "Indsatsstart, ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ (skal udfyldes for indsatsgruppen)."),
@@ -90,11 +94,13 @@ public enum DeliveryFormat {
                 Column(name: "measured_on", required: true, meaning: "Måledatoen; samme for hele kohorten og målingen."),
             ]
         ),
-    ]
+        ]
+    }
 
     /// The Excel template: a sheet per file with its header row, and a sheet explaining every
     /// column.
-    public static func workbookTemplate() -> Workbook {
+    public static func workbookTemplate(_ commitment: Commitment) -> Workbook {
+        let files = files(commitment)
         var sheets = files.map { Workbook.Sheet(name: $0.sheet, header: $0.columns.map(\.name), rows: [], widths: $0.columns.map { max(14, $0.name.count + 4) }) }
         sheets.append(
             Workbook.Sheet(
@@ -111,7 +117,8 @@ public enum DeliveryFormat {
     }
 
     /// The CSV template: the files with their header rows, and `vejledning.txt`, in a ZIP.
-    public static func csvTemplate() throws -> Data {
+    public static func csvTemplate(_ commitment: Commitment) throws -> Data {
+        let files = files(commitment)
         let archive = try Archive(accessMode: .create)
         func add(_ path: String, _ text: String) throws {
             let data = Data(text.utf8)

@@ -77,7 +77,6 @@ public enum DeliveryImporter {
 
 /// The words of each enumerated column (SPEC §5).
 enum Words {
-    static let area = WordTable(Area.self) { $0.danishName }
     static let group = WordTable(Group.self) { $0.danishName }
     static let endReason = WordTable(EndReason.self) { $0.danishName }
     static let benefitType = WordTable(BenefitType.self) { $0.danishName }
@@ -106,7 +105,16 @@ struct Importer {
     /// Persons whose household reference waits for households.csv: (person, household id, line).
     var pendingHouseholds: [(Int, String, Int)] = []
 
-    init(commitment: Commitment) { self.commitment = commitment }
+    /// Stands in for an area that could not be read: the row has failed, and the delivery with it.
+    static let unreadArea = Area(rawValue: "ulaest")!
+
+    /// The agreement's areas, by their keys (`areas:` in the contract file).
+    let areaWords: WordTable<Area>
+
+    init(commitment: Commitment) {
+        self.commitment = commitment
+        areaWords = WordTable(Dictionary(commitment.areas.map { ($0.area.rawValue, $0.area) }, uniquingKeysWith: { a, _ in a }), danish: commitment.areaName)
+    }
 
     mutating func run(_ files: [String: Data]) {
         guard files["households.csv"] != nil else {
@@ -227,7 +235,7 @@ struct Importer {
             guard let key = row.identifier(id) else { return }
             let isDuplicate = householdIndex.find(key) != nil
             if isDuplicate { row.fail(id, "husstanden '\(key)' findes allerede i filen (dubleret id)") }
-            let areaValue = row.choice(area, required: true, Words.area)
+            let areaValue = row.choice(area, required: true, areaWords)
             let groupValue = row.choice(group, required: true, Words.group)
             let startDate = row.date(start)
             let endDate = row.date(end)
@@ -245,7 +253,7 @@ struct Importer {
             let reason = row.choice(endReason, required: false, Words.endReason)
             let household = Household(
                 id: HouseholdID(key),
-                area: areaValue ?? .houlkaer,
+                area: areaValue ?? Self.unreadArea,
                 listPosition: position,
                 group: groupValue ?? .control,
                 start: startDate,

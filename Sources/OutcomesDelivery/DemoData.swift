@@ -151,7 +151,15 @@ private struct Generator {
         return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 
-    mutating func area() -> String { Area.allCases[weighted([40, 30, 30])].rawValue }
+    /// The demo's households by area: the first area the contract lists has 40 % (Viborg's
+    /// Houlkær), the others share the rest evenly (a demo's assumption, not the agreement's).
+    mutating func area() -> String {
+        let areas = commitment.areas.map(\.area.rawValue)
+        guard areas.count > 1 else { return areas.first ?? "" }
+        let others = areas.count - 1
+        let weights = [40] + (0..<others).map { 60 / others + ($0 < 60 % others ? 1 : 0) }
+        return areas[weighted(weights)]
+    }
 
     /// The cohort of a course starting on `start`: intervention years, November–October.
     func cohort(of start: LocalDate) -> Int {

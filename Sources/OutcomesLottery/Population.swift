@@ -13,8 +13,9 @@ extension Lottery {
 
     /// Reads a population (or a drawn list): a CSV with a `household_id` column (and optionally
     /// `area`), separated by commas or semicolons, or one id per line. The command line and the
-    /// web app read files the same way.
-    public static func population(_ text: String, file: String) throws(FileProblem) -> [(household: HouseholdID, area: Area?)] {
+    /// web app read files the same way. An `area` must be one of `areas` (the agreement's),
+    /// when given; without them any area key is read as it stands (to verify a list).
+    public static func population(_ text: String, file: String, areas: [AreaDefinition]? = nil) throws(FileProblem) -> [(household: HouseholdID, area: Area?)] {
         let text = text.replacingOccurrences(of: "\u{FEFF}", with: "")
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         guard let first = lines.first else { return [] }
@@ -40,13 +41,9 @@ extension Lottery {
             guard idColumn < cells.count else { throw FileProblem(file: file, line: offset + 2, field: "household_id", message: "mangler") }
             var area: Area?
             if let areaColumn, areaColumn < cells.count, !cells[areaColumn].isEmpty {
-                guard let parsed = Area(rawValue: cells[areaColumn]) else {
-                    throw FileProblem(
-                        file: file,
-                        line: offset + 2,
-                        field: "area",
-                        message: "'\(cells[areaColumn])' er ikke et område (\(Area.allCases.map(\.rawValue).joined(separator: ", ")))"
-                    )
+                guard let parsed = Area(rawValue: cells[areaColumn]), areas?.contains(where: { $0.area == parsed }) ?? true else {
+                    let known = areas.map { " (\($0.map(\.area.rawValue).joined(separator: ", ")))" } ?? ""
+                    throw FileProblem(file: file, line: offset + 2, field: "area", message: "'\(cells[areaColumn])' er ikke et område\(known)")
                 }
                 area = parsed
             }

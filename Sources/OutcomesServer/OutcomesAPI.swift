@@ -229,7 +229,7 @@ public final class OutcomesAPI: Sendable {
         } else {
             guard let caller else { throw Problem.notSignedIn() }
             guard route.access.allows(caller.user.role) else {
-                throw Problem.forbidden("Rollen \(caller.user.role.danishName) har ikke adgang til: \(route.summary).")
+                throw Problem.forbidden("Rollen \(caller.user.role.danishName(in: commitment)) har ikke adgang til: \(route.summary).")
             }
             if caller.user.mustChangePassword && !route.allowedBeforePasswordChange {
                 throw Problem.forbidden("Vælg din egen adgangskode først (POST /api/me/password).")

@@ -47,7 +47,8 @@ extension OutcomesAPI {
     static let roleSchema = Schema.string(
         description: "projectLead, areaCaseworker:<område>, evaluator, funder:<part>, steeringGroup eller admin",
         limits: .init(
-            pattern: "^(projectLead|evaluator|steeringGroup|admin|areaCaseworker:(\(Area.allCases.map(\.rawValue).joined(separator: "|")))|funder:[A-Za-z0-9._-]{1,64})$"
+            // The area and the party must be the agreement's (the service checks that).
+            pattern: "^(projectLead|evaluator|steeringGroup|admin|areaCaseworker:[a-z0-9-]{1,40}|funder:[A-Za-z0-9._-]{1,64})$"
         )
     )
 }

@@ -43,9 +43,9 @@ struct HouseholdView: Codable, Sendable {
     }
 
     /// The record it describes, or 422 naming the field that is wrong.
-    func record() throws -> Household {
-        guard let area = Area(rawValue: area) else {
-            throw Problem.unprocessable("Feltet 'area' skal være \(Area.allCases.map(\.rawValue).joined(separator: ", ")), ikke '\(area)'.")
+    func record(_ commitment: Commitment) throws -> Household {
+        guard let area = commitment.area(area) else {
+            throw Problem.unprocessable("Feltet 'area' skal være \(commitment.areaKeys), ikke '\(InputRules.visible(area))'.")
         }
         guard let group = Group(rawValue: group) else {
             throw Problem.unprocessable("Feltet 'group' skal være treatment eller control, ikke '\(group)'.")
@@ -71,9 +71,12 @@ struct HouseholdView: Codable, Sendable {
         )
     }
 
+    /// An area's key: which ones there are is the agreement's (`GET /api/agreements/current`).
+    static let areaSchema = Schema.string(description: "et af aftalens områder", limits: .init(pattern: "^[a-z0-9-]{1,40}$"))
+
     static let schema = Schema.object(
         [
-            ("id", .identifier), ("area", .string(values: Area.allCases.map(\.rawValue))),
+            ("id", .identifier), ("area", Self.areaSchema),
             ("listPosition", .nullable(.integer(minimum: 1, maximum: InputRules.maximumListPosition))),
             ("group", .string(values: Group.allCases.map(\.rawValue))), ("courseStart", .nullable(.date)), ("courseEnd", .nullable(.date)),
             ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.identifier)),
@@ -84,7 +87,7 @@ struct HouseholdView: Codable, Sendable {
     /// As a request body: only id, area and group are required.
     static let input = Schema.object(
         [
-            ("id", .identifier), ("area", .string(values: Area.allCases.map(\.rawValue))),
+            ("id", .identifier), ("area", Self.areaSchema),
             ("listPosition", .nullable(.integer(minimum: 1, maximum: InputRules.maximumListPosition))),
             ("group", .string(values: Group.allCases.map(\.rawValue))), ("courseStart", .nullable(.date)), ("courseEnd", .nullable(.date)),
             ("endReason", .nullable(.string(values: EndReason.allCases.map(\.rawValue)))), ("replaces", .nullable(.identifier)),
@@ -221,7 +224,7 @@ extension OutcomesAPI {
                     .page, .pageSize,
                     QueryParameter(
                         name: "area",
-                        schema: .string(values: Area.allCases.map(\.rawValue)),
+                        schema: HouseholdView.areaSchema,
                         required: false,
                         description: "Kun ét område."
                     ),
@@ -231,8 +234,8 @@ extension OutcomesAPI {
                 defaultPurpose: "oversigt over husstande"
             ) { call in
                 let area = try call.query["area"].map { text in
-                    guard let area = Area(rawValue: text) else {
-                        throw Problem.badRequest("'area' skal være et af \(Area.allCases.map(\.rawValue)).")
+                    guard let area = call.api.commitment.area(text) else {
+                        throw Problem.badRequest("'area' skal være et af aftalens områder: \(call.api.commitment.areaKeys).")
                     }
                     return area
                 }
@@ -248,7 +251,7 @@ extension OutcomesAPI {
                 status: .created,
                 response: .ref("Household")
             ) { call in
-                let record = try call.decode(HouseholdView.self).record()
+                let record = try call.decode(HouseholdView.self).record(call.api.commitment)
                 try await call.api.service.createHousehold(call.requester, record)
                 return try .json(HouseholdView(record), status: .created)
             },
@@ -274,7 +277,7 @@ extension OutcomesAPI {
                 body: HouseholdView.input,
                 response: .ref("Household")
             ) { call in
-                let record = try call.decode(HouseholdView.self).record()
+                let record = try call.decode(HouseholdView.self).record(call.api.commitment)
                 let id = call.parameter("id")
                 guard record.id.rawValue == id else { throw Problem.unprocessable("Feltet 'id' skal være husstandens id, \(id).") }
                 try await call.api.service.updateHousehold(call.requester, record)

@@ -14,11 +14,11 @@ struct UserView: Codable, Sendable {
     var mustChangePassword: Bool
     var isActive: Bool
 
-    init(_ user: UserAccount) {
+    init(_ user: UserAccount, _ commitment: Commitment) {
         username = user.username
         displayName = user.displayName
         role = user.role.storedForm
-        roleName = user.role.danishName
+        roleName = user.role.danishName(in: commitment)
         mustChangePassword = user.mustChangePassword
         isActive = user.isActive
     }
@@ -111,7 +111,7 @@ extension OutcomesAPI {
                 case let .signedIn(account, sessionToken, csrfToken):
                     (user, token, csrf) = (account, sessionToken, csrfToken)
                 }
-                var reply = try Reply.json(SessionView(user: UserView(user), csrfToken: csrf))
+                var reply = try Reply.json(SessionView(user: UserView(user, api.commitment), csrfToken: csrf))
                 reply.headers[.setCookie] = api.sessionCookie(token).description
                 return reply
             },
@@ -139,7 +139,7 @@ extension OutcomesAPI {
                 response: .ref("User"),
                 allowedBeforePasswordChange: true
             ) { call in
-                try .json(UserView(try call.user))
+                try .json(UserView(try call.user, call.api.commitment))
             },
             Route(
                 .post,

@@ -24,7 +24,7 @@ extension OutcomesAPI {
                 query: [.page, .pageSize],
                 response: .page(of: .ref("User"))
             ) { call in
-                try .json(try call.paged(try await call.api.service.users(call.requester).map(UserView.init)))
+                try .json(try call.paged(try await call.api.service.users(call.requester).map { UserView($0, call.api.commitment) }))
             },
             Route(
                 .post,
@@ -47,7 +47,7 @@ extension OutcomesAPI {
                     role: new.role,
                     password: new.password
                 )
-                return try .json(UserView(user), status: .created)
+                return try .json(UserView(user, call.api.commitment), status: .created)
             },
             Route(
                 .patch,
@@ -59,7 +59,7 @@ extension OutcomesAPI {
                 response: .ref("User")
             ) { call in
                 let change = try call.decode(ActiveChange.self)
-                return try .json(UserView(try await call.api.service.setUserActive(call.requester, username: call.parameter("username"), isActive: change.isActive)))
+                return try .json(UserView(try await call.api.service.setUserActive(call.requester, username: call.parameter("username"), isActive: change.isActive), call.api.commitment))
             },
         ]
     }

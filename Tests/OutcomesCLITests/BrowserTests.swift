@@ -2,6 +2,7 @@ import Foundation
 import OutcomesApplication
 import OutcomesContractFile
 import OutcomesCore
+import OutcomesTestSupport
 import OutcomesDelivery
 import Testing
 
@@ -634,14 +635,14 @@ struct BrowserTests {
             // A new version of the agreement: its findings and what changed against the version in use.
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-agreement-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let file = folder.appendingPathComponent("aftale-v2.yaml")
-            let text = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 2\neffectiveFrom: 2025-01-01\n")
+            let file = folder.appendingPathComponent("aftale-v3.yaml")
+            let text = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\neffectiveFrom: 2025-01-01\n")
                 .replacingOccurrences(of: "budgetDeviationThreshold: {value: 10,", with: "budgetDeviationThreshold: {value: 15,")
             try Data(text.utf8).write(to: file)
             try await browser.go(server.baseURL + "/aftale")
             try await browser.attach("#file", [file.path])
             try await browser.click("#ny-version button[type=submit]")
-            #expect(try await browser.waitForText("Version 2 af viborg-relationel-velfaerd er gemt."))
+            #expect(try await browser.waitForText("Version 3 af viborg-relationel-velfaerd er gemt."))
             #expect(try await browser.findAll("#forskelle tr.tilføjet").count == 3, "the version, its effective date and the changed threshold")
             #expect(try await browser.findAll("#forskelle tr.fjernet").count == 2)
             #expect(try await browser.text("#forskelle h2").contains("gælder fra 01.01.2025"))

@@ -142,7 +142,7 @@ struct ServeProcessTests {
         try #require(FileManager.default.isExecutableFile(atPath: ExecutableTests.binary.path), "build the executable first")
         let server = try ServerProcess(arguments: [])
         #expect(try await server.started(), "stdout: \(server.stdout)\nstderr: \(server.stderr)")
-        #expect(server.stdout.contains("Aftalen viborg-relationel-velfaerd version 1 er gemt."))
+        #expect(server.stdout.contains("Aftalen viborg-relationel-velfaerd version 2 er gemt."))
         #expect(server.stdout.contains("Demodata indlæst som leverance 1"))
         #expect(server.stdout.contains("betalinger registreret"), "the demo has a ledger for the finance page")
         let line = try #require(server.stdout.split(separator: "\n").first { $0.contains("engangsadgangskode") })

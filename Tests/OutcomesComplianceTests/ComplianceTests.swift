@@ -1,6 +1,7 @@
 import Foundation
 import OutcomesContractFile
 import OutcomesCore
+import OutcomesTestSupport
 import Testing
 
 let viborg = ContractFile.builtIn()

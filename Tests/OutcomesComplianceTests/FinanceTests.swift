@@ -1,6 +1,7 @@
 import OutcomesAnalysis
 import OutcomesContractFile
 import OutcomesCore
+import OutcomesTestSupport
 import Testing
 
 @Suite("Money in and out: XIRR, cash flows, the return cap, the disbursement plan (T 3–5)")

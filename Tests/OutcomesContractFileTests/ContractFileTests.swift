@@ -160,6 +160,31 @@ struct ContractFileRejectionTests {
         #expect(parsed.expectedCourseMonths == nil && parsed.indigoProjectID == nil)
     }
 
+    @Test("Issue #18: the housing areas are the file's: named, each once, at least one; a bad key is rejected at its line")
+    func areas() throws {
+        let areas = ContractFile.builtIn().areas
+        #expect(areas.map(\.area.rawValue) == ["houlkaer", "ellekonebakken", "karup-kolvraa"])
+        #expect(areas.map(\.name) == ["Houlkær", "Ellekonebakken", "Karup Kølvrå"] && areas.allSatisfy { $0.clause == "P 1.1.1" })
+        #expect(ContractFile.builtIn().areaName(areas[2].area) == "Karup Kølvrå" && ContractFile.builtIn().area("vestbyen") == nil)
+        let (twice, line) = mutated("{key: ellekonebakken,", "{key: houlkaer,")
+        let error = try #require(parseError(twice))
+        #expect(error.field == "areas[1].key" && error.line == line && error.message == "området 'houlkaer' står to gange", "\(error)")
+        let (bad, badLine) = mutated("{key: ellekonebakken,", "{key: Elle Kone,")
+        let badError = try #require(parseError(bad))
+        #expect(badError.field == "areas[1].key" && badError.line == badLine && badError.message.contains("kan ikke være et områdes nøgle"), "\(badError)")
+        let none = ContractFile.builtInText.replacingOccurrences(
+            of: #"""
+              - {key: houlkaer, name: "Houlkær", clause: "P 1.1.1"}
+              - {key: ellekonebakken, name: "Ellekonebakken", clause: "P 1.1.1"}
+              - {key: karup-kolvraa, name: "Karup Kølvrå", clause: "P 1.1.1"}
+
+            """#, with: "  []\n")
+        #expect(none != ContractFile.builtInText)
+        #expect(parseError(none)?.message == "aftalen skal have mindst ét område")
+        let missing = ContractFile.builtInText.replacingOccurrences(of: "\nareas:\n", with: "\nareasx:\n")
+        #expect(parseError(missing)?.field == "areas")
+    }
+
     @Test("Dates out of order are rejected")
     func datesOutOfOrder() throws {
         let (text, line) = mutated("period: {start: 2023-11-01, end: 2026-10-31", "period: {start: 2023-11-01, end: 2022-10-31")

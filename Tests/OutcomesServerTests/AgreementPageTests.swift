@@ -25,16 +25,16 @@ struct AgreementPageTests {
                     + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"aftale.yaml\"\r\nContent-Type: text/yaml\r\n\r\n\(text)\r\n--\(boundary)--\r\n"
                 return try await client.send(.post, "/aftale", raw: body, headers: [.cookie: pl, .contentType: "multipart/form-data; boundary=\(boundary)"])
             }
-            var changed = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 2\neffectiveFrom: 2025-01-01\n")
+            var changed = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\neffectiveFrom: 2025-01-01\n")
             changed = changed.replacingOccurrences(of: "budgetDeviationThreshold: {value: 10,", with: "budgetDeviationThreshold: {value: 15,")
             let saved = try await upload(changed)
             #expect(saved.status == .ok, "\(saved.text.prefix(300))")
-            #expect(saved.text.contains("Version 2 af viborg-relationel-velfaerd er gemt."))
+            #expect(saved.text.contains("Version 3 af viborg-relationel-velfaerd er gemt."))
             #expect(saved.text.contains("class=\"fjernet\"") && saved.text.contains("class=\"tilføjet\"") && saved.text.contains("budgetDeviationThreshold: {value: 15,"))
-            #expect(try await store.contractVersions().map(\.version).contains(2))
-            #expect(saved.text.contains("version 2, gælder fra 01.01.2025") && saved.text.contains("<td>01.01.2025</td>"))
+            #expect(try await store.contractVersions().map(\.version).contains(3))
+            #expect(saved.text.contains("version 3, gælder fra 01.01.2025") && saved.text.contains("<td>01.01.2025</td>"))
             // A version cannot take effect before the agreement was signed.
-            let early = try await upload(changed.replacingOccurrences(of: "effectiveFrom: 2025-01-01", with: "effectiveFrom: 2020-01-01").replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\n"))
+            let early = try await upload(changed.replacingOccurrences(of: "effectiveFrom: 2025-01-01", with: "effectiveFrom: 2020-01-01").replacingOccurrences(of: "\nversion: 3\n", with: "\nversion: 4\n"))
             #expect(early.status == .unprocessableContent && early.text.contains("effectiveFrom"))
             let broken = try await upload("format: 1\nid: x\nversion: [\n")
             #expect(broken.status == .unprocessableContent && broken.text.contains("aftale.yaml"), "the error names the uploaded file")

@@ -100,7 +100,7 @@ struct DanishPagesTests {
             answers.append(("a delivery's preview", try await post("/leverancer", preview.body, ev, type: preview.type)))
             let population = Self.multipart(["population.csv": "household_id,area\nL1,houlkaer\nL2,vestbyen\n"], field: "population", csrf: ev.csrf)
             answers.append(("a wrong population", try await post("/lodtraekning", population.body + "", ev, type: population.type)))
-            var contract = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 2\neffectiveFrom: 2025-01-01\n")
+            var contract = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\neffectiveFrom: 2025-01-01\n")
             contract = contract.replacingOccurrences(of: "budgetDeviationThreshold: {value: 10,", with: "budgetDeviationThreshold: {value: 15,")
             let version = Self.multipart(["aftale.yaml": contract], field: "file", csrf: pl.csrf)
             answers.append(("a new agreement version", try await post("/aftale", version.body, pl, type: version.type)))

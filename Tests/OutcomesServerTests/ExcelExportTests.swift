@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import OutcomesApplication
+import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesServer
@@ -56,7 +57,7 @@ struct ExcelExportTests {
             #expect(broken.status == .unprocessableContent && broken.text.contains("filen er ikke et Excel-regneark"))
             #expect(!broken.text.contains("<td class=\"num\">0</td>"), "no line 0")
             // A ZIP (here the CSV template: headers only) is read as its files — no "filen mangler".
-            let zipped = try await upload(client, ["skabelon.zip": try DeliveryFormat.csvTemplate()], cookie: cookie, csrf: csrf)
+            let zipped = try await upload(client, ["skabelon.zip": try DeliveryFormat.csvTemplate(ContractFile.builtIn())], cookie: cookie, csrf: csrf)
             #expect(zipped.status.code < 500 && !zipped.text.contains("filen mangler"), "\(zipped.text.components(separatedBy: "<tbody>").dropFirst().first?.prefix(300) ?? "")")
             for path in ["/leverancer/skabelon.xlsx", "/leverancer/skabelon.zip"] {
                 let template = try await client.send(.get, path, headers: [.cookie: cookie])

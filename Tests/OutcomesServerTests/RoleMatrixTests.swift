@@ -68,7 +68,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "revokeToken": return Sample(path: ["id": String(OutcomesService.digest(TestUser(rawValue: user)?.token ?? "").prefix(16))])
     case "setUserActive": return Sample(path: ["username": "sg"], json: ["isActive": true])
     case "createUser": return Sample(json: ["username": "ny-\(user)", "displayName": "Ny", "role": "evaluator", "password": "en-lang-adgangskode"])
-    case "getAgreement": return Sample(path: ["id": viborg.id, "version": "1"])
+    case "getAgreement": return Sample(path: ["id": viborg.id, "version": String(viborg.version)])
     case "saveAgreement": return Sample(raw: ContractFile.builtInText)
     case "createHousehold": return Sample(json: ["id": own, "area": "houlkaer", "group": "treatment", "courseStart": "2026-10-01"])
     case "getHousehold", "listPersons", "householdMeasurements", "getActionPlan": return Sample(path: ["id": matrixHousehold])

@@ -93,6 +93,14 @@ struct SessionTests {
             )
             #expect(created.status == .created)
             #expect(created.object["mustChangePassword"] as? Bool == true)
+            #expect(created.object["roleName"] as? String == "sagsbehandler, Houlkær", "the area by the agreement's name for it")
+            // Issue #18: a caseworker only of an area the agreement has.
+            let elsewhere = try await client.send(
+                .post, "/api/users", as: .adm,
+                json: ["username": "vera", "displayName": "Vera", "role": "areaCaseworker:vestbyen", "password": "midlertidig-kode-1"]
+            )
+            #expect(elsewhere.status == .unprocessableContent)
+            #expect(elsewhere.text.contains("Området 'vestbyen' findes ikke i aftalen (områderne er houlkaer, ellekonebakken, karup-kolvraa)"))
             let (cookie, csrf, _) = try await login(client, "birthe", "midlertidig-kode-1")
             let blocked = try await client.send(.get, "/api/households", headers: [.cookie: cookie])
             #expect(blocked.status == .forbidden)

@@ -93,12 +93,12 @@ struct DeliveryUploadTests {
 
     @Test("the templates: a sheet per file with its columns and a guide; the CSV files and a guide in a ZIP")
     func templates() throws {
-        let sheets = try XLSXReader.sheets(try XLSXWriter.data(DeliveryFormat.workbookTemplate()))
+        let sheets = try XLSXReader.sheets(try XLSXWriter.data(DeliveryFormat.workbookTemplate(ContractFile.builtIn())))
         #expect(sheets.map(\.name) == DeliveryImporter.fileNames.map { String($0.dropLast(4)) } + ["Vejledning"])
         #expect(sheets.first?.rows.first?.first == "household_id")
         let guide = sheets.last?.rows ?? []
         #expect(guide.contains { $0.count == 4 && $0[1] == "area" && $0[3].contains("houlkaer = Houlkær") })
-        let upload = try DeliveryUpload.unpack(["skabelon.zip": try DeliveryFormat.csvTemplate()])
+        let upload = try DeliveryUpload.unpack(["skabelon.zip": try DeliveryFormat.csvTemplate(ContractFile.builtIn())])
         #expect(Set(upload.files.keys) == Set(DeliveryImporter.fileNames))
         #expect(upload.unknown == ["skabelon.zip (vejledning.txt)"])
     }

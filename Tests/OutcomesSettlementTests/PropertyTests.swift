@@ -1,4 +1,5 @@
 import Foundation
+import OutcomesContractFile
 import OutcomesCore
 import PropertyBased
 import Testing
@@ -137,7 +138,7 @@ struct PropertyTests {
         #expect(d.households.filter { $0.group == .treatment && $0.replaces == nil }.count == 180)
         #expect(d.households.contains { $0.group == .control })
         #expect(d.households.contains { $0.replaces != nil })
-        #expect(Set(d.households.map(\.area)) == Set(Area.allCases))
+        #expect(Set(d.households.map(\.area)) == Set(ContractFile.builtIn().areas.map(\.area)))
         #expect((400...560).contains(d.persons.count))
         #expect(d.employment.contains { $0.benefitType == nil })
         #expect(Set(d.schoolAbsence.map(\.cohort)) == [1, 2, 3])

@@ -112,3 +112,10 @@ extension Commitment {
         return copy
     }
 }
+
+/// Viborg's three areas, as the built-in contract file names them (`areas:`).
+extension Area {
+    static let houlkaer = Area(rawValue: "houlkaer")!
+    static let ellekonebakken = Area(rawValue: "ellekonebakken")!
+    static let karupKolvraa = Area(rawValue: "karup-kolvraa")!
+}

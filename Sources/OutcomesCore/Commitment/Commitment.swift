@@ -20,6 +20,10 @@ public struct Commitment: Sendable, Equatable {
     public var annexes: [Annex]
     /// The intervention period (*indsatsperiode*, P 1.6.1).
     public var interventionPeriod: Stated<DateRange>
+    /// The housing areas the intervention runs in, each with its area network and caseworkers
+    /// (Viborg: Houlkær, Ellekonebakken, Karup Kølvrå; P 1.1.1). Deliveries, the register,
+    /// roles and reports know only these.
+    public var areas: [AreaDefinition] = []
     /// Households to be enrolled (P 1.6.1) and persons expected in them.
     public var expectedHouseholds: Stated<Int>
     public var expectedPersons: Stated<Int>
@@ -101,6 +105,15 @@ public struct Commitment: Sendable, Equatable {
     }
 
     public func party(_ key: PartyKey) -> Party? { parties.first { $0.key == key } }
+
+    /// The agreement's area with this key, or nil when it has none such.
+    public func area(_ key: String) -> Area? { areas.first { $0.area.rawValue == key }?.area }
+
+    /// An area's name as the contract gives it (its key when the contract does not know it).
+    public func areaName(_ area: Area) -> String { areas.first { $0.area == area }?.name ?? area.rawValue }
+
+    /// The areas' keys, for error messages: "houlkaer, ellekonebakken, karup-kolvraa".
+    public var areaKeys: String { areas.map(\.area.rawValue).joined(separator: ", ") }
     public func grant(of funder: PartyKey) -> Grant? { grants.first { $0.funder == funder } }
     public func goal(_ kind: GoalKind) -> PaymentGoal? { paymentGoals.first { $0.kind == kind } }
     public func goal(number: Int) -> PaymentGoal? { paymentGoals.first { $0.number == number } }

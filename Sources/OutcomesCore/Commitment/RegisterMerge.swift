@@ -29,7 +29,8 @@ public enum RegisterMerge {
     static var fields: [Field] {
         func date(_ day: LocalDate?) -> String { day?.danishString ?? "–" }
         return [
-            Field("område", \.area) { $0.danishName },
+            // The key; the pages show the agreement's name for it.
+            Field("område", \.area) { $0.rawValue },
             Field("gruppe", \.group) { $0.danishName },
             Field("plads på listen", \.listPosition) { $0.map(String.init) ?? "–" },
             Field("indsatsstart", \.start, date),

@@ -64,11 +64,11 @@ public enum Role: Sendable, Equatable, Hashable {
         }
     }
 
-    /// The Danish name, for the UI.
-    public var danishName: String {
+    /// The Danish name, for the UI, with the area as `commitment` names it.
+    public func danishName(in commitment: Commitment) -> String {
         switch self {
         case .projectLead: "projektleder"
-        case let .areaCaseworker(area): "sagsbehandler, \(area.danishName)"
+        case let .areaCaseworker(area): "sagsbehandler, \(commitment.areaName(area))"
         case .evaluator: "evaluator"
         case let .funder(party): "tilskudsgiver (\(party.rawValue.uppercased()))"
         case .steeringGroup: "styregruppemedlem"

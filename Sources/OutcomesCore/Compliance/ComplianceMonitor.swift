@@ -298,7 +298,7 @@ public enum ComplianceMonitor {
     static func visitationOrder(_ input: ComplianceInput) -> [ComplianceFinding] {
         let decided = Set(input.decisions.map(\.household))
         var findings: [ComplianceFinding] = []
-        for area in Area.allCases {
+        for area in Set(input.households.map(\.area)).sorted() {
             let listed = input.households.filter { $0.area == area && $0.listPosition != nil }.sorted { $0.listPosition! < $1.listPosition! }
             guard let lastDecided = listed.lastIndex(where: { decided.contains($0.id) }) else { continue }
             let skipped = listed[..<lastDecided].filter { !decided.contains($0.id) }
@@ -309,7 +309,7 @@ public enum ComplianceMonitor {
                     clause: "P 3.2.2",
                     severity: .warning,
                     message:
-                        "\(skipped.count) husstand(e) i \(area.danishName) er sprunget over på visitationslisten uden en journalført beslutning.",
+                        "\(skipped.count) husstand(e) i \(input.commitment.areaName(area)) er sprunget over på visitationslisten uden en journalført beslutning.",
                     figures: [.init("sprunget over", String(skipped.count))],
                     action: "Journalfør en beslutning med begrundelse for hver af dem (P 3.2.1).",
                     households: skipped.map(\.id)

@@ -14,18 +14,33 @@ public struct PersonID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static func < (lhs: PersonID, rhs: PersonID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// A housing area of the intervention (P 1.1.1, P 3.1.3 (i)).
-public enum Area: String, Sendable, CaseIterable {
-    case houlkaer
-    case ellekonebakken
-    case karupKolvraa = "karup-kolvraa"
+/// A housing area of the intervention, by the key its contract file gives it (`areas:`;
+/// Viborg's three are named in P 1.1.1 and P 3.1.3 (i)). Which areas an agreement has, and
+/// their names, are the contract's: ``Commitment/areas``.
+public struct Area: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    /// A key of 1–40 lower-case letters, digits and hyphens, e.g. `karup-kolvraa`; nil for
+    /// anything else. Whether the agreement has the area is ``Commitment/area(_:)``'s to say.
+    public init?(rawValue: String) {
+        guard (1...40).contains(rawValue.utf8.count),
+              rawValue.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D })
+        else { return nil }
+        self.rawValue = rawValue
+    }
+    public var description: String { rawValue }
+    public static func < (lhs: Area, rhs: Area) -> Bool { lhs.rawValue < rhs.rawValue }
+}
 
-    public var danishName: String {
-        switch self {
-        case .houlkaer: "Houlkær"
-        case .ellekonebakken: "Ellekonebakken"
-        case .karupKolvraa: "Karup Kølvrå"
-        }
+/// An area as the contract file names it (`areas:`).
+public struct AreaDefinition: Sendable, Equatable {
+    public var area: Area
+    /// The name people use, e.g. "Karup Kølvrå".
+    public var name: String
+    public var clause: Clause
+    public init(_ area: Area, name: String, clause: Clause) {
+        self.area = area
+        self.name = name
+        self.clause = clause
     }
 }
 

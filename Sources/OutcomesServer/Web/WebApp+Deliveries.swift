@@ -83,7 +83,7 @@ extension WebApp {
         router.get("/leverancer/skabelon.xlsx") { request, _ in
             try await page(request) {
                 _ = try await caller(request, roles: WebApp.deliveryRoles, now: api.clock())
-                return try WebApp.xlsx(DeliveryFormat.workbookTemplate(), name: "leverance-skabelon")
+                return try WebApp.xlsx(DeliveryFormat.workbookTemplate(api.commitment), name: "leverance-skabelon")
             }
         }
         router.get("/leverancer/skabelon.zip") { request, _ in
@@ -92,7 +92,7 @@ extension WebApp {
                 return Response(
                     status: .ok,
                     headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"leverance-skabelon.zip\"", .cacheControl: "no-store"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: try DeliveryFormat.csvTemplate()))
+                    body: .init(byteBuffer: ByteBuffer(bytes: try DeliveryFormat.csvTemplate(api.commitment)))
                 )
             }
         }
@@ -194,6 +194,10 @@ extension WebApp {
         csrf: String
     ) -> [String: Any] {
         let new = imported.delivery
+        // A changed area by the name the agreement gives it.
+        func shown(_ change: DeliveryPreview.FieldChange, _ value: String) -> String {
+            change.field == "område" ? api.commitment.area(value).map(api.commitment.areaName) ?? value : value
+        }
         func row(_ label: String, _ now: Int?, _ next: Int) -> [String: String] {
             let change = now.map { next - $0 } ?? next
             return [
@@ -218,13 +222,13 @@ extension WebApp {
             "added": consequences.added.map(\.rawValue).joined(separator: ", "), "hasAdded": !consequences.added.isEmpty,
             "removed": consequences.removed.map(\.rawValue).joined(separator: ", "), "hasRemoved": !consequences.removed.isEmpty,
             "changed": consequences.changed.flatMap { change in
-                change.changes.map { ["household": change.household.rawValue, "field": $0.field, "before": $0.before, "after": $0.after] }
+                change.changes.map { ["household": change.household.rawValue, "field": $0.field, "before": shown($0, $0.before), "after": shown($0, $0.after)] }
             },
             "hasChanged": !consequences.changed.isEmpty,
             "overrides": consequences.registerOverrides.map { change in
                 [
                     "household": change.household.rawValue,
-                    "what": change.changes.map { "\($0.field): \($0.before) i registret, \($0.after) i leverancen" }.joined(separator: "; "),
+                    "what": change.changes.map { "\($0.field): \(shown($0, $0.before)) i registret, \(shown($0, $0.after)) i leverancen" }.joined(separator: "; "),
                 ]
             },
             "hasOverrides": !consequences.registerOverrides.isEmpty,

@@ -35,7 +35,7 @@ extension WebApp {
                 let fields = try await form(request, context, caller: caller)
                 let requester = Requester(user: caller.user, purpose: "ny husstand", now: now, channel: "web:households")
                 do {
-                    guard let area = fields["area"].flatMap(Area.init(rawValue:)), let group = fields["group"].flatMap(Group.init(rawValue:)) else {
+                    guard let area = fields["area"].flatMap(api.commitment.area), let group = fields["group"].flatMap(Group.init(rawValue:)) else {
                         throw ApplicationError.invalid("Vælg område og gruppe.")
                     }
                     func optional<T>(_ key: String, _ make: (String) -> T?) throws -> T? {
@@ -166,7 +166,7 @@ extension WebApp {
     /// The households list: search by id, filter by area and group, sort, 50 a page.
     func listContext(_ households: [Household], query: [String: String]) -> [String: Any] {
         let search = (query["soeg"] ?? "").trimmingCharacters(in: .whitespaces)
-        let area = query["omraade"].flatMap(Area.init(rawValue:))
+        let area = query["omraade"].flatMap(api.commitment.area)
         let group = query["gruppe"].flatMap(Group.init(rawValue:))
         let sort = query["sorter"].flatMap { ["id", "start", "plads"].contains($0) ? $0 : nil } ?? "id"
         var rows = households.filter { household in
@@ -186,12 +186,12 @@ extension WebApp {
         return [
             "households": shown.map {
                 [
-                    "id": $0.id.rawValue, "area": $0.area.danishName, "group": $0.group.danishName, "start": Danish.date($0.start),
+                    "id": $0.id.rawValue, "area": api.commitment.areaName($0.area), "group": $0.group.danishName, "start": Danish.date($0.start),
                     "end": Danish.date($0.end), "cohort": $0.cohort.map(String.init) ?? "–", "position": $0.listPosition.map(String.init) ?? "–",
                 ]
             },
             "search": search, "count": Danish.integer(rows.count), "total": Danish.integer(households.count),
-            "areas": Area.allCases.map { ["value": $0.rawValue, "label": $0.danishName, "selected": $0 == area] },
+            "areas": api.commitment.areas.map { ["value": $0.area.rawValue, "label": $0.name, "selected": $0.area == area] },
             "groups": Group.allCases.map { ["value": $0.rawValue, "label": $0.danishName, "selected": $0 == group] },
             "sorts": [("id", "husstand"), ("start", "indsatsstart"), ("plads", "plads på listen")].map {
                 ["value": $0.0, "label": $0.1, "selected": $0.0 == sort]
@@ -204,7 +204,7 @@ extension WebApp {
     func createForm(_ caller: Caller, values: [String: String]) -> [String: Any] {
         var form: [String: Any] = values
         form["csrf"] = caller.csrfToken ?? ""
-        form["areaOptions"] = Area.allCases.map { ["value": $0.rawValue, "label": $0.danishName, "selected": values["area"] == $0.rawValue] }
+        form["areaOptions"] = api.commitment.areas.map { ["value": $0.area.rawValue, "label": $0.name, "selected": values["area"] == $0.area.rawValue] }
         form["groupOptions"] = Group.allCases.map { ["value": $0.rawValue, "label": $0.danishName, "selected": values["group"] == $0.rawValue] }
         return form
     }
@@ -245,7 +245,7 @@ extension WebApp {
         context["error"] = error
         context["flash"] = flash
         context["id"] = id.rawValue
-        context["area"] = record.area.danishName
+        context["area"] = api.commitment.areaName(record.area)
         context["group"] = record.group.danishName
         context["start"] = Danish.date(record.start)
         context["end"] = Danish.date(record.end)

@@ -259,11 +259,11 @@ extension WebApp {
             context["flash"] = flash
             context["users"] = try await api.service.users(Requester(user: caller.user, now: now, channel: "web:users")).map {
                 [
-                    "username": $0.username, "displayName": $0.displayName, "roleName": $0.role.danishName,
+                    "username": $0.username, "displayName": $0.displayName, "roleName": $0.role.danishName(in: api.commitment),
                     "mustChangePassword": $0.mustChangePassword, "isActive": $0.isActive,
                 ] as [String: Any]
             }
-            context["roles"] = assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName] }
+            context["roles"] = assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName(in: api.commitment)] }
             return html("users", context)
         }
         router.get("/brugere") { request, _ in
@@ -348,7 +348,7 @@ extension WebApp {
 
     /// The roles an admin can give, in the agreement's parties.
     var assignableRoles: [Role] {
-        [.projectLead] + Area.allCases.map { Role.areaCaseworker($0) } + [.evaluator]
+        [.projectLead] + api.commitment.areas.map { Role.areaCaseworker($0.area) } + [.evaluator]
             + api.commitment.parties.filter { $0.role == .funder || $0.role == .coFunder }.map { Role.funder($0.key) } + [.steeringGroup, .admin]
     }
 
@@ -364,9 +364,9 @@ extension WebApp {
         context["flash"] = flash
         let chosen = values["role"] ?? user.role.storedForm
         context["account"] = [
-            "username": user.username, "displayName": values["displayName"] ?? user.displayName, "roleName": user.role.danishName,
+            "username": user.username, "displayName": values["displayName"] ?? user.displayName, "roleName": user.role.danishName(in: api.commitment),
             "isActive": user.isActive, "mustChangePassword": user.mustChangePassword, "isSelf": user.username == caller.user.username,
-            "roles": assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName, "selected": $0.storedForm == chosen] },
+            "roles": assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName(in: api.commitment), "selected": $0.storedForm == chosen] },
             "tokens": try await api.service.tokens(requester, of: user.username).map { ["id": $0.id, "name": $0.name, "createdAt": LocalDate.danishTimestamp($0.createdAt)] },
         ] as [String: Any]
         return html("user", context, status: error == nil ? .ok : .unprocessableContent)

@@ -119,7 +119,7 @@ extension WebApp {
         context["entryPaging"] = entryPaging
         context["entries"] = entryPage.map { household in
             [
-                "listPosition": household.listPosition!, "household": household.id.rawValue, "areaName": household.area.danishName,
+                "listPosition": household.listPosition!, "household": household.id.rawValue, "areaName": api.commitment.areaName(household.area),
                 "decision": latest[household.id].map { WebApp.danishOutcome($0.outcome) } ?? (household.id == next?.id ? "næste" : "–"),
                 "decidedOn": latest[household.id]?.decidedOn.danishString ?? "", "isNext": household.id == next?.id,
             ] as [String: Any]
@@ -132,7 +132,7 @@ extension WebApp {
                 + EnrolmentDecision.NotEnrolledReason.allCases.map { ($0.rawValue, WebApp.danishReason($0) + " (\($0.clause.reference))") }
             context["next"] =
                 [
-                    "household": next.id.rawValue, "listPosition": next.listPosition!, "areaName": next.area.danishName,
+                    "household": next.id.rawValue, "listPosition": next.listPosition!, "areaName": api.commitment.areaName(next.area),
                     "canDecide": WebApp.caseRoles.contains(RoleKind(caller.user.role)), "csrf": caller.csrfToken ?? "",
                     "outcomes": outcomes.map { ["value": $0.0, "label": $0.1, "selected": form["outcome"] == $0.0] },
                     // After the intervention period no course can start today: nothing is proposed.

@@ -59,7 +59,7 @@ struct WebApp: Sendable {
         guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil else { throw Refusal.signIn }
         if caller.user.mustChangePassword { throw Refusal.signIn }
         if let roles, !roles.contains(RoleKind(caller.user.role)) {
-            throw Refusal.forbidden("Rollen \(caller.user.role.danishName) har ikke adgang til denne side.")
+            throw Refusal.forbidden("Rollen \(caller.user.role.danishName(in: api.commitment)) har ikke adgang til denne side.")
         }
         return caller
     }
@@ -118,7 +118,7 @@ struct WebApp: Sendable {
                 ("/brugere", "Brugere", Permission.manageUsers.roles),
             ]
             context["user"] = [
-                "displayName": caller.user.displayName, "roleName": caller.user.role.danishName,
+                "displayName": caller.user.displayName, "roleName": caller.user.role.danishName(in: api.commitment),
                 "nav": items.filter { $0.2.contains(kind) }.map { ["href": $0.0, "label": $0.1, "current": $0.0 == current] },
             ]
             context["csrf"] = caller.csrfToken ?? ""
