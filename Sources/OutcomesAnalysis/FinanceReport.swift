@@ -67,7 +67,7 @@ public struct FinanceReport: Sendable {
                 rates: input.referenceRates,
                 asOf: asOf
             ),
-            interpretations: commitment.interpretations.notes(for: .finance)
+            interpretations: commitment.interpretationNotes(for: .finance)
         )
     }
 }

@@ -57,7 +57,7 @@ public struct CheckCommand: AsyncParsableCommand {
     }
 
     private func render(format: OutputFormat, findings: [ComplianceFinding], deadlines: [Deadline], asOf day: LocalDate, commitment: Commitment) {
-        let notes = commitment.interpretations.notes(for: .compliance)
+        let notes = commitment.interpretationNotes(for: .compliance)
         switch format {
         case .json: print(CheckCommand.json(findings: findings, deadlines: deadlines, asOf: day, interpretations: notes))
         case .text: print(CheckCommand.text(findings: findings, deadlines: deadlines, asOf: day) + notes.danishText, terminator: "")

@@ -163,7 +163,7 @@ enum ContractPresenter {
         }
 
         out.heading("Fortolkninger (SPEC §9)")
-        for item in c.interpretations.summary {
+        for item in c.interpretationSummary {
             out.line("\(item.reading) [\(item.key)]", item.clause)
         }
         return out.text

@@ -66,7 +66,7 @@ public struct FinanceCommand: AsyncParsableCommand {
             out += "  \(name(other.funder)) har udbetalt \(other.amount.danishString) til \(name(other.recipient)); B3.2 nævner \(name(other.planned)), så det tæller ikke på raterne\n"
         }
         if !plan.unabsorbedReductions.isZero { out += "  registrerede reduktioner uden en rate at modregne i: \(plan.unabsorbedReductions.danishString)\n" }
-        out += "\nReduktion af Tilskuddet, \(name(commitment.theGrantFunder))s tilskud (T 3.1, T 4.2); forslag indtil DSI registrerer en beslutning\n"
+        out += "\nReduktion af Tilskuddet, \(name(commitment.theGrantFunder))s tilskud (T 3.1, T 4.2); forslag indtil \(name(commitment.theGrantFunder)) registrerer en beslutning\n"
         out += "Relativ reduktion (T 4.2 (i), B4.2 nr. 3; \(reduction.basis.choice == .perYear ? "pr. budgetår" : "samlet"))\n"
         for year in reduction.years {
             out +=
@@ -112,7 +112,7 @@ public struct FinanceCommand: AsyncParsableCommand {
         out += "\nAfkastloftet (T 5.2)\n"
         out += "  aftalt (bindende): \(cap.stated.value.danishString) (\(cap.stated.clause))\n"
         out +=
-            "  formlen på DSI's rater, 5,07 % p.a., 365-dages år, rentetilskrivning 31.12, til \(cap.horizon.choice.danishString) (\(cap.horizon.clause)): \(cap.formula.danishString)\n"
+            "  formlen på \(commitment.returnCap.compoundedGrants.map { $0.rawValue.uppercased() + "'s" }.joined(separator: " og ")) rater, \(commitment.returnCap.annualRate.value.danishString) p.a., \(commitment.returnCap.dayCountBasis)-dages år, rentetilskrivning \(commitment.returnCap.postingDay).\(commitment.returnCap.postingMonth), til \(cap.horizon.choice.danishString) (\(cap.horizon.clause)): \(cap.formula.danishString)\n"
         out += "  forskel (aftalt − formel): \(cap.distance.danishString)\n"
         out += "\nPengestrømme pr. part\n"
         for position in flows.positions {

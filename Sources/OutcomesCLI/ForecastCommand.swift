@@ -78,7 +78,7 @@ public struct ForecastCommand: AsyncParsableCommand {
                 pad(period.period.danishLabel, 16) + pad(period.due.danishString, 12) + pad(period.total.danishShortString, 17)
                 + period.recipients.map { pad($0.danishShortString, 17) }.joined() + result.periodTotals[p].danishShortString + "\n"
         }
-        out += commitment.interpretations.notes(for: .forecast).danishText
+        out += commitment.interpretationNotes(for: .forecast).danishText
         return out.split(separator: "\n", omittingEmptySubsequences: false).map { $0.replacing(/\ +$/, with: "") }.joined(separator: "\n")
     }
 
@@ -139,7 +139,7 @@ public struct ForecastCommand: AsyncParsableCommand {
             "returnCapBinds": result.returnCapBinds.doubleValue,
             "funders": funders,
             "periods": meanPeriods,
-            "interpretations": commitment.interpretations.notes(for: .forecast).dictionaries,
+            "interpretations": commitment.interpretationNotes(for: .forecast).dictionaries,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self)

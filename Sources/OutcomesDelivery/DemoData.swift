@@ -1,9 +1,10 @@
 import Foundation
 public import OutcomesCore
 
-/// Writes a deterministic, realistic Viborg-like data delivery (SPEC §5).
+/// Writes a deterministic, realistic data delivery for an agreement (SPEC §5): Viborg's by
+/// default, any other's from its contract file (only the files of its goals).
 ///
-/// Households in three areas enrol at the budget's pace (B4.1) into three cohorts by
+/// Households in the agreement's areas enrol at the budget's pace (B4.1) into three cohorts by
 /// intervention year; benefit types and measures are drawn from the expected baselines of
 /// B5.1 2.4.1 and 2.5.1 and move with their expected success rates; school absence starts
 /// near 9,85 % (B5.1 2.6.1); about one course in ten ends within three months and is
@@ -63,12 +64,17 @@ private struct Generator {
         return weights.count - 1
     }
 
+    /// The files, each only when the agreement has its goal (households and persons always).
     func files() -> [String: String] {
-        [
-            "households.csv": listedInOrder(households), "persons.csv": persons, "employment.csv": employment,
-            "social_measures.csv": social, "life_satisfaction.csv": life, "action_plan_goals.csv": plans,
-            "school_absence.csv": absence,
-        ]
+        var files = ["households.csv": listedInOrder(households), "persons.csv": persons]
+        for (kind, name, text) in [
+            (GoalKind.employment, "employment.csv", employment), (.socialMeasures, "social_measures.csv", social),
+            (.lifeSatisfaction, "life_satisfaction.csv", life), (.actionPlans, "action_plan_goals.csv", plans),
+            (.schoolAbsence, "school_absence.csv", absence),
+        ] where commitment.goal(kind) != nil {
+            files[name] = text
+        }
+        return files
     }
 
     /// The visitation list as P 3.2.2 has it taken: the treatment households in the order
@@ -261,6 +267,7 @@ private struct Generator {
     }
 
     mutating func writeLife(_ person: String, ended: LocalDate) {
+        guard commitment.goal(.lifeSatisfaction) != nil else { return }
         let baseline = int(2...8)
         var improvedShare = Ratio(40)
         if case let .lifeSatisfaction(terms)? = commitment.goal(.lifeSatisfaction)?.terms { improvedShare = terms.expectedImprovedShare.value.value }

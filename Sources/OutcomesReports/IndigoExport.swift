@@ -121,6 +121,9 @@ public enum IndigoExport {
     // MARK: Value wrappers of the standard
 
     static func value(_ text: String) -> JSONValue { .object([("value", .string(text))]) }
+
+    /// The municipality as the contract names it ("Viborg Kommune").
+    static func municipalityName(_ c: Commitment) -> String { c.municipality?.name ?? "Kommunen" }
     static func publicValue(_ text: String) -> JSONValue { .object([("value", .string(text)), ("status", .string("PUBLIC"))]) }
     static func number(_ value: JSONValue) -> JSONValue { .object([("value", value)]) }
     static func publicNumber(_ value: JSONValue) -> JSONValue { .object([("value", value), ("status", .string("PUBLIC"))]) }
@@ -245,7 +248,7 @@ public enum IndigoExport {
                 .object([
                     (
                         "social_challenge",
-                        publicValue("Udsatte husstande i almene boligområder: beskæftigelse, sociale foranstaltninger, skolefravær og trivsel")
+                        publicValue("Udsatte husstande i \(danishList(c.areas.map(\.name))): \(danishList(c.paymentGoals.sorted { $0.number < $1.number }.map { $0.name.lowercased() }))")
                     ),
                     ("intervention", publicValue(c.title)),
                     ("policy_sector", value("Child and family welfare")),
@@ -255,7 +258,7 @@ public enum IndigoExport {
             (
                 "service_and_beneficiaries",
                 .object([
-                    ("target_population", publicValue("Husstande i Viborg Kommunes boligområder, visiteret efter lodtrækning")),
+                    ("target_population", publicValue("Husstande i \(Self.municipalityName(c))s boligområder, visiteret efter lodtrækning")),
                     ("targeted_number_service_users_or_beneficiaries_total", publicNumber(.int(c.expectedHouseholds.value))),
                     ("unit_type_targeted_service_users_or_beneficiaries", value("Other")),
                     ("unit_description_of_service_user_or_beneficiaries", publicValue("Husstande")),
@@ -406,7 +409,7 @@ public enum IndigoExport {
                 fields += [
                     ("unit_type_of_targeted_service_users_or_beneficiaries", value(goal.subgroup.value.unit == .household ? "Other" : "Individual")),
                     ("outcome_validation_method", value("Opgjort af ekstern evaluator (T 5.5) efter B5.1 2; manglende data efter B5.1 2.3")),
-                    ("data_source_for_outcome_validation", value("Viborg Kommunes dataleverancer (SPEC §5)")),
+                    ("data_source_for_outcome_validation", value("\(Self.municipalityName(c))s dataleverancer (SPEC §5)")),
                     ("source_ids", .string(source)),
                     ("status", .string("PUBLIC")),
                 ]

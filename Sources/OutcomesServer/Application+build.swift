@@ -228,7 +228,7 @@ enum ServerSetup {
             }
         }
         if configuration.loadsDemoData, try await store.deliveries().isEmpty {
-            let files = DemoData.generate(commitment: commitment, seed: 2023, households: 180).mapValues { Data($0.utf8) }
+            let files = DemoData.generate(commitment: commitment, seed: 2023, households: commitment.expectedHouseholds.value).mapValues { Data($0.utf8) }
             let receipt = try await store.importDelivery(
                 files,
                 commitment: commitment,

@@ -3,8 +3,9 @@ import HTTPTypes
 import OutcomesCore
 
 extension OutcomesAPI {
-    /// The named schemas routes refer to with `.ref`.
-    static let componentSchemas: [(String, Schema)] = [
+    /// The named schemas routes refer to with `.ref`; the settlement's fields are the
+    /// agreement's payers and funders.
+    static func componentSchemas(_ commitment: Commitment) -> [(String, Schema)] { [
         ("User", UserView.schema),
         ("Household", HouseholdView.schema),
         ("Person", PersonView.schema),
@@ -12,7 +13,7 @@ extension OutcomesAPI {
         ("ActionPlan", ActionPlanView.schema),
         ("Decision", DecisionView.schema),
         ("DeliveryReceipt", ReceiptView.schema),
-        ("Settlement", settlementSchema),
+        ("Settlement", settlementSchema(commitment)),
         ("SettlementRecord", SettlementRecordView.schema),
         (
             "Problem",
@@ -24,7 +25,7 @@ extension OutcomesAPI {
                 required: ["type", "title", "status", "detail"]
             )
         ),
-    ]
+    ] }
 
     /// The OpenAPI 3.1 document of ``routes``: rendered from the same values the router
     /// serves, with each operation's roles under `x-roles`.
@@ -76,7 +77,7 @@ extension OutcomesAPI {
             paths[route.path, default: [:]][route.method.rawValue.lowercased()] = operation
         }
         var schemas: [String: Any] = [:]
-        for (name, schema) in OutcomesAPI.componentSchemas { schemas[name] = schema.json }
+        for (name, schema) in OutcomesAPI.componentSchemas(commitment) { schemas[name] = schema.json }
         let document: [String: Any] = [
             "openapi": "3.1.0",
             "info": [

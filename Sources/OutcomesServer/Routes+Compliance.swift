@@ -46,7 +46,7 @@ extension OutcomesAPI {
             ) { call in
                 let day = try call.asOfDate()
                 let report = try await call.api.service.compliance(call.requester, asOf: day)
-                let notes = call.api.commitment.interpretations.notes(for: .compliance).dictionaries
+                let notes = call.api.commitment.interpretationNotes(for: .compliance).dictionaries
                 let items = report.findings.map { finding -> [String: Any] in
                     [
                         "rule": finding.rule, "clause": finding.clause.reference, "severity": finding.severity.rawValue, "message": finding.message,

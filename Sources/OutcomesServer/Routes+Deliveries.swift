@@ -139,8 +139,12 @@ extension OutcomesAPI {
         ]
     }
 
-    static let settlementSchema: Schema = {
-        let amounts = ["capReduction", "kommune", "lbf", "total", "toDSI", "toLBF"]
+    /// The settlement as JSON (SPEC §6): per half-year the goals, the cap reduction, what each
+    /// payer pays (`kommune`, `lbf`) and what each funder receives (`toDSI`, `toLBF`) — the
+    /// agreement's own parties.
+    static func settlementSchema(_ c: Commitment) -> Schema {
+        let payers = Set(c.paymentGoals.map(\.payer.value.rawValue)).sorted()
+        let amounts = ["capReduction", "total"] + payers + c.tranches.shares.map { "to" + $0.funder.rawValue.uppercased() }
         let periodFields: [(String, Schema)] =
             [
                 ("period", .text), ("start", .date), ("end", .date), ("due", .date), ("closed", .boolean),
@@ -175,7 +179,7 @@ extension OutcomesAPI {
         guard case let .object(properties, required) = settlement else { return settlement }
         let interpretations = Schema.array(.record([("key", .text), ("clause", .text), ("reading", .text)]))
         return .object(properties + [("interpretations", interpretations), ("corrections", .array(correction))], required: required)
-    }()
+    }
 }
 
 extension OutcomesAPI {

@@ -95,7 +95,7 @@ struct GrantDecisionTests {
         try await withAPI(.sqlite) { _, _, client in
             let (cookie, _) = try await WebPageTests().logIn(client, .pl)
             func page(_ path: String) async throws -> String { try await client.send(.get, path, headers: [.cookie: cookie]).text }
-            let notes = viborg.interpretations.summary
+            let notes = viborg.interpretationSummary
             func reading(_ key: String) -> String { notes.first { $0.key == key }!.reading }
             let settlement = try await page("/opgoerelse?dato=2026-11-26")
             #expect(settlement.contains("Fortolkninger, tallene bygger på") && settlement.contains(reading("imputationWindow")))

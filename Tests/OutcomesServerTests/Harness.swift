@@ -20,12 +20,15 @@ let demoFiles = DemoData.generate(commitment: viborg, seed: 2023, households: 18
 enum TestUser: String, CaseIterable, Sendable {
     case pl, cw, ev, dsi, sg, adm
 
-    var role: Role {
+    var role: Role { role(in: viborg) }
+
+    /// The role in `agreement`: the caseworker of its first area, the funder of its grant.
+    func role(in agreement: Commitment) -> Role {
         switch self {
         case .pl: .projectLead
-        case .cw: .areaCaseworker(.houlkaer)
+        case .cw: .areaCaseworker(agreement.areas[0].area)
         case .ev: .evaluator
-        case .dsi: .funder(PartyKey("dsi"))
+        case .dsi: .funder(agreement.theGrantFunder)
         case .sg: .steeringGroup
         case .adm: .admin
         }
@@ -39,22 +42,26 @@ let matrixHousehold = "H-MATRIX"
 /// A CPR number registered on the matrix household.
 let registeredCPR = "0101901234"
 
-/// An API over a fresh store holding Viborg's agreement, the demo delivery, one user of each
-/// role (with a token), the matrix household with an action plan and a registered person.
+/// An API over a fresh store holding Viborg's agreement (or `agreement`, from `contractText`),
+/// the demo delivery, one user of each role (with a token), the matrix household (in the
+/// agreement's first area) with an action plan and a registered person.
 func withAPI(
     _ backend: Backend,
     trustForwardedFor: Bool = false,
+    agreement viborg: Commitment = viborg,
+    contractText: String = ContractFile.builtInText,
+    demoFiles: [String: String] = demoFiles,
     _ body: @Sendable (OutcomesAPI, SQLOutcomesStore, any TestClientProtocol) async throws -> Void
 ) async throws {
     try await backend.withStore { store in
         store.setPasswordCost(4)
         let at = "2026-11-26T12:00:00Z"
         let system = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: at)
-        _ = try await store.saveContract(id: viborg.id, version: viborg.version, text: ContractFile.builtInText)
+        _ = try await store.saveContract(id: viborg.id, version: viborg.version, text: contractText)
         _ = try await store.importDelivery(demoFiles.mapValues { Data($0.utf8) }, commitment: viborg, receivedOn: LocalDate(iso: "2026-11-01")!)
         for user in TestUser.allCases {
             try await store.createUser(
-                UserAccount(username: user.rawValue, displayName: user.rawValue, role: user.role),
+                UserAccount(username: user.rawValue, displayName: user.rawValue, role: user.role(in: viborg)),
                 password: user.password,
                 audit: system
             )
@@ -62,7 +69,7 @@ func withAPI(
         }
         let start = LocalDate(iso: "2026-10-01")!
         try await store.saveHousehold(
-            Household(id: HouseholdID(matrixHousehold), area: .houlkaer, group: .treatment, start: start),
+            Household(id: HouseholdID(matrixHousehold), area: viborg.areas[0].area, group: .treatment, start: start),
             interventionPeriod: viborg.interventionPeriod.value,
             audit: system
         )

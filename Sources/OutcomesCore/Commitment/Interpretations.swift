@@ -199,18 +199,31 @@ public struct Interpretations: Sendable, Equatable {
         }
     }
 
-    /// The interpretations `use` depends on, as ``InterpretationNote``s.
-    public func notes(for use: Use) -> [InterpretationNote] {
-        summary.filter { use.keys.contains($0.key) }.map { InterpretationNote(key: $0.key, clause: $0.clause, reading: $0.reading) }
+    /// The interpretations `use` depends on, as ``InterpretationNote``s, worded for `c`.
+    public func notes(for use: Use, in c: Commitment) -> [InterpretationNote] {
+        summary(in: c).filter { use.keys.contains($0.key) }.map { InterpretationNote(key: $0.key, clause: $0.clause, reading: $0.reading) }
     }
 
-    /// One line per interpretation: its key, clause and the reading chosen, in Danish.
-    public var summary: [(key: String, clause: Clause, reading: String)] {
-        [
-            (
-                "ageBasis", ageBasis.clause,
-                "Alder: beskæftigelse \(ageBasis.choice.employment.danishDescription), sociale foranstaltninger \(ageBasis.choice.socialMeasures.danishDescription), livstilfredshed \(ageBasis.choice.lifeSatisfaction.danishDescription)"
-            ),
+    /// One line per interpretation: its key, clause and the reading chosen, in Danish, with
+    /// the agreement's own goals, shares and rate (`c` is the agreement these belong to).
+    public func summary(in c: Commitment) -> [(key: String, clause: Clause, reading: String)] {
+        // Only the goals the agreement has.
+        let ages = [
+            (GoalKind.employment, "beskæftigelse", ageBasis.choice.employment), (.socialMeasures, "sociale foranstaltninger", ageBasis.choice.socialMeasures),
+            (.lifeSatisfaction, "livstilfredshed", ageBasis.choice.lifeSatisfaction),
+        ].filter { c.goal($0.0) != nil }.map { "\($0.1) \($0.2.danishDescription)" }
+        let absenceExample: String = {
+            guard case let .schoolAbsence(terms)? = c.goal(.schoolAbsence)?.terms else { return "" }
+            return " (som \(terms.exampleClause))"
+        }()
+        let printedShares = c.tranches.shares.map(\.tranche1.danishString).joined(separator: " / ")
+        let municipality = c.municipalityKey
+        let municipalityGoals = c.paymentGoals.filter { $0.payer.value == municipality }.map(\.number).sorted()
+        let otherGoals = c.paymentGoals.filter { $0.payer.value != municipality }.sorted { $0.number < $1.number }
+            .map { "\(c.party($0.payer.value)?.name ?? $0.payer.value.rawValue)s mål \($0.number)" }
+        let rate = c.returnCap
+        return [
+            ("ageBasis", ageBasis.clause, "Alder: " + ages.joined(separator: ", ")),
             (
                 "previousBenefitType", previousBenefitType.clause,
                 previousBenefitType.choice == .latestEarlierRecorded
@@ -221,7 +234,7 @@ public struct Interpretations: Sendable, Equatable {
             (
                 "absenceRounding", absenceRounding.clause,
                 absenceRounding.choice == .oneDecimal
-                    ? "Skolefravær: procentvis forskel afrundes til én decimal, halvt væk fra nul (som B5.1 2.6.2)"
+                    ? "Skolefravær: procentvis forskel afrundes til én decimal, halvt væk fra nul\(absenceExample)"
                     : "Skolefravær: procentvis forskel uden afrunding"
             ),
             (
@@ -233,14 +246,14 @@ public struct Interpretations: Sendable, Equatable {
             (
                 "trancheShares", trancheShares.clause,
                 trancheShares.choice == .printed
-                    ? "Tranche 1: andele som trykt (74 % / 26 %)"
+                    ? "Tranche 1: andele som trykt (\(printedShares))"
                     : "Tranche 1: eksakte andele af tilskuddene"
             ),
             (
                 "returnCapCoverage", returnCapCoverage.clause,
                 returnCapCoverage.choice == .municipalityOnly
-                    ? "Afkastloft: gælder Kommunens betalinger (mål 1, 2, 3 og 5)"
-                    : "Afkastloft: gælder alle betalinger, LBF's mål 4 medregnet"
+                    ? "Afkastloft: gælder Kommunens betalinger (mål \(danishList(municipalityGoals.map(String.init))))"
+                    : "Afkastloft: gælder alle betalinger" + (otherGoals.isEmpty ? "" : ", \(danishList(otherGoals)) medregnet")
             ),
             (
                 "relativeReduction", relativeReduction.clause,
@@ -262,9 +275,23 @@ public struct Interpretations: Sendable, Equatable {
             (
                 "revocationInterest", revocationInterest.clause,
                 revocationInterest.choice == .returnCapRate
-                    ? "Renter ved tilbagekaldelse: afkastloftets 5,07 % p.a. (365-dages år, tilskrivning 31.12) fra hver rates udbetaling til orienteringen"
+                    ? "Renter ved tilbagekaldelse: afkastloftets \(rate.annualRate.value.danishString) p.a. (\(rate.dayCountBasis)-dages år, tilskrivning \(rate.postingDay).\(rate.postingMonth)) fra hver rates udbetaling til orienteringen"
                     : "Renter ved tilbagekaldelse: ingen; kun det udbetalte tilskud kræves"
             ),
         ]
     }
+}
+
+/// "a", "a og b", "a, b og c".
+public func danishList(_ items: [String]) -> String {
+    guard items.count > 1 else { return items.first ?? "" }
+    return items.dropLast().joined(separator: ", ") + " og " + items.last!
+}
+
+extension Commitment {
+    /// The interpretations in words, with this agreement's goals, shares and rate.
+    public var interpretationSummary: [(key: String, clause: Clause, reading: String)] { interpretations.summary(in: self) }
+
+    /// The interpretations `use` depends on.
+    public func interpretationNotes(for use: Interpretations.Use) -> [InterpretationNote] { interpretations.notes(for: use, in: self) }
 }

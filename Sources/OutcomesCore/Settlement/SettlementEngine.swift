@@ -675,7 +675,7 @@ struct SettlementRun {
             lines: lines,
             warnings: warnings,
             corrections: corrections,
-            interpretations: commitment.interpretations.notes(for: .settlement)
+            interpretations: commitment.interpretationNotes(for: .settlement)
         )
     }
 

@@ -564,7 +564,7 @@ private struct Report {
                         add(
                             plan.clause,
                             .warning,
-                            "Med \(share.tranche1.danishString) af tranche 1 (\(plan.threshold.value.danishShortString)) får \(name) \(repaid.danishShortString) tilbage, \((difference.isNegative ? -difference : difference).danishShortString) \(direction) end tilskuddet på \(grant.amount.value.danishShortString) (fortolkningen: \(commitment.interpretations.summary.first { $0.key == "trancheShares" }?.reading ?? ""))",
+                            "Med \(share.tranche1.danishString) af tranche 1 (\(plan.threshold.value.danishShortString)) får \(name) \(repaid.danishShortString) tilbage, \((difference.isNegative ? -difference : difference).danishShortString) \(direction) end tilskuddet på \(grant.amount.value.danishShortString) (fortolkningen: \(commitment.interpretationSummary.first { $0.key == "trancheShares" }?.reading ?? ""))",
                             stated: grant.amount.value.machineString,
                             computed: repaid.machineString
                         )

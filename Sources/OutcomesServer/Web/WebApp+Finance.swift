@@ -215,7 +215,7 @@ extension WebApp {
                 "interest": claim.interest.danishString, "claim": claim.claim.danishString, "paymentDue": claim.paymentDue.danishString,
                 "paid": claim.paid.danishString, "defaultInterest": claim.defaultInterest.total.danishString,
                 "outstanding": claim.outstanding.danishString,
-                "reading": c.interpretations.summary.first { $0.key == "revocationInterest" }.map { "\($0.reading) (\($0.clause))" } ?? "",
+                "reading": c.interpretationSummary.first { $0.key == "revocationInterest" }.map { "\($0.reading) (\($0.clause))" } ?? "",
                 "missingRates": claim.defaultInterest.missingRates.map(\.danishLabel).joined(separator: ", "),
                 "installments": claim.installments.map {
                     ["paidOn": $0.paidOn.danishString, "amount": $0.amount.danishString, "interest": $0.interest.danishString]
@@ -223,6 +223,20 @@ extension WebApp {
             ] as [String: Any]
         }
         context["grantFunder"] = name(c.theGrantFunder)
+        // The agreement's own parties and terms in the explanations (issue #18).
+        let short = { (key: PartyKey) in key.rawValue.uppercased() }
+        context["grantFunderShort"] = short(c.theGrantFunder)
+        let payers = c.disbursementPlan.statedTotals.keys.sorted { $0.rawValue < $1.rawValue }
+        context["recipientsNote"] = danishList(payers.map { funder in
+            let recipient = c.disbursementPlan.recipients?.value[funder] ?? c.municipalityKey
+            return "\(short(funder))'s rater til \(name(recipient))"
+        })
+        context["recipientsClause"] = c.disbursementPlan.recipients?.clause.reference ?? c.disbursementPlan.clause.reference
+        context["donations"] = c.coFunding.filter { $0.kind == .donation }.map { ["donor": name($0.party), "clause": $0.amount.clause.reference] }
+        context["capTerms"] =
+            "\(danishList(c.returnCap.compoundedGrants.map { short($0) + "'s" })) rater forrentet med \(c.returnCap.annualRate.value.danishString) p.a., "
+            + "\(c.returnCap.dayCountBasis)-dages år, rentetilskrivning \(c.returnCap.postingDay).\(c.returnCap.postingMonth)"
+        context["trancheFunders"] = danishList(c.tranches.shares.map { short($0.funder) })
         context["unused"] = report.unused.years.map { year in
             [
                 "year": String(year.year), "disbursed": year.disbursed.danishString, "spent": year.spent?.danishString ?? "regnskab mangler",

@@ -52,7 +52,7 @@ extension WebApp {
     /// SPEC §9: the interpretations the page's figures depend on, for the `interpretations` partial.
     func interpretationsContext(_ uses: Interpretations.Use...) -> [[String: String]] {
         let keys = Set(uses.flatMap(\.keys))
-        return api.commitment.interpretations.summary.filter { keys.contains($0.key) }.map { ["reading": $0.reading, "clause": $0.clause.reference] }
+        return api.commitment.interpretationSummary.filter { keys.contains($0.key) }.map { ["reading": $0.reading, "clause": $0.clause.reference] }
     }
 
     func figuresContext(on day: LocalDate, caller: Caller) async throws -> [String: Any] {

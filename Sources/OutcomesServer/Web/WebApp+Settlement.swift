@@ -44,8 +44,12 @@ extension WebApp {
                 let lines = WebApp.lineRoles.contains(RoleKind(caller.user.role))
                 context["canSeeLines"] = lines
                 context["goalHeads"] = api.commitment.paymentGoals.map(\.number)
-                let recipients = { (parties: [PartyAmount], key: String) in
-                    parties.first { $0.party.rawValue == key }?.amount.danishNumber ?? "0,00"
+                // The funders the repayments go to (B5.1 1.1), as the agreement's tranches name them.
+                let funders = api.commitment.tranches.shares.map(\.funder)
+                context["recipientHeads"] = funders.map { $0.rawValue.uppercased() }
+                context["grantFunderShort"] = api.commitment.theGrantFunder.rawValue.uppercased()
+                let recipients = { (parties: [PartyAmount]) in
+                    funders.map { key in parties.first { $0.party == key }?.amount.danishNumber ?? "0,00" }
                 }
                 let requester = Requester(user: caller.user, purpose: "halvårsopgørelser", now: now, channel: "web:settlement")
                 let records = try await api.service.settlementRecords(requester)
@@ -64,13 +68,13 @@ extension WebApp {
                             return cell
                         },
                         "capReduction": period.capReduction.danishNumber, "total": period.total.danishNumber,
-                        "toDSI": recipients(period.recipients, "dsi"), "toLBF": recipients(period.recipients, "lbf"),
+                        "recipients": recipients(period.recipients),
                     ] as [String: Any]
                 }
                 context["goalTotals"] = settlement.goals.map { ["payable": $0.payable.danishNumber] }
                 context["totals"] = [
                     "capReduction": settlement.totals.capReduction.danishNumber, "total": settlement.totals.total.danishNumber,
-                    "toDSI": recipients(settlement.totals.recipients, "dsi"), "toLBF": recipients(settlement.totals.recipients, "lbf"),
+                    "recipients": recipients(settlement.totals.recipients),
                 ]
                 context["goalRows"] = settlement.goals.map { goal in
                     [
