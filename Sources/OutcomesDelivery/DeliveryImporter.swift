@@ -52,6 +52,18 @@ public enum DeliveryImporter {
         "action_plan_goals.csv", "school_absence.csv",
     ]
 
+    /// The goal a file's rows measure; nil for the households and persons.
+    static func goal(of file: String) -> GoalKind? {
+        switch file {
+        case "employment.csv": .employment
+        case "social_measures.csv": .socialMeasures
+        case "life_satisfaction.csv": .lifeSatisfaction
+        case "action_plan_goals.csv": .actionPlans
+        case "school_absence.csv": .schoolAbsence
+        default: nil
+        }
+    }
+
     /// Reads the delivery in a folder.
     public static func importFolder(_ path: String, commitment: Commitment) throws(DeliveryRejected) -> ImportedDelivery {
         var isDirectory: ObjCBool = false
@@ -175,7 +187,10 @@ struct Importer {
 
     mutating func readFileIfPresent(_ name: String, _ files: [String: Data]) {
         guard let data = files[name] else {
-            warnings.append("\(name) mangler i leverancen; den læses som tom")
+            // Only a file the agreement's goals need is missed (issue #18: no goal 4, no file).
+            if DeliveryImporter.goal(of: name).map({ commitment.goal($0) != nil }) ?? true {
+                warnings.append("\(name) mangler i leverancen; den læses som tom")
+            }
             return
         }
         readFile(name, data)

@@ -284,7 +284,10 @@ struct HardeningTests {
             }
             let knownMedian = known.sorted()[1]
             let unknownMedian = unknown.sorted()[1]
-            #expect(unknownMedian * 2 > knownMedian, "unknown \(unknownMedian) vs known \(knownMedian)")
+            // Without the dummy check an unknown name answers in milliseconds, a hundredth of a
+            // cost-10 check; the factor leaves room for a machine busy with other suites (a run
+            // with every suite at once once measured 0,56 s against 1,14 s).
+            #expect(unknownMedian * 5 > knownMedian, "unknown \(unknownMedian) vs known \(knownMedian)")
             let failures = try await store.auditEntries().filter { $0.event.action == "login-failed" }.map(\.event.subject)
             #expect(failures.contains("user:ev"))
             #expect(!failures.contains { $0.contains("hemmeligt") })
