@@ -23,10 +23,18 @@ public enum DeliveryFormat {
 
     static func codes<Value>(_ table: WordTable<Value>) -> String { "Koder: " + table.allowed }
 
-    /// The files and their columns, the codes the agreement's (its areas).
+    /// The files and their columns as the agreement has them: its areas' codes, its goals'
+    /// numbers and names, its cohorts, and only the files of the goals it has.
     public static func files(_ commitment: Commitment) -> [File] {
         let areas = Importer(commitment: commitment).areaWords
-        return [
+        /// "Mål 3, skolefravær" as this agreement numbers and names the goal.
+        func goal(_ kind: GoalKind) -> String {
+            guard let goal = commitment.goal(kind) else { return "" }
+            return "Mål \(goal.number), \(goal.name.lowercased())"
+        }
+        let cohorts = danishList((1...max(1, commitment.schoolAbsenceCohorts)).map(String.init), or: true)
+        let absence = commitment.goal(.schoolAbsence).map { "Kohorte for skolefravær (mål \($0.number)), \(cohorts)." } ?? "Bruges ikke i denne aftale."
+        let all: [File] = [
         File(
             name: "households.csv", meaning: "Husstandene: én række pr. husstand (skal være med).",
             columns: [
@@ -38,7 +46,7 @@ public enum DeliveryFormat {
                 Column(name: "end_date", required: false, meaning: "Forløbets afslutning, hvis det er afsluttet."),
                 Column(name: "end_reason", required: false, meaning: "Hvorfor forløbet sluttede. " + codes(Words.endReason)),
                 Column(name: "replaces", required: false, meaning: "Id på den husstand, denne erstatter (P 3.2.3)."),
-                Column(name: "cohort", required: false, meaning: "Kohorte for skolefravær (mål 3), 1, 2 eller 3."),
+                Column(name: "cohort", required: false, meaning: absence),
             ]
         ),
         File(
@@ -50,7 +58,7 @@ public enum DeliveryFormat {
             ]
         ),
         File(
-            name: "employment.csv", meaning: "Mål 1, beskæftigelse: ydelsestypen ved hver måling.",
+            name: "employment.csv", meaning: goal(.employment) + ": ydelsestypen ved hver måling.",
             columns: [
                 Column(name: "person_id", required: true, meaning: "Personen (fra persons)."),
                 Column(name: "point", required: true, meaning: "Målingen: start, 12, 18 eller 24 (måneder efter indsatsstart)."),
@@ -60,7 +68,7 @@ public enum DeliveryFormat {
             ]
         ),
         File(
-            name: "social_measures.csv", meaning: "Mål 2, sociale foranstaltninger: trinnet ved baseline og efter 24 måneder.",
+            name: "social_measures.csv", meaning: goal(.socialMeasures) + ": trinnet ved baseline og efter 24 måneder.",
             columns: [
                 Column(name: "person_id", required: true, meaning: "Personen (fra persons)."),
                 Column(name: "point", required: true, meaning: "Målingen: baseline eller 24."),
@@ -68,7 +76,7 @@ public enum DeliveryFormat {
             ]
         ),
         File(
-            name: "life_satisfaction.csv", meaning: "Mål 4, livstilfredshed: scoren ved baseline og ved afslutning.",
+            name: "life_satisfaction.csv", meaning: goal(.lifeSatisfaction) + ": scoren ved baseline og ved afslutning.",
             columns: [
                 Column(name: "person_id", required: true, meaning: "Personen (fra persons)."),
                 Column(name: "point", required: true, meaning: "Målingen: baseline eller end."),
@@ -76,7 +84,7 @@ public enum DeliveryFormat {
             ]
         ),
         File(
-            name: "action_plan_goals.csv", meaning: "Mål 5, handleplaner: hvert mål og om det er opfyldt.",
+            name: "action_plan_goals.csv", meaning: goal(.actionPlans) + ": hvert mål og om det er opfyldt.",
             columns: [
                 Column(name: "household_id", required: true, meaning: "Husstanden (fra households)."),
                 Column(name: "goal_id", required: true, meaning: "Målets nummer i handleplanen, fx M1."),
@@ -84,9 +92,9 @@ public enum DeliveryFormat {
             ]
         ),
         File(
-            name: "school_absence.csv", meaning: "Mål 3, skolefravær: børnenes fravær i indsats- og kontrolgruppen.",
+            name: "school_absence.csv", meaning: goal(.schoolAbsence) + ": børnenes fravær i indsats- og kontrolgruppen.",
             columns: [
-                Column(name: "cohort", required: true, meaning: "Kohorten, 1, 2 eller 3."),
+                Column(name: "cohort", required: true, meaning: "Kohorten, \(cohorts)."),
                 Column(name: "point", required: true, meaning: "Målingen: baseline, 12, 18 eller 24."),
                 Column(name: "group", required: true, meaning: "Indsats- eller kontrolgruppe. " + codes(Words.group)),
                 Column(name: "child_id", required: true, meaning: "Barnets id (pseudonym)."),
@@ -95,6 +103,7 @@ public enum DeliveryFormat {
             ]
         ),
         ]
+        return all.filter { DeliveryImporter.goal(of: $0.name).map { commitment.goal($0) != nil } ?? true }
     }
 
     /// The Excel template: a sheet per file with its header row, and a sheet explaining every

@@ -37,6 +37,13 @@ struct SecondAgreementTests {
         #expect(Self.aarhus.areas.map(\.area.rawValue) == ["vestbyen", "skovparken"])
         let delivery = try DeliveryImporter.importFiles(Self.demo.mapValues { Data($0.utf8) }, commitment: Self.aarhus).delivery
         #expect(Set(delivery.households.map(\.area.rawValue)) == ["vestbyen", "skovparken"])
+        // The delivery's templates: its goals' files only, with its numbers and names.
+        let template = DeliveryFormat.files(Self.aarhus)
+        #expect(!template.map(\.name).contains("life_satisfaction.csv"))
+        #expect(template.first { $0.name == "school_absence.csv" }?.meaning.hasPrefix("Mål 2, skolefravær") == true)
+        #expect(template.first { $0.name == "action_plan_goals.csv" }?.meaning.hasPrefix("Mål 4, familieplaner") == true)
+        #expect(template.first { $0.name == "households.csv" }?.columns.first { $0.name == "cohort" }?.meaning == "Kohorte for skolefravær (mål 2), 1, 2 eller 3.")
+        #expect(template.first { $0.name == "households.csv" }?.columns.first { $0.name == "area" }?.meaning.contains("skovparken = Skovparken") == true)
     }
 
     @Test("every page for every role that may open it renders, in the agreement's own words", arguments: [Backend.sqlite])

@@ -282,10 +282,10 @@ public struct Interpretations: Sendable, Equatable {
     }
 }
 
-/// "a", "a og b", "a, b og c".
-public func danishList(_ items: [String]) -> String {
+/// "a", "a og b", "a, b og c" (or "a, b eller c").
+public func danishList(_ items: [String], or: Bool = false) -> String {
     guard items.count > 1 else { return items.first ?? "" }
-    return items.dropLast().joined(separator: ", ") + " og " + items.last!
+    return items.dropLast().joined(separator: ", ") + (or ? " eller " : " og ") + items.last!
 }
 
 extension Commitment {

@@ -205,15 +205,17 @@ extension WebApp {
                 "change": (change > 0 ? "+" : "") + Danish.integer(change),
             ]
         }
+        // A goal's rows by the agreement's name and number for it, only for the goals it has.
+        let goalRows: [(GoalKind, Int?, Int)] = [
+            (.employment, current?.employment.count, new.employment.count), (.socialMeasures, current?.socialMeasures.count, new.socialMeasures.count),
+            (.schoolAbsence, current?.schoolAbsence.count, new.schoolAbsence.count), (.lifeSatisfaction, current?.lifeSatisfaction.count, new.lifeSatisfaction.count),
+            (.actionPlans, current?.actionPlanGoals.count, new.actionPlanGoals.count),
+        ]
+        let goals = goalRows.compactMap { kind, now, next in api.commitment.goal(kind).map { (goal: $0, now: now, next: next) } }
+            .sorted { $0.goal.number < $1.goal.number }
         return [
-            "rows": [
-                row("Husstande", current?.households.count, new.households.count), row("Personer", current?.persons.count, new.persons.count),
-                row("Beskæftigelse (mål 1)", current?.employment.count, new.employment.count),
-                row("Sociale foranstaltninger (mål 2)", current?.socialMeasures.count, new.socialMeasures.count),
-                row("Skolefravær (mål 3)", current?.schoolAbsence.count, new.schoolAbsence.count),
-                row("Livstilfredshed (mål 4)", current?.lifeSatisfaction.count, new.lifeSatisfaction.count),
-                row("Handleplansmål (mål 5)", current?.actionPlanGoals.count, new.actionPlanGoals.count),
-            ],
+            "rows": [row("Husstande", current?.households.count, new.households.count), row("Personer", current?.persons.count, new.persons.count)]
+                + goals.map { row("\($0.goal.name) (mål \($0.goal.number))", $0.now, $0.next) },
             "householdText":
                 "\(Danish.integer(consequences.added.count)) nye husstande, \(Danish.integer(consequences.changed.count)) ændrede, "
                 + "\(Danish.integer(consequences.removed.count)) som ikke længere er med.",

@@ -297,29 +297,31 @@ extension WebApp {
         var measurements: [[String: String]] = []
         context["delivery"] = detail.deliveryNumber.map { "nr. \($0)" } ?? "ingen"
         if let delivery = detail.delivery, let index = detail.deliveryIndex {
+            // The goal as this agreement numbers and names it.
+            let goalName = { (kind: GoalKind) in api.commitment.goal(kind).map { "\($0.number) \($0.name)" } ?? "" }
             let members = Set(delivery.persons.indices.filter { delivery.persons[$0].household == index })
             let name = { (person: Int) in delivery.persons[person].id.rawValue }
             for row in delivery.employment where members.contains(row.person) {
                 measurements.append([
-                    "person": name(row.person), "goal": "1 Beskæftigelse", "point": row.point == .start ? "start" : "\(row.point.rawValue) mdr.",
+                    "person": name(row.person), "goal": goalName(.employment), "point": row.point == .start ? "start" : "\(row.point.rawValue) mdr.",
                     "value": row.benefitType?.danishName ?? "ikke oplyst",
                 ])
             }
             for row in delivery.socialMeasures where members.contains(row.person) {
                 measurements.append([
-                    "person": name(row.person), "goal": "2 Sociale foranstaltninger", "point": row.point == .baseline ? "baseline" : "24 mdr.",
+                    "person": name(row.person), "goal": goalName(.socialMeasures), "point": row.point == .baseline ? "baseline" : "24 mdr.",
                     "value": row.measure?.danishName ?? "ikke oplyst",
                 ])
             }
             for row in delivery.lifeSatisfaction where members.contains(row.person) {
                 measurements.append([
-                    "person": name(row.person), "goal": "4 Livstilfredshed", "point": row.point == .baseline ? "baseline" : "afslutning",
+                    "person": name(row.person), "goal": goalName(.lifeSatisfaction), "point": row.point == .baseline ? "baseline" : "afslutning",
                     "value": row.score.map(String.init) ?? "ikke oplyst",
                 ])
             }
             for row in delivery.actionPlanGoals where row.household == index {
                 measurements.append([
-                    "person": "–", "goal": "5 Handleplan", "point": "mål \(row.goalID)",
+                    "person": "–", "goal": goalName(.actionPlans), "point": "mål \(row.goalID)",
                     "value": row.fulfilled.map { $0 ? "opfyldt" : "ikke opfyldt" } ?? "ikke vurderet",
                 ])
             }
