@@ -164,6 +164,9 @@ extension OutcomesService {
         try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
         // One validator for the register and the importer, with the agreement's cohorts.
         try record.validate(interventionPeriod: commitment.interventionPeriod.value, cohorts: commitment.schoolAbsenceCohorts)
+        guard commitment.area(record.area.rawValue) != nil else {
+            throw ApplicationError.invalid("Området '\(record.area.rawValue)' findes ikke i aftalen (områderne er \(commitment.areaKeys)).")
+        }
         guard user.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden hører til \(commitment.areaName(record.area)), ikke dit område.")
         }
@@ -184,6 +187,9 @@ extension OutcomesService {
         try checkInput { () throws(InputRules.Violation) in try OutcomesService.check(record) }
         // One validator for the register and the importer, with the agreement's cohorts.
         try record.validate(interventionPeriod: commitment.interventionPeriod.value, cohorts: commitment.schoolAbsenceCohorts)
+        guard commitment.area(record.area.rawValue) != nil else {
+            throw ApplicationError.invalid("Området '\(record.area.rawValue)' findes ikke i aftalen (områderne er \(commitment.areaKeys)).")
+        }
         guard requester.user?.role.personDataAccess(householdArea: record.area) == .full else {
             throw ApplicationError.forbidden("Husstanden kan ikke flyttes til \(commitment.areaName(record.area)), som ikke er dit område.")
         }

@@ -47,7 +47,6 @@ public struct SettleCommand: AsyncParsableCommand {
                         throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
                     }
                     let handle = try FileHandle(forWritingTo: temporary)
-                    defer { try? handle.close() }
                     var failure: (any Error)?
                     var writer = ByteWriter { bytes in
                         guard failure == nil else { return }
@@ -55,7 +54,11 @@ public struct SettleCommand: AsyncParsableCommand {
                     }
                     write(settlement, commitment: commitment, to: &writer) { printError($0) }
                     writer.flush()
-                    if let failure { throw failure }
+                    if let failure {
+                        try? handle.close()
+                        throw failure
+                    }
+                    try handle.close()
                 }
             }
             if format == .xlsx { settlement.warnings.forEach { printError("advarsel: \($0)") } }
@@ -117,6 +120,10 @@ public struct SettleCommand: AsyncParsableCommand {
             .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         do {
             try body(temporary)
+            // On the disk before it takes the name, so a crash leaves the old file or the new.
+            let written = try FileHandle(forUpdating: temporary)
+            try written.synchronize()
+            try written.close()
             guard rename(temporary.path, target.path) == 0 else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
             }

@@ -248,7 +248,8 @@ public enum IndigoExport {
                 .object([
                     (
                         "social_challenge",
-                        publicValue("Udsatte husstande i \(danishList(c.areas.map(\.name))): \(danishList(c.paymentGoals.sorted { $0.number < $1.number }.map { $0.name.lowercased() }))")
+                        // The outcomes the agreement pays for (a plan is the means, not a challenge).
+                        publicValue("Udsatte husstande i almene boligområder (\(danishList(c.areas.map(\.name)))): \(danishList(c.paymentGoals.filter { $0.kind != .actionPlans }.sorted { $0.number < $1.number }.map { $0.name.lowercased() }))")
                     ),
                     ("intervention", publicValue(c.title)),
                     ("policy_sector", value("Child and family welfare")),

@@ -145,7 +145,8 @@ final class BlockPipeline: @unchecked Sendable {
 
     init(_ plan: SheetPlan, threads: Int) {
         self.plan = plan
-        ahead = 2 * threads + 2
+        // A few blocks ahead, however many cores there are.
+        ahead = min(2 * threads + 2, 8)
         for _ in 0..<threads {
             group.enter()
             DispatchQueue.global().async {
@@ -174,10 +175,20 @@ final class BlockPipeline: @unchecked Sendable {
         }
     }
 
-    /// Block `index`'s bytes (nil as ``SheetPlan/block(_:)``); blocks are taken in order.
+    /// Block `index`'s bytes (nil as ``SheetPlan/block(_:)``); blocks are taken in order. A
+    /// block no thread has claimed yet (the threads may not have started) is written here.
     func take(_ index: Int) -> [UInt8]? {
         condition.lock()
         defer { condition.unlock() }
+        if written[index] == nil, next == index {
+            next += 1
+            condition.unlock()
+            let bytes = plan.block(index)
+            condition.lock()
+            taken = index + 1
+            condition.broadcast()
+            return bytes
+        }
         while written[index] == nil { condition.wait() }
         let bytes = written.removeValue(forKey: index)!
         taken = index + 1

@@ -85,7 +85,11 @@ struct TextTable {
             shift += 8
             at += 1
         }
-        hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        return hash ^ (hash >> 29)
+        // fmix64 (MurmurHash3's finaliser): every input bit reaches the low bits the slot
+        // index takes, so ids that differ in their last characters do not crowd together.
+        hash ^= tail
+        hash = (hash ^ (hash >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        hash = (hash ^ (hash >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return hash ^ (hash >> 33)
     }
 }

@@ -31,7 +31,8 @@ public enum XLSXWriter {
 
     static func data(_ workbook: Workbook, chunkSize: Int, maxRows: Int = maxRows) throws(Failure) -> Data {
         let entries = entries(workbook, maxRows: maxRows)
-        let room = entries.reduce(1024) { $0 + 2 * ($1.path.utf8.count + 120) + $1.content.length }
+        // Deflated, the package is far smaller than its parts: room for them, up to 32 MB.
+        let room = min(entries.reduce(1024) { $0 + 2 * ($1.path.utf8.count + 120) + $1.content.length }, 32 << 20)
         let archive: Archive
         do {
             archive = try Archive(data: Data(capacity: room), accessMode: .create)
@@ -47,13 +48,21 @@ public enum XLSXWriter {
     /// held in memory.
     public static func write(_ workbook: Workbook, to url: URL) throws(Failure) {
         let entries = entries(workbook, maxRows: maxRows)
-        let archive: Archive
-        do {
-            archive = try Archive(url: url, accessMode: .create)
-        } catch {
-            throw Failure.zip(String(describing: error))
+        func packed() throws(Failure) {
+            let archive: Archive
+            do {
+                archive = try Archive(url: url, accessMode: .create)
+            } catch {
+                throw Failure.zip(String(describing: error))
+            }
+            try pack(entries, into: archive)
         }
-        try pack(entries, into: archive)
+        try packed()
+        // ZIPFoundation flushes the end of the package when the archive closes and does not
+        // say whether that worked (a full disk): the package is read back, all of it there.
+        guard let written = try? Archive(url: url, accessMode: .read), written.reduce(0, { n, _ in n + 1 }) == entries.count else {
+            throw Failure.zip("filen blev ikke skrevet helt (er disken fuld?)")
+        }
     }
 
     /// A part of the package: bytes, or a sheet written while the zip takes it.
@@ -155,7 +164,7 @@ public enum XLSXWriter {
                 self.plan = plan
                 // A few blocks are written here as they are needed; more, on the cores the zip
                 // leaves (writing a block takes half the time the zip takes for it).
-                let threads = plan.blocks.count > 4 ? max(1, ProcessInfo.processInfo.activeProcessorCount - 1) : 0
+                let threads = plan.blocks.count > 4 ? min(max(1, ProcessInfo.processInfo.activeProcessorCount - 1), 3) : 0
                 pipeline = threads > 0 ? BlockPipeline(plan, threads: threads) : nil
             }
         }

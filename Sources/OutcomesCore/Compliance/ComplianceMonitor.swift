@@ -298,7 +298,9 @@ public enum ComplianceMonitor {
     static func visitationOrder(_ input: ComplianceInput) -> [ComplianceFinding] {
         let decided = Set(input.decisions.map(\.household))
         var findings: [ComplianceFinding] = []
-        for area in Set(input.households.map(\.area)).sorted() {
+        // The contract's areas in its order, then any other a household names.
+        let known = input.commitment.areas.map(\.area)
+        for area in known + Set(input.households.map(\.area)).subtracting(known).sorted() {
             let listed = input.households.filter { $0.area == area && $0.listPosition != nil }.sorted { $0.listPosition! < $1.listPosition! }
             guard let lastDecided = listed.lastIndex(where: { decided.contains($0.id) }) else { continue }
             let skipped = listed[..<lastDecided].filter { !decided.contains($0.id) }

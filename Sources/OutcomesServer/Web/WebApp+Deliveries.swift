@@ -215,7 +215,8 @@ extension WebApp {
             .sorted { $0.goal.number < $1.goal.number }
         return [
             "rows": [row("Husstande", current?.households.count, new.households.count), row("Personer", current?.persons.count, new.persons.count)]
-                + goals.map { row("\($0.goal.name) (mål \($0.goal.number))", $0.now, $0.next) },
+                // A plan's rows are its goals.
+                + goals.map { row("\($0.goal.kind == .actionPlans ? "Mål i " + $0.goal.name.lowercased() : $0.goal.name) (mål \($0.goal.number))", $0.now, $0.next) },
             "householdText":
                 "\(Danish.integer(consequences.added.count)) nye husstande, \(Danish.integer(consequences.changed.count)) ændrede, "
                 + "\(Danish.integer(consequences.removed.count)) som ikke længere er med.",

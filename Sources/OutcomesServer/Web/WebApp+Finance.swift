@@ -229,9 +229,11 @@ extension WebApp {
         let payers = c.disbursementPlan.statedTotals.keys.sorted { $0.rawValue < $1.rawValue }
         context["recipientsNote"] = danishList(payers.map { funder in
             let recipient = c.disbursementPlan.recipients?.value[funder] ?? c.municipalityKey
-            return "\(short(funder))'s rater til \(name(recipient))"
+            return "\(short(funder))'s rater til \(recipient == c.municipalityKey ? "Kommunens konto" : name(recipient))"
         })
-        context["recipientsClause"] = c.disbursementPlan.recipients?.clause.reference ?? c.disbursementPlan.clause.reference
+        // "B3.2 note" reads "noten til B3.2".
+        let clause = c.disbursementPlan.recipients?.clause.reference ?? c.disbursementPlan.clause.reference
+        context["recipientsClause"] = clause.hasSuffix(" note") ? "noten til " + clause.dropLast(5) : clause
         context["donations"] = c.coFunding.filter { $0.kind == .donation }.map { ["donor": name($0.party), "clause": $0.amount.clause.reference] }
         context["capTerms"] =
             "\(danishList(c.returnCap.compoundedGrants.map { short($0) + "'s" })) rater forrentet med \(c.returnCap.annualRate.value.danishString) p.a., "

@@ -47,7 +47,8 @@ extension WebApp {
                 // The funders the repayments go to (B5.1 1.1), as the agreement's tranches name them.
                 let funders = api.commitment.tranches.shares.map(\.funder)
                 context["recipientHeads"] = funders.map { $0.rawValue.uppercased() }
-                context["grantFunderShort"] = api.commitment.theGrantFunder.rawValue.uppercased()
+                // Who signs with the project lead: the first funder of the tranches (as the service checks).
+                context["grantFunderShort"] = (api.commitment.tranches.shares.first?.funder ?? api.commitment.theGrantFunder).rawValue.uppercased()
                 let recipients = { (parties: [PartyAmount]) in
                     funders.map { key in parties.first { $0.party == key }?.amount.danishNumber ?? "0,00" }
                 }
