@@ -126,6 +126,9 @@ public struct Commitment: Sendable, Equatable {
 
     /// T 3.1: whose grant "Tilskuddet" is (DSI): only it is reduced (T 4.2) and reclaimed when
     /// unused (T 4.3); LBF's grant is its own commitment (T 3.3 (1), SPEC §7).
+    /// The grant funder as the texts call it ("DSI"): its key in capitals.
+    public var grantFunderShortName: String { theGrantFunder.rawValue.uppercased() }
+
     public var theGrantFunder: PartyKey { grantFunder?.value ?? grants.first?.funder ?? PartyKey("dsi") }
 
     /// T 3.1: "Tilskuddet", DSI's 3.912.500 kr.

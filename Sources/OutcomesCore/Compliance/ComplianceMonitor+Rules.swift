@@ -156,7 +156,7 @@ extension ComplianceMonitor {
                         ? "Forbruget i \(year) afviger \(rounded(share)) fra budgettet; det er mere end \(threshold.choice.danishString)."
                         : "Forbruget i \(year) afviger \(rounded(share)) fra budgettet (grænse \(threshold.choice.danishString)).",
                     figures: [.init("budget", planned.danishShortString), .init("forbrug", spent.danishShortString)],
-                    action: over ? "Forklar afvigelsen for styregruppen; DSI kan tilbageholde tilskud ved væsentlig afvigelse." : "Intet."
+                    action: over ? "Forklar afvigelsen for styregruppen; \(input.commitment.grantFunderShortName) kan tilbageholde tilskud ved væsentlig afvigelse." : "Intet."
                 )
             )
         }

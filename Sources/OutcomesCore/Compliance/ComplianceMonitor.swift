@@ -103,7 +103,7 @@ public enum ComplianceMonitor {
                     severity: .breach,
                     message: "Kun \(count) husstande blev visiteret inden \(deadline.danishString); kravet er \(milestone.households).",
                     figures: figures,
-                    action: "DSI kan tilbageholde tilskud (T 6.1.1 (iv)); orientér styregruppen og aftal en plan for visitationen."
+                    action: "\(input.commitment.grantFunderShortName) kan tilbageholde tilskud (T 6.1.1 (iv)); orientér styregruppen og aftal en plan for visitationen."
                 )
             }
             return ComplianceFinding(
@@ -141,7 +141,7 @@ public enum ComplianceMonitor {
                     severity: .breach,
                     message: "\(ended) husstande har bragt deres forløb til ophør før tid; aftalen tåler højst \(limit.value).",
                     figures: figures,
-                    action: "Parterne skal genforhandle tilsagnet (T 6.1.1 (iii)); DSI kan tilbageholde tilskud."
+                    action: "Parterne skal genforhandle tilsagnet (T 6.1.1 (iii)); \(input.commitment.grantFunderShortName) kan tilbageholde tilskud."
                 )
             ]
         }
@@ -189,7 +189,7 @@ public enum ComplianceMonitor {
                 message: message,
                 figures: figures,
                 action: severity == .breach
-                    ? "DSI kan tilbagekalde tilsagnet (T 6.2.1 (iii)) med en orientering efter T 6.2.3; orientér styregruppen."
+                    ? "\(input.commitment.grantFunderShortName) kan tilbagekalde tilsagnet (T 6.2.1 (iii)) med en orientering efter T 6.2.3; orientér styregruppen."
                     : severity == .warning ? "Visitér de næste husstande på listen inden fristen." : "Intet."
             )
         ]
@@ -264,12 +264,14 @@ public enum ComplianceMonitor {
                     clause: minimum.clause,
                     severity: closed ? .warning : .info,
                     message: closed
-                        ? "Kohorte \(cohort) fik kun \(count) husstande; mål 3 forudsætter mindst \(minimum.value)."
+                        ? "Kohorte \(cohort) fik kun \(count) husstande; mål \(input.commitment.goal(.schoolAbsence)?.number ?? 3) forudsætter mindst \(minimum.value)."
                         : "Kohorte \(cohort) har \(count) husstande indtil videre; den lukker \(closes.danishString) og skal have mindst \(minimum.value).",
                     figures: [
                         .init("husstande", String(count)), .init("mindst", String(minimum.value)), .init("kohorten lukker", closes.danishString),
                     ],
-                    action: closed ? "Drøft med evaluator og DSI, hvordan mål 3 opgøres for kohorten." : "Visitér nok husstande i kohorten."
+                    action: closed
+                        ? "Drøft med evaluator og \(input.commitment.grantFunderShortName), hvordan mål \(input.commitment.goal(.schoolAbsence)?.number ?? 3) opgøres for kohorten."
+                        : "Visitér nok husstande i kohorten."
                 )
             )
         }

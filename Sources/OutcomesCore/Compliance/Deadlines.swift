@@ -86,7 +86,7 @@ public struct Notice: Sendable, Equatable {
                     due: remedyBy,
                     status: asOf > remedyBy ? .overdue : .upcoming,
                     figures: moved,
-                    action: "Afhjælp forholdet inden fristen; ellers kan DSI tilbagekalde tilsagnet (T 6.1.3, 6.2.1 (i))."
+                    action: "Afhjælp forholdet inden fristen; ellers kan \(commitment.grantFunderShortName) tilbagekalde tilsagnet (T 6.1.3, 6.2.1 (i))."
                 )
             ]
         case .revocation:
@@ -100,7 +100,7 @@ public struct Notice: Sendable, Equatable {
                     due: objection,
                     status: asOf > objection ? .overdue : .upcoming,
                     figures: moved + [.init("kalenderdage", String(terms.objectionDays.value))],
-                    action: "Send en begrundet indsigelse med dokumentation til DSI inden fristen."
+                    action: "Send en begrundet indsigelse med dokumentation til \(commitment.grantFunderShortName) inden fristen."
                 ),
                 Deadline(
                     rule: "revocation-payment",
@@ -243,7 +243,7 @@ public enum SteeringCalendar {
                 result.append(
                     Deadline(
                         rule: "annual-accounts",
-                        what: "Regnskab til DSI før årsmødet \(annual.heldOn.danishString)",
+                        what: "Regnskab til \(commitment.grantFunderShortName) før årsmødet \(annual.heldOn.danishString)",
                         clause: schedule.accountsDaysBeforeAnnualMeeting.clause,
                         due: accountsDue,
                         status: Deadline.status(due: accountsDue, metOn: annual.accountsReceivedOn, asOf: asOf),
