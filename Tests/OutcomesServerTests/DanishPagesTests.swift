@@ -33,6 +33,7 @@ struct DanishPagesTests {
         (#"\bXIRR\b|\bIRR\b"#, "an abbreviation without its Danish meaning"),
         (#"(?i)\b(the|and|of|with|not|found|error|true|false|nil|null|Optional|undefined|NaN)\b"#, "English or a program's value"),
         (#"\b20\d\d-\d\d-\d\d\b|\d\d:\d\d:\d\dZ?\b"#, "an ISO date or a timestamp (say \"31.10.2023 kl. 11.00\")"),
+        (#":\s+\.(\s|$)"#, "a label with an empty value (a template showing a text that is empty)"),
         (#"\b(houlkaer|ellekonebakken|karup-kolvraa|vestbyen|treatment|control|enrolled|rejected|moved|deceased|relativeReduction)\b"#, "a code instead of its Danish name"),
     ]
 

@@ -282,12 +282,6 @@ public struct Interpretations: Sendable, Equatable {
     }
 }
 
-/// "a", "a og b", "a, b og c" (or "a, b eller c").
-public func danishList(_ items: [String], or: Bool = false) -> String {
-    guard items.count > 1 else { return items.first ?? "" }
-    return items.dropLast().joined(separator: ", ") + (or ? " eller " : " og ") + items.last!
-}
-
 extension Commitment {
     /// The interpretations in words, with this agreement's goals, shares and rate.
     public var interpretationSummary: [(key: String, clause: Clause, reading: String)] { interpretations.summary(in: self) }

@@ -132,7 +132,9 @@ extension WebApp {
                 "state": WebApp.danishState(row.state) + (row.notice.map { " (\($0))" } ?? ""),
             ] as [String: Any]
         }
-        context["unabsorbed"] = report.plan.unabsorbedReductions.isZero ? "" : report.plan.unabsorbedReductions.danishString
+        // swift-mustache counts an empty text as true: a flag says whether there is any.
+        context["hasUnabsorbed"] = !report.plan.unabsorbedReductions.isZero
+        context["unabsorbed"] = report.plan.unabsorbedReductions.danishString
         context["paidToOthers"] = report.plan.paidToOthers.map {
             ["funder": name($0.funder), "recipient": name($0.recipient), "planned": name($0.planned), "amount": $0.amount.danishString]
         }
