@@ -125,7 +125,7 @@ public struct Problem: Error, Sendable, Equatable {
             case .noActionPlan: return notFound(error.description)
             case .userExists, .actionPlanExists, .contractVersionConflict: return conflict(error.description)
             case .unknownUser: return notFound(error.description)
-            case .lastAdmin, .changedMeanwhile, .settlementApproved: return conflict(error.description)
+            case .lastAdmin, .changedMeanwhile, .settlementApproved, .deliveryOfAnotherAgreement: return conflict(error.description)
             case .noSettlementProposal: return notFound(error.description)
             case .credentialEnded: return notSignedIn()
             case .weakPassword, .nonPositiveAmount: return unprocessable(error.description)

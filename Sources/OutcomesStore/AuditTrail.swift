@@ -16,6 +16,9 @@ public struct AuditEvent: Sendable, Equatable {
     public var purpose: String { didSet { purpose = InputRules.visible(purpose) } }
     /// When, as ISO 8601 in UTC (given by the outer layer's clock).
     public var at: String { didSet { at = InputRules.visible(at) } }
+    /// The agreement the event concerns (issue #18); the store sets it from its scope. Empty
+    /// for events of the database itself written before agreements were scopes.
+    public var agreement: String = ""
 
     /// Control characters in any field (a NUL in a typed user name, say) are written out as
     /// `\\u{0}`: what the chain hashes is exactly what every database stores and reads back,
@@ -30,12 +33,13 @@ public struct AuditEvent: Sendable, Equatable {
 
     /// An event as the store read it back: exactly as stored, not escaped again, so entries
     /// written before escaping (a raw line break in a purpose) still verify.
-    init(stored: Void, actor: String, action: String, subject: String, purpose: String, at: String) {
+    init(stored: Void, actor: String, action: String, subject: String, purpose: String, at: String, agreement: String = "") {
         self.actor = actor
         self.action = action
         self.subject = subject
         self.purpose = purpose
         self.at = at
+        self.agreement = agreement
     }
 }
 
@@ -64,8 +68,11 @@ public enum AuditChain {
     public static let genesis = String(repeating: "0", count: 64)
 
     /// SHA-256 over the entry's fields, separated by a unit separator, and the previous hash.
+    /// The agreement is hashed after them when there is one, so entries written before
+    /// migration 15 (which have none) keep their hashes.
     public static func hash(sequence: Int, event: AuditEvent, previousHash: String) -> String {
-        let fields = [String(sequence), event.at, event.actor, event.action, event.subject, event.purpose, previousHash]
+        var fields = [String(sequence), event.at, event.actor, event.action, event.subject, event.purpose, previousHash]
+        if !event.agreement.isEmpty { fields.append(event.agreement) }
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
         return hexString(digest)
     }

@@ -287,5 +287,156 @@ enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 15,
+            name: "agreements as a scope (issue #18): every record belongs to an agreement; roles per agreement",
+            statements: Migrations.agreementScope
+        ),
     ]
+
+    /// The agreement existing records belong to: the contract the database holds (before this
+    /// version a database held one agreement), else the built-in one.
+    static let existingAgreement: SQLQueryString =
+        "COALESCE((SELECT MIN(\(ident: "id")) FROM \(ident: "contract")), \(literal: SQLOutcomesStore.defaultAgreement))"
+
+    /// Version 15. Tables whose rows carry their own sequence number gain an `agreementId`
+    /// column; tables keyed by something an agreement chooses (a household's id, a half-year, a
+    /// budget line) are rebuilt with the agreement in their key, since SQLite cannot change a
+    /// key in place: a new table is filled, the old one dropped and the new one renamed (children
+    /// after their parents, so that every foreign key points at the rebuilt table). A delivery's
+    /// rows belong to the agreement through the delivery, whose number stays unique in the
+    /// database. Users, sessions, tokens and the reference rate stay global; the audit trail
+    /// stays one chain and its new entries name their agreement.
+    static var agreementScope: [SQLQueryString] {
+        var statements: [SQLQueryString] = []
+        for table in ["delivery", "enrolmentDecision", "moneyTransfer", "meeting", "lottery", "notice", "grantDecision"] {
+            statements.append("ALTER TABLE \(ident: table) ADD COLUMN \(ident: "agreementId") TEXT NOT NULL DEFAULT ''")
+            statements.append("UPDATE \(ident: table) SET \(ident: "agreementId") = \(existingAgreement)")
+        }
+        // Entries before this version keep an empty agreement: their hashes were taken without it.
+        statements.append("ALTER TABLE \(ident: "auditEntry") ADD COLUMN \(ident: "agreementId") TEXT NOT NULL DEFAULT ''")
+        let rebuilt: [(table: String, create: SQLQueryString, columns: [String])] = [
+            (
+                "registeredHousehold",
+                """
+                CREATE TABLE \(ident: "registeredHousehold_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "id") TEXT NOT NULL, \(ident: "area") TEXT NOT NULL,
+                    \(ident: "listPosition") BIGINT, \(ident: "groupName") TEXT NOT NULL, \(ident: "courseStart") TEXT,
+                    \(ident: "courseEnd") TEXT, \(ident: "endReason") TEXT, \(ident: "replaces") TEXT, \(ident: "cohort") BIGINT,
+                    PRIMARY KEY (\(ident: "agreementId"), \(ident: "id")))
+                """,
+                ["id", "area", "listPosition", "groupName", "courseStart", "courseEnd", "endReason", "replaces", "cohort"]
+            ),
+            (
+                "registeredPerson",
+                """
+                CREATE TABLE \(ident: "registeredPerson_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "pseudonym") TEXT NOT NULL, \(ident: "householdId") TEXT NOT NULL,
+                    \(ident: "birthDate") TEXT NOT NULL, \(ident: "name") TEXT,
+                    PRIMARY KEY (\(ident: "agreementId"), \(ident: "pseudonym")),
+                    FOREIGN KEY (\(ident: "agreementId"), \(ident: "householdId"))
+                        REFERENCES \(ident: "registeredHousehold_v15") (\(ident: "agreementId"), \(ident: "id")))
+                """,
+                ["pseudonym", "householdId", "birthDate", "name"]
+            ),
+            (
+                "actionPlan",
+                """
+                CREATE TABLE \(ident: "actionPlan_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "householdId") TEXT NOT NULL, \(ident: "courseStart") TEXT NOT NULL,
+                    PRIMARY KEY (\(ident: "agreementId"), \(ident: "householdId")))
+                """,
+                ["householdId", "courseStart"]
+            ),
+            (
+                "actionPlanGoalDefinition",
+                """
+                CREATE TABLE \(ident: "actionPlanGoalDefinition_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "householdId") TEXT NOT NULL, \(ident: "position") BIGINT NOT NULL,
+                    \(ident: "goalId") TEXT NOT NULL, \(ident: "text") TEXT NOT NULL, \(ident: "fulfilled") BIGINT,
+                    PRIMARY KEY (\(ident: "agreementId"), \(ident: "householdId"), \(ident: "goalId")),
+                    FOREIGN KEY (\(ident: "agreementId"), \(ident: "householdId"))
+                        REFERENCES \(ident: "actionPlan_v15") (\(ident: "agreementId"), \(ident: "householdId")))
+                """,
+                ["householdId", "position", "goalId", "text", "fulfilled"]
+            ),
+            (
+                "budgetActual",
+                """
+                CREATE TABLE \(ident: "budgetActual_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "lineKey") TEXT NOT NULL, \(ident: "year") BIGINT NOT NULL,
+                    \(ident: "amountOre") BIGINT NOT NULL, PRIMARY KEY (\(ident: "agreementId"), \(ident: "lineKey"), \(ident: "year")))
+                """,
+                ["lineKey", "year", "amountOre"]
+            ),
+            (
+                "steeringReport",
+                """
+                CREATE TABLE \(ident: "steeringReport_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "period") TEXT NOT NULL, \(ident: "submittedOn") TEXT NOT NULL,
+                    PRIMARY KEY (\(ident: "agreementId"), \(ident: "period")))
+                """,
+                ["period", "submittedOn"]
+            ),
+            (
+                "settlementRecord",
+                """
+                CREATE TABLE \(ident: "settlementRecord_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "period") TEXT NOT NULL, \(ident: "contractId") TEXT NOT NULL,
+                    \(ident: "contractVersion") BIGINT NOT NULL, \(ident: "deliveryNumber") BIGINT NOT NULL, \(ident: "document") TEXT NOT NULL,
+                    \(ident: "hash") TEXT NOT NULL, \(ident: "proposedBy") TEXT NOT NULL, \(ident: "proposedAt") TEXT NOT NULL,
+                    \(ident: "approvedAt") TEXT, PRIMARY KEY (\(ident: "agreementId"), \(ident: "period")))
+                """,
+                ["period", "contractId", "contractVersion", "deliveryNumber", "document", "hash", "proposedBy", "proposedAt", "approvedAt"]
+            ),
+            (
+                "settlementApproval",
+                """
+                CREATE TABLE \(ident: "settlementApproval_v15") (
+                    \(ident: "agreementId") TEXT NOT NULL, \(ident: "period") TEXT NOT NULL, \(ident: "approver") TEXT NOT NULL,
+                    \(ident: "username") TEXT NOT NULL, \(ident: "at") TEXT NOT NULL, \(ident: "meetingOn") TEXT NOT NULL,
+                    PRIMARY KEY (\(ident: "agreementId"), \(ident: "period"), \(ident: "approver")),
+                    FOREIGN KEY (\(ident: "agreementId"), \(ident: "period"))
+                        REFERENCES \(ident: "settlementRecord_v15") (\(ident: "agreementId"), \(ident: "period")))
+                """,
+                ["period", "approver", "username", "at", "meetingOn"]
+            ),
+        ]
+        for table in rebuilt {
+            statements.append(table.create)
+            let columns = SQLList(table.columns.map { SQLIdentifier($0) })
+            statements.append(
+                "INSERT INTO \(ident: table.table + "_v15") (\(ident: "agreementId"), \(columns)) SELECT \(existingAgreement), \(columns) FROM \(ident: table.table)"
+            )
+        }
+        // Children first, so that no foreign key of an old table is left pointing at nothing.
+        for table in ["registeredPerson", "registeredHousehold", "actionPlanGoalDefinition", "actionPlan", "budgetActual", "steeringReport", "settlementApproval", "settlementRecord"] {
+            statements.append("DROP TABLE \(ident: table)")
+        }
+        // Parents first: renaming a table rewrites the foreign keys that point at it.
+        for table in ["registeredHousehold", "registeredPerson", "actionPlan", "actionPlanGoalDefinition", "budgetActual", "steeringReport", "settlementRecord", "settlementApproval"] {
+            statements.append("ALTER TABLE \(ident: table + "_v15") RENAME TO \(ident: table)")
+        }
+        statements.append(
+            """
+            CREATE TABLE \(ident: "roleGrant") (
+                \(ident: "username") TEXT NOT NULL REFERENCES \(ident: "userAccount") (\(ident: "username")),
+                \(ident: "agreementId") TEXT NOT NULL, \(ident: "role") TEXT NOT NULL,
+                PRIMARY KEY (\(ident: "username"), \(ident: "agreementId")))
+            """
+        )
+        // A user keeps their role: the admin's and a funder's on every agreement (a funder's
+        // where their party takes part), everyone else's on the agreement the database held.
+        statements.append(
+            """
+            INSERT INTO \(ident: "roleGrant") (\(ident: "username"), \(ident: "agreementId"), \(ident: "role"))
+            SELECT \(ident: "username"),
+                CASE WHEN \(ident: "role") = 'admin' OR \(ident: "role") LIKE 'funder:%' THEN '*' ELSE \(existingAgreement) END,
+                \(ident: "role")
+            FROM \(ident: "userAccount")
+            """
+        )
+        statements.append("CREATE INDEX \(ident: "deliveryByAgreement") ON \(ident: "delivery") (\(ident: "agreementId"), \(ident: "number"))")
+        return statements
+    }
 }

@@ -12,6 +12,11 @@ public protocol OutcomesStore: Sendable {
     /// Brings the schema to the newest version (``Migrations``); safe to call on every start.
     func migrate() async throws
 
+    /// The agreement whose records this store reads and writes (issue #18).
+    var agreement: String { get }
+    /// The same database seen as another agreement's records.
+    func scoped(to agreement: String) -> any OutcomesStore
+
     /// Keeps a version of a contract file, with its audit entry in the same transaction; false
     /// (and nothing written) when that version is already kept with the same text.
     ///
@@ -213,8 +218,10 @@ public protocol OutcomesStore: Sendable {
     func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws
     /// A temporary password the user must change at the next login; sessions and tokens end.
     func resetPassword(username: String, temporaryPassword: String, audit: AuditEvent) async throws
-    /// A user's name and role (the last active admin stays admin).
+    /// A user's name and their role in this store's agreement (the last active admin stays admin).
     func updateUser(username: String, displayName: String, role: Role, audit: AuditEvent) async throws
+    /// Takes away the user's own role in this store's agreement; false when they had none.
+    func revokeRole(username: String, audit: AuditEvent) async throws -> Bool
 
     /// SPEC §10: keeps a proposed settlement of a half-year, replacing an earlier proposal (and
     /// its approvals) of the same half-year.
@@ -242,18 +249,71 @@ public protocol OutcomesStore: Sendable {
 public struct UserAccount: Sendable, Equatable {
     public var username: String
     public var displayName: String
+    /// The role the user acts in: as read from the store, the one their last role change
+    /// gave; a front end replaces it with their role in the agreement a request is for
+    /// (``RoleGrant/role(of:in:parties:)``).
     public var role: Role
+    /// The user's roles per agreement (issue #18); empty for a user made up in code (the
+    /// command line's operator), whose `role` holds everywhere.
+    public var grants: [RoleGrant] = []
     /// Set for a password someone else chose (the first admin's, one an admin gave): the user
     /// must choose their own before doing anything else.
     public var mustChangePassword: Bool
     /// False once the admin has deactivated the user: no login, no session, no token works.
     public var isActive: Bool
-    public init(username: String, displayName: String, role: Role, mustChangePassword: Bool = false, isActive: Bool = true) {
+    public init(
+        username: String,
+        displayName: String,
+        role: Role,
+        mustChangePassword: Bool = false,
+        isActive: Bool = true,
+        grants: [RoleGrant] = []
+    ) {
         self.username = username
         self.displayName = displayName
         self.role = role
+        self.grants = grants
         self.mustChangePassword = mustChangePassword
         self.isActive = isActive
+    }
+}
+
+/// A role a user holds in one agreement, or in every agreement (`agreement` nil): the
+/// admin's, and a funder's in every agreement their party takes part in (issue #18).
+public struct RoleGrant: Sendable, Equatable {
+    /// The agreement's id, or `nil` for every agreement.
+    public var agreement: String?
+    public var role: Role
+    public init(agreement: String?, role: Role) {
+        self.agreement = agreement
+        self.role = role
+    }
+
+    /// How the store keeps "every agreement".
+    public static let everyAgreement = "*"
+
+    /// The agreement a role given in `agreement` is kept for: the admin's and a funder's hold
+    /// for every agreement (a funder's where their party takes part), any other role for that
+    /// agreement only.
+    public static func scope(of role: Role, givenIn agreement: String) -> String? {
+        switch role {
+        case .admin, .funder: nil
+        default: agreement
+        }
+    }
+
+    /// The role `user` has in the agreement `agreement` whose parties are `parties`, or `nil`
+    /// when they have none there: a grant for the agreement itself comes first, then one for
+    /// every agreement (a funder's only where their party is one of `parties`). A user with
+    /// no grants (made up in code) keeps their role.
+    public static func role(of user: UserAccount, in agreement: String, parties: Set<PartyKey>) -> Role? {
+        guard !user.grants.isEmpty else { return user.role }
+        if let own = user.grants.first(where: { $0.agreement == agreement }) { return own.role }
+        for grant in user.grants where grant.agreement == nil {
+            if case let .funder(party) = grant.role, !parties.contains(party) { continue }
+            return grant.role
+        }
+        return nil
     }
 }
 
@@ -366,6 +426,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case settlementApproved(String)
     /// No settlement of the half-year has been proposed.
     case noSettlementProposal(String)
+    /// The same files are on record as a delivery of another agreement (issue #18).
+    case deliveryOfAnotherAgreement(String)
 
     public var description: String {
         switch self {
@@ -385,6 +447,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .changedMeanwhile: "posten er ændret af en anden imens; hent den igen og gentag ændringen"
         case let .settlementApproved(period): "opgørelsen for \(period) er godkendt og kan ikke ændres; en ændring bliver en efterregulering"
         case let .noSettlementProposal(period): "der er ikke indstillet en opgørelse for \(period) til godkendelse"
+        case let .deliveryOfAnotherAgreement(agreement):
+            "præcis de samme filer er allerede modtaget som leverance til aftalen \(agreement); en leverance hører til én aftale"
         }
     }
 }

@@ -40,32 +40,33 @@ extension SQLOutcomesStore {
         try await transaction { database in
             let sequence = try await SQLOutcomesStore.nextSequence("lottery", in: database)
             let lines = list.enumerated().map { "\($0.offset + 1),\($0.element.household.rawValue)\n" }.joined()
-            try await database.insert(into: "lottery").columns("sequence", "seed", "populationHash", "listHash", "households", "drawnAt", "list")
-                .values(sequence, record.seed, record.populationHash, record.listHash, record.households, record.drawnAt, lines).run()
+            try await database.insert(into: "lottery")
+                .columns("sequence", "seed", "populationHash", "listHash", "households", "drawnAt", "list", "agreementId")
+                .values(sequence, record.seed, record.populationHash, record.listHash, record.households, record.drawnAt, lines, agreement).run()
             for (index, entry) in list.enumerated() {
-                let existing = try await database.select().column("id").from("registeredHousehold").where("id", .equal, entry.household.rawValue)
+                let existing = try await database.select().column("id").from("registeredHousehold").where("agreementId", .equal, agreement).where("id", .equal, entry.household.rawValue)
                     .first()
                 if existing != nil {
                     try await database.update("registeredHousehold").set("listPosition", to: index + 1)
-                        .where("id", .equal, entry.household.rawValue).run()
+                        .where("agreementId", .equal, agreement).where("id", .equal, entry.household.rawValue).run()
                 } else {
                     guard let area = entry.area else { throw RegisterError.unknownHousehold(entry.household) }
-                    try await SQLOutcomesStore.upsert(
+                    try await upsert(
                         [Household(id: entry.household, area: area, listPosition: index + 1, group: .control)],
                         into: database
                     )
                 }
             }
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await append(audit, to: database)
         }
     }
 
     public func lotteries() async throws -> [LotteryRecord] {
-        try await reading { database in try await SQLOutcomesStore.lotteries(in: database) }
+        try await reading { database in try await lotteries(in: database) }
     }
 
-    static func lotteries(in database: any SQLDatabase) async throws -> [LotteryRecord] {
-        try await database.select().column("*").from("lottery").orderBy("sequence").all().map { row in
+    func lotteries(in database: any SQLDatabase) async throws -> [LotteryRecord] {
+        try await database.select().column("*").from("lottery").where("agreementId", .equal, agreement).orderBy("sequence").all().map { row in
             LotteryRecord(
                 seed: try row.decode(column: "seed", as: String.self),
                 populationHash: try row.decode(column: "populationHash", as: String.self),
@@ -89,18 +90,18 @@ extension SQLOutcomesStore {
                 case .revocation: ("revocation", nil)
                 case .dispute: ("dispute", nil)
                 }
-            try await database.insert(into: "notice").columns("sequence", "kind", "received", "remedyBy", "subject")
-                .values(sequence, kind, notice.received.isoString, remedy, notice.subject).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await database.insert(into: "notice").columns("sequence", "kind", "received", "remedyBy", "subject", "agreementId")
+                .values(sequence, kind, notice.received.isoString, remedy, notice.subject, agreement).run()
+            _ = try await append(audit, to: database)
         }
     }
 
     public func notices() async throws -> [Notice] {
-        try await reading { database in try await SQLOutcomesStore.notices(in: database) }
+        try await reading { database in try await notices(in: database) }
     }
 
-    static func notices(in database: any SQLDatabase) async throws -> [Notice] {
-        try await database.select().column("*").from("notice").orderBy("sequence").all().map { row in
+    func notices(in database: any SQLDatabase) async throws -> [Notice] {
+        try await database.select().column("*").from("notice").where("agreementId", .equal, agreement).orderBy("sequence").all().map { row in
             let received = try SQLOutcomesStore.day(row, "received", "notice")
             let kind: Notice.Kind
             switch try row.decode(column: "kind", as: String.self) {

@@ -11,7 +11,7 @@ extension SQLOutcomesStore {
 
     public func households(in area: Area? = nil) async throws -> [Household] {
         try await reading { database in
-            var query = database.select().column("*").from("registeredHousehold")
+            var query = database.select().column("*").from("registeredHousehold").where("agreementId", .equal, agreement)
             if let area { query = query.where("area", .equal, area.rawValue) }
             return try await query.orderBy("id").all().map(SQLOutcomesStore.household)
         }
@@ -19,7 +19,7 @@ extension SQLOutcomesStore {
 
     public func household(_ id: HouseholdID) async throws -> Household? {
         try await readingOne { database in
-            try await database.select().column("*").from("registeredHousehold").where("id", .equal, id.rawValue).first()
+            try await database.select().column("*").from("registeredHousehold").where("agreementId", .equal, agreement).where("id", .equal, id.rawValue).first()
                 .map(SQLOutcomesStore.household)
         }
     }
@@ -33,16 +33,16 @@ extension SQLOutcomesStore {
         try await transaction { database in
             if let expectedArea {
                 // The area the caller's right to change it was checked against must still be the household's.
-                guard let row = try await database.select().column("area").from("registeredHousehold").where("id", .equal, record.id.rawValue).first()
+                guard let row = try await database.select().column("area").from("registeredHousehold").where("agreementId", .equal, agreement).where("id", .equal, record.id.rawValue).first()
                 else { throw RegisterError.unknownHousehold(record.id) }
                 guard try row.decode(column: "area", as: String.self) == expectedArea.rawValue else { throw StoreError.changedMeanwhile }
             }
             if let replaced = record.replaces {
-                let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, replaced.rawValue).first()
+                let known = try await database.select().column("id").from("registeredHousehold").where("agreementId", .equal, agreement).where("id", .equal, replaced.rawValue).first()
                 guard known != nil else { throw RegisterError.unknownHousehold(replaced) }
             }
-            try await SQLOutcomesStore.upsert([record], into: database)
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await upsert([record], into: database)
+            _ = try await append(audit, to: database)
         }
     }
 
@@ -53,24 +53,25 @@ extension SQLOutcomesStore {
     public func createHousehold(_ record: Household, interventionPeriod: DateRange, audit: AuditEvent) async throws {
         try record.validate(interventionPeriod: interventionPeriod)
         try await transaction { database in
-            guard try await database.select().column("id").from("registeredHousehold").where("id", .equal, record.id.rawValue).first() == nil
+            guard try await database.select().column("id").from("registeredHousehold").where("agreementId", .equal, agreement).where("id", .equal, record.id.rawValue).first() == nil
             else { throw RegisterError.householdExists(record.id) }
             if let replaced = record.replaces {
-                let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, replaced.rawValue).first()
+                let known = try await database.select().column("id").from("registeredHousehold").where("agreementId", .equal, agreement).where("id", .equal, replaced.rawValue).first()
                 guard known != nil else { throw RegisterError.unknownHousehold(replaced) }
             }
-            try await SQLOutcomesStore.upsert([record], into: database)
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await upsert([record], into: database)
+            _ = try await append(audit, to: database)
         }
     }
 
     /// Inserts or updates households (a delivery's, or one entered by a caseworker).
-    static func upsert(_ records: [Household], into database: any SQLDatabase) async throws {
+    func upsert(_ records: [Household], into database: any SQLDatabase) async throws {
         for chunk in stride(from: 0, to: records.count, by: 500).map({ records[$0..<min($0 + 500, records.count)] }) {
             var insert = database.insert(into: "registeredHousehold")
-                .columns("id", "area", "listPosition", "groupName", "courseStart", "courseEnd", "endReason", "replaces", "cohort")
+                .columns("agreementId", "id", "area", "listPosition", "groupName", "courseStart", "courseEnd", "endReason", "replaces", "cohort")
             for record in chunk {
                 insert = insert.values(
+                    agreement,
                     record.id.rawValue,
                     record.area.rawValue,
                     record.listPosition,
@@ -82,7 +83,7 @@ extension SQLOutcomesStore {
                     record.cohort
                 )
             }
-            try await insert.onConflict(with: ["id"]) { update in
+            try await insert.onConflict(with: ["agreementId", "id"]) { update in
                 update.set(excludedValueOf: "area").set(excludedValueOf: "listPosition").set(excludedValueOf: "groupName")
                     .set(excludedValueOf: "courseStart").set(excludedValueOf: "courseEnd").set(excludedValueOf: "endReason")
                     .set(excludedValueOf: "replaces").set(excludedValueOf: "cohort")
@@ -114,20 +115,21 @@ extension SQLOutcomesStore {
 
     /// Brings the register up to date with a delivery (in the import's transaction): its
     /// households as merged with the kept edits (``RegisterMerge``), and its persons.
-    static func syncRegister(_ households: [Household], persons delivery: Delivery, in database: any SQLDatabase) async throws {
+    func syncRegister(_ households: [Household], persons delivery: Delivery, in database: any SQLDatabase) async throws {
         try await upsert(households, into: database)
         let persons = delivery.persons
         for start in stride(from: 0, to: persons.count, by: 500) {
-            var insert = database.insert(into: "registeredPerson").columns("pseudonym", "householdId", "birthDate", "name")
+            var insert = database.insert(into: "registeredPerson").columns("agreementId", "pseudonym", "householdId", "birthDate", "name")
             for person in persons[start..<min(start + 500, persons.count)] {
                 insert = insert.values(
+                    agreement,
                     person.id.rawValue,
                     delivery.households[person.household].id.rawValue,
                     person.birthDate.isoString,
                     String?.none
                 )
             }
-            try await insert.onConflict(with: ["pseudonym"]) { update in
+            try await insert.onConflict(with: ["agreementId", "pseudonym"]) { update in
                 update.set(excludedValueOf: "householdId").set(excludedValueOf: "birthDate")
             }.run()
         }
@@ -137,28 +139,28 @@ extension SQLOutcomesStore {
 
     public func persons(in household: HouseholdID) async throws -> [PersonRecord] {
         try await reading { database in
-            try await database.select().column("*").from("registeredPerson").where("householdId", .equal, household.rawValue)
+            try await database.select().column("*").from("registeredPerson").where("agreementId", .equal, agreement).where("householdId", .equal, household.rawValue)
                 .orderBy("birthDate").orderBy("pseudonym").all().map(SQLOutcomesStore.person)
         }
     }
 
     public func person(_ id: PersonID) async throws -> PersonRecord? {
         try await reading { database in
-            try await database.select().column("*").from("registeredPerson").where("pseudonym", .equal, id.rawValue).first()
+            try await database.select().column("*").from("registeredPerson").where("agreementId", .equal, agreement).where("pseudonym", .equal, id.rawValue).first()
                 .map(SQLOutcomesStore.person)
         }
     }
 
     public func addPerson(_ person: PersonRecord, audit: AuditEvent) async throws {
         try await transaction { database in
-            let known = try await database.select().column("id").from("registeredHousehold").where("id", .equal, person.household.rawValue).first()
+            let known = try await database.select().column("id").from("registeredHousehold").where("agreementId", .equal, agreement).where("id", .equal, person.household.rawValue).first()
             guard known != nil else { throw RegisterError.unknownHousehold(person.household) }
-            let existing = try await database.select().column("pseudonym").from("registeredPerson").where("pseudonym", .equal, person.id.rawValue)
+            let existing = try await database.select().column("pseudonym").from("registeredPerson").where("agreementId", .equal, agreement).where("pseudonym", .equal, person.id.rawValue)
                 .first()
             guard existing == nil else { throw RegisterError.personExists(person.id) }
-            try await database.insert(into: "registeredPerson").columns("pseudonym", "householdId", "birthDate", "name")
-                .values(person.id.rawValue, person.household.rawValue, person.birthDate.isoString, person.name).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await database.insert(into: "registeredPerson").columns("agreementId", "pseudonym", "householdId", "birthDate", "name")
+                .values(agreement, person.id.rawValue, person.household.rawValue, person.birthDate.isoString, person.name).run()
+            _ = try await append(audit, to: database)
         }
     }
 
@@ -186,7 +188,7 @@ extension SQLOutcomesStore {
             // A new password ends every session and revokes every API token of the user.
             try await database.delete(from: "userSession").where("username", .equal, username).run()
             try await database.delete(from: "apiToken").where("username", .equal, username).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
         }
     }
 
@@ -216,23 +218,25 @@ extension SQLOutcomesStore {
             else { throw StoreError.credentialEnded }
             try await database.insert(into: "apiToken").columns("tokenHash", "username", "name", "createdAt")
                 .values(SQLOutcomesStore.tokenHash(token), username, name, audit.at).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
         }
     }
 
     /// The user a bearer token belongs to and the current delivery's number, read in one
     /// statement (one round trip for the two things nearly every program's request needs).
     public func identify(apiToken token: String) async throws -> (user: UserAccount, currentDelivery: Int?)? {
-        try await readingOne { database in
+        let found = try await readingOne { database in
             try await database.raw(
                 """
                 SELECT u."username", u."displayName", u."role", u."mustChangePassword", u."isActive",
-                    (SELECT MAX(d."number") FROM "delivery" d) AS "currentDelivery"
+                    (SELECT MAX(d."number") FROM "delivery" d WHERE d."agreementId" = \(bind: agreement)) AS "currentDelivery"
                 FROM "apiToken" t JOIN "userAccount" u ON u."username" = t."username"
                 WHERE t."tokenHash" = \(bind: SQLOutcomesStore.tokenHash(token)) AND u."isActive" = 1
                 """
             ).first().map { (try SQLOutcomesStore.user($0), try $0.decode(column: "currentDelivery", as: Int?.self)) }
         }
+        guard let (user, delivery) = found, let withGrants = try await withGrants(user) else { return nil }
+        return (withGrants, delivery)
     }
 
     public func replaceCalendarToken(_ token: String, username: String, audit: AuditEvent) async throws {
@@ -240,7 +244,7 @@ extension SQLOutcomesStore {
             try await database.delete(from: "calendarToken").where("username", .equal, username).run()
             try await database.insert(into: "calendarToken").columns("username", "tokenHash", "createdAt")
                 .values(username, SQLOutcomesStore.tokenHash(token), audit.at).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
         }
     }
 
@@ -249,7 +253,7 @@ extension SQLOutcomesStore {
             guard try await database.select().column("username").from("calendarToken").where("username", .equal, username).first() != nil
             else { return false }
             try await database.delete(from: "calendarToken").where("username", .equal, username).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
             return true
         }
     }
@@ -262,7 +266,7 @@ extension SQLOutcomesStore {
     }
 
     public func user(forCalendarToken token: String) async throws -> UserAccount? {
-        try await readingOne { database in
+        try await withGrants(try await readingOne { database in
             try await database.raw(
                 """
                 SELECT u."username", u."displayName", u."role", u."mustChangePassword", u."isActive"
@@ -270,13 +274,13 @@ extension SQLOutcomesStore {
                 WHERE t."tokenHash" = \(bind: SQLOutcomesStore.tokenHash(token)) AND u."isActive" = 1
                 """
             ).first().map(SQLOutcomesStore.user)
-        }
+        })
     }
 
     /// The user a bearer token belongs to, or `nil` (also for a deactivated user).
     public func user(forAPIToken token: String) async throws -> UserAccount? {
         // Every request with a token asks this: plain SQL, serialised once, not a query builder.
-        try await readingOne { database in
+        try await withGrants(try await readingOne { database in
             try await database.raw(
                 """
                 SELECT u."username", u."displayName", u."role", u."mustChangePassword", u."isActive"
@@ -284,14 +288,14 @@ extension SQLOutcomesStore {
                 WHERE t."tokenHash" = \(bind: SQLOutcomesStore.tokenHash(token)) AND u."isActive" = 1
                 """
             ).first().map(SQLOutcomesStore.user)
-        }
+        })
     }
 
     public func user(named username: String) async throws -> UserAccount? {
-        try await readingOne { database in
+        try await withGrants(try await readingOne { database in
             try await database.select().columns(SQLOutcomesStore.userColumns).from("userAccount")
                 .where("username", .equal, username).first().map(SQLOutcomesStore.user)
-        }
+        })
     }
 }
 
@@ -348,7 +352,7 @@ extension SQLOutcomesStore {
                 .map { try $0.decode(column: "tokenHash", as: String.self) }.filter { $0.hasPrefix(id.lowercased()) }
             guard hashes.count == 1 else { return false }
             try await database.delete(from: "apiToken").where("tokenHash", .equal, hashes[0]).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
             return true
         }
     }
@@ -368,7 +372,7 @@ extension SQLOutcomesStore {
             else { return nil }
             try await database.insert(into: "userSession").columns("tokenHash", "username", "startedAt", "lastSeen")
                 .values(sessionTokenHash, username, seconds, seconds).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
             return user
         }
     }
@@ -395,7 +399,7 @@ extension SQLOutcomesStore {
                     (try SQLOutcomesStore.user($0), try $0.decode(column: "lastSeen", as: Int64.self), try $0.decode(column: "startedAt", as: Int64.self))
                 }
         }
-        guard let (user, lastSeen, startedAt) = found else { return nil }
+        guard let (found, lastSeen, startedAt) = found, let user = try await withGrants(found) else { return nil }
         guard user.isActive, now - lastSeen <= Int64(idleTimeout), now - startedAt <= SQLOutcomesStore.sessionLifetime else {
             try await endSession(tokenHash: tokenHash)
             return nil
@@ -438,48 +442,88 @@ extension SQLOutcomesStore {
                 .where("username", .equal, username).run()
             try await database.delete(from: "userSession").where("username", .equal, username).run()
             try await database.delete(from: "apiToken").where("username", .equal, username).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
         }
     }
 
-    /// Issue #16: a user's name and role; the last active admin keeps the admin role. A new
-    /// role ends the user's sessions and tokens (they were granted under the old one).
+    /// The number of active users who are admins of every agreement.
+    static func activeAdmins(in database: any SQLDatabase) async throws -> Int {
+        try await database.select().column(SQLColumn("username", table: "roleGrant")).from("roleGrant")
+            .join("userAccount", on: SQLColumn("username", table: "roleGrant"), .equal, SQLColumn("username", table: "userAccount"))
+            .where(SQLColumn("agreementId", table: "roleGrant"), .equal, SQLBind(RoleGrant.everyAgreement))
+            .where(SQLColumn("role", table: "roleGrant"), .equal, SQLBind(Role.admin.storedForm))
+            .where(SQLColumn("isActive", table: "userAccount"), .equal, SQLBind(1)).all().count
+    }
+
+    /// Whether the user is an admin of every agreement.
+    static func isAdmin(_ username: String, in database: any SQLDatabase) async throws -> Bool {
+        try await database.select().column("role").from("roleGrant").where("username", .equal, username)
+            .where("agreementId", .equal, RoleGrant.everyAgreement).where("role", .equal, Role.admin.storedForm).first() != nil
+    }
+
+    /// Issue #16: a user's name and their role in this store's agreement (issue #18: the
+    /// admin's and a funder's role are kept for every agreement, ``RoleGrant/scope(of:givenIn:)``);
+    /// the last active admin keeps the admin role. A new role ends the user's sessions and
+    /// tokens (they were granted under the old one).
     public func updateUser(username: String, displayName: String, role: Role, audit: AuditEvent) async throws {
         try await transaction { database in
             guard let row = try await database.select().columns("role", "isActive").from("userAccount").where("username", .equal, username).first()
             else { throw StoreError.unknownUser(username) }
-            let before = try row.decode(column: "role", as: String.self)
-            if before == Role.admin.storedForm, role != .admin, try row.decode(column: "isActive", as: Int.self) != 0 {
-                let admins = try await database.select().column("username").from("userAccount")
-                    .where("role", .equal, Role.admin.storedForm).where("isActive", .equal, 1).all().count
-                guard admins > 1 else { throw StoreError.lastAdmin }
+            let grants = try await database.select().columns("agreementId", "role").from("roleGrant").where("username", .equal, username).all()
+                .map(SQLOutcomesStore.grant)
+            // The grant that gives the user their role here: their own for this agreement, else
+            // one for every agreement (which a new role replaces).
+            let current = grants.first { $0.agreement == agreement } ?? grants.first { $0.agreement == nil }
+            if current?.role == .admin, role != .admin, try row.decode(column: "isActive", as: Int.self) != 0 {
+                guard try await SQLOutcomesStore.activeAdmins(in: database) > 1 else { throw StoreError.lastAdmin }
             }
+            if let current {
+                try await database.delete(from: "roleGrant").where("username", .equal, username)
+                    .where("agreementId", .equal, current.agreement ?? RoleGrant.everyAgreement).run()
+            }
+            let scope = RoleGrant.scope(of: role, givenIn: agreement) ?? RoleGrant.everyAgreement
+            try await database.delete(from: "roleGrant").where("username", .equal, username).where("agreementId", .equal, scope).run()
+            try await database.insert(into: "roleGrant").columns("username", "agreementId", "role").values(username, scope, role.storedForm).run()
             try await database.update("userAccount").set("displayName", to: displayName).set("role", to: role.storedForm)
                 .where("username", .equal, username).run()
-            if before != role.storedForm {
+            if current?.role != role {
                 try await database.delete(from: "userSession").where("username", .equal, username).run()
                 try await database.delete(from: "apiToken").where("username", .equal, username).run()
             }
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await append(audit, to: database)
+        }
+    }
+
+    /// Takes away the user's role in this store's agreement (their own grant for it; a role
+    /// for every agreement is changed with ``updateUser(username:displayName:role:audit:)``).
+    /// Their sessions and tokens end.
+    public func revokeRole(username: String, audit: AuditEvent) async throws -> Bool {
+        try await transaction { database in
+            guard try await database.select().column("role").from("roleGrant").where("username", .equal, username)
+                .where("agreementId", .equal, agreement).first() != nil
+            else { return false }
+            try await database.delete(from: "roleGrant").where("username", .equal, username).where("agreementId", .equal, agreement).run()
+            try await database.delete(from: "userSession").where("username", .equal, username).run()
+            try await database.delete(from: "apiToken").where("username", .equal, username).run()
+            _ = try await append(audit, to: database)
+            return true
         }
     }
 
     public func setUserActive(_ username: String, isActive: Bool, audit: AuditEvent) async throws {
         try await transaction { database in
-            guard let row = try await database.select().column("role").from("userAccount").where("username", .equal, username).first() else {
+            guard try await database.select().column("role").from("userAccount").where("username", .equal, username).first() != nil else {
                 throw StoreError.unknownUser(username)
             }
-            if !isActive, try row.decode(column: "role", as: String.self) == Role.admin.storedForm {
-                let admins = try await database.select().column("username").from("userAccount")
-                    .where("role", .equal, Role.admin.storedForm).where("isActive", .equal, 1).all().count
-                guard admins > 1 else { throw StoreError.lastAdmin }
+            if !isActive, try await SQLOutcomesStore.isAdmin(username, in: database) {
+                guard try await SQLOutcomesStore.activeAdmins(in: database) > 1 else { throw StoreError.lastAdmin }
             }
             try await database.update("userAccount").set("isActive", to: isActive ? 1 : 0).where("username", .equal, username).run()
             if !isActive {
                 try await database.delete(from: "userSession").where("username", .equal, username).run()
                 try await database.delete(from: "apiToken").where("username", .equal, username).run()
             }
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
         }
     }
 }

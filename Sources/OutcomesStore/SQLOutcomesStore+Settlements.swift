@@ -6,16 +6,17 @@ import SQLKit
 extension SQLOutcomesStore {
     public func proposeSettlement(_ record: SettlementRecord, audit: AuditEvent) async throws {
         try await transaction { database in
-            if let existing = try await database.select().column("approvedAt").from("settlementRecord").where("period", .equal, record.period).first(),
+            if let existing = try await database.select().column("approvedAt").from("settlementRecord").where("agreementId", .equal, agreement).where("period", .equal, record.period).first(),
                 try existing.decode(column: "approvedAt", as: String?.self) != nil
             {
                 throw StoreError.settlementApproved(record.period)
             }
-            try await database.delete(from: "settlementApproval").where("period", .equal, record.period).run()
-            try await database.delete(from: "settlementRecord").where("period", .equal, record.period).run()
+            try await database.delete(from: "settlementApproval").where("agreementId", .equal, agreement).where("period", .equal, record.period).run()
+            try await database.delete(from: "settlementRecord").where("agreementId", .equal, agreement).where("period", .equal, record.period).run()
             try await database.insert(into: "settlementRecord")
-                .columns("period", "contractId", "contractVersion", "deliveryNumber", "document", "hash", "proposedBy", "proposedAt")
+                .columns("agreementId", "period", "contractId", "contractVersion", "deliveryNumber", "document", "hash", "proposedBy", "proposedAt")
                 .values(
+                    agreement,
                     record.period,
                     record.contractID,
                     record.contractVersion,
@@ -26,7 +27,7 @@ extension SQLOutcomesStore {
                     record.proposedAt
                 )
                 .run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await append(audit, to: database)
         }
     }
 
@@ -38,39 +39,39 @@ extension SQLOutcomesStore {
         audit: AuditEvent
     ) async throws -> SettlementRecord {
         try await transaction { database in
-            guard let row = try await database.select().columns("hash", "approvedAt").from("settlementRecord").where("period", .equal, period).first()
+            guard let row = try await database.select().columns("hash", "approvedAt").from("settlementRecord").where("agreementId", .equal, agreement).where("period", .equal, period).first()
             else { throw StoreError.noSettlementProposal(period) }
             if try row.decode(column: "approvedAt", as: String?.self) != nil { throw StoreError.settlementApproved(period) }
             guard try row.decode(column: "hash", as: String.self) == expectedHash else { throw StoreError.changedMeanwhile }
-            try await database.delete(from: "settlementApproval").where("period", .equal, period).where("approver", .equal, approval.approver).run()
-            try await database.insert(into: "settlementApproval").columns("period", "approver", "username", "at", "meetingOn")
-                .values(period, approval.approver, approval.username, approval.at, approval.meetingOn.isoString).run()
+            try await database.delete(from: "settlementApproval").where("agreementId", .equal, agreement).where("period", .equal, period).where("approver", .equal, approval.approver).run()
+            try await database.insert(into: "settlementApproval").columns("agreementId", "period", "approver", "username", "at", "meetingOn")
+                .values(agreement, period, approval.approver, approval.username, approval.at, approval.meetingOn.isoString).run()
             let signed = Set(
-                try await database.select().column("approver").from("settlementApproval").where("period", .equal, period).all()
+                try await database.select().column("approver").from("settlementApproval").where("agreementId", .equal, agreement).where("period", .equal, period).all()
                     .map { try $0.decode(column: "approver", as: String.self) }
             )
             if Set(required).isSubset(of: signed) {
-                try await database.update("settlementRecord").set("approvedAt", to: approval.at).where("period", .equal, period).run()
+                try await database.update("settlementRecord").set("approvedAt", to: approval.at).where("agreementId", .equal, agreement).where("period", .equal, period).run()
             }
-            _ = try await SQLOutcomesStore.append(audit, to: database)
-            return try await SQLOutcomesStore.settlementRecords(in: database).first { $0.period == period }!
+            _ = try await append(audit, to: database)
+            return try await settlementRecords(in: database).first { $0.period == period }!
         }
     }
 
     public func approvedSettlementHashes() async throws -> [(period: String, hash: String)] {
         try await reading { database in
-            try await database.select().columns("period", "hash").from("settlementRecord").where("approvedAt", .isNot, SQLLiteral.null)
+            try await database.select().columns("period", "hash").from("settlementRecord").where("agreementId", .equal, agreement).where("approvedAt", .isNot, SQLLiteral.null)
                 .orderBy("period").all().map { (try $0.decode(column: "period", as: String.self), try $0.decode(column: "hash", as: String.self)) }
         }
     }
 
     public func settlementRecords() async throws -> [SettlementRecord] {
-        try await reading { database in try await SQLOutcomesStore.settlementRecords(in: database) }
+        try await reading { database in try await settlementRecords(in: database) }
     }
 
-    static func settlementRecords(in database: any SQLDatabase) async throws -> [SettlementRecord] {
+    func settlementRecords(in database: any SQLDatabase) async throws -> [SettlementRecord] {
         var approvals: [String: [SettlementApproval]] = [:]
-        for row in try await database.select().column("*").from("settlementApproval").orderBy("at").all() {
+        for row in try await database.select().column("*").from("settlementApproval").where("agreementId", .equal, agreement).orderBy("at").all() {
             let period = try row.decode(column: "period", as: String.self)
             approvals[period, default: []].append(
                 SettlementApproval(
@@ -81,7 +82,7 @@ extension SQLOutcomesStore {
                 )
             )
         }
-        return try await database.select().column("*").from("settlementRecord").orderBy("period").all().map { row in
+        return try await database.select().column("*").from("settlementRecord").where("agreementId", .equal, agreement).orderBy("period").all().map { row in
             let period = try row.decode(column: "period", as: String.self)
             var record = SettlementRecord(
                 period: period,

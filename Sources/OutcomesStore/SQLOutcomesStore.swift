@@ -27,17 +27,42 @@ import SQLiteKit
 /// ```
 public final class SQLOutcomesStore: OutcomesStore {
     let access: any DatabaseAccess
-    /// bcrypt's cost factor: 12 in use; tests lower it to stay fast.
-    private let cost: Mutex<UInt8>
+    /// bcrypt's cost factor: 12 in use; tests lower it to stay fast. Shared by every scope of
+    /// one database.
+    private let cost: PasswordCost
+    /// The agreement whose records this store reads and writes (issue #18): every query of an
+    /// agreement's tables is filtered by it and every insert carries it. Users, sessions,
+    /// tokens, contract texts, the reference rate and the audit trail are the database's.
+    public let agreement: String
 
-    var passwordCost: UInt8 { cost.withLock { $0 } }
+    /// The agreement a store opened without one works in: the built-in contract's id
+    /// (Viborg's), so that the README's commands and older databases go on as before.
+    public static let defaultAgreement = "viborg-relationel-velfaerd"
+
+    var passwordCost: UInt8 { cost.value.withLock { $0 } }
 
     /// Sets bcrypt's cost factor (tests use 4).
-    public func setPasswordCost(_ cost: UInt8) { self.cost.withLock { $0 = cost } }
+    public func setPasswordCost(_ cost: UInt8) { self.cost.value.withLock { $0 = cost } }
 
-    init(access: any DatabaseAccess) {
+    final class PasswordCost: Sendable {
+        let value = Mutex<UInt8>(12)
+    }
+
+    init(access: any DatabaseAccess, agreement: String = SQLOutcomesStore.defaultAgreement, cost: PasswordCost = PasswordCost()) {
         self.access = access
-        self.cost = Mutex(12)
+        self.agreement = agreement
+        self.cost = cost
+    }
+
+    /// The same database, seen as the agreement `agreement`'s records: one connection pool for
+    /// every agreement, so one server holds any number of them.
+    public func scoped(to agreement: String) -> any OutcomesStore {
+        agreement == self.agreement ? self : SQLOutcomesStore(access: access, agreement: agreement, cost: cost)
+    }
+
+    /// The same store, scoped as a concrete type (for tools and tests).
+    public func sqlScoped(to agreement: String) -> SQLOutcomesStore {
+        agreement == self.agreement ? self : SQLOutcomesStore(access: access, agreement: agreement, cost: cost)
     }
 
     /// Opens the store a URL names: `postgres://…` (or `postgresql://…`, optionally with
@@ -90,6 +115,11 @@ public final class SQLOutcomesStore: OutcomesStore {
     // MARK: Migrations
 
     public func migrate() async throws {
+        try await migrate(through: Int.max)
+    }
+
+    /// Runs the migrations up to and including `version` (tests build an older database with it).
+    func migrate(through version: Int) async throws {
         try await access.migrate { database in
             try await database.raw(
                 "CREATE TABLE IF NOT EXISTS \(ident: "schemaMigration") (\(ident: "version") BIGINT PRIMARY KEY, \(ident: "name") TEXT NOT NULL)"
@@ -97,7 +127,7 @@ public final class SQLOutcomesStore: OutcomesStore {
             let applied = Set(
                 try await database.select().column("version").from("schemaMigration").all().map { try $0.decode(column: "version", as: Int.self) }
             )
-            for migration in Migrations.all where !applied.contains(migration.version) {
+            for migration in Migrations.all where !applied.contains(migration.version) && migration.version <= version {
                 for statement in migration.statements { try await database.raw(statement).run() }
                 try await database.insert(into: "schemaMigration").columns("version", "name")
                     .values(migration.version, migration.name).run()
@@ -139,7 +169,10 @@ public final class SQLOutcomesStore: OutcomesStore {
                 return false
             }
             try await database.insert(into: "contract").columns("id", "version", "text").values(id, version, text).run()
-            if let audit { _ = try await SQLOutcomesStore.append(audit, to: database) }
+            if var audit {
+                audit.agreement = id
+                _ = try await SQLOutcomesStore.append(audit, to: database)
+            }
             return true
         }
     }
@@ -165,27 +198,36 @@ public final class SQLOutcomesStore: OutcomesStore {
     ) async throws -> DeliveryReceipt {
         let hash = SQLOutcomesStore.contentHash(files)
         if let known = try await knownDelivery(hash) { return known }
+        if let other = try await readingOne({ database in try await SQLOutcomesStore.agreement(ofDeliveryHash: hash, in: database) }), other != agreement {
+            throw StoreError.deliveryOfAnotherAgreement(other)
+        }
         // Validate everything before writing anything, outside the transaction.
         let imported = try DeliveryImporter.importFiles(files, commitment: commitment)
         return try await transaction { database in
             // The same files may have been stored since the check above, by another request.
-            if let known = try await SQLOutcomesStore.receipts(in: database, contentHash: hash).first {
+            if let known = try await receipts(in: database, contentHash: hash).first {
                 var receipt = known
                 receipt.isNew = false
                 return receipt
             }
+            if let other = try await SQLOutcomesStore.agreement(ofDeliveryHash: hash, in: database) {
+                throw StoreError.deliveryOfAnotherAgreement(other)
+            }
+            // Numbers are the database's (a delivery's rows are keyed by it); the delivery it
+            // supersedes is its agreement's last.
             let last = try await database.select().column(SQLFunction("MAX", args: SQLIdentifier("number")), as: "last")
                 .from("delivery").first()
-            let previous = try last?.decode(column: "last", as: Int?.self)
-            let number = (previous ?? 0) + 1
+            let number = (try last?.decode(column: "last", as: Int?.self) ?? 0) + 1
+            let previous = try await receipts(in: database).last?.number
             let rows = DeliveryRows(imported.delivery)
             let warnings = String(decoding: try JSONEncoder().encode(imported.warnings), as: UTF8.self)
             try await database.insert(into: "delivery")
-                .columns("number", "contentHash", "receivedOn", "supersedes", "warnings", "rowCount")
-                .values(number, hash, receivedOn.isoString, previous, warnings, rows.count).run()
+                .columns("number", "contentHash", "receivedOn", "supersedes", "warnings", "rowCount", "agreementId")
+                .values(number, hash, receivedOn.isoString, previous, warnings, rows.count, agreement).run()
             // Issue #14: the register's edits are compared and merged in the import's own
             // transaction, so an edit made meanwhile is either kept or named, never lost unseen.
-            let register = try await database.select().column("*").from("registeredHousehold").orderBy("id").all()
+            let register = try await database.select().column("*").from("registeredHousehold").where("agreementId", .equal, agreement)
+                .orderBy("id").all()
                 .map(SQLOutcomesStore.household)
             var lastHouseholds: [Household]?
             if let previous { lastHouseholds = try await DeliveryRows.households(ofDelivery: previous, in: database) }
@@ -198,7 +240,7 @@ public final class SQLOutcomesStore: OutcomesStore {
                 cohorts: commitment.schoolAbsenceCohorts
             )
             try await rows.write(delivery: number, to: database)
-            try await SQLOutcomesStore.syncRegister(merged.households, persons: imported.delivery, in: database)
+            try await syncRegister(merged.households, persons: imported.delivery, in: database)
             if var audit {
                 func names(_ changes: [DeliveryPreview.HouseholdChange]) -> String { changes.map(\.household.rawValue).joined(separator: ",") }
                 audit.subject = (["delivery \(number)", audit.subject.isEmpty ? nil : audit.subject]
@@ -206,7 +248,7 @@ public final class SQLOutcomesStore: OutcomesStore {
                         merged.kept.isEmpty ? nil : "registret beholdt for \(names(merged.kept))",
                         merged.replaced.isEmpty ? nil : "registret overskrevet for \(names(merged.replaced))",
                     ]).compactMap { $0 }.joined(separator: "; ")
-                _ = try await SQLOutcomesStore.append(audit, to: database)
+                _ = try await append(audit, to: database)
             }
             var receipt = DeliveryReceipt(
                 number: number,
@@ -223,15 +265,23 @@ public final class SQLOutcomesStore: OutcomesStore {
 
     /// The receipt of a delivery with these files, when it is on record (`isNew` false).
     private func knownDelivery(_ hash: String) async throws -> DeliveryReceipt? {
-        try await reading { database in try await SQLOutcomesStore.receipts(in: database, contentHash: hash).first }
+        try await reading { database in try await receipts(in: database, contentHash: hash).first }
     }
 
     public func deliveries() async throws -> [DeliveryReceipt] {
-        try await reading { database in try await SQLOutcomesStore.receipts(in: database) }
+        try await reading { database in try await receipts(in: database) }
     }
 
-    static func receipts(in database: any SQLDatabase, contentHash: String? = nil) async throws -> [DeliveryReceipt] {
+    /// The agreement a delivery with these files belongs to, if one does (the content hash is
+    /// unique in the database).
+    static func agreement(ofDeliveryHash hash: String, in database: any SQLDatabase) async throws -> String? {
+        try await database.select().column("agreementId").from("delivery").where("contentHash", .equal, hash).first()?
+            .decode(column: "agreementId", as: String.self)
+    }
+
+    func receipts(in database: any SQLDatabase, contentHash: String? = nil) async throws -> [DeliveryReceipt] {
         var query = database.select().columns("number", "contentHash", "receivedOn", "supersedes", "rowCount").from("delivery")
+            .where("agreementId", .equal, agreement)
         if let contentHash { query = query.where("contentHash", .equal, contentHash) }
         return try await query.orderBy("number").all().map { row in
                 let text = try row.decode(column: "receivedOn", as: String.self)
@@ -249,25 +299,29 @@ public final class SQLOutcomesStore: OutcomesStore {
 
     public func currentDelivery() async throws -> ImportedDelivery? {
         try await reading { database in
-            guard let current = try await SQLOutcomesStore.receipts(in: database).last else { return nil }
-            return try await SQLOutcomesStore.readDelivery(current.number, from: database)
+            guard let current = try await receipts(in: database).last else { return nil }
+            return try await readDelivery(current.number, from: database)
         }
     }
 
     /// The number of the current delivery, or `nil`: one small query, for caches keyed by it.
     public func currentDeliveryNumber() async throws -> Int? {
         try await readingOne { database in
-            try await database.raw(#"SELECT MAX("number") AS "last" FROM "delivery""#).first()?.decode(column: "last", as: Int?.self)
+            try await database.raw(#"SELECT MAX("number") AS "last" FROM "delivery" WHERE "agreementId" = \#(bind: agreement)"#).first()?
+                .decode(column: "last", as: Int?.self)
         }
     }
 
     /// A delivery on record, as the importer read it, or `nil` when there is none with that number.
     public func delivery(number: Int) async throws -> ImportedDelivery? {
-        try await reading { database in try await SQLOutcomesStore.readDelivery(number, from: database) }
+        try await reading { database in try await readDelivery(number, from: database) }
     }
 
-    static func readDelivery(_ number: Int, from database: any SQLDatabase) async throws -> ImportedDelivery? {
-        guard let warningsRow = try await database.select().column("warnings").from("delivery").where("number", .equal, number).first() else {
+    func readDelivery(_ number: Int, from database: any SQLDatabase) async throws -> ImportedDelivery? {
+        guard
+            let warningsRow = try await database.select().column("warnings").from("delivery").where("number", .equal, number)
+                .where("agreementId", .equal, agreement).first()
+        else {
             return nil
         }
         let warnings = try JSONDecoder().decode([String].self, from: Data(try warningsRow.decode(column: "warnings", as: String.self).utf8))
@@ -278,10 +332,23 @@ public final class SQLOutcomesStore: OutcomesStore {
     // MARK: Audit trail
 
     public func appendAudit(_ event: AuditEvent) async throws -> AuditEntry {
-        try await transaction { database in try await SQLOutcomesStore.append(event, to: database) }
+        try await transaction { database in try await append(event, to: database) }
     }
 
-    /// Appends within the caller's transaction: the entry and the head move together.
+    /// Appends within the caller's transaction: the entry and the head move together. The
+    /// entry names the store's agreement.
+    func append(_ event: AuditEvent, to database: any SQLDatabase) async throws -> AuditEntry {
+        var event = event
+        event.agreement = agreement
+        return try await SQLOutcomesStore.append(event, to: database)
+    }
+
+    /// Appends an event of the database itself (users, sessions, tokens, the reference rate),
+    /// which belongs to no agreement.
+    func appendGlobal(_ event: AuditEvent, to database: any SQLDatabase) async throws -> AuditEntry {
+        try await SQLOutcomesStore.append(event, to: database)
+    }
+
     static func append(_ event: AuditEvent, to database: any SQLDatabase) async throws -> AuditEntry {
         guard let head = try await database.select().columns("count", "lastHash").from("auditHead").where("id", .equal, 1).first() else {
             throw StoreError.corruptRow(table: "auditHead", detail: "the head row is missing")
@@ -290,8 +357,8 @@ public final class SQLOutcomesStore: OutcomesStore {
         let previous = try head.decode(column: "lastHash", as: String.self)
         let hash = AuditChain.hash(sequence: sequence, event: event, previousHash: previous)
         try await database.insert(into: "auditEntry")
-            .columns("sequence", "at", "actor", "action", "subject", "purpose", "previousHash", "hash")
-            .values(sequence, event.at, event.actor, event.action, event.subject, event.purpose, previous, hash).run()
+            .columns("sequence", "at", "actor", "action", "subject", "purpose", "previousHash", "hash", "agreementId")
+            .values(sequence, event.at, event.actor, event.action, event.subject, event.purpose, previous, hash, event.agreement).run()
         try await database.update("auditHead").set("count", to: sequence).set("lastHash", to: hash).where("id", .equal, 1).run()
         return AuditEntry(sequence: sequence, event: event, previousHash: previous, hash: hash)
     }
@@ -310,7 +377,8 @@ public final class SQLOutcomesStore: OutcomesStore {
                     action: try row.decode(column: "action", as: String.self),
                     subject: try row.decode(column: "subject", as: String.self),
                     purpose: try row.decode(column: "purpose", as: String.self),
-                    at: try row.decode(column: "at", as: String.self)
+                    at: try row.decode(column: "at", as: String.self),
+                    agreement: try row.decode(column: "agreementId", as: String.self)
                 ),
                 previousHash: try row.decode(column: "previousHash", as: String.self),
                 hash: try row.decode(column: "hash", as: String.self)
@@ -336,18 +404,18 @@ public final class SQLOutcomesStore: OutcomesStore {
     // MARK: Action plans
 
     public func actionPlan(for household: HouseholdID) async throws -> ActionPlan? {
-        try await reading { database in try await SQLOutcomesStore.readActionPlan(household, from: database) }
+        try await reading { database in try await readActionPlan(household, from: database) }
     }
 
-    static func readActionPlan(_ household: HouseholdID, from database: any SQLDatabase) async throws -> ActionPlan? {
+    func readActionPlan(_ household: HouseholdID, from database: any SQLDatabase) async throws -> ActionPlan? {
         guard
             let row = try await database.select().column("courseStart").from("actionPlan")
-                .where("householdId", .equal, household.rawValue).first()
+                .where("agreementId", .equal, agreement).where("householdId", .equal, household.rawValue).first()
         else { return nil }
         let text = try row.decode(column: "courseStart", as: String.self)
         guard let start = LocalDate(iso: text) else { throw StoreError.corruptRow(table: "actionPlan", detail: text) }
         let goals = try await database.select().columns("goalId", "text", "fulfilled").from("actionPlanGoalDefinition")
-            .where("householdId", .equal, household.rawValue).orderBy("position").all().map { row in
+            .where("agreementId", .equal, agreement).where("householdId", .equal, household.rawValue).orderBy("position").all().map { row in
                 ActionPlan.Goal(
                     id: try row.decode(column: "goalId", as: String.self),
                     text: try row.decode(column: "text", as: String.self),
@@ -358,25 +426,26 @@ public final class SQLOutcomesStore: OutcomesStore {
     }
 
     /// Replaces a plan's goal rows with the plan's goals.
-    static func writeGoals(_ plan: ActionPlan, to database: any SQLDatabase) async throws {
-        try await database.delete(from: "actionPlanGoalDefinition").where("householdId", .equal, plan.household.rawValue).run()
+    func writeGoals(_ plan: ActionPlan, to database: any SQLDatabase) async throws {
+        try await database.delete(from: "actionPlanGoalDefinition").where("agreementId", .equal, agreement)
+            .where("householdId", .equal, plan.household.rawValue).run()
         guard !plan.goals.isEmpty else { return }
-        var insert = database.insert(into: "actionPlanGoalDefinition").columns("householdId", "position", "goalId", "text", "fulfilled")
+        var insert = database.insert(into: "actionPlanGoalDefinition").columns("agreementId", "householdId", "position", "goalId", "text", "fulfilled")
         for (position, goal) in plan.goals.enumerated() {
-            insert = insert.values(plan.household.rawValue, position, goal.id, goal.text, goal.fulfilled.map { $0 ? 1 : 0 })
+            insert = insert.values(agreement, plan.household.rawValue, position, goal.id, goal.text, goal.fulfilled.map { $0 ? 1 : 0 })
         }
         try await insert.run()
     }
 
     public func createActionPlan(_ plan: ActionPlan, audit: AuditEvent) async throws {
         try await transaction { database in
-            guard try await SQLOutcomesStore.readActionPlan(plan.household, from: database) == nil else {
+            guard try await readActionPlan(plan.household, from: database) == nil else {
                 throw StoreError.actionPlanExists(plan.household)
             }
-            try await database.insert(into: "actionPlan").columns("householdId", "courseStart")
-                .values(plan.household.rawValue, plan.courseStart.isoString).run()
-            try await SQLOutcomesStore.writeGoals(plan, to: database)
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await database.insert(into: "actionPlan").columns("agreementId", "householdId", "courseStart")
+                .values(agreement, plan.household.rawValue, plan.courseStart.isoString).run()
+            try await writeGoals(plan, to: database)
+            _ = try await append(audit, to: database)
         }
     }
 
@@ -388,24 +457,24 @@ public final class SQLOutcomesStore: OutcomesStore {
         audit: AuditEvent
     ) async throws -> ActionPlan {
         try await transaction { database in
-            guard var plan = try await SQLOutcomesStore.readActionPlan(household, from: database) else {
+            guard var plan = try await readActionPlan(household, from: database) else {
                 throw StoreError.noActionPlan(household)
             }
             try plan.apply(change, on: date, adjustmentMonths: adjustmentMonths)
-            try await SQLOutcomesStore.writeGoals(plan, to: database)
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await writeGoals(plan, to: database)
+            _ = try await append(audit, to: database)
             return plan
         }
     }
 
     public func assessActionPlanGoal(_ household: HouseholdID, goal: String, fulfilled: Bool?, audit: AuditEvent) async throws -> ActionPlan {
         try await transaction { database in
-            guard var plan = try await SQLOutcomesStore.readActionPlan(household, from: database) else {
+            guard var plan = try await readActionPlan(household, from: database) else {
                 throw StoreError.noActionPlan(household)
             }
             try plan.assess(goal, fulfilled: fulfilled)
-            try await SQLOutcomesStore.writeGoals(plan, to: database)
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await writeGoals(plan, to: database)
+            _ = try await append(audit, to: database)
             return plan
         }
     }
@@ -422,15 +491,15 @@ public final class SQLOutcomesStore: OutcomesStore {
         try await transaction { database in
             // P 3.2.2: the list is taken in order, within each area.
             if let record = try await database.select().column("*").from("registeredHousehold")
-                .where("id", .equal, decision.household.rawValue).first().map(SQLOutcomesStore.household),
+                .where("agreementId", .equal, agreement).where("id", .equal, decision.household.rawValue).first().map(SQLOutcomesStore.household),
                 let position = record.listPosition
             {
                 let decided = Set(
-                    try await database.select().column("householdId").from("enrolmentDecision").all()
+                    try await database.select().column("householdId").from("enrolmentDecision").where("agreementId", .equal, agreement).all()
                         .map { try $0.decode(column: "householdId", as: String.self) }
                 )
                 let earlier = try await database.select().column("*").from("registeredHousehold")
-                    .where("area", .equal, record.area.rawValue).where("listPosition", .lessThan, position)
+                    .where("agreementId", .equal, agreement).where("area", .equal, record.area.rawValue).where("listPosition", .lessThan, position)
                     .orderBy("listPosition").all().map(SQLOutcomesStore.household)
                 if let skipped = earlier.first(where: { !decided.contains($0.id.rawValue) }) {
                     throw EnrolmentError.outOfOrder(earlier: skipped.id, position: skipped.listPosition ?? 0)
@@ -443,7 +512,7 @@ public final class SQLOutcomesStore: OutcomesStore {
                 case let .notEnrolled(reason): (reason.rawValue, nil)
                 }
             try await database.insert(into: "enrolmentDecision")
-                .columns("sequence", "householdId", "listPosition", "decidedOn", "decidedBy", "outcome", "courseStart", "reason")
+                .columns("sequence", "householdId", "listPosition", "decidedOn", "decidedBy", "outcome", "courseStart", "reason", "agreementId")
                 .values(
                     sequence,
                     decision.household.rawValue,
@@ -452,7 +521,8 @@ public final class SQLOutcomesStore: OutcomesStore {
                     decision.decidedBy,
                     outcome,
                     start,
-                    decision.reason
+                    decision.reason,
+                    agreement
                 ).run()
             if case let .enrolled(courseStart) = decision.outcome {
                 // The register follows the decision: the household joins the treatment group.
@@ -460,18 +530,18 @@ public final class SQLOutcomesStore: OutcomesStore {
                 try await database.update("registeredHousehold").set("groupName", to: Group.treatment.rawValue)
                     .set("courseStart", to: courseStart.isoString)
                     .set("cohort", to: Cohorts.cohort(of: courseStart, in: interventionPeriod))
-                    .where("id", .equal, decision.household.rawValue).run()
+                    .where("agreementId", .equal, agreement).where("id", .equal, decision.household.rawValue).run()
             }
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await append(audit, to: database)
         }
     }
 
     public func enrolmentDecisions() async throws -> [EnrolmentDecision] {
-        try await reading { database in try await SQLOutcomesStore.enrolmentDecisions(in: database) }
+        try await reading { database in try await enrolmentDecisions(in: database) }
     }
 
-    static func enrolmentDecisions(in database: any SQLDatabase) async throws -> [EnrolmentDecision] {
-        try await database.select().column("*").from("enrolmentDecision").orderBy("sequence").all().map { row in
+    func enrolmentDecisions(in database: any SQLDatabase) async throws -> [EnrolmentDecision] {
+        try await database.select().column("*").from("enrolmentDecision").where("agreementId", .equal, agreement).orderBy("sequence").all().map { row in
             let decided = try row.decode(column: "decidedOn", as: String.self)
             let outcomeText = try row.decode(column: "outcome", as: String.self)
             let outcome: EnrolmentDecision.Outcome
@@ -507,15 +577,46 @@ public final class SQLOutcomesStore: OutcomesStore {
             try await database.insert(into: "userAccount")
                 .columns("username", "displayName", "role", "passwordHash", "createdAt", "mustChangePassword")
                 .values(user.username, user.displayName, user.role.storedForm, hash, audit.at, user.mustChangePassword ? 1 : 0).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            let grants = user.grants.isEmpty ? [RoleGrant(agreement: RoleGrant.scope(of: user.role, givenIn: agreement), role: user.role)] : user.grants
+            for grant in grants {
+                try await database.insert(into: "roleGrant").columns("username", "agreementId", "role")
+                    .values(user.username, grant.agreement ?? RoleGrant.everyAgreement, grant.role.storedForm).run()
+            }
+            _ = try await appendGlobal(audit, to: database)
         }
     }
 
     public func users() async throws -> [UserAccount] {
         try await reading { database in
-            try await database.select().columns(SQLOutcomesStore.userColumns).from("userAccount").orderBy("username").all()
-                .map(SQLOutcomesStore.user)
+            var grants: [String: [RoleGrant]] = [:]
+            for row in try await database.select().columns("username", "agreementId", "role").from("roleGrant").orderBy("agreementId").all() {
+                grants[try row.decode(column: "username", as: String.self), default: []].append(try SQLOutcomesStore.grant(row))
+            }
+            return try await database.select().columns(SQLOutcomesStore.userColumns).from("userAccount").orderBy("username").all()
+                .map { row in
+                    var user = try SQLOutcomesStore.user(row)
+                    user.grants = grants[user.username] ?? []
+                    return user
+                }
         }
+    }
+
+    static func grant(_ row: any SQLRow) throws -> RoleGrant {
+        let stored = try row.decode(column: "role", as: String.self)
+        guard let role = Role(storedForm: stored) else { throw StoreError.corruptRow(table: "roleGrant", detail: stored) }
+        let agreement = try row.decode(column: "agreementId", as: String.self)
+        return RoleGrant(agreement: agreement == RoleGrant.everyAgreement ? nil : agreement, role: role)
+    }
+
+    /// The user with their roles per agreement, read on a connection of its own (one more
+    /// small query on the requests that identify a caller).
+    func withGrants(_ user: UserAccount?) async throws -> UserAccount? {
+        guard var user else { return nil }
+        user.grants = try await readingOne { database in
+            try await database.select().columns("agreementId", "role").from("roleGrant").where("username", .equal, user.username)
+                .orderBy("agreementId").all().map(SQLOutcomesStore.grant)
+        }
+        return user
     }
 
     static let userColumns = ["username", "displayName", "role", "mustChangePassword", "isActive"]
@@ -535,7 +636,7 @@ public final class SQLOutcomesStore: OutcomesStore {
     /// An unknown or deactivated user is checked against a dummy hash of the same cost, so
     /// the answer takes as long as for a known user with a wrong password.
     public func authenticate(username: String, password: String) async throws -> UserAccount? {
-        try await verifiedPassword(username: username, password: password)?.user
+        try await withGrants(try await verifiedPassword(username: username, password: password)?.user)
     }
 
     /// The active user and the password hash that `password` was checked against, or `nil`;
@@ -584,7 +685,7 @@ public final class SQLOutcomesStore: OutcomesStore {
         try await transaction { database in
             let sequence = try await SQLOutcomesStore.nextSequence("moneyTransfer", in: database)
             try await database.insert(into: "moneyTransfer")
-                .columns("sequence", "kind", "fromParty", "toParty", "paidOn", "amountOre", "reference")
+                .columns("sequence", "kind", "fromParty", "toParty", "paidOn", "amountOre", "reference", "agreementId")
                 .values(
                     sequence,
                     transfer.kind.rawValue,
@@ -592,14 +693,15 @@ public final class SQLOutcomesStore: OutcomesStore {
                     transfer.to.rawValue,
                     transfer.paidOn.isoString,
                     transfer.amount.minorUnits,
-                    transfer.reference
+                    transfer.reference,
+                    agreement
                 ).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await append(audit, to: database)
         }
     }
 
     public func transfers() async throws -> [MoneyTransfer] {
-        try await reading { database in try await database.select().column("*").from("moneyTransfer").orderBy("sequence").all().map { row in
+        try await reading { database in try await database.select().column("*").from("moneyTransfer").where("agreementId", .equal, agreement).orderBy("sequence").all().map { row in
             let kind = try row.decode(column: "kind", as: String.self)
             guard let parsed = MoneyTransfer.Kind(rawValue: kind) else { throw StoreError.corruptRow(table: "moneyTransfer", detail: kind) }
             return MoneyTransfer(
@@ -619,16 +721,16 @@ public final class SQLOutcomesStore: OutcomesStore {
         try await transaction { database in
             let sequence = try await SQLOutcomesStore.nextSequence("grantDecision", in: database)
             try await database.insert(into: "grantDecision")
-                .columns("sequence", "kind", "year", "amountOre", "decidedOn", "note")
-                .values(sequence, decision.kind.rawValue, decision.year, decision.amount.minorUnits, decision.decidedOn.isoString, decision.note)
+                .columns("sequence", "kind", "year", "amountOre", "decidedOn", "note", "agreementId")
+                .values(sequence, decision.kind.rawValue, decision.year, decision.amount.minorUnits, decision.decidedOn.isoString, decision.note, agreement)
                 .run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await append(audit, to: database)
         }
     }
 
     public func grantDecisions() async throws -> [GrantDecision] {
         try await reading { database in
-            try await database.select().column("*").from("grantDecision").orderBy("sequence").all().map { row in
+            try await database.select().column("*").from("grantDecision").where("agreementId", .equal, agreement).orderBy("sequence").all().map { row in
                 let kind = try row.decode(column: "kind", as: String.self)
                 guard let parsed = GrantDecision.Kind(rawValue: kind) else { throw StoreError.corruptRow(table: "grantDecision", detail: kind) }
                 return GrantDecision(
@@ -648,7 +750,7 @@ public final class SQLOutcomesStore: OutcomesStore {
             try await database.delete(from: "referenceRate").where("effectiveFrom", .equal, rate.effectiveFrom.isoString).run()
             try await database.insert(into: "referenceRate").columns("effectiveFrom", "rate")
                 .values(rate.effectiveFrom.isoString, rate.rate.value.decimalString(scale: 4)).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await appendGlobal(audit, to: database)
         }
     }
 
@@ -668,15 +770,16 @@ public final class SQLOutcomesStore: OutcomesStore {
     public func setBudgetActual(_ actual: BudgetActual, audit: AuditEvent) async throws {
         guard !actual.amount.isNegative else { throw StoreError.nonPositiveAmount }
         try await transaction { database in
-            try await database.delete(from: "budgetActual").where("lineKey", .equal, actual.lineKey).where("year", .equal, actual.year).run()
-            try await database.insert(into: "budgetActual").columns("lineKey", "year", "amountOre")
-                .values(actual.lineKey, actual.year, actual.amount.minorUnits).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await database.delete(from: "budgetActual").where("agreementId", .equal, agreement).where("lineKey", .equal, actual.lineKey)
+                .where("year", .equal, actual.year).run()
+            try await database.insert(into: "budgetActual").columns("agreementId", "lineKey", "year", "amountOre")
+                .values(agreement, actual.lineKey, actual.year, actual.amount.minorUnits).run()
+            _ = try await append(audit, to: database)
         }
     }
 
     public func budgetActuals() async throws -> [BudgetActual] {
-        try await reading { database in try await database.select().column("*").from("budgetActual").orderBy("lineKey").orderBy("year").all().map { row in
+        try await reading { database in try await database.select().column("*").from("budgetActual").where("agreementId", .equal, agreement).orderBy("lineKey").orderBy("year").all().map { row in
             BudgetActual(
                 lineKey: try row.decode(column: "lineKey", as: String.self),
                 year: try row.decode(column: "year", as: Int.self),
@@ -688,15 +791,15 @@ public final class SQLOutcomesStore: OutcomesStore {
     public func recordMeeting(_ meeting: Meeting, audit: AuditEvent) async throws {
         try await transaction { database in
             let sequence = try await SQLOutcomesStore.nextSequence("meeting", in: database)
-            try await database.insert(into: "meeting").columns("sequence", "heldOn", "isAnnualMeeting", "accountsReceivedOn", "minutes")
-                .values(sequence, meeting.heldOn.isoString, meeting.isAnnualMeeting ? 1 : 0, meeting.accountsReceivedOn?.isoString, meeting.minutes)
+            try await database.insert(into: "meeting").columns("sequence", "heldOn", "isAnnualMeeting", "accountsReceivedOn", "minutes", "agreementId")
+                .values(sequence, meeting.heldOn.isoString, meeting.isAnnualMeeting ? 1 : 0, meeting.accountsReceivedOn?.isoString, meeting.minutes, agreement)
                 .run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            _ = try await append(audit, to: database)
         }
     }
 
     public func meetings() async throws -> [Meeting] {
-        try await reading { database in try await database.select().column("*").from("meeting").orderBy("sequence").all().map { row in
+        try await reading { database in try await database.select().column("*").from("meeting").where("agreementId", .equal, agreement).orderBy("sequence").all().map { row in
             Meeting(
                 heldOn: try SQLOutcomesStore.day(row, "heldOn", "meeting"),
                 isAnnualMeeting: try row.decode(column: "isAnnualMeeting", as: Int.self) != 0,
@@ -708,15 +811,15 @@ public final class SQLOutcomesStore: OutcomesStore {
 
     public func recordReport(_ report: SteeringReport, audit: AuditEvent) async throws {
         try await transaction { database in
-            try await database.delete(from: "steeringReport").where("period", .equal, report.period.label).run()
-            try await database.insert(into: "steeringReport").columns("period", "submittedOn")
-                .values(report.period.label, report.submittedOn.isoString).run()
-            _ = try await SQLOutcomesStore.append(audit, to: database)
+            try await database.delete(from: "steeringReport").where("agreementId", .equal, agreement).where("period", .equal, report.period.label).run()
+            try await database.insert(into: "steeringReport").columns("agreementId", "period", "submittedOn")
+                .values(agreement, report.period.label, report.submittedOn.isoString).run()
+            _ = try await append(audit, to: database)
         }
     }
 
     public func reports() async throws -> [SteeringReport] {
-        try await reading { database in try await database.select().column("*").from("steeringReport").orderBy("period").all().map { row in
+        try await reading { database in try await database.select().column("*").from("steeringReport").where("agreementId", .equal, agreement).orderBy("period").all().map { row in
             let label = try row.decode(column: "period", as: String.self)
             let parts = label.split(separator: "-H")
             guard parts.count == 2, let year = Int(parts[0]), let half = Int(parts[1]), half == 1 || half == 2 else {

@@ -16,10 +16,13 @@ struct UserStoreTests {
             store.setPasswordCost(4)
             let anne = UserAccount(username: "anne", displayName: "Anne Sørensen", role: .areaCaseworker(.houlkaer))
             try await store.createUser(anne, password: "korrekt hest batteri", audit: audit)
-            #expect(try await store.authenticate(username: "anne", password: "korrekt hest batteri") == anne)
+            // Issue #18: a caseworker's role is kept for the agreement she was created in.
+            var kept = anne
+            kept.grants = [RoleGrant(agreement: SQLOutcomesStore.defaultAgreement, role: anne.role)]
+            #expect(try await store.authenticate(username: "anne", password: "korrekt hest batteri") == kept)
             #expect(try await store.authenticate(username: "anne", password: "forkert") == nil)
             #expect(try await store.authenticate(username: "bo", password: "korrekt hest batteri") == nil)
-            #expect(try await store.users() == [anne])
+            #expect(try await store.users() == [kept])
             let stored = try await store.withConnection { database in try await database.select().column("passwordHash").from("userAccount").first() }
             let hash = try stored?.decode(column: "passwordHash", as: String.self) ?? ""
             #expect(hash.hasPrefix("$2") && !hash.contains("hest"))

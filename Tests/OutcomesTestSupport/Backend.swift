@@ -15,8 +15,8 @@ public enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
 
     /// Runs `body` with a fresh store and closes it whatever happens (an unclosed SQLite
     /// connection traps in debug builds).
-    public func withStore(_ body: (SQLOutcomesStore) async throws -> Void) async throws {
-        let store = try await makeStore()
+    public func withStore(migrated: Bool = true, _ body: (SQLOutcomesStore) async throws -> Void) async throws {
+        let store = try await makeStore(migrated: migrated)
         do {
             try await body(store)
             try await store.close()
@@ -26,8 +26,8 @@ public enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
         }
     }
 
-    /// A fresh, migrated store: a new SQLite file, or a new PostgreSQL schema.
-    public func makeStore() async throws -> SQLOutcomesStore {
+    /// A fresh store, migrated unless said otherwise: a new SQLite file, or a new PostgreSQL schema.
+    public func makeStore(migrated: Bool = true) async throws -> SQLOutcomesStore {
         let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let store: SQLOutcomesStore
         switch self {
@@ -38,7 +38,7 @@ public enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
         case .postgres:
             store = try await SQLOutcomesStore.postgres(url: ProcessInfo.processInfo.environment["OUTCOMES_POSTGRES_URL"]!, schema: "test_\(tag)")
         }
-        try await store.migrate()
+        if migrated { try await store.migrate() }
         return store
     }
 }
