@@ -53,6 +53,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAudit
     /// Users and their roles.
     case manageUsers
+    /// Adds an agreement to the server (issue #18): the admin's, for every agreement.
+    case addAgreement
     /// SPEC §10: propose a half-year's settlement for approval (the evaluator computes it, T 5.5).
     case proposeSettlement
     /// SPEC §10: sign a proposed settlement — the project lead for the municipality, the lead
@@ -81,7 +83,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .recordProjectAccounts, .saveContractVersion: [.projectLead]
         case .recordMeeting: [.projectLead, .steeringGroup]
         case .readAudit: [.projectLead, .admin]
-        case .manageUsers: [.admin]
+        case .manageUsers, .addAgreement: [.admin]
         case .proposeSettlement: [.evaluator]
         case .approveSettlement: [.projectLead, .funder]
         case .recordGrantDecision: [.projectLead, .funder, .steeringGroup]
@@ -110,6 +112,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .saveContractVersion: "nye versioner af aftalen"
         case .readAudit: "revisionssporet"
         case .manageUsers: "brugere og roller"
+        case .addAgreement: "nye aftaler"
         case .proposeSettlement: "indstilling af en halvårsopgørelse til godkendelse"
         case .approveSettlement: "godkendelse af halvårsopgørelser"
         case .recordGrantDecision: "reduktion af tilskuddet og periodisering af ubrugt tilskud"

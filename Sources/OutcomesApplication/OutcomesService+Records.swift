@@ -64,9 +64,15 @@ extension OutcomesService {
     }
 
     /// The whole audit trail, in order.
+    ///
+    /// Issue #18: the admin sees every agreement's entries; anyone else this agreement's and
+    /// the database's own (logins, users, tokens, and everything written before agreements
+    /// were scopes), not another agreement's.
     public func auditTrail(_ requester: Requester) async throws -> [AuditEntry] {
-        try authorize(requester, .readAudit)
-        return try await store.auditEntries()
+        let user = try authorize(requester, .readAudit)
+        let entries = try await store.auditEntries()
+        guard user.role != .admin else { return entries }
+        return entries.filter { $0.event.agreement.isEmpty || $0.event.agreement == commitment.id }
     }
 
     /// The chain's check, and how many entries it has.
@@ -96,12 +102,11 @@ extension OutcomesService {
     /// `file` names the upload in an error ("aftale.yaml:12: …").
     public func saveContractVersion(_ requester: Requester, text: String, file: String = "upload.yaml") async throws -> ContractVersion {
         try authorize(requester, .saveContractVersion)
-        try checkInput { () throws(InputRules.Violation) in try InputRules.text(text, field: "text", maximumLength: 1_000_000, allowEmpty: false) }
-        let commitment: Commitment
-        do {
-            commitment = try ContractFile.parse(text, file: file)
-        } catch let error as ContractFileError {
-            throw ApplicationError.invalid(error.description)
+        let commitment = try parseContract(text, file: file)
+        guard commitment.id == self.commitment.id else {
+            throw ApplicationError.invalid(
+                "\(file): filen er aftalen '\(commitment.id)', ikke '\(self.commitment.id)'; en ny aftale oprettes af administratoren under Aftaler."
+            )
         }
         _ = try await store.saveContract(
             id: commitment.id,
@@ -110,5 +115,41 @@ extension OutcomesService {
             audit: requester.audit("save-agreement", subject: "\(commitment.id) v\(commitment.version)")
         )
         return ContractVersion(id: commitment.id, version: commitment.version)
+    }
+
+    /// The id a contract file names, when it can be read.
+    public static func agreementID(of text: String) -> String? {
+        (try? ContractFile.parse(text, file: "aftale.yaml"))?.id
+    }
+
+    /// A contract file read whole, or a 422 naming file, line and field.
+    func parseContract(_ text: String, file: String) throws -> Commitment {
+        try checkInput { () throws(InputRules.Violation) in try InputRules.text(text, field: "text", maximumLength: 1_000_000, allowEmpty: false) }
+        do {
+            return try ContractFile.parse(text, file: file)
+        } catch {
+            throw ApplicationError.invalid(error.description)
+        }
+    }
+
+    /// Issue #18: the admin adds an agreement of the family to the server from its contract
+    /// file; its records start empty beside the others'. Answers the new agreement's service.
+    ///
+    /// - Throws: 409 when the server already holds an agreement with the file's id (a new
+    ///   version of it is uploaded on its own page).
+    public func addAgreement(_ requester: Requester, text: String, file: String = "aftale.yaml") async throws -> OutcomesService {
+        try authorize(requester, .addAgreement)
+        let added = try parseContract(text, file: file)
+        if try await store.contractVersions().contains(where: { $0.id == added.id }) {
+            throw ApplicationError.conflict("Aftalen '\(added.id)' findes allerede; en ny version lægges op under aftalen.")
+        }
+        let scoped = store.scoped(to: added.id)
+        _ = try await scoped.saveContract(
+            id: added.id,
+            version: added.version,
+            text: text,
+            audit: requester.audit("add-agreement", subject: "\(added.id) v\(added.version)")
+        )
+        return OutcomesService(store: scoped, commitment: added, pseudonymizer: pseudonymizer, throttle: throttle, sessionIdleTimeout: sessionIdleTimeout, logger: logger)
     }
 }

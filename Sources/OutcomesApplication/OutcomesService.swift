@@ -40,7 +40,8 @@ public final class OutcomesService: Sendable {
         sessionIdleTimeout: TimeInterval = 8 * 3600,
         logger: Logger = Logger(label: "outcomes.app")
     ) {
-        self.store = store
+        // A service works on its agreement's records only (issue #18).
+        self.store = store.agreement == commitment.id ? store : store.scoped(to: commitment.id)
         self.commitment = commitment
         self.pseudonymizer = pseudonymizer
         self.throttle = throttle
@@ -48,10 +49,25 @@ public final class OutcomesService: Sendable {
         self.logger = logger
     }
 
-    /// Refuses unless the requester is signed in with a role that has `permission`.
+    /// The role `user` has in this service's agreement, or `nil` when they have none there
+    /// (issue #18, ``RoleGrant/role(of:in:parties:)``).
+    public func role(of user: UserAccount) -> Role? {
+        RoleGrant.role(of: user, in: commitment.id, parties: Set(commitment.parties.map(\.key)))
+    }
+
+    /// The user as they act in this agreement (their role here), or `nil` when they have none.
+    public func inAgreement(_ user: UserAccount) -> UserAccount? {
+        guard let role = role(of: user) else { return nil }
+        var user = user
+        user.role = role
+        return user
+    }
+
+    /// Refuses unless the requester is signed in with a role in this agreement that has `permission`.
     @discardableResult
     func authorize(_ requester: Requester, _ permission: Permission) throws(ApplicationError) -> UserAccount {
         guard let user = requester.user else { throw .notSignedIn }
+        guard role(of: user) == user.role else { throw .forbidden("Du har ingen rolle i aftalen \(commitment.title).") }
         guard permission.allows(user.role) else { throw .forbidden("Rollen \(user.role.danishName(in: commitment)) har ikke adgang til: \(permission.danishName).") }
         return user
     }

@@ -5,6 +5,7 @@ import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import OutcomesApplication
+import OutcomesContractFile
 public import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -162,6 +163,15 @@ public func buildApplication(
     }
     let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: pseudonymizer, logger: logger)
     let api = OutcomesAPI(service: service, logger: logger, trustForwardedFor: configuration.trustsProxy, servesHTTPS: configuration.servesHTTPS)
+    // Issue #18: every other agreement the database holds, each in its latest version.
+    do {
+        for other in try await ServerSetup.storedAgreements(store, except: commitment.id) {
+            api.add(OutcomesService(store: store, commitment: other, pseudonymizer: pseudonymizer, logger: logger))
+        }
+    } catch {
+        try? await store.close()
+        throw error
+    }
     if let warning = configuration.plainHTTPWarning {
         FileHandle.standardError.write(Data((warning + "\n").utf8))
     }
@@ -194,8 +204,23 @@ struct StoreService: Service {
 enum ServerSetup {
     static func timestamp() -> String { Requester.timestamp(Date()) }
 
+    /// Every agreement the store holds but `except`, each in its latest version that this
+    /// program reads (an older file format, like version 1 of Viborg's without `areas`, is
+    /// kept as text but not run).
+    static func storedAgreements(_ store: SQLOutcomesStore, except: String) async throws -> [Commitment] {
+        var latest: [String: Commitment] = [:]
+        for version in try await store.contractVersions() where version.id != except {
+            guard let text = try await store.contractText(id: version.id, version: version.version),
+                let commitment = try? ContractFile.parse(text, file: "\(version.id) v\(version.version)")
+            else { continue }
+            if (latest[version.id]?.version ?? .min) < commitment.version { latest[version.id] = commitment }
+        }
+        return latest.values.sorted { $0.id < $1.id }
+    }
+
     /// A fresh store gets the agreement, the demo delivery and the first admin.
     static func prepare(_ store: SQLOutcomesStore, commitment: Commitment, contractText: String, configuration: ServerConfiguration) async throws {
+        let store = store.sqlScoped(to: commitment.id)
         let now = timestamp()
         let today = LocalDate.copenhagen(Date())
         let audit = AuditEvent(

@@ -27,4 +27,7 @@ public struct Caller: Sendable {
     var credentialHash: String?
     /// The current delivery's number, when it was read with the bearer token.
     var currentDelivery: Int?
+    /// Whether the user has a role in the agreement the request is for (issue #18); `user.role`
+    /// is that role when they do.
+    var hasRole: Bool = true
 }

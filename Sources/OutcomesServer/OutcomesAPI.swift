@@ -68,6 +68,8 @@ public final class OutcomesAPI: Sendable {
     let servesHTTPS: Bool
     /// Every operation, in the order the OpenAPI document lists them.
     public let routes: [Route]
+    /// The agreements the server holds, this one among them (issue #18).
+    public let portfolio: Portfolio
 
     public init(
         service: OutcomesService,
@@ -75,9 +77,11 @@ public final class OutcomesAPI: Sendable {
         logger: Logger = Logger(label: "outcomes.api"),
         secureCookies: Bool = true,
         trustForwardedFor: Bool = false,
-        servesHTTPS: Bool = false
+        servesHTTPS: Bool = false,
+        portfolio: Portfolio? = nil
     ) {
         self.service = service
+        self.portfolio = portfolio ?? Portfolio(defaultID: service.commitment.id)
         self.clock = clock
         self.logger = logger
         self.secureCookies = secureCookies
@@ -87,8 +91,26 @@ public final class OutcomesAPI: Sendable {
             OutcomesAPI.systemRoutes + OutcomesAPI.sessionRoutes + OutcomesAPI.userRoutes + OutcomesAPI.agreementRoutes
             + OutcomesAPI.householdRoutes + OutcomesAPI.actionPlanRoutes + OutcomesAPI.visitationRoutes
             + OutcomesAPI.deliveryRoutes + OutcomesAPI.approvalRoutes + OutcomesAPI.ledgerRoutes + OutcomesAPI.complianceRoutes + OutcomesAPI.financeRoutes
-            + OutcomesAPI.auditRoutes
+            + OutcomesAPI.auditRoutes + OutcomesAPI.portfolioRoutes
+        self.portfolio.register(self)
     }
+
+    /// Adds another agreement to the server: its API shares this one's settings and portfolio.
+    @discardableResult
+    public func add(_ service: OutcomesService) -> OutcomesAPI {
+        OutcomesAPI(
+            service: service,
+            clock: clock,
+            logger: logger,
+            secureCookies: secureCookies,
+            trustForwardedFor: trustForwardedFor,
+            servesHTTPS: servesHTTPS,
+            portfolio: portfolio
+        )
+    }
+
+    /// Whether the agreement is the one the paths without an agreement mean.
+    var isDefault: Bool { commitment.id == portfolio.defaultID }
 
     /// A convenience for tests and tools: the service over a store, then the API over it.
     public convenience init(
@@ -123,6 +145,7 @@ public final class OutcomesAPI: Sendable {
         router.add(middleware: ProblemMiddleware(logger: logger))
         var methods: [String: [HTTPRequest.Method]] = [:]
         var order: [String] = []
+        let portfolio = self.portfolio
         for route in routes {
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 try await self.respond(route, request, context)
@@ -134,9 +157,21 @@ public final class OutcomesAPI: Sendable {
             }
             if methods[route.routerPath] == nil { order.append(route.routerPath) }
             methods[route.routerPath, default: []].append(route.method)
+            // Issue #18: an agreement's operations also under /api/agreements/{id}/….
+            guard let scoped = route.agreementPath else { continue }
+            let respond: @Sendable (Request, OutcomesRequestContext) async throws -> Response = { request, context in
+                guard let id = context.parameters.get("agreement"), let api = portfolio.api(id) else { throw self.noRoleHere() }
+                return try await api.respond(route, request, context)
+            }
+            router.on(RouterPath(scoped), method: route.method, use: respond)
+            if route.method == .get {
+                router.on(RouterPath(scoped), method: .head) { request, context in try await respond(request, context).createHeadResponse() }
+            }
+            if methods[scoped] == nil { order.append(scoped) }
+            methods[scoped, default: []].append(route.method)
         }
-        let pages = WebApp(api: self).register(on: router)
-        for (path, allowed) in pages.methods where methods[path] == nil {
+        let pages = WebApp(api: self).register(on: router, portfolio: portfolio)
+        for (path, allowed) in pages where methods[path] == nil {
             order.append(path)
             methods[path] = allowed
         }
@@ -178,18 +213,33 @@ public final class OutcomesAPI: Sendable {
     static let purposeHeader = HTTPField.Name("X-Outcomes-Purpose")!
     static let sessionCookie = "outcomes_session"
 
-    /// Who sent the request: a bearer token, else the session cookie.
+    /// Who sent the request: a bearer token, else the session cookie; with their role in this
+    /// API's agreement (``Caller/hasRole`` false when they have none here).
     func identify(_ request: Request, now: Date) async throws -> Caller? {
+        var caller: Caller
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else { throw Problem.notSignedIn() }
             let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             guard let (user, delivery) = try await service.identify(bearerToken: token) else { throw Problem.notSignedIn() }
-            return Caller(user: user, csrfToken: nil, sessionToken: nil, credentialHash: OutcomesService.digest(token), currentDelivery: delivery)
+            caller = Caller(user: user, csrfToken: nil, sessionToken: nil, credentialHash: OutcomesService.digest(token), currentDelivery: delivery)
+        } else {
+            guard let token = request.cookies[OutcomesAPI.sessionCookie]?.value, !token.isEmpty,
+                let (user, csrf) = try await service.identify(sessionToken: token, now: now)
+            else { return nil }
+            caller = Caller(user: user, csrfToken: csrf, sessionToken: token, credentialHash: OutcomesService.digest(token))
         }
-        guard let token = request.cookies[OutcomesAPI.sessionCookie]?.value, !token.isEmpty,
-            let (user, csrf) = try await service.identify(sessionToken: token, now: now)
-        else { return nil }
-        return Caller(user: user, csrfToken: csrf, sessionToken: token, credentialHash: OutcomesService.digest(token))
+        if let here = service.inAgreement(caller.user) {
+            caller.user = here
+        } else {
+            caller.hasRole = false
+        }
+        return caller
+    }
+
+    /// The refusal of a request for an agreement the caller has no role in: the same answer as
+    /// for an agreement that does not exist, so that nothing of it shows (issue #18).
+    func noRoleHere() -> Problem {
+        Problem.notFound("Aftalen findes ikke, eller du har ingen rolle i den; dine aftaler står i GET /api/agreements.")
     }
 
     /// The client's address: the connection's peer, or (behind a trusted reverse proxy on the
@@ -228,6 +278,7 @@ public final class OutcomesAPI: Sendable {
         if case .anyone = route.access {
         } else {
             guard let caller else { throw Problem.notSignedIn() }
+            if case .permission = route.access, !caller.hasRole { throw noRoleHere() }
             guard route.access.allows(caller.user.role) else {
                 throw Problem.forbidden("Rollen \(caller.user.role.danishName(in: commitment)) har ikke adgang til: \(route.summary).")
             }

@@ -157,6 +157,17 @@ public struct Route: Sendable {
         }
     }
 
+    /// The route's path under `/api/agreements/{agreement}` (issue #18), for an operation on an
+    /// agreement's records (one a role grants); `nil` for the server's own (health, login, the
+    /// caller's own password, tokens and calendar, the list of agreements).
+    var agreementPath: String? {
+        guard case .permission = access, path.hasPrefix("/api/"), !path.hasPrefix("/api/portfolio") else { return nil }
+        // A new version of an agreement's file: beside its versions.
+        if path == "/api/agreements" { return "/api/agreements/:agreement/versions" }
+        guard !path.hasPrefix("/api/agreements") else { return nil }
+        return "/api/agreements/:agreement" + routerPath.dropFirst("/api".count)
+    }
+
     /// The path as Hummingbird's router writes it (`/api/households/:id`).
     var routerPath: String {
         "/" + path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }.joined(separator: "/")

@@ -88,7 +88,7 @@ extension OutcomesAPI {
             },
             Route(
                 .get,
-                "/api/agreements/{id}/versions/{version}",
+                "/api/agreements/{agreement}/versions/{version}",
                 "getAgreement",
                 "En version af kontraktfilen, som YAML",
                 access: everyone,
@@ -96,16 +96,16 @@ extension OutcomesAPI {
                 responseMediaType: "application/yaml"
             ) { call in
                 guard let version = Int(call.parameter("version")) else {
-                    throw Problem.notFound("Aftalen \(call.parameter("id")) version \(call.parameter("version")) findes ikke.")
+                    throw Problem.notFound("Aftalen \(call.parameter("agreement")) version \(call.parameter("version")) findes ikke.")
                 }
-                let text = try await call.api.service.contractText(call.requester, id: call.parameter("id"), version: version)
+                let text = try await call.api.service.contractText(call.requester, id: call.parameter("agreement"), version: version)
                 return .raw(Data(text.utf8), contentType: "application/yaml; charset=utf-8")
             },
             Route(
                 .post,
                 "/api/agreements",
                 "saveAgreement",
-                "Gem en ny version af en kontraktfil (YAML); afvises med fil, linje og felt ved fejl",
+                "Gem en ny version af aftalens kontraktfil (YAML); afvises med fil, linje og felt ved fejl",
                 access: .permission(.saveContractVersion),
                 body: .string(description: "kontraktfilen som YAML"),
                 bodyMediaType: "application/yaml",

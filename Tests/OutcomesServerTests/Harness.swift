@@ -53,8 +53,10 @@ func withAPI(
     demoFiles: [String: String] = demoFiles,
     _ body: @Sendable (OutcomesAPI, SQLOutcomesStore, any TestClientProtocol) async throws -> Void
 ) async throws {
-    try await backend.withStore { store in
-        store.setPasswordCost(4)
+    try await backend.withStore { database in
+        database.setPasswordCost(4)
+        // The agreement's records (issue #18): users get their roles in it.
+        let store = database.sqlScoped(to: viborg.id)
         let at = "2026-11-26T12:00:00Z"
         let system = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: at)
         _ = try await store.saveContract(id: viborg.id, version: viborg.version, text: contractText)

@@ -21,6 +21,7 @@ let expectedAccess: [String: Set<String>] = {
         "logout": all, "me": all, "changePassword": all, "createToken": all, "listTokens": all, "revokeToken": all,
         "listUsers": ["adm"], "createUser": ["adm"], "setUserActive": ["adm"],
         "listAgreements": all, "getAgreement": all, "agreementFindings": all, "saveAgreement": ["pl"],
+        "listMyAgreements": all, "addAgreement": ["adm"],
         "listHouseholds": personReaders, "getHousehold": personReaders, "listPersons": personReaders,
         "householdMeasurements": personReaders, "getActionPlan": personReaders, "visitationList": personReaders,
         "listDecisions": personReaders,
@@ -55,7 +56,7 @@ struct Sample {
 func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     let own = "N-\(user)"
     switch operation {
-    case "health", "openapi", "logout", "me", "listUsers", "listAgreements", "agreementFindings", "listHouseholds", "listDeliveries",
+    case "health", "openapi", "logout", "me", "listUsers", "listAgreements", "listMyAgreements", "agreementFindings", "listHouseholds", "listDeliveries",
         "listTransfers", "listBudgetActuals", "listMeetings", "listReports", "listAudit", "verifyAudit", "visitationList", "listDecisions":
         return Sample()
     case "login": return Sample(json: ["username": "pl", "password": TestUser.pl.password])
@@ -68,8 +69,9 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "revokeToken": return Sample(path: ["id": String(OutcomesService.digest(TestUser(rawValue: user)?.token ?? "").prefix(16))])
     case "setUserActive": return Sample(path: ["username": "sg"], json: ["isActive": true])
     case "createUser": return Sample(json: ["username": "ny-\(user)", "displayName": "Ny", "role": "evaluator", "password": "en-lang-adgangskode"])
-    case "getAgreement": return Sample(path: ["id": viborg.id, "version": String(viborg.version)])
+    case "getAgreement": return Sample(path: ["agreement": viborg.id, "version": String(viborg.version)])
     case "saveAgreement": return Sample(raw: ContractFile.builtInText)
+    case "addAgreement": return Sample(raw: SecondAgreementTests.text)
     case "createHousehold": return Sample(json: ["id": own, "area": "houlkaer", "group": "treatment", "courseStart": "2026-10-01"])
     case "getHousehold", "listPersons", "householdMeasurements", "getActionPlan": return Sample(path: ["id": matrixHousehold])
     case "updateHousehold":

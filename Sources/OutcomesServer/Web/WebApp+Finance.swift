@@ -81,7 +81,7 @@ extension WebApp {
                     if case let .forbidden(message) = error { throw Refusal.forbidden(message) }
                     return refuse(error.description)
                 }
-                return WebApp.redirect("/oekonomi?besked=beslutning#tilskud")
+                return redirect("/oekonomi?besked=beslutning#tilskud")
             }
         }
     }

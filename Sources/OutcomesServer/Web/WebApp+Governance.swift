@@ -82,7 +82,7 @@ extension WebApp {
                     page["error"] = error.description.prefix(1).uppercased() + error.description.dropFirst() + "."
                     return html("governance", page, status: .unprocessableContent)
                 }
-                return WebApp.redirect("/styring?besked=\(kind.rawValue)#\(kind.rawValue)")
+                return redirect("/styring?besked=\(kind.rawValue)#\(kind.rawValue)")
             }
         }
     }

@@ -53,7 +53,7 @@ extension WebApp {
                         cohort: try optional("cohort") { Int($0) }
                     )
                     try await api.service.createHousehold(requester, record)
-                    return WebApp.redirect("/husstande/\(record.id.rawValue)?besked=oprettet")
+                    return redirect("/husstande/\(record.id.rawValue)?besked=oprettet")
                 } catch let error as ApplicationError {
                     return try await householdsError(error.description, caller: caller, now: now, values: fields)
                 } catch let error as RegisterError {
@@ -119,7 +119,7 @@ extension WebApp {
                     default: return try await householdPage(id, caller: caller, now: now, error: error.description, status: .unprocessableContent)
                     }
                 }
-                return WebApp.redirect("/husstande/\(id)#handleplan")
+                return redirect("/husstande/\(id)#handleplan")
             }
         }
     }
@@ -154,7 +154,7 @@ extension WebApp {
             } catch let error as StoreError {
                 return try await householdPage(id, caller: caller, now: now, error: error.description, status: .unprocessableContent, values: fields)
             }
-            return WebApp.redirect("/husstande/\(id.rawValue)?besked=\(confirmation)")
+            return redirect("/husstande/\(id.rawValue)?besked=\(confirmation)")
         }
     }
 

@@ -335,7 +335,7 @@ extension WebApp {
                     return try await userPage(name, caller: caller, now: now, error: error.description, values: fields)
                 }
                 let encoded = name.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics) ?? ""
-                return WebApp.redirect("/brugere/\(encoded)?besked=\(action)")
+                return redirect("/brugere/\(encoded)?besked=\(action)")
             }
         }
     }

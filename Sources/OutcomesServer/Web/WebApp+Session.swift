@@ -34,7 +34,7 @@ extension WebApp {
             case let .signedIn(account, sessionToken, _):
                 (user, token) = (account, sessionToken)
             }
-            var response = WebApp.redirect(user.mustChangePassword ? "/adgangskode" : "/oversigt")
+            var response = redirect(user.mustChangePassword ? "/adgangskode" : "/oversigt")
             response.headers[.setCookie] = api.sessionCookie(token).description
             return response
         }
@@ -42,17 +42,17 @@ extension WebApp {
             let caller = try await api.identify(request, now: api.clock())
             _ = try await form(request, context, caller: caller)
             if let token = caller?.sessionToken { try await api.service.logOut(sessionToken: token) }
-            var response = WebApp.redirect("/login")
+            var response = redirect("/login")
             response.headers[.setCookie] = api.sessionCookie("", maxAge: 0).description
             return response
         }
         router.get("/adgangskode") { request, _ in
-            guard let caller = try await api.identify(request, now: api.clock()), caller.csrfToken != nil else { return WebApp.redirect("/login") }
+            guard let caller = try await api.identify(request, now: api.clock()), caller.csrfToken != nil else { return redirect("/login") }
             return html("password", passwordContext(caller, now: api.clock()))
         }
         router.post("/adgangskode") { request, context in
             let now = api.clock()
-            guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil else { return WebApp.redirect("/login") }
+            guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil else { return redirect("/login") }
             let fields = try await form(request, context, caller: caller)
             var page = passwordContext(caller, now: now)
             let current = fields["current", default: ""]
@@ -82,9 +82,9 @@ extension WebApp {
                     now: now
                 )
             else {
-                return WebApp.redirect("/login")
+                return redirect("/login")
             }
-            var response = WebApp.redirect("/oversigt?besked=adgangskode")
+            var response = redirect("/oversigt?besked=adgangskode")
             response.headers[.setCookie] = api.sessionCookie(token).description
             return response
         }

@@ -106,7 +106,7 @@ extension WebApp {
                 } catch let error as StoreError {
                     return try await settlementError(error.description, caller: caller, now: now)
                 }
-                return WebApp.redirect("/opgoerelse?besked=indstillet#godkendelse")
+                return redirect("/opgoerelse?besked=indstillet#godkendelse")
             }
         }
         router.post("/opgoerelse/godkend") { request, context in
@@ -125,7 +125,7 @@ extension WebApp {
                 } catch let error as StoreError {
                     return try await settlementError(error.description, caller: caller, now: now)
                 }
-                return WebApp.redirect("/opgoerelse?besked=\(record.isApproved ? "godkendt" : "underskrevet")#godkendelse")
+                return redirect("/opgoerelse?besked=\(record.isApproved ? "godkendt" : "underskrevet")#godkendelse")
             }
         }
         router.get("/opgoerelse/linjer") { request, _ in

@@ -64,7 +64,7 @@ extension WebApp {
                 } catch let ApplicationError.notFound(message) {
                     throw Refusal.notFound(message)
                 }
-                return WebApp.redirect("/visitation?besked=journalfoert")
+                return redirect("/visitation?besked=journalfoert")
             }
         }
     }

@@ -18,9 +18,13 @@ struct WebApp: Sendable {
     let forecasts = ForecastCache()
     /// Renders the half-year report to PDF with headless Chromium, where it is installed.
     let pdfRenderer: PDFRenderer
+    /// Where the agreement's pages live: empty for the default agreement at the root,
+    /// `/aftaler/{id}` under an agreement's own address (issue #18).
+    let prefix: String
 
-    init(api: OutcomesAPI, pdfRenderer: PDFRenderer = PDFRenderer()) {
+    init(api: OutcomesAPI, prefix: String = "", pdfRenderer: PDFRenderer = PDFRenderer()) {
         self.api = api
+        self.prefix = prefix
         self.pdfRenderer = pdfRenderer
         var library = MustacheLibrary()
         let templates: [(String, [UInt8])] = [
@@ -50,6 +54,8 @@ struct WebApp: Sendable {
     /// A page the caller cannot have: not signed in (to the login), not allowed (403 page).
     enum Refusal: Error {
         case signIn
+        /// The user has no role in the agreement (issue #18): answered as if it did not exist.
+        case noRoleHere
         case forbidden(String)
         case notFound(String)
     }
@@ -58,6 +64,7 @@ struct WebApp: Sendable {
     func caller(_ request: Request, roles: Set<RoleKind>? = nil, now: Date) async throws -> Caller {
         guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil else { throw Refusal.signIn }
         if caller.user.mustChangePassword { throw Refusal.signIn }
+        guard caller.hasRole else { throw Refusal.noRoleHere }
         if let roles, !roles.contains(RoleKind(caller.user.role)) {
             throw Refusal.forbidden("Rollen \(caller.user.role.danishName(in: api.commitment)) har ikke adgang til denne side.")
         }
@@ -127,7 +134,7 @@ struct WebApp: Sendable {
     }
 
     func html(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let text = library.render(context, withTemplate: template) ?? ""
+        let text = WebApp.prefixingLinks(library.render(context, withTemplate: template) ?? "", with: prefix)
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentSecurityPolicy: WebApp.contentSecurityPolicy],
@@ -143,6 +150,47 @@ struct WebApp: Sendable {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 
+    /// A redirect to one of this agreement's pages (under its prefix).
+    func redirect(_ location: String) -> Response {
+        WebApp.redirect(WebApp.isAgreementPath(location) ? prefix + location : location)
+    }
+
+    /// The pages of an agreement under its own address.
+    static func agreementPrefix(_ id: String) -> String { "/aftaler/" + id }
+
+    /// Paths that belong to the server and the user, not to an agreement: the stylesheet and
+    /// script, login and logout, the user's password and calendar, the list of agreements.
+    static let serverPaths = ["/static/", "/login", "/logout", "/adgangskode", "/kalender", "/aftaler", "/api/", "/openapi"]
+
+    /// Whether a path on this server is one of an agreement's pages.
+    static func isAgreementPath(_ path: String) -> Bool {
+        path.hasPrefix("/") && path != "/" && !serverPaths.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") || path.hasPrefix($0 + "?") || path.hasPrefix($0 + ".") || path.hasPrefix($0 + "#") }
+    }
+
+    /// Every link and form of a page of the agreement's under its prefix: the templates and the
+    /// code write paths as on the default agreement (`href="/husstande/H-1"`), and one place
+    /// puts them under `/aftaler/{id}`. Only attributes the templates write are touched: text
+    /// a user typed is escaped (`&quot;`), so it cannot look like one.
+    static func prefixingLinks(_ html: String, with prefix: String) -> String {
+        guard !prefix.isEmpty else { return html }
+        var result = ""
+        result.reserveCapacity(html.utf8.count + 1024)
+        var rest = Substring(html)
+        while let range = rest.range(of: "=\"/") {
+            let attribute = rest[..<range.lowerBound]
+            result += rest[..<range.upperBound].dropLast()
+            let after = rest[range.upperBound...]
+            let path = after.prefix { $0 != "\"" }
+            if attribute.hasSuffix(" href") || attribute.hasSuffix(" action"), isAgreementPath("/" + path) {
+                result += prefix
+            }
+            result += "/"
+            rest = after
+        }
+        result += rest
+        return result
+    }
+
     /// Runs a page handler, turning refusals and errors into pages.
     func page(
         _ request: Request,
@@ -151,7 +199,13 @@ struct WebApp: Sendable {
         do {
             return try await body()
         } catch Refusal.signIn {
-            return WebApp.redirect("/login")
+            return redirect("/login")
+        } catch Refusal.noRoleHere {
+            let caller = try? await api.identify(request, now: api.clock())
+            var context = base(nil, title: "Findes ikke", current: "", now: api.clock())
+            if let caller { context = base(caller, title: "Findes ikke", current: "", now: api.clock()) }
+            context["error"] = "Aftalen findes ikke, eller du har ingen rolle i den. Dine aftaler står under Aftaler."
+            return html("layout", context, status: .notFound)
         } catch let Refusal.forbidden(message) {
             let caller = try? await api.identify(request, now: api.clock())
             var context = base(caller, title: "Ingen adgang", current: "", now: api.clock())
@@ -165,12 +219,43 @@ struct WebApp: Sendable {
         }
     }
 
-    /// Registers every page; answers the pages' paths with their methods (for the 405s).
+    /// Registers every page at the root (the default agreement's) and, for an agreement's pages,
+    /// under `/aftaler/{id}` too, where the agreement's own pages answer; answers the paths
+    /// with their methods (for the 405s).
     @discardableResult
-    func register(on router: Router<OutcomesRequestContext>) -> PageRouter {
+    func register(on router: Router<OutcomesRequestContext>, portfolio: Portfolio) -> [(String, [HTTPRequest.Method])] {
         let pages = PageRouter(router)
         registerPages(on: pages)
-        return pages
+        var methods = pages.methods
+        for (path, allowed) in pages.methods where WebApp.isAgreementPath(path) {
+            let scoped = "/aftaler/:agreement" + path
+            for method in allowed {
+                let handler: PageRouter.Handler = { request, context in
+                    guard let id = context.parameters.get("agreement"), let pages = portfolio.pages(id),
+                        let handler = pages.handlers[path + " " + method.rawValue]
+                    else { return ProblemMiddleware.notFoundPage(request.uri.path) }
+                    return try await handler(request, context)
+                }
+                router.on(RouterPath(scoped), method: method, use: handler)
+                if method == .get {
+                    router.on(RouterPath(scoped), method: .head) { request, context in try await handler(request, context).createHeadResponse() }
+                }
+            }
+            methods.append((scoped, allowed))
+        }
+        return methods
+    }
+
+    /// An agreement's pages as handlers by path and method, to answer under `/aftaler/{id}`.
+    struct Pages: Sendable {
+        let web: WebApp
+        let handlers: [String: PageRouter.Handler]
+        init(web: WebApp) {
+            self.web = web
+            let recorder = PageRouter(nil)
+            web.registerPages(on: recorder)
+            handlers = recorder.handlers
+        }
     }
 
     func registerPages(on router: PageRouter) {
@@ -189,7 +274,7 @@ struct WebApp: Sendable {
             )
         }
         router.get("/") { request, _ in
-            (try? await api.identify(request, now: api.clock())) == nil ? WebApp.redirect("/login") : WebApp.redirect("/oversigt")
+            (try? await api.identify(request, now: api.clock())) == nil ? redirect("/login") : redirect("/oversigt")
         }
         registerSession(on: router)
         registerOverview(on: router)
@@ -218,17 +303,21 @@ enum Danish {
 /// The router as the pages register on it: it records each path's methods, so that every
 /// other method on a page answers 405 (``OutcomesAPI/router()``).
 final class PageRouter: @unchecked Sendable {
-    let router: Router<OutcomesRequestContext>
+    /// The router to register on; `nil` to only record the handlers (an agreement's pages
+    /// under `/aftaler/{id}`).
+    let router: Router<OutcomesRequestContext>?
     /// Path → methods, in the order registered. Only written while the router is built.
     private(set) var methods: [(String, [HTTPRequest.Method])] = []
+    /// "path METHOD" → handler. Only written while the router is built.
+    private(set) var handlers: [String: Handler] = [:]
 
-    init(_ router: Router<OutcomesRequestContext>) { self.router = router }
+    init(_ router: Router<OutcomesRequestContext>?) { self.router = router }
 
     typealias Handler = @Sendable (Request, OutcomesRequestContext) async throws -> Response
 
     @discardableResult
     func get(_ path: String, use handler: @escaping Handler) -> PageRouter {
-        router.on(RouterPath(path), method: .head) { request, context in try await handler(request, context).createHeadResponse() }
+        router?.on(RouterPath(path), method: .head) { request, context in try await handler(request, context).createHeadResponse() }
         return on(path, .get, handler)
     }
 
@@ -236,7 +325,8 @@ final class PageRouter: @unchecked Sendable {
     func post(_ path: String, use handler: @escaping Handler) -> PageRouter { on(path, .post, handler) }
 
     private func on(_ path: String, _ method: HTTPRequest.Method, _ handler: @escaping Handler) -> PageRouter {
-        router.on(RouterPath(path), method: method, use: handler)
+        router?.on(RouterPath(path), method: method, use: handler)
+        handlers[path + " " + method.rawValue] = handler
         if let index = methods.firstIndex(where: { $0.0 == path }) {
             methods[index].1.append(method)
         } else {
