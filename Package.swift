@@ -147,6 +147,7 @@ let package = Package(
                 .embedInCode("Web/Templates/calendar.mustache"),
                 .embedInCode("Web/Templates/lottery.mustache"),
                 .embedInCode("Web/Templates/agreement.mustache"),
+                .embedInCode("Web/Templates/agreements.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

@@ -23,7 +23,7 @@ public struct CalendarCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let commitment = try options.load()
+        let commitment = try await options.resolve(database: database)
         let day = date.day
         let now = Date()
         let feed: String = try await withService(database, commitment: commitment, purpose: "kalender") { service, _ in

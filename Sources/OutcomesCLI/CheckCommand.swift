@@ -23,7 +23,7 @@ public struct CheckCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let commitment = try options.load()
+        let commitment = try await options.resolve(database: database)
         let day = date.day
         let input: ComplianceInput
         if let data {

@@ -3,6 +3,7 @@ import Foundation
 import OutcomesContractFile
 import OutcomesCore
 import OutcomesApplication
+import OutcomesStore
 
 /// `outcomes contract …`: the agreement as a contract file.
 public struct ContractCommand: AsyncParsableCommand {
@@ -18,8 +19,42 @@ public struct ContractCommand: AsyncParsableCommand {
     public struct ContractOption: ParsableArguments {
         @Option(name: .long, help: "Kontraktfil (YAML). Uden den bruges den indbyggede Viborg-aftale.")
         public var contract: String?
+        @Option(
+            name: .long,
+            help: "Aftalen i databasen (dens id), i dens seneste version; uden den Viborgs, eller den --contract nævner."
+        )
+        public var agreement: String?
 
         public init() {}
+
+        /// The agreement the command works on (issue #18): the one `--agreement` names, read from
+        /// `database` in its latest version; else the file's (`--contract`) or the built-in one.
+        /// With both, the file must be that agreement's.
+        func resolve(database: String?) async throws -> Commitment {
+            guard let agreement else { return try load() }
+            if contract != nil {
+                let file = try load()
+                guard file.id == agreement else {
+                    printError("--contract er aftalen '\(file.id)', men --agreement er '\(agreement)'")
+                    throw ExitCode(1)
+                }
+                return file
+            }
+            guard let database else {
+                printError("--agreement kræver --database: aftalen læses fra databasen")
+                throw ExitCode(1)
+            }
+            return try await withStore(database) { store in
+                let versions = try await store.contractVersions().filter { $0.id == agreement }.map(\.version).sorted(by: >)
+                for version in versions {
+                    guard let text = try await store.contractText(id: agreement, version: version) else { continue }
+                    if let commitment = try? ContractFile.parse(text, file: "\(agreement) version \(version)") { return commitment }
+                }
+                let known = Set(try await store.contractVersions().map(\.id)).sorted()
+                printError("aftalen '\(agreement)' findes ikke i databasen; den har: \(known.isEmpty ? "ingen" : known.joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+        }
 
         /// Loads the agreement, or exits 1 with the file, line and field of the problem.
         func load() throws -> Commitment {

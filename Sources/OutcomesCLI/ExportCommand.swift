@@ -36,13 +36,13 @@ public struct ExportCommand: AsyncParsableCommand {
         }
 
         public func run() async throws {
-            let commitment = try options.load()
+            let commitment = try await options.resolve(database: database)
             guard let projectID = project ?? commitment.indigoProjectID else {
                 printError("Aftalefilen angiver intet INDIGO-projekt (indigoProject): angiv det med --project INDIGO-POJ-…")
                 throw ExitCode(1)
             }
             let day = asOf.flatMap { LocalDate(iso: $0) } ?? LocalDate.today()
-            let input = try await withStore(database) { try await $0.complianceInput(commitment) }
+            let input = try await withStore(database) { try await $0.scoped(to: commitment.id).complianceInput(commitment) }
             // Only aggregates leave: the settlement's half-year totals per goal, never a line.
             let finance = FinanceReport.compute(input, asOf: day)
             let (document, warnings) = IndigoExport.document(

@@ -23,7 +23,7 @@ public struct FinanceCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let commitment = try options.load()
+        let commitment = try await options.resolve(database: database)
         let day = date.day
         let report = try await withService(database, commitment: commitment, purpose: "økonomi") { service, requester in
             try await service.finance(requester, asOf: day)

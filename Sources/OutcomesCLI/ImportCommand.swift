@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import OutcomesApplication
+import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -27,7 +28,7 @@ public struct ImportCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let commitment = try options.load()
+        let commitment = try await options.resolve(database: database)
         var files: [String: Data] = [:]
         for name in DeliveryImporter.fileNames {
             if let contents = FileManager.default.contents(atPath: (data as NSString).appendingPathComponent(name)) { files[name] = contents }
@@ -35,7 +36,18 @@ public struct ImportCommand: AsyncParsableCommand {
         let day = receivedOn.flatMap { LocalDate(iso: $0) } ?? LocalDate.today()
         do {
             let receipt = try await withService(database, commitment: commitment, purpose: purpose) { service, requester in
-                try await service.importDelivery(requester, files: files, receivedOn: day)
+                // Issue #18: a delivery for an agreement the database does not hold yet brings
+                // the agreement's file along, so that `--agreement` and the server find it.
+                if options.contract != nil, try await service.store.contractText(id: commitment.id, version: commitment.version) == nil {
+                    let source = try ContractFile.text(path: options.contract)
+                    _ = try await service.store.saveContract(
+                        id: commitment.id,
+                        version: commitment.version,
+                        text: source.text,
+                        audit: requester.audit("save-agreement", subject: "\(commitment.id) v\(commitment.version)")
+                    )
+                }
+                return try await service.importDelivery(requester, files: files, receivedOn: day)
             }
             if receipt.isNew {
                 print(

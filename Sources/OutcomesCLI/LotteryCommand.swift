@@ -42,7 +42,8 @@ public struct LotteryCommand: AsyncParsableCommand {
 
         public func run() async throws {
             // The areas must be the agreement's.
-            let population = try LotteryCommand.population(population, areas: try options.load().areas)
+            let commitment = try await options.resolve(database: database)
+            let population = try LotteryCommand.population(population, areas: commitment.areas)
             let draw: Lottery.Draw
             do {
                 draw = try Lottery.draw(population: population.map(\.household), seed: seed)
@@ -54,7 +55,9 @@ public struct LotteryCommand: AsyncParsableCommand {
             try Data(csv.utf8).write(to: URL(fileURLWithPath: out))
             if let database {
                 let areas = Dictionary(population.map { ($0.household, $0.area) }, uniquingKeysWith: { first, _ in first })
-                try await withStore(database) { store in
+                try await withStore(database) { database in
+                    // The lottery is the agreement's (issue #18).
+                    let store = database.sqlScoped(to: commitment.id)
                     try await store.recordLottery(
                         LotteryRecord(
                             seed: seed,

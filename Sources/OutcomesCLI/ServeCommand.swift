@@ -49,7 +49,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(reader: reader)
         var logger = Logger(label: "outcomes")
         logger.logLevel = configuration.logLevel
-        let commitment = try options.load()
+        let commitment = try await options.resolve(database: database)
         let contractText = try ContractFile.text(path: options.contract).text
         let app: any ApplicationProtocol
         do {

@@ -157,7 +157,7 @@ public struct SettleCommand: AsyncParsableCommand {
     /// through the application layer, which audits the read of the lines); a rejected delivery
     /// exits 1 with every error on standard error.
     func load() async throws -> (Commitment, Settlement) {
-        let commitment = try options.load()
+        let commitment = try await options.resolve(database: database)
         let day = LocalDate(iso: asOf)!
         if let database {
             do {

@@ -27,7 +27,7 @@ public struct SettlementCommand: AsyncParsableCommand {
         public init() {}
 
         public func run() async throws {
-            let commitment = try options.load()
+            let commitment = try await options.resolve(database: database)
             let (records, approvers) = try await withService(database, commitment: commitment, purpose: "halvårsopgørelser", role: .evaluator) {
                 service, requester in (try await service.settlementRecords(requester), service.approvers)
             }
@@ -52,7 +52,7 @@ public struct SettlementCommand: AsyncParsableCommand {
         }
 
         public func run() async throws {
-            let commitment = try options.load()
+            let commitment = try await options.resolve(database: database)
             let record = try await withService(database, commitment: commitment, purpose: "godkendelse af halvårsopgørelse", role: .projectLead) {
                 service, requester in
                 try await service.approveSettlement(requester, period: HalfYear(label: period)!, hash: hash, meetingOn: LocalDate(iso: meeting)!)

@@ -195,6 +195,31 @@ struct ExecutableTests {
         let verified = try run(["audit", "verify", "--database", database])
         #expect(verified.status == 0 && verified.stdout.contains("intakt: 2 poster"))  // the import and the read
     }
+
+    @Test("issue #18: a second agreement in the same database; --agreement selects it, the default stays Viborg")
+    func secondAgreementByID() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-cli-\(UInt64.random(in: 0...UInt64.max))")
+        let database = folder.appendingPathComponent("store.sqlite").path
+        let aarhusFile = URL(fileURLWithPath: SettleCommandTests.examples).deletingLastPathComponent().appendingPathComponent("aarhus/aftale.yaml").path
+        let aarhusData = folder.appendingPathComponent("aarhus").path
+        #expect(try run(["demo-data", "--contract", aarhusFile, "--seed", "5", "--out", aarhusData]).status == 0)
+        let viborgImport = try run(["import", "--data", SettleCommandTests.examples, "--database", database, "--received-on", "2026-11-26"])
+        #expect(viborgImport.status == 0, "\(viborgImport.stderr)")
+        let aarhusImport = try run(["import", "--contract", aarhusFile, "--data", aarhusData, "--database", database, "--received-on", "2026-11-26"])
+        #expect(aarhusImport.status == 0, "\(aarhusImport.stderr)")
+        // Each agreement settles its own delivery, as from its folder.
+        let aarhusStored = try run(["settle", "--database", database, "--agreement", "aarhus-staerke-familier", "--as-of", "2028-12-31", "--format", "json"])
+        let aarhusFolder = try run(["settle", "--data", aarhusData, "--contract", aarhusFile, "--as-of", "2028-12-31", "--format", "json"])
+        #expect(aarhusStored.status == 0, "\(aarhusStored.stderr)")
+        #expect(aarhusStored.stdout == aarhusFolder.stdout)
+        let viborgStored = try run(["settle", "--database", database, "--as-of", "2026-11-26"])
+        #expect(viborgStored.stdout == (try run(["settle", "--data", SettleCommandTests.examples, "--as-of", "2026-11-26"])).stdout)
+        let unknown = try run(["settle", "--database", database, "--agreement", "ingen-aftale", "--as-of", "2026-11-26"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("aftalen 'ingen-aftale' findes ikke i databasen; den har: aarhus-staerke-familier"))
+        let mismatch = try run(["settle", "--database", database, "--agreement", "viborg-relationel-velfaerd", "--contract", aarhusFile, "--as-of", "2026-11-26"])
+        #expect(mismatch.status == 1 && mismatch.stderr.contains("--contract er aftalen 'aarhus-staerke-familier'"))
+    }
 }
 
 @Suite("outcomes settle / demo-data")

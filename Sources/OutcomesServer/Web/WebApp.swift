@@ -40,6 +40,7 @@ struct WebApp: Sendable {
             ("user", PackageResources.user_mustache), ("calendar", PackageResources.calendar_mustache),
             ("lottery", PackageResources.lottery_mustache),
             ("agreement", PackageResources.agreement_mustache),
+            ("agreements", PackageResources.agreements_mustache),
         ]
         for (name, bytes) in templates {
             do {
@@ -56,6 +57,8 @@ struct WebApp: Sendable {
         case signIn
         /// The user has no role in the agreement (issue #18): answered as if it did not exist.
         case noRoleHere
+        /// The user has no role in the default agreement the root's pages show: to their list.
+        case chooseAgreement
         case forbidden(String)
         case notFound(String)
     }
@@ -64,7 +67,7 @@ struct WebApp: Sendable {
     func caller(_ request: Request, roles: Set<RoleKind>? = nil, now: Date) async throws -> Caller {
         guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil else { throw Refusal.signIn }
         if caller.user.mustChangePassword { throw Refusal.signIn }
-        guard caller.hasRole else { throw Refusal.noRoleHere }
+        guard caller.hasRole else { throw prefix.isEmpty ? Refusal.chooseAgreement : Refusal.noRoleHere }
         if let roles, !roles.contains(RoleKind(caller.user.role)) {
             throw Refusal.forbidden("Rollen \(caller.user.role.danishName(in: api.commitment)) har ikke adgang til denne side.")
         }
@@ -124,9 +127,11 @@ struct WebApp: Sendable {
                 ("/aftale", "Aftalen", Set(RoleKind.allCases)),
                 ("/brugere", "Brugere", Permission.manageUsers.roles),
             ]
+            // Issue #18: no role in this agreement (the list of one's agreements): no menu of it.
             context["user"] = [
-                "displayName": caller.user.displayName, "roleName": caller.user.role.danishName(in: api.commitment),
-                "nav": items.filter { $0.2.contains(kind) }.map { ["href": $0.0, "label": $0.1, "current": $0.0 == current] },
+                "displayName": caller.user.displayName,
+                "roleName": caller.hasRole ? caller.user.role.danishName(in: api.commitment) : "ingen rolle i \(api.commitment.title)",
+                "nav": caller.hasRole ? items.filter { $0.2.contains(kind) }.map { ["href": $0.0, "label": $0.1, "current": $0.0 == current] } : [],
             ]
             context["csrf"] = caller.csrfToken ?? ""
         }
@@ -200,11 +205,13 @@ struct WebApp: Sendable {
             return try await body()
         } catch Refusal.signIn {
             return redirect("/login")
+        } catch Refusal.chooseAgreement {
+            return WebApp.redirect("/aftaler")
         } catch Refusal.noRoleHere {
-            let caller = try? await api.identify(request, now: api.clock())
+            // Nothing of the agreement shows: not its title, not its menu.
             var context = base(nil, title: "Findes ikke", current: "", now: api.clock())
-            if let caller { context = base(caller, title: "Findes ikke", current: "", now: api.clock()) }
-            context["error"] = "Aftalen findes ikke, eller du har ingen rolle i den. Dine aftaler står under Aftaler."
+            context["agreementTitle"] = "Aftaler"
+            context["error"] = "Aftalen findes ikke, eller du har ingen rolle i den. Dine aftaler står under Aftaler (/aftaler)."
             return html("layout", context, status: .notFound)
         } catch let Refusal.forbidden(message) {
             let caller = try? await api.identify(request, now: api.clock())
@@ -290,6 +297,7 @@ struct WebApp: Sendable {
         registerWorkbooks(on: router)
         registerCalendar(on: router)
         registerUsers(on: router)
+        if prefix.isEmpty { registerPortfolio(on: router) }
     }
 }
 
