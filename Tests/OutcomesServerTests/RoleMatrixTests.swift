@@ -210,6 +210,54 @@ struct RoleMatrixTests {
         }
     }
 
+    /// Issue #18: roles are per agreement. With a second agreement on the server, every
+    /// operation on its records answers every Viborg role but the admin and DSI's funder (whose
+    /// roles hold in every agreement DSI funds) as if it did not exist; under Viborg's own
+    /// `/api/agreements/{id}` prefix every role gets what it gets on the default paths.
+    @Test("roles per agreement: every operation under another agreement's prefix, as every role", arguments: Backend.available)
+    func scopedMatrix(backend: Backend) async throws {
+        try await withAPI(backend) { api, _, client in
+            let added = try await client.send(
+                .post,
+                "/api/portfolio/agreements",
+                as: .adm,
+                raw: SecondAgreementTests.text,
+                headers: [.contentType: "application/yaml"]
+            )
+            #expect(added.status == .created)
+            let aarhus = "/api/agreements/\(SecondAgreementTests.aarhus.id)"
+            let own = "/api/agreements/\(viborg.id)"
+            var checked = 0
+            for (index, user) in TestUser.allCases.enumerated() {
+                for route in api.routes {
+                    guard case .permission = route.access, route.path.hasPrefix("/api/"), !route.path.hasPrefix("/api/portfolio") else { continue }
+                    guard !route.path.hasPrefix("/api/agreements") || route.path == "/api/agreements" else { continue }
+                    let request = try #require(sample(route.operationID, for: user.rawValue, index: index + 10))
+                    var tail = route.path == "/api/agreements" ? "/versions" : String(route.path.dropFirst("/api".count))
+                    for (key, value) in request.path { tail = tail.replacingOccurrences(of: "{\(key)}", with: value) }
+                    let headers: HTTPFields = request.raw == nil ? [:] : [.contentType: route.requestMediaType]
+                    let foreign = try await client.send(route.method, aarhus + tail + request.query, as: user, json: request.json, raw: request.raw, headers: headers)
+                    let label = "\(route.method) \(aarhus + tail) as \(user)"
+                    let noRole = foreign.status == .notFound && foreign.text.contains("ingen rolle i den")
+                    if [.adm, .dsi].contains(user) {
+                        #expect(!noRole, "\(label): \(foreign.text.prefix(200))")
+                    } else {
+                        #expect(noRole, "\(label): \(foreign.status.code) \(foreign.text.prefix(200))")
+                    }
+                    // Under Viborg's own prefix: allowed or refused as on the default path.
+                    guard route.method == .get else { continue }
+                    let mine = try await client.send(.get, own + tail + request.query, as: user)
+                    let allowed = expectedAccess[route.operationID]?.contains(user.rawValue) == true
+                    // (A half-year with no proposal in this test answers 404 of its own.)
+                    let reached = (200..<300).contains(mine.status.code) || (mine.status == .notFound && !mine.text.contains("ingen rolle i den"))
+                    #expect(allowed ? reached : mine.status == .forbidden, "GET \(own + tail) as \(user): \(mine.status.code)")
+                    checked += 1
+                }
+            }
+            #expect(checked > 100)
+        }
+    }
+
     @Test("a method a path does not serve answers 405 with Allow", arguments: [Backend.sqlite])
     func methodNotAllowed(backend: Backend) async throws {
         try await withAPI(backend) { api, _, client in
