@@ -18,6 +18,17 @@ struct AgreementView: Encodable, Sendable {
     var api: String
     var web: String
 
+    init(_ api: OutcomesAPI, role: Role) {
+        id = api.commitment.id
+        title = api.commitment.title
+        version = api.commitment.version
+        self.role = role.storedForm
+        roleName = role.danishName(in: api.commitment)
+        isDefault = api.isDefault
+        self.api = "/api/agreements/\(api.commitment.id)"
+        web = WebApp.agreementPrefix(api.commitment.id) + "/oversigt"
+    }
+
     static let schema = Schema.record([
         ("id", .text), ("title", .text), ("version", .integer()), ("role", .text), ("roleName", .text), ("isDefault", .boolean),
         ("api", .text), ("web", .text),
@@ -42,18 +53,7 @@ extension OutcomesAPI {
                 response: .page(of: AgreementView.schema)
             ) { call in
                 let user = try call.user
-                let views = call.api.agreements(of: user).map { api, here in
-                    AgreementView(
-                        id: api.commitment.id,
-                        title: api.commitment.title,
-                        version: api.commitment.version,
-                        role: here.role.storedForm,
-                        roleName: here.role.danishName(in: api.commitment),
-                        isDefault: api.isDefault,
-                        api: "/api/agreements/\(api.commitment.id)",
-                        web: WebApp.agreementPrefix(api.commitment.id) + "/oversigt"
-                    )
-                }
+                let views = call.api.agreements(of: user).map { api, here in AgreementView(api, role: here.role) }
                 return try .json(try call.paged(views))
             },
             Route(
@@ -72,19 +72,7 @@ extension OutcomesAPI {
                 let api = call.api.add(service)
                 let user = try call.user
                 let role = service.role(of: user) ?? user.role
-                return try .json(
-                    AgreementView(
-                        id: api.commitment.id,
-                        title: api.commitment.title,
-                        version: api.commitment.version,
-                        role: role.storedForm,
-                        roleName: role.danishName(in: api.commitment),
-                        isDefault: false,
-                        api: "/api/agreements/\(api.commitment.id)",
-                        web: WebApp.agreementPrefix(api.commitment.id) + "/oversigt"
-                    ),
-                    status: .created
-                )
+                return try .json(AgreementView(api, role: role), status: .created)
             },
         ]
     }

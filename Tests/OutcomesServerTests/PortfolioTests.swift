@@ -25,14 +25,7 @@ struct PortfolioTests {
         _ body: @Sendable (OutcomesAPI, SQLOutcomesStore, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withAPI(backend) { api, store, client in
-            let added = try await client.send(
-                .post,
-                "/api/portfolio/agreements",
-                as: .adm,
-                raw: SecondAgreementTests.text,
-                headers: [.contentType: "application/yaml"]
-            )
-            #expect(added.status == .created, "\(added.text.prefix(300))")
+            let added = try await Self.addSecondAgreement(client)
             #expect(added.object["web"] as? String == Self.web + "/oversigt")
             let aarhusStore = store.sqlScoped(to: Self.aarhus.id)
             let setup = AuditEvent(actor: "test", action: "setup", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
@@ -50,6 +43,19 @@ struct PortfolioTests {
             try await aarhusStore.saveAPIToken(Self.leadToken, username: "aarhus-pl", name: "test", audit: setup)
             try await body(api, store, client)
         }
+    }
+
+    /// The admin adds the second agreement (examples/aarhus) to the server.
+    static func addSecondAgreement(_ client: any TestClientProtocol) async throws -> Answer {
+        let added = try await client.send(
+            .post,
+            "/api/portfolio/agreements",
+            as: .adm,
+            raw: SecondAgreementTests.text,
+            headers: [.contentType: "application/yaml"]
+        )
+        #expect(added.status == .created, "\(added.text.prefix(300))")
+        return added
     }
 
     func asLead(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String) async throws -> Answer {

@@ -217,14 +217,7 @@ struct RoleMatrixTests {
     @Test("roles per agreement: every operation under another agreement's prefix, as every role", arguments: Backend.available)
     func scopedMatrix(backend: Backend) async throws {
         try await withAPI(backend) { api, _, client in
-            let added = try await client.send(
-                .post,
-                "/api/portfolio/agreements",
-                as: .adm,
-                raw: SecondAgreementTests.text,
-                headers: [.contentType: "application/yaml"]
-            )
-            #expect(added.status == .created)
+            _ = try await PortfolioTests.addSecondAgreement(client)
             let aarhus = "/api/agreements/\(SecondAgreementTests.aarhus.id)"
             let own = "/api/agreements/\(viborg.id)"
             var checked = 0
