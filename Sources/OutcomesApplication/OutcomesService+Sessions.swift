@@ -122,9 +122,11 @@ extension OutcomesService {
 
     // MARK: Users
 
+    /// The users with a role in this agreement, each with that role (issue #18); a user of
+    /// another agreement only gets one here by name (``updateUser``).
     public func users(_ requester: Requester) async throws -> [UserAccount] {
         try authorize(requester, .manageUsers)
-        return try await store.users()
+        return try await store.users().compactMap(inAgreement)
     }
 
     /// A role's party or area must be the agreement's.
