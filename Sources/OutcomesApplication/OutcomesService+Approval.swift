@@ -67,14 +67,14 @@ extension OutcomesService {
             lines: settlement.lines.filter { $0.period == period },
             corrections: settlement.corrections.filter { $0.settledIn == period },
             contract: commitment.id,
-            version: commitment.version,
+            version: history.inForce(for: period).version,
             delivery: number,
             asOf: period.end
         )
         let record = SettlementRecord(
             period: period.label,
             contractID: commitment.id,
-            contractVersion: commitment.version,
+            contractVersion: history.inForce(for: period).version,
             deliveryNumber: number,
             document: document,
             proposedBy: user.username,
@@ -194,7 +194,7 @@ enum ApprovedPeriodReader {
             )
         }
         let allocator = RepaymentAllocator(commitment)
-        let settlement = PeriodSettlement(
+        var settlement = PeriodSettlement(
             period: period,
             due: try date(object["due"]),
             isClosed: object["closed"] as? Bool ?? true,
@@ -205,6 +205,7 @@ enum ApprovedPeriodReader {
             recipients: try allocator.recipients.map { PartyAmount(party: $0, amount: try money(object["to" + $0.rawValue.uppercased()])) },
             isApproved: true
         )
+        settlement.contractVersion = object["version"] as? Int
         let lines = try lineObjects.map { line -> SettlementLine in
             let pointText = line["point"] as? String ?? ""
             guard let goal = line["goal"] as? Int, let point: LinePoint = pointText == "end" ? .end : Int(pointText).map(LinePoint.months) else {

@@ -108,12 +108,27 @@ extension OutcomesService {
                 "\(file): filen er aftalen '\(commitment.id)', ikke '\(self.commitment.id)'; en ny aftale oprettes af administratoren under Aftaler."
             )
         }
+        // SPEC §10, T 11.1: an approved half-year keeps the version it was approved with; an
+        // amendment takes effect after the last approved half-year at the earliest.
+        if !history.versions.contains(where: { $0.version == commitment.version }),
+            let next = try? AgreementHistory(history.versions + [commitment])
+        {
+            for record in try await store.settlementRecords() where record.isApproved {
+                guard let period = HalfYear(label: record.period), next.inForce(for: period).version != record.contractVersion else { continue }
+                throw ApplicationError.invalid(
+                    "\(file): version \(commitment.version) ville gælde for \(period.danishLabel), som er godkendt med version \(record.contractVersion); "
+                        + "en ændring kan tidligst gælde fra \(period.next.start.danishString) (effectiveFrom: \(period.next.start.isoString))."
+                )
+            }
+        }
         _ = try await store.saveContract(
             id: commitment.id,
             version: commitment.version,
             text: text,
             audit: requester.audit("save-agreement", subject: "\(commitment.id) v\(commitment.version)")
         )
+        // T 11.1: the version is in force from its effectiveFrom, at once (approved half-years keep theirs).
+        adopt(commitment)
         return ContractVersion(id: commitment.id, version: commitment.version)
     }
 

@@ -29,7 +29,7 @@ extension OutcomesService {
         let current = try await number.asyncMap { try await self.delivery(number: $0).delivery }
         let before = try await number.asyncMap { try await self.settlement(ofDelivery: $0, asOf: asOf) }
         let approved = try await approvedPeriods().periods.filter { $0.period.end <= asOf }
-        let after = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf, approved: approved)
+        let after = SettlementEngine.settle(history, delivery: imported.delivery, asOf: asOf, approved: approved)
         let preview = DeliveryPreview.compute(
             current: current,
             next: imported.delivery,
@@ -140,11 +140,11 @@ extension OutcomesService {
     func settlement(ofDelivery number: Int, asOf: LocalDate) async throws -> Settlement {
         let approvals = try await approvedPeriods()
         let key = SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf, approvals: approvals.key)
-        let commitment = self.commitment
+        let history = self.history
         let approved = approvals.periods.filter { $0.period.end <= asOf }
         return try await settlements.value(for: key) {
             let imported = try await self.delivery(number: number)
-            var settlement = SettlementEngine.settle(commitment, delivery: imported.delivery, asOf: asOf, approved: approved)
+            var settlement = SettlementEngine.settle(history, delivery: imported.delivery, asOf: asOf, approved: approved)
             settlement.warnings = imported.warnings + settlement.warnings
             return settlement
         }

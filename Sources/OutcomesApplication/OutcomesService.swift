@@ -3,6 +3,7 @@ public import Logging
 public import OutcomesCore
 public import OutcomesStore
 import OutcomesDelivery
+import Synchronization
 
 /// The application layer: every use case of Outcomes, once, for the API, the web app and the
 /// command line alike.
@@ -18,7 +19,12 @@ import OutcomesDelivery
 /// ```
 public final class OutcomesService: Sendable {
     public let store: any OutcomesStore
-    public let commitment: Commitment
+    /// The agreement's versions (T 11.1); a version saved while the server runs joins them.
+    private let versions: Mutex<AgreementHistory>
+    /// The agreement as it now reads: its newest version.
+    public var commitment: Commitment { versions.withLock { $0.latest } }
+    /// Every version and which is in force when (the settlement uses each half-year's).
+    public var history: AgreementHistory { versions.withLock { $0 } }
     /// The key that turns CPR numbers into pseudonyms; `nil` for the command line's work, which
     /// never registers a person.
     public let pseudonymizer: PersonPseudonymizer?
@@ -35,6 +41,7 @@ public final class OutcomesService: Sendable {
     public init(
         store: any OutcomesStore,
         commitment: Commitment,
+        history: AgreementHistory? = nil,
         pseudonymizer: PersonPseudonymizer?,
         throttle: LoginThrottle = LoginThrottle(),
         sessionIdleTimeout: TimeInterval = 8 * 3600,
@@ -42,11 +49,27 @@ public final class OutcomesService: Sendable {
     ) {
         // A service works on its agreement's records only (issue #18).
         self.store = store.agreement == commitment.id ? store : store.scoped(to: commitment.id)
-        self.commitment = commitment
+        var known = history ?? AgreementHistory(single: commitment)
+        if !known.versions.contains(where: { $0.version == commitment.version }) || known.latest.id != commitment.id {
+            known = (try? AgreementHistory(known.versions.filter { $0.id == commitment.id && $0.version != commitment.version } + [commitment]))
+                ?? AgreementHistory(single: commitment)
+        }
+        self.versions = Mutex(known)
         self.pseudonymizer = pseudonymizer
         self.throttle = throttle
         self.sessionIdleTimeout = sessionIdleTimeout
         self.logger = logger
+    }
+
+    /// Takes a version saved while the server runs into use (T 11.1): it is in force from its
+    /// `effectiveFrom`, and the newest version is the agreement as it now reads.
+    public func adopt(_ version: Commitment) {
+        versions.withLock { history in
+            guard version.id == history.latest.id, !history.versions.contains(where: { $0.version == version.version }),
+                let next = try? AgreementHistory(history.versions + [version])
+            else { return }
+            history = next
+        }
     }
 
     /// The role `user` has in this service's agreement, or `nil` when they have none there

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutcomesApplication
+import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesStore
@@ -56,7 +57,17 @@ func withService<T>(
     _ body: (OutcomesService, Requester) async throws -> T
 ) async throws -> T {
     try await withStore(url) { store in
-        let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: nil)
+        // T 11.1: the agreement's other stored versions, so that each half-year is settled with
+        // the version in force for it.
+        var versions = [commitment]
+        for stored in try await store.contractVersions() where stored.id == commitment.id && stored.version != commitment.version {
+            guard let text = try await store.contractText(id: stored.id, version: stored.version),
+                let other = try? ContractFile.parse(text, file: "\(stored.id) version \(stored.version)"), other.version == stored.version
+            else { continue }
+            versions.append(other)
+        }
+        let history = (try? AgreementHistory(versions)) ?? AgreementHistory(single: commitment)
+        let service = OutcomesService(store: store, commitment: history.latest, history: history, pseudonymizer: nil)
         let login = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         do {
             return try await body(service, Requester.commandLine(login: login, purpose: purpose, now: Date(), role: role))

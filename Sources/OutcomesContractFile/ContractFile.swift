@@ -246,6 +246,7 @@ struct ContractParser {
             guard day >= signedOn.value else { throw effective.error("versionen kan ikke gælde fra en dag før aftalens underskrift (\(signedOn.value))") }
             commitment.effectiveFrom = day
         }
+        commitment.decision = try root.optional("decision")?.nonEmptyString()
         try root.rejectUnknownKeys()
         return commitment
     }

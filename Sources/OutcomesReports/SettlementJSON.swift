@@ -16,8 +16,11 @@ public enum SettlementJSON {
         for (i, p) in s.periods.enumerated() {
             w.write(i == 0 ? "\n    " : ",\n    ")
             w.write(
-                "{\"period\": \"\(p.period.label)\", \"start\": \"\(p.period.start.isoString)\", \"end\": \"\(p.period.end.isoString)\", \"due\": \"\(p.due.isoString)\", \"closed\": \(p.isClosed), \"goals\": {"
+                "{\"period\": \"\(p.period.label)\", \"start\": \"\(p.period.start.isoString)\", \"end\": \"\(p.period.end.isoString)\", \"due\": \"\(p.due.isoString)\", \"closed\": \(p.isClosed), "
             )
+            // T 11.1: an amended agreement's half-years name the version their lines were computed with.
+            if let version = p.contractVersion { w.write("\"version\": \(version), ") }
+            w.write("\"goals\": {")
             writePeriodBody(p, to: &w)
         }
         w.write(s.periods.isEmpty ? "],\n  \"goals\": {" : "\n  ],\n  \"goals\": {")

@@ -161,12 +161,17 @@ public func buildApplication(
         try? await store.close()
         throw error
     }
-    let service = OutcomesService(store: store, commitment: commitment, pseudonymizer: pseudonymizer, logger: logger)
-    let api = OutcomesAPI(service: service, logger: logger, trustForwardedFor: configuration.trustsProxy, servesHTTPS: configuration.servesHTTPS)
-    // Issue #18: every other agreement the database holds, each in its latest version.
+    // Issue #18: every agreement the database holds, each with its versions (T 11.1); the one
+    // started with is the default, its newest version the one given (or a newer one stored).
+    let api: OutcomesAPI
     do {
-        for other in try await ServerSetup.storedAgreements(store, except: commitment.id) {
-            api.add(OutcomesService(store: store, commitment: other, pseudonymizer: pseudonymizer, logger: logger))
+        let stored = try await ServerSetup.storedAgreements(store)
+        let own = stored[commitment.id].map { ($0.versions.filter { $0.version != commitment.version }) + [commitment] } ?? [commitment]
+        let history = (try? AgreementHistory(own)) ?? AgreementHistory(single: commitment)
+        let service = OutcomesService(store: store, commitment: history.latest, history: history, pseudonymizer: pseudonymizer, logger: logger)
+        api = OutcomesAPI(service: service, logger: logger, trustForwardedFor: configuration.trustsProxy, servesHTTPS: configuration.servesHTTPS)
+        for (id, other) in stored.sorted(by: { $0.key < $1.key }) where id != commitment.id {
+            api.add(OutcomesService(store: store, commitment: other.latest, history: other, pseudonymizer: pseudonymizer, logger: logger))
         }
     } catch {
         try? await store.close()
@@ -204,18 +209,19 @@ struct StoreService: Service {
 enum ServerSetup {
     static func timestamp() -> String { Requester.timestamp(Date()) }
 
-    /// Every agreement the store holds but `except`, each in its latest version that this
-    /// program reads (an older file format, like version 1 of Viborg's without `areas`, is
-    /// kept as text but not run).
-    static func storedAgreements(_ store: SQLOutcomesStore, except: String) async throws -> [Commitment] {
-        var latest: [String: Commitment] = [:]
-        for version in try await store.contractVersions() where version.id != except {
+    /// Every agreement the store holds, with every version of it that this program reads (an
+    /// older file format, like version 1 of Viborg's without `areas`, is kept as text but not
+    /// run; version 2 is the same agreement).
+    static func storedAgreements(_ store: SQLOutcomesStore) async throws -> [String: AgreementHistory] {
+        var versions: [String: [Commitment]] = [:]
+        for version in try await store.contractVersions() {
             guard let text = try await store.contractText(id: version.id, version: version.version),
-                let commitment = try? ContractFile.parse(text, file: "\(version.id) v\(version.version)")
+                let commitment = try? ContractFile.parse(text, file: "\(version.id) v\(version.version)"),
+                commitment.id == version.id, commitment.version == version.version
             else { continue }
-            if (latest[version.id]?.version ?? .min) < commitment.version { latest[version.id] = commitment }
+            versions[version.id, default: []].append(commitment)
         }
-        return latest.values.sorted { $0.id < $1.id }
+        return versions.compactMapValues { try? AgreementHistory($0) }
     }
 
     /// A fresh store gets the agreement, the demo delivery and the first admin.

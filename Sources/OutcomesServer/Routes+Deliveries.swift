@@ -159,7 +159,8 @@ extension OutcomesAPI {
         let settlement = Schema.record([
             ("contract", .text), ("asOf", .date),
             // SPEC §10: `approved` only on an approved half-year.
-            ("periods", .array(.object(periodFields + [("approved", .boolean)], required: periodFields.map(\.0)))),
+            // T 11.1: `version` only when the agreement is amended within the settlement.
+            ("periods", .array(.object(periodFields + [("approved", .boolean), ("version", .integer(minimum: 1))], required: periodFields.map(\.0)))),
             ("goals", .map(.record([("amount", .money), ("imputed", .money), ("payable", .money), ("lines", .integer())]))),
             ("totals", .record([("amount", Schema.money)] + amounts.map { ($0, Schema.money) })),
             (

@@ -25,11 +25,22 @@ struct AgreementPageTests {
                     + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"aftale.yaml\"\r\nContent-Type: text/yaml\r\n\r\n\(text)\r\n--\(boundary)--\r\n"
                 return try await client.send(.post, "/aftale", raw: body, headers: [.cookie: pl, .contentType: "multipart/form-data; boundary=\(boundary)"])
             }
-            var changed = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\neffectiveFrom: 2025-01-01\n")
+            var changed = ContractFile.builtInText.replacingOccurrences(
+                of: "\nversion: 2\n",
+                with: "\nversion: 3\neffectiveFrom: 2025-01-01\ndecision: \"Styregruppen 10.12.2024: ny tærskel for budgetafvigelser\"\n"
+            )
             changed = changed.replacingOccurrences(of: "budgetDeviationThreshold: {value: 10,", with: "budgetDeviationThreshold: {value: 15,")
             let saved = try await upload(changed)
             #expect(saved.status == .ok, "\(saved.text.prefix(300))")
-            #expect(saved.text.contains("Version 3 af viborg-relationel-velfaerd er gemt."))
+            // Issue #18: in force at once, from its effectiveFrom (T 11.1).
+            #expect(saved.text.contains("Version 3 af viborg-relationel-velfaerd gælder nu."))
+            #expect(saved.text.contains("<td>gælder nu</td><td>Styregruppen 10.12.2024: ny tærskel for budgetafvigelser</td>"))
+            #expect(saved.text.contains("<td>afløst</td>"))
+            #expect(saved.text.contains("Forskelle fra den forrige version"))
+            // Any two versions compared.
+            let compared = try await client.send(.get, "/aftale?fra=2&til=3", headers: [.cookie: sg])
+            #expect(compared.status == .ok && compared.text.contains("Forskelle fra version 2 til version 3") && compared.text.contains("class=\"tilføjet\""))
+            #expect(try await client.send(.get, "/aftale?fra=2&til=9", headers: [.cookie: sg]).status == .notFound)
             #expect(saved.text.contains("class=\"fjernet\"") && saved.text.contains("class=\"tilføjet\"") && saved.text.contains("budgetDeviationThreshold: {value: 15,"))
             #expect(try await store.contractVersions().map(\.version).contains(3))
             #expect(saved.text.contains("version 3, gælder fra 01.01.2025") && saved.text.contains("<td>01.01.2025</td>"))

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import OutcomesApplication
+import OutcomesContractFile
 import OutcomesCore
 import OutcomesServer
 import OutcomesStore
@@ -124,6 +125,73 @@ struct SettlementApprovalTests {
             let goals = try #require(open["goals"] as? [String: [String: Any]])
             #expect(goals.values.contains { $0["correction"] != nil })
             #expect(before["corrections"] == nil)
+        }
+    }
+
+    /// Version 3 of Viborg's file: goal 1's rate renegotiated to 10.000 kr. from `effective`.
+    static func amendment(effective: String) -> String {
+        ContractFile.builtInText
+            .replacingOccurrences(
+                of: "\nversion: 2\n",
+                with: "\nversion: 3\neffectiveFrom: \(effective)\ndecision: \"Styregruppen: ny sats for mål 1 efter baselineafvigelse (B5.1 2.4.2)\"\n"
+            )
+            .replacingOccurrences(of: "rate: {amount: 8600, unit: perPersonPerPoint", with: "rate: {amount: 10000, unit: perPersonPerPoint")
+    }
+
+    /// Issue #18 (2): an amendment changes the settlement from its effective half-year only;
+    /// approved half-years keep the version they were approved with, and one cannot reach
+    /// back into them.
+    @Test("an amendment takes effect from its half-year; approved half-years keep their version", arguments: Backend.available)
+    func amendment(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            try await recordMeeting(client)
+            let before = try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .dsi)
+            for period in ["2023-H2", "2024-H1"] { _ = try await approve(period, client) }
+            // Back into an approved half-year: refused, nothing kept.
+            let early = try await client.send(
+                .post,
+                "/api/agreements",
+                as: .pl,
+                raw: Self.amendment(effective: "2024-01-01"),
+                headers: [.contentType: "application/yaml"]
+            )
+            #expect(early.status == .unprocessableContent, "\(early.text.prefix(300))")
+            #expect(early.text.contains("1. halvår 2024") && early.text.contains("tidligst gælde fra 01.07.2024 (effectiveFrom: 2024-07-01)"), "\(early.text)")
+            #expect(((try await client.send(.get, "/api/agreements", as: .pl)).object["items"] as? [[String: Any]])?.count == 1)
+            // From 2025: in force at once, for 2025's half-years only.
+            let saved = try await client.send(
+                .post,
+                "/api/agreements",
+                as: .pl,
+                raw: Self.amendment(effective: "2025-01-01"),
+                headers: [.contentType: "application/yaml"]
+            )
+            #expect(saved.status == .created, "\(saved.text.prefix(300))")
+            let versions = (try await client.send(.get, "/api/agreements", as: .pl)).object["items"] as? [[String: Any]] ?? []
+            #expect(versions.compactMap { $0["version"] as? Int } == [2, 3])
+            #expect(versions.last?["inUse"] as? Bool == true)
+            let after = try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .dsi)
+            let old = try #require(before.object["periods"] as? [[String: Any]])
+            let new = try #require(after.object["periods"] as? [[String: Any]])
+            #expect(old.count == new.count)
+            var moved = false
+            for (was, now) in Swift.zip(old, new) {
+                let label = now["period"] as? String ?? ""
+                let goals = { (p: [String: Any]) in ((p["goals"] as? [String: Any])?["1"] as? [String: Any])?["amount"] as? String }
+                if label < "2025-H1" {
+                    #expect(now["version"] as? Int == 2, "\(label)")
+                    #expect(goals(now) == goals(was), "\(label)")
+                } else {
+                    #expect(now["version"] as? Int == 3, "\(label)")
+                    if goals(now) != goals(was) { moved = true }
+                }
+            }
+            #expect(moved, "the new rate shows from 2025")
+            // A proposal names the version in force for its half-year.
+            let record = try await approve("2024-H2", client)
+            #expect(record["contractVersion"] as? Int == 2)
+            let next = try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": "2025-H1"])
+            #expect(next.object["contractVersion"] as? Int == 3, "\(next.text.prefix(300))")
         }
     }
 

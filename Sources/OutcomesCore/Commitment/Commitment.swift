@@ -37,6 +37,10 @@ public struct Commitment: Sendable, Equatable {
     /// The day this version of the contract file takes effect (*gælder fra*), when the file says;
     /// a later version (an amendment, T 6.2.2) names its own.
     public var effectiveFrom: LocalDate? = nil
+    /// The decision behind this version (T 11.1: an amendment is agreed in writing), e.g. the
+    /// steering group's renegotiated rate after a baseline deviation (B5.1 2.4.2); `nil` for a
+    /// version that does not change the agreement.
+    public var decision: String? = nil
     /// The conditional grants (*tilskud*) by funder (T 3.1, T 3.3).
     public var grants: [Grant]
     /// The conditions of T 3.3 on which the grant is paid.

@@ -159,6 +159,10 @@ public struct PeriodSettlement: Sendable, Equatable {
     /// How the total is split between the funders (B5.1 1.1).
     public var recipients: [PartyAmount]
     /// SPEC §10: the half-year as approved — these figures are kept, never recomputed.
+    /// The contract version whose rates made the half-year's lines, when the settlement spans
+    /// more than one version (an amended agreement, T 11.1); `nil` when one version holds
+    /// throughout.
+    public var contractVersion: Int? = nil
     public var isApproved: Bool = false
 
     public init(

@@ -24,6 +24,43 @@ public enum SettlementEngine {
         return run.settle()
     }
 
+    /// T 11.1, B5.1 2.2, 2.4.2, 2.5.2: the settlement of an amended agreement. Each half-year's
+    /// lines are computed with the version in force for it (``AgreementHistory/inForce(for:)``,
+    /// each version imputing its own lines); the caps, the return cap, the tranches and the
+    /// payers are those of the version in force on `asOf`, applied across all the lines (a cap is
+    /// the agreement's, not a half-year's). Every half-year names its version. Approved
+    /// half-years keep what they were approved with (SPEC §10). With one version in force
+    /// throughout, this is ``settle(_:delivery:asOf:approved:)`` of that version.
+    public static func settle(_ history: AgreementHistory, delivery: Delivery, asOf: LocalDate, approved: [ApprovedPeriod] = []) -> Settlement {
+        let standing = history.inForce(on: asOf)
+        let start = standing.interventionPeriod.value.start
+        let periods = asOf < start ? [] : HalfYear.span(from: start, through: asOf)
+        let used = history.used(in: periods)
+        guard used.count > 1 else {
+            return settle(used.first ?? standing, delivery: delivery, asOf: asOf, approved: approved)
+        }
+        var lines: [SettlementLine] = []
+        var warnings: [String] = []
+        for version in used {
+            var run = SettlementRun(commitment: version, delivery: delivery, asOf: asOf)
+            let computed = run.computeLines()
+            lines += computed.filter { history.inForce(for: $0.period).version == version.version }
+            for warning in run.warnings where !warnings.contains(warning) { warnings.append(warning) }
+        }
+        // Each version's lines are in the engine's order; a half-year's lines all come from one
+        // version, so ordering by date (stably) puts the spliced lines in that order too.
+        var order = Array(lines.indices)
+        order.sort { (lines[$0].date, $0) < (lines[$1].date, $1) }
+        var run = SettlementRun(commitment: standing, delivery: delivery, asOf: asOf)
+        run.approved = approved
+        run.warnings = warnings
+        var settlement = run.aggregate(order.map { lines[$0] })
+        for index in settlement.periods.indices {
+            settlement.periods[index].contractVersion = history.inForce(for: settlement.periods[index].period).version
+        }
+        return settlement
+    }
+
     /// P 1.1.3 / SPEC §4: a course's end is its end date, or the end of the intervention
     /// period if it is still running then; an end date after the period reads as its last day.
     public static func courseEnd(of household: Household, interventionEnd: LocalDate) -> LocalDate {
@@ -105,6 +142,13 @@ struct SettlementRun {
     // MARK: Settle
 
     mutating func settle() -> Settlement {
+        // Made first: making the lines adds their warnings, which the aggregate then reads.
+        let lines = computeLines()
+        return aggregate(lines)
+    }
+
+    /// Every line of every goal, imputed and in order, before periods and caps.
+    mutating func computeLines() -> [SettlementLine] {
         let counted = countedHouseholds()
         // The id ranks (a sort of every id) and the lookup tables are built side by side.
         let delivery = self.delivery
@@ -151,7 +195,7 @@ struct SettlementRun {
             cursors[best] += 1
         }
         for part in parts { warnings += part.warnings }
-        return aggregate(merged)
+        return merged
     }
 
     /// Makes, imputes and orders the lines of some goals.

@@ -9,14 +9,25 @@ import OutcomesStore
 /// "Aftalen" (issue #16): the contract versions on record, the validation's findings for the
 /// version in use, and — for the project lead — a new version uploaded, read whole (a file that
 /// cannot be read is refused, nothing kept), kept, and shown with its findings and a
-/// line-by-line difference against the version in use. It is taken into use when the server is
-/// started with it.
+/// line-by-line difference against the version before it. Issue #18 (T 11.1): a version is in
+/// force from its `effectiveFrom` at once; the table shows each version's status and the
+/// decision behind it, and any two versions can be compared.
 extension WebApp {
     func registerAgreement(on router: PageRouter) {
         router.get("/aftale") { request, _ in
             try await page(request) {
                 let now = api.clock()
                 let caller = try await caller(request, now: now)
+                // ?fra=N&til=M: the difference between two versions.
+                let query = request.uri.queryParameters
+                if let from = query["fra"].flatMap({ Int(String($0)) }), let to = query["til"].flatMap({ Int(String($0)) }) {
+                    let requester = Requester(user: caller.user, now: now, channel: "web:agreement")
+                    let id = api.commitment.id
+                    guard let old = try? await api.service.contractText(requester, id: id, version: from),
+                        let new = try? await api.service.contractText(requester, id: id, version: to)
+                    else { throw Refusal.notFound("Version \(from) eller \(to) af aftalen findes ikke.") }
+                    return try await agreementPage(caller, now: now, uploaded: new, previous: old, compared: (from, to))
+                }
                 return try await agreementPage(caller, now: now)
             }
         }
@@ -28,9 +39,12 @@ extension WebApp {
                 guard let name = fields["file:file"], let data = files[name] else { return try await agreementPage(caller, now: now, error: "Vælg aftalefilen (YAML).") }
                 let text = String(decoding: data, as: UTF8.self)
                 let requester = Requester(user: caller.user, purpose: "ny aftaleversion", now: now, channel: "web:agreement")
+                // The version the new one is compared with: the newest before it.
+                let previous = try? await api.service.contractText(requester, id: api.commitment.id, version: api.commitment.version)
                 do {
                     let version = try await api.service.saveContractVersion(requester, text: text, file: name)
-                    return try await agreementPage(caller, now: now, flash: "Version \(version.version) af \(version.id) er gemt.", uploaded: text)
+                    let from = api.service.history.inForce(on: api.today(now)).version == version.version ? "gælder nu" : "er gemt"
+                    return try await agreementPage(caller, now: now, flash: "Version \(version.version) af \(version.id) \(from).", uploaded: text, previous: previous)
                 } catch let error as ApplicationError {
                     return try await agreementPage(caller, now: now, error: error.description, uploaded: text)
                 } catch let error as StoreError {
@@ -82,21 +96,47 @@ extension WebApp {
         return shown
     }
 
-    func agreementPage(_ caller: Caller, now: Date, error: String? = nil, flash: String? = nil, uploaded: String? = nil) async throws -> Response {
+    func agreementPage(
+        _ caller: Caller,
+        now: Date,
+        error: String? = nil,
+        flash: String? = nil,
+        uploaded: String? = nil,
+        previous: String? = nil,
+        compared: (Int, Int)? = nil
+    ) async throws -> Response {
         let requester = Requester(user: caller.user, now: now, channel: "web:agreement")
-        let commitment = api.commitment
+        let history = api.service.history
+        let today = api.today(now)
+        let commitment = history.inForce(on: today)
         var context = base(caller, title: "Aftalen", current: "/aftale", now: now)
         context["error"] = error
         context["flash"] = flash
         context["title"] = commitment.title
         context["inUse"] = "\(commitment.id) version \(commitment.version)"
         var versions: [[String: Any]] = []
-        for (version, inUse) in try await api.service.contractVersions(requester) {
+        let stored = try await api.service.contractVersions(requester).map(\.version).filter { $0.id == commitment.id }
+        for (offset, version) in stored.enumerated() {
             // The file says from when it applies; without it, from the signing.
-            let text = try? await api.service.contractText(requester, id: version.id, version: version.version)
-            let parsed = text.flatMap { try? ContractFile.parse($0, file: "\(version.id) v\(version.version)") }
-            let effective = parsed.map { ($0.effectiveFrom ?? $0.signedOn.value).danishString } ?? "–"
-            versions.append(["id": version.id, "version": String(version.version), "inUse": inUse, "effective": effective])
+            let known = history.versions.first { $0.version == version.version }
+            let effective = known.map { ($0.effectiveFrom ?? $0.signedOn.value).danishString } ?? "–"
+            let status: String
+            if known == nil {
+                status = "gemt; et ældre filformat, afløst"
+            } else if version.version == commitment.version {
+                status = "gælder nu"
+            } else if let from = known?.effectiveFrom, from > today, version.version > commitment.version {
+                status = "gælder fra \(from.danishString)"
+            } else {
+                status = "afløst"
+            }
+            var row: [String: Any] = [
+                "id": version.id, "version": String(version.version), "effective": effective, "status": status,
+                "inUse": version.version == commitment.version,
+            ]
+            if let decision = known?.decision { row["decision"] = decision }
+            if offset > 0 { row["compare"] = "/aftale?fra=\(stored[offset - 1].version)&til=\(version.version)#forskelle" }
+            versions.append(row)
         }
         context["versions"] = versions
         context["effective"] = (commitment.effectiveFrom ?? commitment.signedOn.value).danishString
@@ -107,8 +147,9 @@ extension WebApp {
         }
         context["findings"] = findings(ContractValidator.validate(commitment))
         context["canUpload"] = Permission.saveContractVersion.roles.contains(RoleKind(caller.user.role))
-        if let uploaded, let current = try? await api.service.contractText(requester, id: commitment.id, version: commitment.version) {
+        if let uploaded, let current = try await previousText(previous, requester, commitment) {
             context["diff"] = WebApp.lineDiff(current, uploaded)
+            context["diffTitle"] = compared.map { "Forskelle fra version \($0.0) til version \($0.1)" } ?? "Forskelle fra den forrige version"
             context["hasDiff"] = true
             if let parsed = try? ContractFile.parse(uploaded, file: "aftale.yaml") {
                 context["newFindings"] = findings(ContractValidator.validate(parsed))
@@ -116,5 +157,11 @@ extension WebApp {
             }
         }
         return html("agreement", context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// The text an upload is compared with: the one given, else the version now in force.
+    func previousText(_ given: String?, _ requester: Requester, _ commitment: Commitment) async throws -> String? {
+        if let given { return given }
+        return try? await api.service.contractText(requester, id: commitment.id, version: commitment.version)
     }
 }
