@@ -148,6 +148,7 @@ let package = Package(
                 .embedInCode("Web/Templates/lottery.mustache"),
                 .embedInCode("Web/Templates/agreement.mustache"),
                 .embedInCode("Web/Templates/agreements.mustache"),
+                .embedInCode("Web/Templates/portfolio.mustache"),
                 .embedInCode("Web/style.css"),
                 .embedInCode("Web/app.js"),
             ],

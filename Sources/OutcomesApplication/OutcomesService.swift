@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import OutcomesCore
+import OutcomesAnalysis
 public import OutcomesStore
 import OutcomesDelivery
 import Synchronization
@@ -33,6 +34,10 @@ public final class OutcomesService: Sendable {
     let settlements = ComputedCache<SettlementKey, Settlement>(capacity: 64)
     let deliveries = ComputedCache<Int, ImportedDelivery>(capacity: 2)
     let documents = ComputedCache<DocumentKey, String>(capacity: 32)
+    /// Portfolio lines by the agreement's last change, date and version (issue #18).
+    let summaries = ComputedCache<SummaryKey, AgreementSummary>(capacity: 8)
+    /// The forecast per version.
+    let forecasts = ComputedCache<String, ForecastModel.Result>(capacity: 4)
     /// Approved half-years read back from their documents, by hash (SPEC §10).
     let approvedDocuments = ComputedCache<String, ApprovedPeriod>(capacity: 64)
     /// Idle time after which a session ends.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import OutcomesAnalysis
 import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
@@ -35,6 +36,107 @@ struct AgreementView: Encodable, Sendable {
     ])
 }
 
+/// The portfolio as the API answers it (issue #18 (4)).
+struct PortfolioJSON: Encodable {
+    struct Distribution: Encodable {
+        var mean: String
+        var p5: String
+        var p95: String
+    }
+    struct DeadlineView: Encodable {
+        var what: String
+        var clause: String
+        var due: LocalDate
+        var status: String
+    }
+    struct Funder: Encodable {
+        var funder: String
+        var name: String
+        var approved: String
+        var paid: String
+        var expected: String
+        /// The forecast's median annual rate of return (XIRR) as a fraction, `"0.0412"`.
+        var expectedReturn: String?
+    }
+    struct Agreement: Encodable {
+        var id: String
+        var title: String
+        var version: Int
+        var enrolled: Int
+        var target: Int
+        var computed: String
+        var approved: String
+        var due: String
+        var paid: String
+        var expected: Distribution
+        var returnCap: String
+        var returnCapUsed: String
+        var returnCapBinds: String
+        var breaches: Int
+        var warnings: Int
+        var nextDeadlines: [DeadlineView]
+        var funders: [Funder]
+    }
+    struct Total: Encodable {
+        var funder: String
+        var name: String
+        var agreements: Int
+        var approved: String
+        var paid: String
+        var expected: String
+    }
+    var asOf: LocalDate
+    var agreements: [Agreement]
+    var funders: [Total]
+
+    init(_ figures: PortfolioFigures) {
+        asOf = figures.asOf
+        agreements = figures.agreements.map { s in
+            Agreement(
+                id: s.id, title: s.title, version: s.version, enrolled: s.enrolled, target: s.target,
+                computed: s.repayments.computed.machineString, approved: s.repayments.approved.machineString,
+                due: s.repayments.due.machineString, paid: s.repayments.paid.machineString,
+                expected: Distribution(mean: s.expected.mean.machineString, p5: s.expected.p5.machineString, p95: s.expected.p95.machineString),
+                returnCap: s.returnCap.machineString, returnCapUsed: s.returnCapUsed.machineString,
+                returnCapBinds: s.returnCapBinds.decimalString(scale: 3),
+                breaches: s.breaches, warnings: s.warnings,
+                nextDeadlines: s.nextDeadlines.map { DeadlineView(what: $0.what, clause: $0.clause.reference, due: $0.due, status: $0.status.rawValue) },
+                funders: s.funders.map {
+                    Funder(
+                        funder: $0.funder.rawValue, name: $0.name, approved: $0.approved.machineString, paid: $0.paid.machineString,
+                        expected: $0.expected.machineString, expectedReturn: $0.expectedReturn.map { String(format: "%.4f", $0) }
+                    )
+                }
+            )
+        }
+        funders = figures.funders.map {
+            Total(
+                funder: $0.funder.rawValue, name: $0.name, agreements: $0.agreements, approved: $0.approved.machineString,
+                paid: $0.paid.machineString, expected: $0.expected.machineString
+            )
+        }
+    }
+
+    static var schema: Schema {
+        let distribution = Schema.record([("mean", .money), ("p5", .money), ("p95", .money)])
+        let deadline = Schema.record([("what", .text), ("clause", .text), ("due", .date), ("status", .string(values: ["met", "upcoming", "overdue"]))])
+        let funder = Schema.object(
+            [("funder", .text), ("name", .text), ("approved", .money), ("paid", .money), ("expected", .money), ("expectedReturn", .nullable(.text))],
+            required: ["funder", "name", "approved", "paid", "expected"]
+        )
+        let agreement = Schema.record([
+            ("id", .text), ("title", .text), ("version", .integer()), ("enrolled", .integer()), ("target", .integer()),
+            ("computed", .money), ("approved", .money), ("due", .money), ("paid", .money), ("expected", distribution),
+            ("returnCap", .money), ("returnCapUsed", .money), ("returnCapBinds", .text), ("breaches", .integer()), ("warnings", .integer()),
+            ("nextDeadlines", .array(deadline)), ("funders", .array(funder)),
+        ])
+        let total = Schema.record([
+            ("funder", .text), ("name", .text), ("agreements", .integer()), ("approved", .money), ("paid", .money), ("expected", .money),
+        ])
+        return .record([("asOf", .date), ("agreements", .array(agreement)), ("funders", .array(total))])
+    }
+}
+
 extension OutcomesAPI {
     /// The agreements `user` has a role in, the default first.
     func agreements(of user: UserAccount) -> [(api: OutcomesAPI, user: UserAccount)] {
@@ -43,6 +145,18 @@ extension OutcomesAPI {
 
     static var portfolioRoutes: [Route] {
         [
+            Route(
+                .get,
+                "/api/portfolio",
+                "portfolio",
+                "Porteføljen: for hver aftale, du ser tal for, indskrivning mod mål, godkendte og betalte tilbagebetalinger, forventede (prognosen), afkastloftet, åbne brud og de næste frister; summer pr. tilskudsgiver",
+                access: .signedIn,
+                query: [QueryParameter(name: "asOf", schema: .date, required: true, description: "Datoen (ÅÅÅÅ-MM-DD).")],
+                response: PortfolioJSON.schema
+            ) { call in
+                let figures = try await PortfolioFigures.compute(call.api, user: try call.user, asOf: try call.asOfDate(), now: call.now, channel: "portfolio")
+                return try .json(PortfolioJSON(figures))
+            },
             Route(
                 .get,
                 "/api/portfolio/agreements",

@@ -292,6 +292,13 @@ enum Migrations {
             name: "agreements as a scope (issue #18): every record belongs to an agreement; roles per agreement",
             statements: Migrations.agreementScope
         ),
+        Migration(
+            version: 16,
+            name: "an agreement's last change, found from the end of its audit entries (the portfolio's caches)",
+            statements: [
+                "CREATE INDEX \(ident: "auditByAgreement") ON \(ident: "auditEntry") (\(ident: "agreementId"), \(ident: "sequence"))"
+            ]
+        ),
     ]
 
     /// The agreement existing records belong to: the contract the database holds (before this

@@ -14,6 +14,9 @@ public protocol OutcomesStore: Sendable {
 
     /// The agreement whose records this store reads and writes (issue #18).
     var agreement: String { get }
+    /// A number that grows with every write to the agreement's records (its last audit entry
+    /// that is not a read): what a cache of figures derived from them is keyed by.
+    func lastChange() async throws -> Int
     /// The same database seen as another agreement's records.
     func scoped(to agreement: String) -> any OutcomesStore
 

@@ -363,6 +363,21 @@ public final class SQLOutcomesStore: OutcomesStore {
         return AuditEntry(sequence: sequence, event: event, previousHash: previous, hash: hash)
     }
 
+    /// The sequence number of the agreement's last audited write (every write is audited in its
+    /// own transaction; reads of person data, `read:…`, are not changes): a fingerprint of the
+    /// agreement's records for caches, read from the end of an index.
+    public func lastChange() async throws -> Int {
+        try await readingOne { database in
+            try await database.raw(
+                """
+                SELECT "sequence" FROM "auditEntry"
+                WHERE "agreementId" = \(bind: agreement) AND "action" NOT LIKE 'read:%'
+                ORDER BY "sequence" DESC LIMIT 1
+                """
+            ).first()?.decode(column: "sequence", as: Int.self) ?? 0
+        }
+    }
+
     public func auditEntries() async throws -> [AuditEntry] {
         try await reading { database in try await SQLOutcomesStore.auditEntries(in: database) }
     }

@@ -632,20 +632,24 @@ struct BrowserTests {
             #expect(try await browser.waitForURL(containing: "soeg=H00017"))
             #expect(try await browser.findAll("table tbody tr").count == 1)
 
-            // A new version of the agreement: its findings and what changed against the version in use.
+            // A new version of the agreement: its findings and what changed against the version
+            // before it; in force at once from its effectiveFrom (issue #18, T 11.1).
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-agreement-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let file = folder.appendingPathComponent("aftale-v3.yaml")
-            let text = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\neffectiveFrom: 2025-01-01\n")
+            // The demo approves every half-year whose payment is due: an amendment applies from the
+            // current half-year, which has not ended.
+            let effective = HalfYear(containing: LocalDate.copenhagen(Date())).start
+            let text = ContractFile.builtInText.replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\neffectiveFrom: \(effective.isoString)\n")
                 .replacingOccurrences(of: "budgetDeviationThreshold: {value: 10,", with: "budgetDeviationThreshold: {value: 15,")
             try Data(text.utf8).write(to: file)
             try await browser.go(server.baseURL + "/aftale")
             try await browser.attach("#file", [file.path])
             try await browser.click("#ny-version button[type=submit]")
-            #expect(try await browser.waitForText("Version 3 af viborg-relationel-velfaerd er gemt."))
+            #expect(try await browser.waitForText("Version 3 af viborg-relationel-velfaerd gælder nu."))
             #expect(try await browser.findAll("#forskelle tr.tilføjet").count == 3, "the version, its effective date and the changed threshold")
             #expect(try await browser.findAll("#forskelle tr.fjernet").count == 2)
-            #expect(try await browser.text("#forskelle h2").contains("gælder fra 01.01.2025"))
+            #expect(try await browser.text("#forskelle h2").contains("gælder fra \(effective.danishString)"))
             try await browser.screenshot(to: "\(Self.screenshots)/aftale.png")
             // A file that is not YAML is refused with its name and line, and nothing is kept.
             let broken = folder.appendingPathComponent("forkert.yaml")

@@ -1,11 +1,13 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import OutcomesAnalysis
 import OutcomesContractFile
 import OutcomesCore
 import OutcomesDelivery
 import OutcomesReports
 import OutcomesServer
+import OutcomesSpreadsheet
 import OutcomesStore
 import OutcomesTestSupport
 import Testing
@@ -116,6 +118,58 @@ struct PortfolioTests {
             #expect(entries.contains { $0.event.action == "add-agreement" && $0.event.agreement == Self.aarhus.id })
             #expect(entries.contains { $0.event.agreement == Self.aarhus.id && $0.event.subject.hasPrefix("delivery ") })
             #expect(try await store.verifyAudit() == .intact(entries: entries.count))
+        }
+    }
+
+    /// Issue #18 (4): the portfolio — per agreement enrolment, repayments, the forecast, the
+    /// return cap, breaches and deadlines; totals per funder; kept until an agreement changes.
+    @Test("the portfolio: each agreement's figures as its own pages give them, totals per funder, fresh after a payment", arguments: Backend.available)
+    func portfolio(backend: Backend) async throws {
+        try await withBoth(backend) { _, store, client in
+            let answer = try await client.send(.get, "/api/portfolio?asOf=2026-11-26", as: .dsi)
+            #expect(answer.status == .ok, "\(answer.text.prefix(300))")
+            let rows = try #require(answer.object["agreements"] as? [[String: Any]])
+            #expect(rows.compactMap { $0["id"] as? String } == [viborg.id, Self.aarhus.id])
+            for (row, path) in Swift.zip(rows, ["/api", Self.prefix]) {
+                // The repayment figures are the agreement's own finance figures.
+                let finance = try await client.send(.get, path + "/finance?asOf=2026-11-26", as: .dsi)
+                let repayments = try #require(finance.object["repayments"] as? [String: Any])
+                for key in ["computed", "approved", "due", "paid"] {
+                    #expect(row[key] as? String == repayments[key] as? String, "\(row["id"] ?? ""): \(key)")
+                }
+                #expect((row["target"] as? Int ?? 0) > 0 && (row["enrolled"] as? Int ?? 0) > 0)
+            }
+            // The forecast's mean is the agreement's own forecast.
+            let expected = ForecastModel(Self.aarhus).run(10_000, seed: 2023).total.mean.machineString
+            #expect((rows[1]["expected"] as? [String: Any])?["mean"] as? String == expected)
+            // Totals per funder: DSI funds both, LBF only Viborg, the co-funder only Aarhus.
+            let funders = try #require(answer.object["funders"] as? [[String: Any]])
+            let counts = Dictionary(uniqueKeysWithValues: funders.compactMap { f in (f["funder"] as? String).map { ($0, f["agreements"] as? Int ?? 0) } })
+            #expect(counts["dsi"] == 2 && counts.values.reduce(0, +) == 4, "\(counts)")
+
+            // A repayment recorded in Aarhus shows at once (the cache follows the agreement's changes).
+            let paidBefore = try #require((rows[1]["funders"] as? [[String: Any]])?.first { $0["funder"] as? String == "dsi" }?["paid"] as? String)
+            let payment = try await asLead(client, .get, Self.prefix + "/transfers")
+            #expect(payment.status == .ok)
+            try await store.sqlScoped(to: Self.aarhus.id).recordTransfer(
+                MoneyTransfer(kind: .repayment, from: PartyKey("aarhus"), to: PartyKey("dsi"), paidOn: LocalDate(iso: "2026-10-01")!, amount: Money(kroner: 1000), reference: "test"),
+                audit: AuditEvent(actor: "test", action: "record-transfer", subject: "", purpose: "test", at: "2026-11-26T12:00:00Z")
+            )
+            let again = try await client.send(.get, "/api/portfolio?asOf=2026-11-26", as: .dsi)
+            let paidAfter = ((again.object["agreements"] as? [[String: Any]])?[1]["funders"] as? [[String: Any]])?.first { $0["funder"] as? String == "dsi" }?["paid"] as? String
+            #expect(paidBefore != paidAfter && paidAfter != nil, "\(paidBefore) → \(paidAfter ?? "nil")")
+
+            // Roles without figures see no agreement in it; the page and the workbook.
+            let caseworker = try await client.send(.get, "/api/portfolio?asOf=2026-11-26", as: .cw)
+            #expect((caseworker.object["agreements"] as? [[String: Any]])?.isEmpty == true)
+            let (cookie, _) = try await WebPageTests().logIn(client, .dsi)
+            let page = try await client.send(.get, "/portefolje?dato=2026-11-26", headers: [.cookie: cookie])
+            #expect(page.status == .ok && page.text.contains(viborg.title) && page.text.contains(Self.aarhus.title))
+            #expect(page.text.contains("href=\"\(Self.web)/oversigt\""))
+            #expect(DanishPagesTests.findings(in: page.text, page: "/portefolje").isEmpty, "\(DanishPagesTests.findings(in: page.text, page: "/portefolje"))")
+            let workbook = try await ExcelExportTests().workbook(client, "/portefolje.xlsx?dato=2026-11-26", cookie: cookie)
+            #expect(workbook.status == .ok && workbook.sheets.map(\.name) == ["Aftaler", "Tilskudsgivere"])
+            #expect(workbook.sheets.first?.rows.count == 3, "a header and two agreements")
         }
     }
 

@@ -21,7 +21,7 @@ let expectedAccess: [String: Set<String>] = {
         "logout": all, "me": all, "changePassword": all, "createToken": all, "listTokens": all, "revokeToken": all,
         "listUsers": ["adm"], "createUser": ["adm"], "setUserActive": ["adm"],
         "listAgreements": all, "getAgreement": all, "agreementFindings": all, "saveAgreement": ["pl"],
-        "listMyAgreements": all, "addAgreement": ["adm"],
+        "listMyAgreements": all, "addAgreement": ["adm"], "portfolio": all,
         "listHouseholds": personReaders, "getHousehold": personReaders, "listPersons": personReaders,
         "householdMeasurements": personReaders, "getActionPlan": personReaders, "visitationList": personReaders,
         "listDecisions": personReaders,
@@ -87,7 +87,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "recordDecision":
         return Sample(json: ["household": own, "outcome": "declined", "consentGiven": false, "reason": "Familien takkede nej til forløbet."])
     case "importDelivery", "previewDelivery": return Sample(json: ["files": demoFiles])
-    case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance", "paymentInstructions": return Sample(query: "?asOf=2026-11-26")
+    case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance", "paymentInstructions", "portfolio": return Sample(query: "?asOf=2026-11-26")
     case "listNotices": return Sample()
     case "recordNotice": return Sample(json: ["kind": "revocation", "received": "2026-04-06", "subject": "Tilbagekaldelse \(user)"])
     case "listGrantDecisions", "listReferenceRates": return Sample()

@@ -5,22 +5,6 @@ import OutcomesApplication
 import OutcomesCore
 import OutcomesStore
 
-/// The forecast for the finance page, run once per agreement version (10.000 runs, seed 2023:
-/// the same figures on every visit).
-actor ForecastCache {
-    static let runs = 10_000
-    static let seed: UInt64 = 2023
-    private var results: [String: ForecastModel.Result] = [:]
-
-    func result(for commitment: Commitment) -> ForecastModel.Result {
-        let key = "\(commitment.id)#\(commitment.version)"
-        if let result = results[key] { return result }
-        let result = ForecastModel(commitment).run(ForecastCache.runs, seed: ForecastCache.seed)
-        results[key] = result
-        return result
-    }
-}
-
 extension WebApp {
     /// Money in and out in figures only: open to those who see the settlement's totals.
     static let financeRoles = Permission.readFigures.roles
@@ -35,7 +19,7 @@ extension WebApp {
                 context["asOf"] = day.danishString
                 context["asOfISO"] = day.isoString
                 let report = try await api.service.finance(Requester(user: caller.user, now: now, channel: "web:finance"), asOf: day)
-                let forecast = await forecasts.result(for: api.commitment)
+                let forecast = try await api.service.forecast()
                 for (key, value) in financeContext(report, forecast: forecast) { context[key] = value }
                 context["figures"] = try await figuresContext(on: day, caller: caller)
                 context["decisionForm"] = decisionForm(caller, now: now)
@@ -50,7 +34,7 @@ extension WebApp {
                 let caller = try await caller(request, roles: WebApp.financeRoles, now: now)
                 let day = asOf(request, now: now)
                 let report = try await api.service.finance(Requester(user: caller.user, now: now, channel: "web:finance"), asOf: day)
-                let forecast = await forecasts.result(for: api.commitment)
+                let forecast = try await api.service.forecast()
                 return try WebApp.xlsx(financeWorkbook(report, forecast: forecast), name: "oekonomi-\(day.isoString)")
             }
         }

@@ -15,7 +15,6 @@ struct WebApp: Sendable {
     let api: OutcomesAPI
     let library: MustacheLibrary
     let pending = PendingUploads()
-    let forecasts = ForecastCache()
     /// Renders the half-year report to PDF with headless Chromium, where it is installed.
     let pdfRenderer: PDFRenderer
     /// Where the agreement's pages live: empty for the default agreement at the root,
@@ -41,6 +40,7 @@ struct WebApp: Sendable {
             ("lottery", PackageResources.lottery_mustache),
             ("agreement", PackageResources.agreement_mustache),
             ("agreements", PackageResources.agreements_mustache),
+            ("portfolio", PackageResources.portfolio_mustache),
         ]
         for (name, bytes) in templates {
             do {
@@ -165,7 +165,7 @@ struct WebApp: Sendable {
 
     /// Paths that belong to the server and the user, not to an agreement: the stylesheet and
     /// script, login and logout, the user's password and calendar, the list of agreements.
-    static let serverPaths = ["/static/", "/login", "/logout", "/adgangskode", "/kalender", "/aftaler", "/api/", "/openapi"]
+    static let serverPaths = ["/static/", "/login", "/logout", "/adgangskode", "/kalender", "/aftaler", "/portefolje", "/api/", "/openapi"]
 
     /// Whether a path on this server is one of an agreement's pages.
     static func isAgreementPath(_ path: String) -> Bool {

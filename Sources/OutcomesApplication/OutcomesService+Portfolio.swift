@@ -1,0 +1,115 @@
+public import OutcomesAnalysis
+public import OutcomesCore
+import OutcomesStore
+
+/// One agreement as a funder's portfolio shows it (issue #18 (4)): aggregates only (T 8.1).
+public struct AgreementSummary: Sendable {
+    /// What one funder of the agreement has had approved, been paid and can expect.
+    public struct FunderFigures: Sendable {
+        public var funder: PartyKey
+        public var name: String
+        /// Its share of the approved half-years' repayments (SPEC §10).
+        public var approved: Money
+        /// The repayments the ledger shows it received.
+        public var paid: Money
+        /// The forecast's mean of what it receives in all (B5.1 1.1 shares).
+        public var expected: Money
+        /// The forecast's median rate of return (XIRR) on its grant, when one exists.
+        public var expectedReturn: Double?
+    }
+
+    public var id: String
+    public var title: String
+    public var version: Int
+    public var asOf: LocalDate
+    /// Households enrolled against the agreement's target (P 3.2).
+    public var enrolled: Int
+    public var target: Int
+    /// SPEC §10's four repayment figures for the date.
+    public var repayments: RepaymentFigures
+    /// The forecast's total repayments: mean, 5 % and 95 %.
+    public var expected: ForecastModel.Distribution
+    /// The return cap (T 5.2), what the settlement computes against it, and how often it binds
+    /// in the forecast.
+    public var returnCap: Money
+    public var returnCapUsed: Money
+    public var returnCapBinds: Ratio
+    /// Open compliance findings (SPEC §8).
+    public var breaches: Int
+    public var warnings: Int
+    /// The next deadlines: overdue ones and the coming ones, earliest first (at most three).
+    public var nextDeadlines: [Deadline]
+    public var funders: [FunderFigures]
+}
+
+// The portfolio (issue #18 (4)).
+extension OutcomesService {
+    /// The forecast of the agreement's payments (10.000 runs, seed 2023: the same figures on
+    /// every visit), run once per version and kept.
+    public func forecast() async throws -> ForecastModel.Result {
+        let commitment = self.commitment
+        return try await forecasts.value(for: "\(commitment.id)#\(commitment.version)") {
+            ForecastModel(commitment).run(OutcomesService.forecastRuns, seed: OutcomesService.forecastSeed)
+        }
+    }
+
+    static let forecastRuns = 10_000
+    static let forecastSeed: UInt64 = 2023
+
+    /// The agreement's line in a funder's portfolio, as of a date. Computed once per change of
+    /// the agreement's records (``OutcomesStore/lastChange()``), date and version, and kept: a
+    /// portfolio of fifty agreements reads fifty small numbers, not fifty agreements.
+    public func portfolioSummary(_ requester: Requester, asOf: LocalDate) async throws -> AgreementSummary {
+        try authorize(requester, .readFigures)
+        let key = SummaryKey(change: try await store.lastChange(), asOf: asOf, version: commitment.version)
+        // The figures are aggregates, the same for every role that may see them (every role
+        // with `readFigures` also has `readCompliance`); the households are not named.
+        return try await summaries.value(for: key) { try await self.computeSummary(requester, asOf: asOf) }
+    }
+
+    private func computeSummary(_ requester: Requester, asOf: LocalDate) async throws -> AgreementSummary {
+        let commitment = self.commitment
+        let finance = try await finance(requester, asOf: asOf)
+        let compliance = try await compliance(requester, asOf: asOf, namingHouseholds: false)
+        let progress = EnrolmentProgress.compute(try await store.households(in: nil), commitment: commitment, asOf: asOf)
+        let forecast = try await forecast()
+        let transfers = try await store.transfers()
+        let approvedPeriods = finance.settlement.periods.filter(\.isApproved)
+        let funders = commitment.tranches.shares.map(\.funder).enumerated().map { _, funder in
+            let index = forecast.funders.firstIndex(of: funder)
+            return AgreementSummary.FunderFigures(
+                funder: funder,
+                name: commitment.party(funder)?.name ?? funder.rawValue,
+                approved: Money.sum(approvedPeriods.map { $0.recipients.first { $0.party == funder }?.amount ?? .zero }),
+                paid: Money.sum(transfers.filter { $0.kind == .repayment && $0.to == funder }.map(\.amount)),
+                expected: index.map { forecast.received[$0].mean } ?? .zero,
+                expectedReturn: index.flatMap { forecast.irr[$0].missing < forecast.runs ? forecast.irr[$0].p50 : nil }
+            )
+        }
+        let open = compliance.deadlines.filter { $0.status != .met }.sorted { $0.due < $1.due }
+        return AgreementSummary(
+            id: commitment.id,
+            title: commitment.title,
+            version: commitment.version,
+            asOf: asOf,
+            enrolled: progress.enrolled,
+            target: commitment.expectedHouseholds.value,
+            repayments: finance.figures,
+            expected: forecast.total,
+            returnCap: commitment.returnCap.amount.value,
+            returnCapUsed: finance.settlement.totals.total,
+            returnCapBinds: forecast.returnCapBinds,
+            breaches: compliance.findings.filter { $0.severity == .breach }.count,
+            warnings: compliance.findings.filter { $0.severity == .warning }.count,
+            nextDeadlines: Array(open.prefix(3)),
+            funders: funders
+        )
+    }
+}
+
+/// What an agreement's portfolio line depends on.
+struct SummaryKey: Hashable, Sendable {
+    var change: Int
+    var asOf: LocalDate
+    var version: Int
+}
