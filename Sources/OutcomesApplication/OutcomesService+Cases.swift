@@ -257,7 +257,7 @@ extension OutcomesService {
     /// replacement obligations the requester may see by household.
     public func enrolmentProgress(_ requester: Requester, asOf: LocalDate) async throws -> (progress: EnrolmentProgress, visibleReplacements: [HouseholdID]) {
         let user = try authorize(requester, .readOverview)
-        let households = try await store.households(in: nil)
+        let households = try await complianceInput().input.households
         let progress = EnrolmentProgress.compute(households, commitment: commitment, asOf: asOf)
         let areas = Dictionary(households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
         let visible = progress.openReplacements.filter { id in areas[id].map { user.role.personDataAccess(householdArea: $0) != .none } ?? false }
@@ -351,20 +351,38 @@ extension OutcomesService {
     /// audited.
     public func compliance(_ requester: Requester, asOf: LocalDate, namingHouseholds: Bool = true) async throws -> ComplianceReport {
         let user = try authorize(requester, .readCompliance)
-        var input = try await complianceInput().input
-        input.paymentInstructions = try await instructions(asOf: asOf, transfers: input.transfers)
-        let notices = try await store.notices()
-        let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
+        // Computed once per change of the agreement's records and date (issue #18); the
+        // households a finding names are then narrowed to the requester's.
+        let key = SummaryKey(change: try await store.lastChange(), asOf: asOf, version: commitment.version)
+        let computed = try await checks.value(for: key) {
+            var input = try await self.complianceInput().input
+            input.paymentInstructions = try await self.instructions(asOf: asOf, transfers: input.transfers)
+            let areas = Dictionary(input.households.map { ($0.id, $0.area) }, uniquingKeysWith: { first, _ in first })
+            return ComplianceChecks(
+                findings: ComplianceMonitor.check(input, asOf: asOf),
+                deadlines: AgreementDeadlines.all(input, notices: input.notices, asOf: asOf),
+                areas: areas
+            )
+        }
+        let areas = computed.areas
         let visible = { (id: HouseholdID) in
             namingHouseholds && (areas[id].map { user.role.personDataAccess(householdArea: $0) != .none } ?? false)
         }
-        var findings = ComplianceMonitor.check(input, asOf: asOf)
+        var findings = computed.findings
         for index in findings.indices { findings[index].households = findings[index].households.filter(visible) }
         if findings.contains(where: { !$0.households.isEmpty }) {
             try await auditRead(requester, "compliance \(asOf.isoString) households")
         }
-        return ComplianceReport(asOf: asOf, findings: findings, deadlines: AgreementDeadlines.all(input, notices: notices, asOf: asOf))
+        return ComplianceReport(asOf: asOf, findings: findings, deadlines: computed.deadlines)
     }
+}
+
+/// The compliance monitor's result for one change of an agreement's records and one date.
+struct ComplianceChecks: Sendable {
+    var findings: [ComplianceFinding]
+    var deadlines: [Deadline]
+    /// Each household's area, to narrow the households a finding names to the requester's.
+    var areas: [HouseholdID: Area]
 }
 
 extension EnrolmentDecision.Outcome {

@@ -109,7 +109,7 @@ extension OutcomesService {
 
 /// What an agreement's portfolio line depends on.
 struct SummaryKey: Hashable, Sendable {
-    var change: Int
+    var change: AgreementChange
     var asOf: LocalDate
     var version: Int
 }

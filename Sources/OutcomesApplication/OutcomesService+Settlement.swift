@@ -164,7 +164,20 @@ extension OutcomesService {
 
     /// What the compliance monitor and the finance report look at: the register, the ledger
     /// and the governance records as stored now, with the current delivery from the cache.
+    ///
+    /// Issue #18: the agreement's records are read once per change of them (its last audited
+    /// write, ``OutcomesStore/lastChange()``) and kept; the reference rates, which are the
+    /// database's, are read each time.
     func complianceInput() async throws -> (input: ComplianceInput, deliveryNumber: Int?) {
+        let change = try await store.lastChange()
+        let records = try await inputs.value(for: change) { try await self.readComplianceInput() }
+        var input = records.input
+        input.referenceRates = try await store.referenceRates()
+        return (input, records.deliveryNumber)
+    }
+
+    /// The agreement's records as the compliance monitor and the finance report read them.
+    func readComplianceInput() async throws -> AgreementRecords {
         let number = try await store.currentDeliveryNumber()
         let delivery = try await number.asyncMap { try await self.delivery(number: $0).delivery }
         let input = ComplianceInput(
@@ -180,8 +193,7 @@ extension OutcomesService {
         var withDecisions = input
         withDecisions.grantDecisions = try await store.grantDecisions()
         withDecisions.notices = try await store.notices()
-        withDecisions.referenceRates = try await store.referenceRates()
-        return (withDecisions, number)
+        return AgreementRecords(input: withDecisions, deliveryNumber: number)
     }
 
     /// Money in and out as of a date (SPEC §7), figures only; the settlement inside it comes
@@ -193,6 +205,12 @@ extension OutcomesService {
         if let number { settled = try await settlement(ofDelivery: number, asOf: asOf) }
         return FinanceReport.compute(input, asOf: asOf, settlement: settled)
     }
+}
+
+/// An agreement's records as of one change of them.
+struct AgreementRecords: Sendable {
+    var input: ComplianceInput
+    var deliveryNumber: Int?
 }
 
 /// What a settlement depends on: the delivery, the contract version and the date.

@@ -31,14 +31,22 @@ public struct ContractCommand: AsyncParsableCommand {
         /// `database` in its latest version; else the file's (`--contract`) or the built-in one.
         /// With both, the file must be that agreement's.
         func resolve(database: String?) async throws -> Commitment {
-            guard let agreement else { return try load() }
+            try await resolveWithText(database: database).commitment
+        }
+
+        /// ``resolve(database:)`` with the file's text (the stored one for `--agreement`).
+        func resolveWithText(database: String?) async throws -> (commitment: Commitment, text: String) {
+            guard let agreement else {
+                let commitment = try load()
+                return (commitment, try ContractFile.text(path: contract).text)
+            }
             if contract != nil {
                 let file = try load()
                 guard file.id == agreement else {
                     printError("--contract er aftalen '\(file.id)', men --agreement er '\(agreement)'")
                     throw ExitCode(1)
                 }
-                return file
+                return (file, try ContractFile.text(path: contract).text)
             }
             guard let database else {
                 printError("--agreement kræver --database: aftalen læses fra databasen")
@@ -48,7 +56,7 @@ public struct ContractCommand: AsyncParsableCommand {
                 let versions = try await store.contractVersions().filter { $0.id == agreement }.map(\.version).sorted(by: >)
                 for version in versions {
                     guard let text = try await store.contractText(id: agreement, version: version) else { continue }
-                    if let commitment = try? ContractFile.parse(text, file: "\(agreement) version \(version)") { return commitment }
+                    if let commitment = try? ContractFile.parse(text, file: "\(agreement) version \(version)") { return (commitment, text) }
                 }
                 let known = Set(try await store.contractVersions().map(\.id)).sorted()
                 printError("aftalen '\(agreement)' findes ikke i databasen; den har: \(known.isEmpty ? "ingen" : known.joined(separator: ", "))")

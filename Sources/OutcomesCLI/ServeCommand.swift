@@ -49,8 +49,9 @@ public struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(reader: reader)
         var logger = Logger(label: "outcomes")
         logger.logLevel = configuration.logLevel
-        let commitment = try await options.resolve(database: database)
-        let contractText = try ContractFile.text(path: options.contract).text
+        // The agreement the paths without one mean: `--agreement` (read from the database the
+        // configuration names), `--contract`, or Viborg's built-in one.
+        let (commitment, contractText) = try await options.resolveWithText(database: configuration.database)
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(configuration: configuration, commitment: commitment, contractText: contractText, logger: logger)

@@ -14,9 +14,10 @@ public protocol OutcomesStore: Sendable {
 
     /// The agreement whose records this store reads and writes (issue #18).
     var agreement: String { get }
-    /// A number that grows with every write to the agreement's records (its last audit entry
-    /// that is not a read): what a cache of figures derived from them is keyed by.
-    func lastChange() async throws -> Int
+    /// What grows with every write to the agreement's records (its last audit entry that is
+    /// not a read, and its current delivery): what a cache of figures derived from them is
+    /// keyed by.
+    func lastChange() async throws -> AgreementChange
     /// The same database seen as another agreement's records.
     func scoped(to agreement: String) -> any OutcomesStore
 
@@ -408,6 +409,17 @@ public struct SettlementApproval: Sendable, Equatable {
         self.username = username
         self.at = at
         self.meetingOn = meetingOn
+    }
+}
+
+/// An agreement's last change (``OutcomesStore/lastChange()``): its last audited write, and its
+/// current delivery (a tool may import one without an audit entry of its own).
+public struct AgreementChange: Hashable, Sendable {
+    public var audited: Int
+    public var delivery: Int
+    public init(audited: Int, delivery: Int) {
+        self.audited = audited
+        self.delivery = delivery
     }
 }
 

@@ -366,15 +366,20 @@ public final class SQLOutcomesStore: OutcomesStore {
     /// The sequence number of the agreement's last audited write (every write is audited in its
     /// own transaction; reads of person data, `read:…`, are not changes): a fingerprint of the
     /// agreement's records for caches, read from the end of an index.
-    public func lastChange() async throws -> Int {
+    public func lastChange() async throws -> AgreementChange {
         try await readingOne { database in
-            try await database.raw(
+            let row = try await database.raw(
                 """
-                SELECT "sequence" FROM "auditEntry"
-                WHERE "agreementId" = \(bind: agreement) AND "action" NOT LIKE 'read:%'
-                ORDER BY "sequence" DESC LIMIT 1
+                SELECT
+                    (SELECT "sequence" FROM "auditEntry" WHERE "agreementId" = \(bind: agreement) AND "action" NOT LIKE 'read:%'
+                        ORDER BY "sequence" DESC LIMIT 1) AS "audited",
+                    (SELECT MAX("number") FROM "delivery" WHERE "agreementId" = \(bind: agreement)) AS "delivery"
                 """
-            ).first()?.decode(column: "sequence", as: Int.self) ?? 0
+            ).first()
+            return AgreementChange(
+                audited: try row?.decode(column: "audited", as: Int?.self) ?? 0,
+                delivery: try row?.decode(column: "delivery", as: Int?.self) ?? 0
+            )
         }
     }
 
