@@ -1,6 +1,6 @@
 public import OutcomesAnalysis
 public import OutcomesCore
-import OutcomesStore
+public import OutcomesStore
 
 /// One agreement as a funder's portfolio shows it (issue #18 (4)): aggregates only (T 8.1).
 public struct AgreementSummary: Sendable {
@@ -59,9 +59,14 @@ extension OutcomesService {
     /// The agreement's line in a funder's portfolio, as of a date. Computed once per change of
     /// the agreement's records (``OutcomesStore/lastChange()``), date and version, and kept: a
     /// portfolio of fifty agreements reads fifty small numbers, not fifty agreements.
-    public func portfolioSummary(_ requester: Requester, asOf: LocalDate) async throws -> AgreementSummary {
+    ///
+    /// `change` is the agreement's ``OutcomesStore/lastChange()`` when the caller read it
+    /// already (for many agreements in one statement).
+    public func portfolioSummary(_ requester: Requester, asOf: LocalDate, change known: AgreementChange? = nil) async throws -> AgreementSummary {
         try authorize(requester, .readFigures)
-        let key = SummaryKey(change: try await store.lastChange(), asOf: asOf, version: commitment.version)
+        let change: AgreementChange
+        if let known { change = known } else { change = try await store.lastChange() }
+        let key = SummaryKey(change: change, asOf: asOf, version: commitment.version)
         // The figures are aggregates, the same for every role that may see them (every role
         // with `readFigures` also has `readCompliance`); the households are not named.
         return try await summaries.value(for: key) { try await self.computeSummary(requester, asOf: asOf) }

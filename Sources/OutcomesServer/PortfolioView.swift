@@ -25,10 +25,13 @@ struct PortfolioFigures: Sendable {
     /// by side (each is kept until its agreement changes).
     static func compute(_ api: OutcomesAPI, user: UserAccount, asOf: LocalDate, now: Date, channel: String) async throws -> PortfolioFigures {
         let visible = api.agreements(of: user).filter { Permission.readFigures.allows($0.user.role) }
+        // Every agreement's change count in one statement; the summaries themselves are kept.
+        let changes = try await api.service.store.lastChanges(of: visible.map(\.api.commitment.id))
         let summaries = try await withThrowingTaskGroup(of: (Int, AgreementSummary).self) { group in
             for (index, (other, here)) in visible.enumerated() {
+                let change = changes[other.commitment.id] ?? AgreementChange(count: 0)
                 group.addTask {
-                    (index, try await other.service.portfolioSummary(Requester(user: here, now: now, channel: channel), asOf: asOf))
+                    (index, try await other.service.portfolioSummary(Requester(user: here, now: now, channel: channel), asOf: asOf, change: change))
                 }
             }
             var found: [(Int, AgreementSummary)] = []

@@ -294,9 +294,12 @@ enum Migrations {
         ),
         Migration(
             version: 16,
-            name: "an agreement's last change, found from the end of its audit entries (the portfolio's caches)",
+            name: "a counter of each agreement's writes, for the caches of figures derived from its records",
             statements: [
-                "CREATE INDEX \(ident: "auditByAgreement") ON \(ident: "auditEntry") (\(ident: "agreementId"), \(ident: "sequence"))"
+                """
+                CREATE TABLE \(ident: "agreementChange") (
+                    \(ident: "agreementId") TEXT PRIMARY KEY, \(ident: "count") BIGINT NOT NULL)
+                """
             ]
         ),
     ]

@@ -14,10 +14,11 @@ public protocol OutcomesStore: Sendable {
 
     /// The agreement whose records this store reads and writes (issue #18).
     var agreement: String { get }
-    /// What grows with every write to the agreement's records (its last audit entry that is
-    /// not a read, and its current delivery): what a cache of figures derived from them is
-    /// keyed by.
+    /// What grows with every write to the agreement's records: what a cache of figures derived
+    /// from them is keyed by.
     func lastChange() async throws -> AgreementChange
+    /// ``lastChange()`` of several agreements of the database, in one statement.
+    func lastChanges(of agreements: [String]) async throws -> [String: AgreementChange]
     /// The same database seen as another agreement's records.
     func scoped(to agreement: String) -> any OutcomesStore
 
@@ -412,15 +413,10 @@ public struct SettlementApproval: Sendable, Equatable {
     }
 }
 
-/// An agreement's last change (``OutcomesStore/lastChange()``): its last audited write, and its
-/// current delivery (a tool may import one without an audit entry of its own).
+/// An agreement's last change (``OutcomesStore/lastChange()``): how many writes its records have had.
 public struct AgreementChange: Hashable, Sendable {
-    public var audited: Int
-    public var delivery: Int
-    public init(audited: Int, delivery: Int) {
-        self.audited = audited
-        self.delivery = delivery
-    }
+    public var count: Int
+    public init(count: Int) { self.count = count }
 }
 
 /// What the store refuses.

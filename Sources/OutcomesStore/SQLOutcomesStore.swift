@@ -240,6 +240,7 @@ public final class SQLOutcomesStore: OutcomesStore {
                 cohorts: commitment.schoolAbsenceCohorts
             )
             try await rows.write(delivery: number, to: database)
+            if audit == nil { try await countChange(in: database) }
             try await syncRegister(merged.households, persons: imported.delivery, in: database)
             if var audit {
                 func names(_ changes: [DeliveryPreview.HouseholdChange]) -> String { changes.map(\.household.rawValue).joined(separator: ",") }
@@ -340,7 +341,20 @@ public final class SQLOutcomesStore: OutcomesStore {
     func append(_ event: AuditEvent, to database: any SQLDatabase) async throws -> AuditEntry {
         var event = event
         event.agreement = agreement
+        // A write (not a read of person data) changes the agreement's records.
+        if !event.action.hasPrefix("read:") { try await countChange(in: database) }
         return try await SQLOutcomesStore.append(event, to: database)
+    }
+
+    /// Counts a write to the agreement's records, in the writer's transaction
+    /// (``lastChange()``).
+    func countChange(in database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO "agreementChange" ("agreementId", "count") VALUES (\(bind: agreement), 1)
+            ON CONFLICT ("agreementId") DO UPDATE SET "count" = "agreementChange"."count" + 1
+            """
+        ).run()
     }
 
     /// Appends an event of the database itself (users, sessions, tokens, the reference rate),
@@ -363,23 +377,24 @@ public final class SQLOutcomesStore: OutcomesStore {
         return AuditEntry(sequence: sequence, event: event, previousHash: previous, hash: hash)
     }
 
-    /// The sequence number of the agreement's last audited write (every write is audited in its
-    /// own transaction; reads of person data, `read:…`, are not changes): a fingerprint of the
-    /// agreement's records for caches, read from the end of an index.
+    /// How many writes the agreement's records have had (every write is counted in its own
+    /// transaction: an audited write that is not a read of person data, a delivery): what a
+    /// cache of figures derived from them is keyed by.
     public func lastChange() async throws -> AgreementChange {
-        try await readingOne { database in
-            let row = try await database.raw(
-                """
-                SELECT
-                    (SELECT "sequence" FROM "auditEntry" WHERE "agreementId" = \(bind: agreement) AND "action" NOT LIKE 'read:%'
-                        ORDER BY "sequence" DESC LIMIT 1) AS "audited",
-                    (SELECT MAX("number") FROM "delivery" WHERE "agreementId" = \(bind: agreement)) AS "delivery"
-                """
-            ).first()
-            return AgreementChange(
-                audited: try row?.decode(column: "audited", as: Int?.self) ?? 0,
-                delivery: try row?.decode(column: "delivery", as: Int?.self) ?? 0
-            )
+        try await lastChanges(of: [agreement])[agreement] ?? AgreementChange(count: 0)
+    }
+
+    /// ``lastChange()`` of several agreements, in one statement (the portfolio asks for fifty).
+    public func lastChanges(of agreements: [String]) async throws -> [String: AgreementChange] {
+        guard !agreements.isEmpty else { return [:] }
+        return try await readingOne { database in
+            var found: [String: AgreementChange] = [:]
+            for row in try await database.select().columns("agreementId", "count").from("agreementChange")
+                .where("agreementId", .in, agreements).all()
+            {
+                found[try row.decode(column: "agreementId", as: String.self)] = AgreementChange(count: try row.decode(column: "count", as: Int.self))
+            }
+            return found
         }
     }
 

@@ -45,6 +45,9 @@ struct WebPageTests {
         ("/brugere/pl", [.adm]),
         // Step 12's.
         ("/kalender", Set(TestUser.allCases)),
+        // Step 13's: the user's agreements and the portfolio (figures for those who see them).
+        ("/aftaler", Set(TestUser.allCases)),
+        ("/portefolje?dato=2026-11-26", Set(TestUser.allCases)),
     ]
 
     @Test("every page for every role: allowed pages render, others answer 403; figures-only roles never see a person", arguments: Backend.available)

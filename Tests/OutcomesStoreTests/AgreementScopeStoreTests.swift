@@ -82,6 +82,29 @@ struct AgreementScopeStoreTests {
         }
     }
 
+    @Test("each agreement counts its writes: a write and an import without an audit entry count, a read of person data does not", arguments: Backend.available)
+    func changes(backend: Backend) async throws {
+        try await backend.withStore { store in
+            let aarhus = store.sqlScoped(to: Self.other)
+            let start = try await store.lastChange()
+            try await store.recordMeeting(Meeting(heldOn: today, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "m"), audit: event)
+            let afterWrite = try await store.lastChange()
+            #expect(afterWrite != start)
+            var read = event
+            read.action = "read:getHousehold"
+            _ = try await store.appendAudit(read)
+            #expect(try await store.lastChange() == afterWrite)
+            _ = try await store.importDelivery(try exampleFiles(), commitment: viborg, receivedOn: today)
+            let afterImport = try await store.lastChange()
+            #expect(afterImport != afterWrite)
+            #expect(try await aarhus.lastChange() == AgreementChange(count: 0))
+            try await aarhus.recordMeeting(Meeting(heldOn: today, isAnnualMeeting: false, accountsReceivedOn: nil, minutes: "m"), audit: event)
+            #expect(try await store.lastChange() == afterImport)
+            let both = try await store.lastChanges(of: [viborg.id, Self.other, "ingen"])
+            #expect(both[viborg.id] == afterImport && both[Self.other] == AgreementChange(count: 1) && both["ingen"] == nil)
+        }
+    }
+
     @Test("roles per agreement: a caseworker's in one agreement, the admin's and a funder's in every one", arguments: Backend.available)
     func grants(backend: Backend) async throws {
         try await backend.withStore { store in
