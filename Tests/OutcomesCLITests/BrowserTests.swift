@@ -153,6 +153,11 @@ struct BrowserTests {
         ("/brugere", ["admin"]), ("/brugere/lise", ["admin"]), ("/findes-ikke", ["lise", "dsi"]),
         ("/kalender", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
         ("/adgangskode", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
+        // Issue #18: the user's agreements, the portfolio, an agreement's pages under its address.
+        ("/aftaler", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
+        ("/portefolje", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
+        ("/aftaler/viborg-relationel-velfaerd/oversigt", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
+        ("/aftaler/viborg-relationel-velfaerd/husstande", ["lise", "anne", "erik"]),
     ]
 
     /// How far the page is wider than the window, and the widest elements outside a scroll box.
@@ -459,6 +464,12 @@ struct BrowserTests {
             try await browser.screenshot(to: "\(Self.screenshots)/oekonomi-afkastloft.png")
             try await browser.go(server.baseURL + "/oekonomi?dato=2026-11-26#prognose")
             try await browser.screenshot(to: "\(Self.screenshots)/oekonomi-prognose.png")
+            // Issue #18: the funder's agreements and portfolio.
+            try await browser.go(server.baseURL + "/aftaler")
+            try await browser.screenshot(to: "\(Self.screenshots)/aftaler.png")
+            try await browser.go(server.baseURL + "/portefolje?dato=2026-11-26")
+            #expect(try await browser.source().contains("Pr. tilskudsgiver"))
+            try await browser.screenshot(to: "\(Self.screenshots)/portefolje.png")
             for path in ["/oversigt", "/opgoerelse?dato=2026-11-26", "/rapport", "/oekonomi?dato=2026-11-26"] {
                 try await browser.go(server.baseURL + path)
                 let page = try await browser.source()
