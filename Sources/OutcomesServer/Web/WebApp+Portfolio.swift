@@ -58,22 +58,23 @@ extension WebApp {
     }
 
     func portfolioPage(_ caller: Caller, _ figures: PortfolioFigures, now: Date) -> Response {
-        var context = base(caller, title: "Portefølje", current: "/portefolje", now: now)
-        context["agreementTitle"] = "Portefølje"
+        var context = serverPage(caller, title: "Portefølje", current: "/portefolje", now: now)
         context["asOf"] = figures.asOf.danishString
         context["asOfISO"] = figures.asOf.isoString
         context["agreements"] = figures.agreements.map { s -> [String: Any] in
-            [
+            var row: [String: Any] = [
                 "title": s.title, "version": String(s.version), "href": WebApp.agreementPrefix(s.id) + "/oversigt",
                 "enrolled": s.enrolled.danishString, "target": s.target.danishString,
                 "approved": s.repayments.approved.danishString, "paid": s.repayments.paid.danishString,
-                "expected": s.expected.mean.danishString, "expectedRange": "\(s.expected.p5.danishString) – \(s.expected.p95.danishString)",
-                "capUsed": s.returnCapUsed.danishString, "cap": s.returnCap.danishString,
+                "expected": s.expected.mean.danishString, "expectedRange": "\(s.expected.p5.danishShortString) – \(s.expected.p95.danishShortString)",
+                "capUsed": s.returnCapUsed.danishString, "cap": s.returnCap.danishShortString,
                 "capBinds": Percent(roundedShare: s.returnCapBinds).danishString, "breaches": s.breaches.danishString,
-                "deadlines": s.nextDeadlines.map {
-                    ["what": $0.what, "due": $0.due.danishString, "clause": $0.clause.reference, "status": $0.status.rawValue, "statusName": $0.status.danishName]
-                },
             ]
+            if let next = s.nextDeadlines.first {
+                row["next"] = ["what": next.what, "due": next.due.danishString, "clause": next.clause.reference, "status": next.status.rawValue, "statusName": next.status.danishName]
+            }
+            if s.nextDeadlines.count > 1 { row["more"] = (s.nextDeadlines.count - 1).danishString }
+            return row
         }
         context["funders"] = figures.funders.map {
             [
@@ -114,6 +115,19 @@ extension WebApp {
         ])
     }
 
+    /// The layout of a page of the server's own, across agreements: no agreement's menu or title.
+    func serverPage(_ caller: Caller, title: String, current: String, now: Date) -> [String: Any] {
+        var context = base(caller, title: title, current: current, now: now)
+        context["agreementTitle"] = title
+        if var user = context["user"] as? [String: Any] {
+            user["nav"] = [[String: Any]]()
+            let count = api.agreements(of: caller.user).count
+            user["roleName"] = count == 1 ? "1 aftale" : "\(count.danishString) aftaler"
+            context["user"] = user
+        }
+        return context
+    }
+
     /// The signed-in caller, whatever their roles (the list of agreements is theirs).
     func signedIn(_ request: Request, now: Date) async throws -> Caller {
         guard let caller = try await api.identify(request, now: now), caller.csrfToken != nil, !caller.user.mustChangePassword else {
@@ -123,8 +137,7 @@ extension WebApp {
     }
 
     func agreementsPage(_ caller: Caller, now: Date, flash: String? = nil, error: String? = nil) async throws -> Response {
-        var context = base(caller, title: "Aftaler", current: "/aftaler", now: now)
-        context["agreementTitle"] = "Aftaler"
+        var context = serverPage(caller, title: "Aftaler", current: "/aftaler", now: now)
         context["agreements"] = api.agreements(of: caller.user).map { other, here in
             [
                 "title": other.commitment.title, "version": String(other.commitment.version), "roleName": here.role.danishName(in: other.commitment),
