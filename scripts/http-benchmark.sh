@@ -20,24 +20,11 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # their password, creates a token; prints the token and a household id.
 setup() {
   python3 - "$1" <<'PY'
-import json, sys, urllib.request
-base = f"http://127.0.0.1:{sys.argv[1]}"
-def call(method, path, body=None, cookie=None, csrf=None, token=None):
-    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("content-type", "application/json")
-    if cookie: request.add_header("cookie", cookie)
-    if csrf: request.add_header("x-csrf-token", csrf)
-    if token: request.add_header("authorization", "Bearer " + token)
-    with urllib.request.urlopen(request) as response:
-        text = response.read().decode()
-        return (json.loads(text) if text else None), response.headers.get("set-cookie", "")
-def login(name, password):
-    answer, cookie = call("POST", "/api/session", {"username": name, "password": password})
-    return cookie.split(";")[0], answer["csrfToken"]
-def first_password(name, one_time, chosen):
-    cookie, csrf = login(name, one_time)
-    call("POST", "/api/me/password", {"currentPassword": one_time, "newPassword": chosen}, cookie, csrf)
-    return login(name, chosen)
+import sys
+sys.path.insert(0, "scripts")
+from outcomes_client import Client
+client = Client(sys.argv[1])
+call, first_password = client.call, client.first_password
 cookie, csrf = first_password("admin", "benchmark-admin-2026", "benchmark-admin-2026-ny")
 call("POST", "/api/users", {"username": "bench", "displayName": "Benchmark", "role": "projectLead", "password": "benchmark-pl-2026"}, cookie, csrf)
 cookie, csrf = first_password("bench", "benchmark-pl-2026", "benchmark-pl-2026-ny")

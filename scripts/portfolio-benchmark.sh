@@ -50,23 +50,11 @@ for _ in $(seq 1 600); do grep -q "kører på" "$work/out" 2>/dev/null && break;
 
 # The admin makes a DSI funder; the funder signs in (a session for the pages, a token for the API).
 read -r cookie token < <(python3 - "$port" <<'PY'
-import json, sys, urllib.request
-base = f"http://127.0.0.1:{sys.argv[1]}"
-def call(method, path, body=None, cookie=None, csrf=None):
-    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("content-type", "application/json")
-    if cookie: request.add_header("cookie", cookie)
-    if csrf: request.add_header("x-csrf-token", csrf)
-    with urllib.request.urlopen(request) as response:
-        text = response.read().decode()
-        return (json.loads(text) if text else None), response.headers.get("set-cookie", "")
-def login(name, password):
-    answer, cookie = call("POST", "/api/session", {"username": name, "password": password})
-    return cookie.split(";")[0], answer["csrfToken"]
-def first_password(name, one_time, chosen):
-    cookie, csrf = login(name, one_time)
-    call("POST", "/api/me/password", {"currentPassword": one_time, "newPassword": chosen}, cookie, csrf)
-    return login(name, chosen)
+import sys
+sys.path.insert(0, "scripts")
+from outcomes_client import Client
+client = Client(sys.argv[1])
+call, first_password = client.call, client.first_password
 cookie, csrf = first_password("admin", "benchmark-admin-2026", "benchmark-admin-2026-ny")
 call("POST", "/api/users", {"username": "fond", "displayName": "DSI", "role": "funder:dsi", "password": "benchmark-dsi-2026"}, cookie, csrf)
 cookie, csrf = first_password("fond", "benchmark-dsi-2026", "benchmark-dsi-2026-ny")
