@@ -32,9 +32,16 @@ extension OutcomesService {
     /// The total a record was proposed (and is approved) with, from its frozen document (read
     /// once per hash, as the approved half-years are).
     public func recordTotal(_ record: SettlementRecord) async throws -> Money {
-        let commitment = self.commitment
+        let commitment = version(record.contractVersion)
         return try await approvedDocuments.value(for: record.hash) { try ApprovedPeriodReader.read(record.document, commitment: commitment) }
             .settlement.total
+    }
+
+    /// The contract version a record was computed with (T 11.1), or the newest when this
+    /// program does not read that version.
+    func version(_ number: Int) -> Commitment {
+        let history = self.history
+        return history.versions.first { $0.version == number } ?? history.latest
     }
 
     /// The evaluator proposes a closed half-year's settlement for approval: computed from the
@@ -95,8 +102,16 @@ extension OutcomesService {
         guard try await store.meetings().contains(where: { $0.heldOn == meetingOn }) else {
             throw ApplicationError.invalid("Der er ikke registreret et styregruppemøde den \(meetingOn.danishString); registrér mødet først (T 7).")
         }
+        let proposal = try await store.settlementRecords().first(where: { $0.period == period.label })
+        // T 11.1: a proposal computed with a version no longer in force for its half-year is
+        // proposed again before it is approved.
+        if let proposal, !proposal.isApproved, proposal.contractVersion != history.inForce(for: period).version {
+            throw ApplicationError.conflict(
+                "Opgørelsen for \(period.danishLabel) er beregnet med version \(proposal.contractVersion) af aftalen, men version \(history.inForce(for: period).version) gælder nu for halvåret; evaluator indstiller den på ny."
+            )
+        }
         // The meeting it was presented at cannot be before it was proposed.
-        if let record = try await store.settlementRecords().first(where: { $0.period == period.label }),
+        if let record = proposal,
             let proposedOn = LocalDate.copenhagen(timestamp: record.proposedAt), meetingOn < proposedOn
         {
             throw ApplicationError.invalid(
@@ -144,14 +159,16 @@ extension OutcomesService {
         let key = hashes.map(\.hash).joined(separator: ",")
         var periods: [ApprovedPeriod] = []
         for (period, hash) in hashes {
-            let commitment = self.commitment
             let store = self.store
+            let versions = self.history
             // A document is read (and its hash checked) once, then kept: it never changes.
             periods.append(
                 try await approvedDocuments.value(for: hash) {
                     guard let record = try await store.settlementRecords().first(where: { $0.period == period && $0.hash == hash }) else {
                         throw ApplicationError.conflict("Den godkendte opgørelse for \(period) kan ikke læses.")
                     }
+                    // Read with the version it was approved under (an amendment may add a party).
+                    let commitment = versions.versions.first { $0.version == record.contractVersion } ?? versions.latest
                     return try ApprovedPeriodReader.read(record.document, commitment: commitment)
                 }
             )

@@ -68,15 +68,6 @@ extension OutcomesService {
         return events
     }
 
-    /// The calendar file of a calendar address, or nil for an unknown or revoked one.
-    public func calendarFeed(token: String, now: Date) async throws -> String? {
-        guard let user = try await calendarUser(token: token) else { return nil }
-        let requester = Requester(user: user, purpose: "kalender", now: now, channel: "calendar")
-        let today = LocalDate.copenhagen(now)
-        let events = try await calendarEvents(requester, asOf: today, since: today.addingMonths(-3))
-        return ICalendar.feed(name: "Outcomes: \(commitment.title)", events: events, stamp: Self.calendarStamp(now))
-    }
-
     /// `20261205T031500Z`.
     public static func calendarStamp(_ instant: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -353,7 +353,7 @@ extension OutcomesService {
         let user = try authorize(requester, .readCompliance)
         // Computed once per change of the agreement's records and date (issue #18); the
         // households a finding names are then narrowed to the requester's.
-        let key = SummaryKey(change: try await store.lastChange(), asOf: asOf, version: commitment.version)
+        let key = SummaryKey(change: try await store.lastChange(), asOf: asOf, versions: history.fingerprint)
         let computed = try await checks.value(for: key) {
             var input = try await self.complianceInput().input
             input.paymentInstructions = try await self.instructions(asOf: asOf, transfers: input.transfers)

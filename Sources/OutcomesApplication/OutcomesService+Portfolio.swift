@@ -66,7 +66,7 @@ extension OutcomesService {
         try authorize(requester, .readFigures)
         let change: AgreementChange
         if let known { change = known } else { change = try await store.lastChange() }
-        let key = SummaryKey(change: change, asOf: asOf, version: commitment.version)
+        let key = SummaryKey(change: change, asOf: asOf, versions: history.fingerprint)
         // The figures are aggregates, the same for every role that may see them (every role
         // with `readFigures` also has `readCompliance`); the households are not named.
         return try await summaries.value(for: key) { try await self.computeSummary(requester, asOf: asOf) }
@@ -116,5 +116,6 @@ extension OutcomesService {
 struct SummaryKey: Hashable, Sendable {
     var change: AgreementChange
     var asOf: LocalDate
-    var version: Int
+    /// The agreement's versions (``AgreementHistory/fingerprint``).
+    var versions: String
 }

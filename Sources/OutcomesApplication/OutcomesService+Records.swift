@@ -65,14 +65,21 @@ extension OutcomesService {
 
     /// The whole audit trail, in order.
     ///
-    /// Issue #18: the admin sees every agreement's entries; anyone else this agreement's and
-    /// the database's own (logins, users, tokens, and everything written before agreements
-    /// were scopes), not another agreement's.
+    /// Issue #18: the admin sees every entry. Anyone else sees this agreement's entries, and
+    /// the entries written before agreements were scopes when this is the agreement whose
+    /// records those were (migration 15's choice: the built-in agreement's when the database
+    /// holds it, else the contract it holds). The database's own entries since (logins, users,
+    /// tokens, the reference rate) are the admin's.
     public func auditTrail(_ requester: Requester) async throws -> [AuditEntry] {
         let user = try authorize(requester, .readAudit)
         let entries = try await store.auditEntries()
         guard user.role != .admin else { return entries }
-        return entries.filter { $0.event.agreement.isEmpty || $0.event.agreement == commitment.id }
+        let firstScoped = entries.first { !$0.event.agreement.isEmpty }?.sequence ?? Int.max
+        let ids = Set(try await store.contractVersions().map(\.id))
+        let owner = ids.contains(SQLOutcomesStore.defaultAgreement) ? SQLOutcomesStore.defaultAgreement : (ids.min() ?? SQLOutcomesStore.defaultAgreement)
+        return entries.filter { entry in
+            entry.event.agreement == commitment.id || (entry.event.agreement.isEmpty && entry.sequence < firstScoped && owner == commitment.id)
+        }
     }
 
     /// The chain's check, and how many entries it has.
@@ -85,13 +92,15 @@ extension OutcomesService {
 
     /// Every contract version kept, and whether it is the one this server runs.
     public func contractVersions(_ requester: Requester) async throws -> [(version: ContractVersion, inUse: Bool)] {
-        guard requester.user != nil else { throw ApplicationError.notSignedIn }
-        return try await store.contractVersions().map { ($0, $0.id == commitment.id && $0.version == commitment.version) }
+        try authorize(requester, .readOverview)
+        // Issue #18: this agreement's versions only.
+        return try await store.contractVersions().filter { $0.id == commitment.id }.map { ($0, $0.version == commitment.version) }
     }
 
     public func contractText(_ requester: Requester, id: String, version: Int) async throws -> String {
-        guard requester.user != nil else { throw ApplicationError.notSignedIn }
-        guard let text = try await store.contractText(id: id, version: version) else {
+        try authorize(requester, .readOverview)
+        // Issue #18: this agreement's file only.
+        guard id == commitment.id, let text = try await store.contractText(id: id, version: version) else {
             throw ApplicationError.notFound("Aftalen \(id) version \(version) findes ikke.")
         }
         return text
@@ -114,7 +123,9 @@ extension OutcomesService {
             let next = try? AgreementHistory(history.versions + [commitment])
         {
             for record in try await store.settlementRecords() where record.isApproved {
-                guard let period = HalfYear(label: record.period), next.inForce(for: period).version != record.contractVersion else { continue }
+                // Only a change of the version in force for an approved half-year is refused.
+                guard let period = HalfYear(label: record.period), next.inForce(for: period).version != history.inForce(for: period).version
+                else { continue }
                 throw ApplicationError.invalid(
                     "\(file): version \(commitment.version) ville gælde for \(period.danishLabel), som er godkendt med version \(record.contractVersion); "
                         + "en ændring kan tidligst gælde fra \(period.next.start.danishString) (effectiveFrom: \(period.next.start.isoString))."

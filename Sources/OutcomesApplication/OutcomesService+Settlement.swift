@@ -109,7 +109,7 @@ extension OutcomesService {
         }
         let approvals = try await approvedPeriods()
         let key = DocumentKey(
-            settlement: SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf, approvals: approvals.key),
+            settlement: SettlementKey(delivery: number, contract: commitment.id, versions: history.fingerprint, asOf: asOf, approvals: approvals.key),
             lines: lines
         )
         let document = try await documents.value(for: key) {
@@ -139,7 +139,7 @@ extension OutcomesService {
     /// SPEC §10: the half-years approved and ended by `asOf` are kept as approved.
     func settlement(ofDelivery number: Int, asOf: LocalDate) async throws -> Settlement {
         let approvals = try await approvedPeriods()
-        let key = SettlementKey(delivery: number, contract: commitment.id, version: commitment.version, asOf: asOf, approvals: approvals.key)
+        let key = SettlementKey(delivery: number, contract: commitment.id, versions: history.fingerprint, asOf: asOf, approvals: approvals.key)
         let history = self.history
         let approved = approvals.periods.filter { $0.period.end <= asOf }
         return try await settlements.value(for: key) {
@@ -170,7 +170,7 @@ extension OutcomesService {
     /// database's, are read each time.
     func complianceInput() async throws -> (input: ComplianceInput, deliveryNumber: Int?) {
         let change = try await store.lastChange()
-        let records = try await inputs.value(for: change) { try await self.readComplianceInput() }
+        let records = try await inputs.value(for: RecordsKey(change: change, versions: history.fingerprint)) { try await self.readComplianceInput() }
         var input = records.input
         input.referenceRates = try await store.referenceRates()
         return (input, records.deliveryNumber)
@@ -207,6 +207,13 @@ extension OutcomesService {
     }
 }
 
+/// What an agreement's records as read depend on: their last change and the versions (the
+/// input holds the newest).
+struct RecordsKey: Hashable, Sendable {
+    var change: AgreementChange
+    var versions: String
+}
+
 /// An agreement's records as of one change of them.
 struct AgreementRecords: Sendable {
     var input: ComplianceInput
@@ -217,7 +224,8 @@ struct AgreementRecords: Sendable {
 struct SettlementKey: Hashable, Sendable {
     var delivery: Int
     var contract: String
-    var version: Int
+    /// The agreement's versions (``AgreementHistory/fingerprint``).
+    var versions: String
     var asOf: LocalDate
     /// The approved half-years' hashes (SPEC §10): another approval is another settlement.
     var approvals: String

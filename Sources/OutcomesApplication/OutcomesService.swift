@@ -35,7 +35,7 @@ public final class OutcomesService: Sendable {
     let deliveries = ComputedCache<Int, ImportedDelivery>(capacity: 2)
     let documents = ComputedCache<DocumentKey, String>(capacity: 32)
     /// The agreement's records by its last change (issue #18).
-    let inputs = ComputedCache<AgreementChange, AgreementRecords>(capacity: 2)
+    let inputs = ComputedCache<RecordsKey, AgreementRecords>(capacity: 2)
     /// The compliance monitor's findings and the deadlines by last change, date and version.
     let checks = ComputedCache<SummaryKey, ComplianceChecks>(capacity: 8)
     /// Portfolio lines by the agreement's last change, date and version (issue #18).

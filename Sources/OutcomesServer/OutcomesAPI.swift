@@ -147,12 +147,18 @@ public final class OutcomesAPI: Sendable {
         var order: [String] = []
         let portfolio = self.portfolio
         for route in routes {
-            router.on(RouterPath(route.routerPath), method: route.method) { request, context in
-                try await self.respond(route, request, context)
+            // A route whose own path names the agreement (`/api/agreements/{agreement}/versions/…`)
+            // is answered by that agreement.
+            let namesAgreement = route.path.contains("{agreement}")
+            let own: @Sendable (Request, OutcomesRequestContext) async throws -> Response = { request, context in
+                guard namesAgreement else { return try await self.respond(route, request, context) }
+                guard let id = context.parameters.get("agreement"), let api = portfolio.api(id) else { throw self.noRoleHere() }
+                return try await api.respond(route, request, context)
             }
+            router.on(RouterPath(route.routerPath), method: route.method, use: own)
             if route.method == .get {
                 router.on(RouterPath(route.routerPath), method: .head) { request, context in
-                    try await self.respond(route, request, context).createHeadResponse()
+                    try await own(request, context).createHeadResponse()
                 }
             }
             if methods[route.routerPath] == nil { order.append(route.routerPath) }

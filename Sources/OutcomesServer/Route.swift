@@ -164,6 +164,7 @@ public struct Route: Sendable {
         guard case .permission = access, path.hasPrefix("/api/"), !path.hasPrefix("/api/portfolio") else { return nil }
         // A new version of an agreement's file: beside its versions.
         if path == "/api/agreements" { return "/api/agreements/:agreement/versions" }
+        if path == "/api/agreements/current/findings" { return "/api/agreements/:agreement/findings" }
         guard !path.hasPrefix("/api/agreements") else { return nil }
         return "/api/agreements/:agreement" + routerPath.dropFirst("/api".count)
     }

@@ -70,7 +70,8 @@ extension OutcomesAPI {
             var version: Int
             var inUse: Bool
         }
-        let everyone: Access = .signedIn
+        // Issue #18: an agreement's file is for those with a role in it.
+        let everyone: Access = .permission(.readOverview)
         return [
             Route(
                 .get,

@@ -304,10 +304,16 @@ enum Migrations {
         ),
     ]
 
-    /// The agreement existing records belong to: the contract the database holds (before this
-    /// version a database held one agreement), else the built-in one.
-    static let existingAgreement: SQLQueryString =
-        "COALESCE((SELECT MIN(\(ident: "id")) FROM \(ident: "contract")), \(literal: SQLOutcomesStore.defaultAgreement))"
+    /// The agreement existing records belong to: a database held one agreement's records before
+    /// this version — the built-in one's when it holds that contract (a file of another id could
+    /// be uploaded as a "version" but never ran), else the contract it holds (the one it was
+    /// started with), else the built-in one.
+    static let existingAgreement: SQLQueryString = """
+        COALESCE(
+            (SELECT MIN(\(ident: "id")) FROM \(ident: "contract") WHERE \(ident: "id") = \(literal: SQLOutcomesStore.defaultAgreement)),
+            (SELECT MIN(\(ident: "id")) FROM \(ident: "contract")),
+            \(literal: SQLOutcomesStore.defaultAgreement))
+        """
 
     /// Version 15. Tables whose rows carry their own sequence number gain an `agreementId`
     /// column; tables keyed by something an agreement chooses (a household's id, a half-year, a
@@ -415,8 +421,19 @@ enum Migrations {
         for table in rebuilt {
             statements.append(table.create)
             let columns = SQLList(table.columns.map { SQLIdentifier($0) })
+            // A settlement record names the contract it was computed with.
+            let owner: SQLQueryString =
+                switch table.table {
+                case "settlementRecord": "\(ident: "contractId")"
+                case "settlementApproval":
+                    """
+                    COALESCE((SELECT r.\(ident: "contractId") FROM \(ident: "settlementRecord") r
+                        WHERE r.\(ident: "period") = \(ident: "settlementApproval").\(ident: "period")), \(existingAgreement))
+                    """
+                default: existingAgreement
+                }
             statements.append(
-                "INSERT INTO \(ident: table.table + "_v15") (\(ident: "agreementId"), \(columns)) SELECT \(existingAgreement), \(columns) FROM \(ident: table.table)"
+                "INSERT INTO \(ident: table.table + "_v15") (\(ident: "agreementId"), \(columns)) SELECT \(owner), \(columns) FROM \(ident: table.table)"
             )
         }
         // Children first, so that no foreign key of an old table is left pointing at nothing.

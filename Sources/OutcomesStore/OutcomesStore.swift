@@ -258,9 +258,10 @@ public struct UserAccount: Sendable, Equatable {
     /// gave; a front end replaces it with their role in the agreement a request is for
     /// (``RoleGrant/role(of:in:parties:)``).
     public var role: Role
-    /// The user's roles per agreement (issue #18); empty for a user made up in code (the
-    /// command line's operator), whose `role` holds everywhere.
-    public var grants: [RoleGrant] = []
+    /// The user's roles per agreement (issue #18), as the store keeps them (empty: no role
+    /// anywhere); `nil` for a user made up in code (the command line's operator), whose `role`
+    /// holds wherever they work.
+    public var grants: [RoleGrant]? = nil
     /// Set for a password someone else chose (the first admin's, one an admin gave): the user
     /// must choose their own before doing anything else.
     public var mustChangePassword: Bool
@@ -272,7 +273,7 @@ public struct UserAccount: Sendable, Equatable {
         role: Role,
         mustChangePassword: Bool = false,
         isActive: Bool = true,
-        grants: [RoleGrant] = []
+        grants: [RoleGrant]? = nil
     ) {
         self.username = username
         self.displayName = displayName
@@ -309,12 +310,12 @@ public struct RoleGrant: Sendable, Equatable {
 
     /// The role `user` has in the agreement `agreement` whose parties are `parties`, or `nil`
     /// when they have none there: a grant for the agreement itself comes first, then one for
-    /// every agreement (a funder's only where their party is one of `parties`). A user with
-    /// no grants (made up in code) keeps their role.
+    /// every agreement (a funder's only where their party is one of `parties`). A user made up
+    /// in code (no grants read from the store) keeps their role.
     public static func role(of user: UserAccount, in agreement: String, parties: Set<PartyKey>) -> Role? {
-        guard !user.grants.isEmpty else { return user.role }
-        if let own = user.grants.first(where: { $0.agreement == agreement }) { return own.role }
-        for grant in user.grants where grant.agreement == nil {
+        guard let grants = user.grants else { return user.role }
+        if let own = grants.first(where: { $0.agreement == agreement }) { return own.role }
+        for grant in grants where grant.agreement == nil {
             if case let .funder(party) = grant.role, !parties.contains(party) { continue }
             return grant.role
         }

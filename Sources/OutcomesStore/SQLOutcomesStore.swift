@@ -173,6 +173,8 @@ public final class SQLOutcomesStore: OutcomesStore {
                 audit.agreement = id
                 _ = try await SQLOutcomesStore.append(audit, to: database)
             }
+            // A new version changes what the agreement's figures are computed with.
+            try await sqlScoped(to: id).countChange(in: database)
             return true
         }
     }
@@ -612,7 +614,7 @@ public final class SQLOutcomesStore: OutcomesStore {
             try await database.insert(into: "userAccount")
                 .columns("username", "displayName", "role", "passwordHash", "createdAt", "mustChangePassword")
                 .values(user.username, user.displayName, user.role.storedForm, hash, audit.at, user.mustChangePassword ? 1 : 0).run()
-            let grants = user.grants.isEmpty ? [RoleGrant(agreement: RoleGrant.scope(of: user.role, givenIn: agreement), role: user.role)] : user.grants
+            let grants = user.grants ?? [RoleGrant(agreement: RoleGrant.scope(of: user.role, givenIn: agreement), role: user.role)]
             for grant in grants {
                 try await database.insert(into: "roleGrant").columns("username", "agreementId", "role")
                     .values(user.username, grant.agreement ?? RoleGrant.everyAgreement, grant.role.storedForm).run()

@@ -106,13 +106,22 @@ struct PortfolioTests {
 
             // Every operation on an agreement's records, as Viborg's project lead on Aarhus: 404.
             for route in api.routes where route.method == .get && route.path.hasPrefix("/api/") && !route.path.contains("{") {
-                guard case .permission = route.access, !route.path.hasPrefix("/api/portfolio"), route.path != "/api/agreements" else { continue }
+                guard case .permission = route.access, !route.path.hasPrefix("/api/portfolio"), !route.path.hasPrefix("/api/agreements") else { continue }
                 let path = Self.prefix + route.path.dropFirst("/api".count)
                 let answer = try await client.send(.get, path, as: .pl)
                 #expect(answer.status == .notFound, "\(path) as Viborg's pl: \(answer.status.code)")
                 let own = try await asLead(client, .get, path)
                 #expect(own.status != .notFound, "\(path) as Aarhus's pl: \(own.status.code) \(own.text.prefix(200))")
             }
+            // The agreement's file, its versions and findings: its own only, to its own roles.
+            for path in ["/versions", "/versions/1", "/findings"] {
+                #expect(try await client.send(.get, Self.prefix + path, as: .pl).status == .notFound, "\(path)")
+                #expect(try await asLead(client, .get, Self.prefix + path).status == .ok, "\(path)")
+            }
+            let versions = try await asLead(client, .get, Self.prefix + "/versions")
+            #expect(((versions.object["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } == [Self.aarhus.id])
+            #expect(try await asLead(client, .get, "/api/agreements/\(viborg.id)/versions/\(viborg.version)").status == .notFound)
+            #expect(try await client.send(.get, "/api/agreements/\(Self.aarhus.id)/versions/1", as: .dsi).status == .ok)
             // The audit trail is one chain; the import into Aarhus names Aarhus.
             let entries = try await store.auditEntries()
             #expect(entries.contains { $0.event.action == "add-agreement" && $0.event.agreement == Self.aarhus.id })

@@ -158,6 +158,11 @@ struct SettlementApprovalTests {
             #expect(early.status == .unprocessableContent, "\(early.text.prefix(300))")
             #expect(early.text.contains("1. halvår 2024") && early.text.contains("tidligst gælde fra 01.07.2024 (effectiveFrom: 2024-07-01)"), "\(early.text)")
             #expect(((try await client.send(.get, "/api/agreements", as: .pl)).object["items"] as? [[String: Any]])?.count == 1)
+            // 2024-H2 approved and 2025-H1 proposed under version 2, before the amendment.
+            let record = try await approve("2024-H2", client)
+            #expect(record["contractVersion"] as? Int == 2)
+            let stale = try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": "2025-H1"])
+            #expect(stale.object["contractVersion"] as? Int == 2)
             // From 2025: in force at once, for 2025's half-years only.
             let saved = try await client.send(
                 .post,
@@ -187,9 +192,14 @@ struct SettlementApprovalTests {
                 }
             }
             #expect(moved, "the new rate shows from 2025")
-            // A proposal names the version in force for its half-year.
-            let record = try await approve("2024-H2", client)
-            #expect(record["contractVersion"] as? Int == 2)
+            // The proposal made under version 2 is not approved; proposed again, it names version 3.
+            let refused = try await client.send(
+                .post,
+                "/api/settlements/records/2025-H1/approvals",
+                as: .pl,
+                json: ["hash": stale.object["hash"] as? String ?? "", "meetingOn": Self.meeting]
+            )
+            #expect(refused.status == .conflict && refused.text.contains("version 3"), "\(refused.text.prefix(300))")
             let next = try await client.send(.post, "/api/settlements/records", as: .ev, json: ["period": "2025-H1"])
             #expect(next.object["contractVersion"] as? Int == 3, "\(next.text.prefix(300))")
         }

@@ -45,6 +45,10 @@ public struct AgreementHistory: Sendable {
         versions = [commitment]
     }
 
+    /// The version numbers, `2,3`: what a cache of figures computed with the history is keyed
+    /// by (a version added changes it, whatever its number).
+    public var fingerprint: String { versions.map { String($0.version) }.joined(separator: ",") }
+
     /// The newest version: the agreement's texts, parties and goals as they now read.
     public var latest: Commitment { versions[versions.count - 1] }
 

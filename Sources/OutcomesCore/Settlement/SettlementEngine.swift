@@ -36,8 +36,9 @@ public enum SettlementEngine {
         let start = standing.interventionPeriod.value.start
         let periods = asOf < start ? [] : HalfYear.span(from: start, through: asOf)
         let used = history.used(in: periods)
-        guard used.count > 1 else {
-            return settle(used.first ?? standing, delivery: delivery, asOf: asOf, approved: approved)
+        // One version for every half-year, and the one in force on the date: nothing to splice.
+        if used.count <= 1, (used.first ?? standing).version == standing.version {
+            return settle(standing, delivery: delivery, asOf: asOf, approved: approved)
         }
         var lines: [SettlementLine] = []
         var warnings: [String] = []

@@ -5,6 +5,7 @@ import NIOCore
 import OutcomesApplication
 import OutcomesCore
 import OutcomesReports
+import OutcomesStore
 
 /// "Kalender" (issue #17): every user makes a personal calendar address for Outlook (or any
 /// calendar) to subscribe to — the deadlines and meetings that concern them — and can make a
@@ -15,14 +16,14 @@ extension WebApp {
         router.get("/kalender") { request, _ in
             try await page(request) {
                 let now = api.clock()
-                let caller = try await caller(request, now: now)
+                let caller = try await signedIn(request, now: now)
                 return try await calendarPage(caller, request: request, now: now)
             }
         }
         router.post("/kalender/ny") { request, context in
             try await page(request) {
                 let now = api.clock()
-                let caller = try await caller(request, now: now)
+                let caller = try await signedIn(request, now: now)
                 _ = try await form(request, context, caller: caller)
                 let token = try await api.service.createCalendarAddress(Requester(user: caller.user, purpose: "kalenderadresse", now: now, channel: "web:calendar"))
                 return try await calendarPage(caller, request: request, now: now, token: token)
@@ -31,7 +32,7 @@ extension WebApp {
         router.post("/kalender/tilbagekald") { request, context in
             try await page(request) {
                 let now = api.clock()
-                let caller = try await caller(request, now: now)
+                let caller = try await signedIn(request, now: now)
                 _ = try await form(request, context, caller: caller)
                 let revoked = try await api.service.revokeCalendarAddress(Requester(user: caller.user, purpose: "kalenderadresse", now: now, channel: "web:calendar"))
                 return try await calendarPage(caller, request: request, now: now, flash: revoked ? "Kalenderadressen er tilbagekaldt; den viser intet mere." : "Der var ingen kalenderadresse.")
@@ -40,7 +41,7 @@ extension WebApp {
         // The feed itself: no session, the token in the address is the key.
         router.get("/kalender/:file") { _, context in
             let file = context.parameters.get("file") ?? ""
-            guard file.hasSuffix(".ics"), let feed = try await api.service.calendarFeed(token: String(file.dropLast(4)), now: api.clock()) else {
+            guard file.hasSuffix(".ics"), let feed = try await calendarFeed(token: String(file.dropLast(4)), now: api.clock()) else {
                 return Response(
                     status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: "Kalenderadressen findes ikke eller er tilbagekaldt.\n"))
@@ -52,6 +53,26 @@ extension WebApp {
                 body: .init(byteBuffer: ByteBuffer(string: feed))
             )
         }
+    }
+
+    /// Issue #18: the events of every agreement the user has a role in, each as their role there
+    /// sees them (a calendar is the user's, not an agreement's).
+    func calendarEvents(of user: UserAccount, now: Date, since: LocalDate) async throws -> [ICalendar.Event] {
+        var events: [ICalendar.Event] = []
+        for (other, here) in api.agreements(of: user) {
+            let requester = Requester(user: here, purpose: "kalender", now: now, channel: "calendar")
+            events += try await other.service.calendarEvents(requester, asOf: api.today(now), since: since)
+        }
+        return events
+    }
+
+    /// The calendar file of a calendar address, or nil for an unknown or revoked one.
+    func calendarFeed(token: String, now: Date) async throws -> String? {
+        guard let user = try await api.service.calendarUser(token: token) else { return nil }
+        let mine = api.agreements(of: user)
+        let events = try await calendarEvents(of: user, now: now, since: api.today(now).addingMonths(-3))
+        let name = mine.count == 1 ? "Outcomes: \(mine[0].api.commitment.title)" : "Outcomes: \(mine.count) aftaler"
+        return ICalendar.feed(name: name, events: events, stamp: OutcomesService.calendarStamp(now))
     }
 
     func calendarPage(_ caller: Caller, request: Request, now: Date, token: String? = nil, flash: String? = nil) async throws -> Response {
@@ -71,7 +92,7 @@ extension WebApp {
             context["webcal"] = "webcal://\(host)/kalender/\(token).ics"
         }
         let today = api.today(now)
-        let events = try await api.service.calendarEvents(requester, asOf: today, since: today)
+        let events = try await calendarEvents(of: caller.user, now: now, since: today)
         context["upcoming"] = events.sorted { $0.day < $1.day }.prefix(10).map { ["day": $0.day.danishString, "summary": $0.summary] }
         context["hasUpcoming"] = !events.isEmpty
         return html("calendar", context)

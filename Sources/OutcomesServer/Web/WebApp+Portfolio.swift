@@ -144,7 +144,7 @@ extension WebApp {
                 "href": WebApp.agreementPrefix(other.commitment.id) + "/oversigt", "isDefault": other.isDefault,
             ] as [String: Any]
         }
-        context["canAdd"] = caller.user.grants.contains { $0.agreement == nil && $0.role == .admin }
+        context["canAdd"] = (caller.user.grants ?? []).contains { $0.agreement == nil && $0.role == .admin }
         context["seesFigures"] = api.agreements(of: caller.user).contains { Permission.readFigures.allows($0.user.role) }
         if let flash { context["flash"] = flash }
         if let error { context["error"] = error }
