@@ -11,8 +11,15 @@ import RealModule
 /// - Goal 2: each person with a measure moves one step down the staircase with its success rate
 ///   (s82 → none: 1 unit, s85 → s82: 2, s103_104 → s85: 2).
 /// - Goal 3: in each of the three cohorts, the improvement at each point is normal around the
-///   expected success rate with a standard deviation of half of it, never below zero, to a
+///   run's mean improvement with a standard deviation of half of it, never below zero, to a
 ///   hundredth of a percentage point.
+///
+/// Issue #19: the rates themselves are uncertain. Each run first draws every success rate from
+/// a prior centred on the agreement's expected figure: a beta distribution of mean μ and
+/// strength κ (``Interpretations/forecastPriorStrength``, observations' worth: α = μκ,
+/// β = (1 − μ)κ), one per goal and expected figure; goal 3's mean improvement is scaled by a
+/// normal factor of mean 1 and standard deviation 2/√κ (never below zero). The spread of the
+/// result is then that of the rates, not only of chance.
 /// - Goal 4: each of the expected population improves with the expected share.
 /// - Goal 5: each household's plan has five goals, each met with the expected fulfilment.
 ///
@@ -35,6 +42,17 @@ public struct ForecastModel: Sendable {
         var amount: Money
         /// The inversion sampler's start, ``ForecastModel/chanceOfNone(_:_:)``.
         var none: Double
+        /// The uncertain rate it draws with (``RateSource``).
+        var source: Int = 0
+    }
+
+    /// One uncertain success rate (issue #19): a goal's expected figure, drawn each run from
+    /// Beta(α, β); a rate of 0 or 1 stays fixed.
+    struct RateSource: Sendable {
+        var goal: Int
+        var probability: Ratio
+        var alpha: Double
+        var beta: Double
     }
 
     struct DrawKey: Hashable {
@@ -65,6 +83,9 @@ public struct ForecastModel: Sendable {
     public let timeline: ForecastTimeline
     public let allocator: RepaymentAllocator
     let draws: [Draw]
+    let sources: [RateSource]
+    /// Goal 3's uncertainty: the standard deviation of the factor on its mean improvement.
+    let improvementSpread: Double
     let improvements: [Improvement]
     let caps: [Money?]
     let funders: [FunderFlows]
@@ -182,6 +203,23 @@ public struct ForecastModel: Sendable {
                 merged.append(draw)
             }
         }
+        // Issue #19: one uncertain rate per goal and expected figure.
+        let strength = Double(commitment.interpretations.forecastPriorStrength.choice)
+        var sources: [RateSource] = []
+        var sourceOf: [DrawKey: Int] = [:]
+        for index in merged.indices {
+            let key = DrawKey(slot: merged[index].slot % width, probability: merged[index].probability, amount: .zero)
+            if let known = sourceOf[key] {
+                merged[index].source = known
+                continue
+            }
+            let mean = merged[index].chance
+            sourceOf[key] = sources.count
+            merged[index].source = sources.count
+            sources.append(RateSource(goal: key.slot, probability: key.probability, alpha: mean * strength, beta: (1 - mean) * strength))
+        }
+        self.sources = sources
+        self.improvementSpread = 2 / strength.squareRoot()
         self.draws = merged
         self.improvements = improvements
         self.caps = goals.map { $0.cap?.value }
@@ -284,14 +322,58 @@ public struct ForecastModel: Sendable {
 
     /// One simulated run's amounts per half-year and goal, in øre, into `slots`.
     func simulate(into slots: inout [Int64], _ random: inout SeededGenerator) {
+        var rates = [Double](repeating: 0, count: sources.count)
+        simulate(into: &slots, rates: &rates, &random)
+    }
+
+    /// One run: the rates drawn from their priors (issue #19), then the chances at those rates.
+    func simulate(into slots: inout [Int64], rates: inout [Double], _ random: inout SeededGenerator) {
         for i in slots.indices { slots[i] = 0 }
-        for draw in draws {
-            slots[draw.slot] += Int64(ForecastModel.binomial(draw.trials, draw.chance, none: draw.none, &random)) * draw.amount.minorUnits
+        for (index, source) in sources.enumerated() {
+            rates[index] = ForecastModel.beta(source.alpha, source.beta, &random)
         }
+        for draw in draws {
+            let p = rates[draw.source]
+            slots[draw.slot] += Int64(ForecastModel.binomial(draw.trials, p, none: ForecastModel.chanceOfNone(p, draw.trials), &random)) * draw.amount.minorUnits
+        }
+        let factor = improvements.isEmpty ? 1 : max(0, 1 + improvementSpread * ForecastModel.normal(&random))
         for improvement in improvements {
-            let mean = improvement.meanValue
+            let mean = improvement.meanValue * factor
             let points = max(0, (mean + mean / 2 * ForecastModel.normal(&random)) * 100).rounded()
             slots[improvement.slot] += Int64(points) * improvement.amountPerPoint.minorUnits / 100
+        }
+    }
+
+    /// A draw from Beta(α, β) as X / (X + Y) of two gamma draws; a degenerate prior (a rate of
+    /// 0 or 1) gives its rate.
+    static func beta(_ alpha: Double, _ beta: Double, _ random: inout SeededGenerator) -> Double {
+        guard alpha > 0 else { return 0 }
+        guard beta > 0 else { return 1 }
+        let x = gamma(alpha, &random)
+        let y = gamma(beta, &random)
+        return x + y > 0 ? x / (x + y) : alpha / (alpha + beta)
+    }
+
+    /// A draw from Gamma(shape, 1) by Marsaglia and Tsang's method (2000); for a shape below 1,
+    /// Gamma(shape + 1) · U^(1/shape).
+    static func gamma(_ shape: Double, _ random: inout SeededGenerator) -> Double {
+        if shape < 1 {
+            let u = max(uniform(&random), 0x1.0p-53)
+            return gamma(shape + 1, &random) * Double.pow(u, 1 / shape)
+        }
+        let d = shape - 1.0 / 3
+        let c = 1 / (9 * d).squareRoot()
+        while true {
+            var x: Double
+            var v: Double
+            repeat {
+                x = normal(&random)
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = uniform(&random)
+            if u < 1 - 0.0331 * x * x * x * x { return d * v }
+            if Double.log(max(u, 0x1.0p-53)) < 0.5 * x * x + d * (1 - v + Double.log(v)) { return d * v }
         }
     }
 
@@ -406,12 +488,13 @@ public struct ForecastModel: Sendable {
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             var random = SeededGenerator(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
             var amounts = [Int64](repeating: 0, count: periodCount * width)
+            var rates = [Double](repeating: 0, count: sources.count)
             var state = RepaymentAllocator.State(allocator)
             var allocated = RepaymentAllocator.Period(allocator)
             var flows = funders.map { $0.installmentAmounts + [Double](repeating: 0, count: periodCount) }
             let years = funders.map { $0.installmentYears + dueYears }
             for run in (index * chunk)..<min(runs, (index + 1) * chunk) {
-                simulate(into: &amounts, &random)
+                simulate(into: &amounts, rates: &rates, &random)
                 state.reset()
                 var goalAmounts = [Int64](repeating: 0, count: width)
                 var goalPayables = [Int64](repeating: 0, count: width)

@@ -775,6 +775,11 @@ struct ContractParser {
             try reader.optional("revocationInterest").map { (r) throws(ContractFileError) in
                 try r.stated { (v) throws(ContractFileError) in try v.choice(RevocationInterestRule.self, what: "fortolkning") }
             } ?? Stated(.returnCapRate, "T 6.2.1")
+        let strengthReader = try reader.optional("forecastPriorStrength")
+        let strength = try strengthReader?.stated { (r) throws(ContractFileError) in try r.positiveInt() } ?? Stated(40, "B5.1 2.4.1")
+        guard (1...1_000_000).contains(strength.value) else {
+            throw try strengthReader!.required("value").error("styrken skal være 1–1.000.000 observationer, ikke \(strength.value)")
+        }
         let interpretations = Interpretations(
             ageBasis: Interpretation(ages, ageClause),
             previousBenefitType: try read("previousBenefitType", PreviousBenefitTypeRule.self),
@@ -787,7 +792,8 @@ struct ContractParser {
             returnCapHorizon: Interpretation(horizon.value, horizon.clause),
             budgetDeviationThreshold: Interpretation(threshold.value, threshold.clause),
             substantialRealisation: Interpretation(substantial.value, substantial.clause),
-            revocationInterest: Interpretation(revocationInterest.value, revocationInterest.clause)
+            revocationInterest: Interpretation(revocationInterest.value, revocationInterest.clause),
+            forecastPriorStrength: Interpretation(strength.value, strength.clause)
         )
         try reader.rejectUnknownKeys()
         return interpretations

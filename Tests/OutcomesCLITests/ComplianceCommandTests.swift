@@ -147,7 +147,7 @@ struct ComplianceCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         // SPEC §9: the forecast names the readings it depends on.
-        #expect((object["interpretations"] as? [[String: String]])?.compactMap { $0["key"] } == ["trancheShares", "returnCapCoverage"])
+        #expect((object["interpretations"] as? [[String: String]])?.compactMap { $0["key"] } == ["trancheShares", "returnCapCoverage", "forecastPriorStrength"])
         let expected = try #require(object["expected"] as? [String: Any])
         let goals = try #require(expected["goals"] as? [String: [String: String]])
         #expect(goals["3"]?["amount"] == "1090830.00" && goals["4"]?["payable"] == "250000.00")

@@ -1,3 +1,4 @@
+import Foundation
 import OutcomesContractFile
 import OutcomesCore
 import Testing
@@ -56,6 +57,58 @@ struct ForecastTests {
         // Goal 4's expected 272.000 kr. is above its cap: the cap binds in most runs.
         #expect((result.capBinds[3] ?? .zero) > Ratio(1, 2))
         #expect(result.capBinds[0] == nil)
+    }
+}
+
+/// Issue #19 (1): the success rates are uncertain, drawn each run from priors around the
+/// agreement's expected figures with the contract file's strength.
+@Suite("The forecast's uncertain rates")
+struct ForecastPriorTests {
+    @Test("the beta and gamma samplers have the right mean and variance, small shapes included")
+    func samplers() {
+        var random = SeededGenerator(seed: 11)
+        for (alpha, beta) in [(2.0, 3.0), (0.4, 19.6), (38.0, 2.0)] {
+            let values = (0..<200_000).map { _ in ForecastModel.beta(alpha, beta, &random) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+            let expectedMean = alpha / (alpha + beta)
+            let expectedVariance = alpha * beta / ((alpha + beta) * (alpha + beta) * (alpha + beta + 1))
+            #expect(abs(mean - expectedMean) < 0.005, "Beta(\(alpha), \(beta)) mean \(mean)")
+            #expect(abs(variance - expectedVariance) < expectedVariance * 0.05, "Beta(\(alpha), \(beta)) variance \(variance)")
+        }
+        #expect(ForecastModel.beta(0, 5, &random) == 0 && ForecastModel.beta(5, 0, &random) == 1)
+    }
+
+    @Test("uncertain rates widen the forecast around the same centre; a very strong prior gives the fixed-rate spread back")
+    func spread() {
+        var sure = viborg
+        sure.interpretations.forecastPriorStrength = Interpretation(1_000_000, "test")
+        let fixed = ForecastModel(sure).run(20_000, seed: 3)
+        let uncertain = ForecastModel(viborg).run(20_000, seed: 3)
+        #expect(viborg.interpretations.forecastPriorStrength.choice == 40)
+        func width(_ d: ForecastModel.Distribution) -> Int64 { d.p95.minorUnits - d.p5.minorUnits }
+        // Goal 1 (employment): the 90 % interval is half as wide again once its rates are
+        // uncertain (2,12–2,40 mio. kr. with fixed rates; each benefit type's rate on its own).
+        #expect(2 * width(uncertain.amounts[0]) > 3 * width(fixed.amounts[0]), "\(uncertain.amounts[0]) vs \(fixed.amounts[0])")
+        #expect(width(uncertain.total) > width(fixed.total))
+        // The centre stays: the means agree within 2 %.
+        for index in uncertain.amounts.indices {
+            let a = uncertain.amounts[index].mean.minorUnits
+            let b = fixed.amounts[index].mean.minorUnits
+            #expect(abs(a - b) * 50 < max(b, 1), "goal \(index + 1): \(a) vs \(b)")
+        }
+    }
+
+    @Test("the contract file names the strength; 40 without it; a strength of 0 is refused")
+    func inFile() throws {
+        let text = ContractFile.builtInText.replacingOccurrences(
+            of: "  revocationInterest: {value: returnCapRate, clause: \"T 6.2.1\"}\n",
+            with: "  revocationInterest: {value: returnCapRate, clause: \"T 6.2.1\"}\n  forecastPriorStrength: {value: 100, clause: \"B5.1 2.4.1\"}\n"
+        )
+        #expect(try ContractFile.parse(text, file: "a.yaml").interpretations.forecastPriorStrength.choice == 100)
+        let zero = text.replacingOccurrences(of: "forecastPriorStrength: {value: 100", with: "forecastPriorStrength: {value: 0")
+        #expect(throws: ContractFileError.self) { try ContractFile.parse(zero, file: "a.yaml") }
+        #expect(viborg.interpretationSummary.contains { $0.key == "forecastPriorStrength" && $0.reading.contains("40 observationer") })
     }
 }
 

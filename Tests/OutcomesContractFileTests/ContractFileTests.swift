@@ -96,7 +96,7 @@ struct BuiltInContractTests {
         #expect(viborg.interpretations.trancheShares.choice == .printed)
         #expect(viborg.interpretations.imputationWindow.choice == .periodEnd)
         #expect(viborg.interpretations.ageBasis.choice.employment == .measurementDate)
-        #expect(viborg.interpretationSummary.count == 12)
+        #expect(viborg.interpretationSummary.count == 13)  // issue #19: the forecast's prior strength
         // Issue #15: the readings of T 6.1.1 (iii), T 6.2.1 (iii) and T 6.2.1's interest, as data.
         #expect(viborg.compliance.regularCompletion.value == [.stable] && viborg.compliance.regularCompletion.clause == "P 1.1.3")
         #expect(viborg.interpretations.substantialRealisation.choice == Percent(50))

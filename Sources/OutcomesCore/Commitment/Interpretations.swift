@@ -142,6 +142,12 @@ public struct Interpretations: Sendable, Equatable {
     public var substantialRealisation: Interpretation<Percent>
     /// T 6.2.1 "inklusive renter": the interest on the grant claimed back on revocation.
     public var revocationInterest: Interpretation<RevocationInterestRule>
+    /// Issue #19: how sure the forecast is of the agreement's expected success rates (B5.1
+    /// 2.4.1, 2.5.1, 2.6.1, 2.7.1, 2.8.2), in observations' worth: each run draws each rate from
+    /// a beta distribution around the expected figure with this strength (goal 3's improvement
+    /// from a normal distribution, ``ForecastModel``). The agreement states no uncertainty; the
+    /// file may name one; 40 when it does not.
+    public var forecastPriorStrength: Interpretation<Int>
 
     public init(
         ageBasis: Interpretation<AgeBases>,
@@ -155,8 +161,10 @@ public struct Interpretations: Sendable, Equatable {
         returnCapHorizon: Interpretation<LocalDate>,
         budgetDeviationThreshold: Interpretation<Percent>,
         substantialRealisation: Interpretation<Percent> = Interpretation(Percent(50), "T 6.2.1 (iii)"),
-        revocationInterest: Interpretation<RevocationInterestRule> = Interpretation(.returnCapRate, "T 6.2.1")
+        revocationInterest: Interpretation<RevocationInterestRule> = Interpretation(.returnCapRate, "T 6.2.1"),
+        forecastPriorStrength: Interpretation<Int> = Interpretation(40, "B5.1 2.4.1")
     ) {
+        self.forecastPriorStrength = forecastPriorStrength
         self.substantialRealisation = substantialRealisation
         self.revocationInterest = revocationInterest
         self.ageBasis = ageBasis
@@ -192,7 +200,7 @@ public struct Interpretations: Sendable, Equatable {
             switch self {
             case .settlement: return settlement
             case .finance: return settlement.union(["relativeReduction", "returnCapHorizon", "revocationInterest"])
-            case .forecast: return ["trancheShares", "returnCapCoverage"]
+            case .forecast: return ["trancheShares", "returnCapCoverage", "forecastPriorStrength"]
             case .compliance: return ["budgetDeviationThreshold", "substantialRealisation"]
             case .report: return Set(Use.allCases.filter { $0 != .report }.flatMap(\.keys))
             }
@@ -277,6 +285,10 @@ public struct Interpretations: Sendable, Equatable {
                 revocationInterest.choice == .returnCapRate
                     ? "Renter ved tilbagekaldelse: afkastloftets \(rate.annualRate.value.danishString) p.a. (\(rate.dayCountBasis)-dages år, tilskrivning \(rate.postingDay).\(rate.postingMonth)) fra hver rates udbetaling til orienteringen"
                     : "Renter ved tilbagekaldelse: ingen; kun det udbetalte tilskud kræves"
+            ),
+            (
+                "forecastPriorStrength", forecastPriorStrength.clause,
+                "Prognosens usikkerhed: hver kørsel trækker hvert måls succesrate omkring den forventede, så sikkert som \(forecastPriorStrength.choice.danishString) observationer"
             ),
         ]
     }
