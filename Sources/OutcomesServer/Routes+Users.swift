@@ -103,6 +103,38 @@ extension OutcomesAPI {
                 return .raw(Data(text.utf8), contentType: "application/yaml; charset=utf-8")
             },
             Route(
+                .get,
+                "/api/agreements/{agreement}/versions/{version}/diff",
+                "agreementDiff",
+                "Forskellene linje for linje mellem en tidligere version (from) og denne version af kontraktfilen (T 11.1)",
+                access: everyone,
+                query: [QueryParameter(name: "from", schema: .integer(minimum: 1), required: true, description: "Den tidligere version.")],
+                response: .record([
+                    ("from", .integer()), ("to", .integer()),
+                    ("lines", .array(.record([("kind", .string(values: ["removed", "added", "context", "skip"])), ("number", .text), ("line", .text)]))),
+                ])
+            ) { call in
+                struct Line: Encodable {
+                    var kind: String
+                    var number: String
+                    var line: String
+                }
+                struct Diff: Encodable {
+                    var from: Int
+                    var to: Int
+                    var lines: [Line]
+                }
+                guard let to = Int(call.parameter("version")), let from = call.query["from"].flatMap(Int.init) else {
+                    throw Problem.badRequest("Angiv versionen i stien og den tidligere som ?from=N.")
+                }
+                let id = call.parameter("agreement")
+                let old = try await call.api.service.contractText(call.requester, id: id, version: from)
+                let new = try await call.api.service.contractText(call.requester, id: id, version: to)
+                let kinds = ["fjernet": "removed", "tilføjet": "added", "uændret": "context", "skip": "skip"]
+                let lines = WebApp.lineDiff(old, new).map { Line(kind: kinds[$0["kind"] ?? ""] ?? "context", number: $0["number"] ?? "", line: $0["line"] ?? "") }
+                return try .json(Diff(from: from, to: to, lines: lines))
+            },
+            Route(
                 .post,
                 "/api/agreements",
                 "saveAgreement",

@@ -20,7 +20,7 @@ let expectedAccess: [String: Set<String>] = {
         "health": ["anyone"], "openapi": ["anyone"], "login": ["anyone"],
         "logout": all, "me": all, "changePassword": all, "createToken": all, "listTokens": all, "revokeToken": all,
         "listUsers": ["adm"], "createUser": ["adm"], "setUserActive": ["adm"],
-        "listAgreements": all, "getAgreement": all, "agreementFindings": all, "saveAgreement": ["pl"],
+        "listAgreements": all, "getAgreement": all, "agreementDiff": all, "agreementFindings": all, "saveAgreement": ["pl"],
         "listMyAgreements": all, "addAgreement": ["adm"], "portfolio": all,
         "listHouseholds": personReaders, "getHousehold": personReaders, "listPersons": personReaders,
         "householdMeasurements": personReaders, "getActionPlan": personReaders, "visitationList": personReaders,
@@ -70,6 +70,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     case "setUserActive": return Sample(path: ["username": "sg"], json: ["isActive": true])
     case "createUser": return Sample(json: ["username": "ny-\(user)", "displayName": "Ny", "role": "evaluator", "password": "en-lang-adgangskode"])
     case "getAgreement": return Sample(path: ["agreement": viborg.id, "version": String(viborg.version)])
+    case "agreementDiff": return Sample(path: ["agreement": viborg.id, "version": String(viborg.version)], query: "?from=\(viborg.version)")
     case "saveAgreement": return Sample(raw: ContractFile.builtInText)
     case "addAgreement": return Sample(raw: SecondAgreementTests.text)
     case "createHousehold": return Sample(json: ["id": own, "area": "houlkaer", "group": "treatment", "courseStart": "2026-10-01"])

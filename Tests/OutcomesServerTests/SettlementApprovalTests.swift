@@ -175,6 +175,10 @@ struct SettlementApprovalTests {
             let versions = (try await client.send(.get, "/api/agreements", as: .pl)).object["items"] as? [[String: Any]] ?? []
             #expect(versions.compactMap { $0["version"] as? Int } == [2, 3])
             #expect(versions.last?["inUse"] as? Bool == true)
+            // The difference between the versions, line by line.
+            let diff = try await client.send(.get, "/api/agreements/\(viborg.id)/versions/3/diff?from=2", as: .dsi)
+            let changed = ((diff.object["lines"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String != "context" }.compactMap { $0["line"] as? String }
+            #expect(changed.contains { $0.hasPrefix("decision: ") } && changed.contains { $0.contains("amount: 10000") } && changed.contains { $0.contains("amount: 8600") })
             let after = try await client.send(.get, "/api/settlements/summary?asOf=2026-11-26", as: .dsi)
             let old = try #require(before.object["periods"] as? [[String: Any]])
             let new = try #require(after.object["periods"] as? [[String: Any]])
