@@ -13,6 +13,8 @@ import RealModule
 /// - Goal 3: in each of the three cohorts, the improvement at each point is normal around the
 ///   run's mean improvement with a standard deviation of half of it, never below zero, to a
 ///   hundredth of a percentage point.
+/// - Goal 4: each of the expected population improves with the expected share.
+/// - Goal 5: each household's plan has five goals, each met with the expected fulfilment.
 ///
 /// Issue #19: the rates themselves are uncertain. Each run first draws every success rate from
 /// a prior centred on the agreement's expected figure: a beta distribution of mean μ and
@@ -20,8 +22,6 @@ import RealModule
 /// β = (1 − μ)κ), one per goal and expected figure; goal 3's mean improvement is scaled by a
 /// normal factor of mean 1 and standard deviation 2/√κ (never below zero). The spread of the
 /// result is then that of the rates, not only of chance.
-/// - Goal 4: each of the expected population improves with the expected share.
-/// - Goal 5: each household's plan has five goals, each met with the expected fulfilment.
 ///
 /// The persons of each row of an expected table are spread evenly over the households in
 /// enrolment order, so each payment gets a date and a half-year. Each half-year then goes
@@ -40,8 +40,6 @@ public struct ForecastModel: Sendable {
         var probability: Ratio
         var chance: Double
         var amount: Money
-        /// The inversion sampler's start, ``ForecastModel/chanceOfNone(_:_:)``.
-        var none: Double
         /// The uncertain rate it draws with (``RateSource``).
         var source: Int = 0
     }
@@ -123,8 +121,7 @@ public struct ForecastModel: Sendable {
                         trials: trials,
                         probability: probability,
                         chance: chance,
-                        amount: amount,
-                        none: ForecastModel.chanceOfNone(chance, trials)
+                        amount: amount
                     )
                 )
             }
@@ -197,7 +194,6 @@ public struct ForecastModel: Sendable {
             let key = DrawKey(slot: draw.slot, probability: draw.probability, amount: draw.amount)
             if let index = position[key] {
                 merged[index].trials += draw.trials
-                merged[index].none = ForecastModel.chanceOfNone(draw.chance, merged[index].trials)
             } else {
                 position[key] = merged.count
                 merged.append(draw)

@@ -257,6 +257,7 @@ extension WebApp {
         context["forecast"] =
             [
                 "runs": forecast.runs.danishString, "seed": String(forecast.seed), "rows": rows,
+                "priorStrength": api.commitment.interpretations.forecastPriorStrength.choice.danishString,
                 "returns": forecast.funders.enumerated().map { index, party in
                     let d = forecast.irr[index]
                     return [
