@@ -209,6 +209,10 @@ struct PortfolioTests {
                     Issue.record("\(page): shows '\(word)'")
                 }
             }
+            // The calendar is the user's: Aarhus's lead has one, with Aarhus's deadlines.
+            let calendar = try await client.send(.get, "/kalender", headers: [.cookie: cookie])
+            #expect(calendar.status == .ok && calendar.text.contains("Frist"), "\(calendar.status)")
+            #expect(!DanishPagesTests.visibleText(calendar.text).contains("Viborg"))
             // A form's redirect stays in the agreement.
             let (viborgCookie, _) = try await WebPageTests().logIn(client, .cw)
             let foreign = try await client.send(.get, Self.web + "/husstande", headers: [.cookie: viborgCookie])

@@ -76,7 +76,8 @@ extension WebApp {
     }
 
     func calendarPage(_ caller: Caller, request: Request, now: Date, token: String? = nil, flash: String? = nil) async throws -> Response {
-        var context = base(caller, title: "Kalender", current: "/kalender", now: now)
+        // The calendar is the user's: with no role in the default agreement, no agreement's menu.
+        var context = caller.hasRole ? base(caller, title: "Kalender", current: "/kalender", now: now) : serverPage(caller, title: "Kalender", current: "/kalender", now: now)
         context["flash"] = flash
         let requester = Requester(user: caller.user, purpose: "kalender", now: now, channel: "web:calendar")
         if let created = try await api.service.calendarAddressCreated(requester) { context["created"] = LocalDate.danishTimestamp(created) }
