@@ -468,6 +468,9 @@ public struct ForecastModel: Sendable {
         public var dues: [LocalDate]
         public var periodTotals: [Money]
         public var periodRecipients: [[Money]]
+        /// Issue #19 (4): each half-year's repayments over the runs — 5 %, 50 % and 95 % — for
+        /// the fan chart.
+        public var periodDistributions: [Distribution] = []
     }
 
     /// Runs the model `runs` times from `seed`, in chunks of 1.000 runs each seeded from the
@@ -478,7 +481,14 @@ public struct ForecastModel: Sendable {
         let width = goalNumbers.count
         let periodCount = timeline.periods.count
         let recipientCount = allocator.recipients.count
-        let slots = ForecastSlots(count: runs, goals: width, funders: funders.count, chunks: chunks, periods: periodCount * (1 + recipientCount))
+        let slots = ForecastSlots(
+            count: runs,
+            goals: width,
+            funders: funders.count,
+            chunks: chunks,
+            periods: periodCount * (1 + recipientCount),
+            halfYears: periodCount
+        )
         let expected = expected()
         let guesses = expected.irr.map { $0 ?? 0.1 }
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
@@ -505,6 +515,7 @@ public struct ForecastModel: Sendable {
                     }
                     total += allocated.total
                     reduction += allocated.capReduction
+                    slots.periodTotals[run * periodCount + p] = allocated.total
                     let base = (index * periodCount + p) * (1 + recipientCount)
                     slots.periodSums[base] += allocated.total
                     for r in 0..<recipientCount { slots.periodSums[base + 1 + r] += allocated.recipients[r] }
@@ -544,7 +555,7 @@ public struct ForecastModel: Sendable {
             periodTotals.append(means[0])
             periodRecipients.append(Array(means.dropFirst()))
         }
-        return Result(
+        var result = Result(
             runs: runs,
             seed: seed,
             expected: expected,
@@ -562,6 +573,8 @@ public struct ForecastModel: Sendable {
             periodTotals: periodTotals,
             periodRecipients: periodRecipients
         )
+        result.periodDistributions = (0..<periodCount).map { Distribution(slots.column(slots.periodTotals, $0, periodCount)) }
+        return result
     }
 }
 
@@ -591,8 +604,11 @@ final class ForecastSlots: @unchecked Sendable {
     let rates: Buffer<Double>
     /// Per chunk and period: the total and each recipient's sum over the chunk's runs.
     let periodSums: Buffer<Int64>
+    /// Per run and period: the half-year's total.
+    let periodTotals: Buffer<Int64>
 
-    init(count: Int, goals: Int, funders: Int, chunks: Int, periods: Int) {
+    init(count: Int, goals: Int, funders: Int, chunks: Int, periods: Int, halfYears: Int) {
+        periodTotals = Buffer(count * halfYears, 0)
         amounts = Buffer(count * goals, 0)
         payables = Buffer(count * goals, 0)
         totals = Buffer(count, 0)

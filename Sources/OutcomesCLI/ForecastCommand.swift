@@ -125,6 +125,13 @@ public struct ForecastCommand: AsyncParsableCommand {
             var object: [String: Any] = [
                 "period": result.periods[p].label, "due": result.dues[p].isoString, "total": result.periodTotals[p].machineString,
             ]
+            // Issue #19: the half-year's spread over the runs (the fan chart's).
+            if p < result.periodDistributions.count {
+                let d = result.periodDistributions[p]
+                object["p5"] = d.p5.machineString
+                object["p50"] = d.p50.machineString
+                object["p95"] = d.p95.machineString
+            }
             for (f, party) in result.funders.enumerated() { object[to(party)] = result.periodRecipients[p][f].machineString }
             return object
         }

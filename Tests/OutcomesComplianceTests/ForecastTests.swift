@@ -99,6 +99,19 @@ struct ForecastPriorTests {
         }
     }
 
+    @Test("each half-year's spread over the runs (the fan chart): its mean is the half-year's mean, its percentiles in order")
+    func halfYearSpread() {
+        let result = ForecastModel(viborg).run(10_000, seed: 5)
+        #expect(result.periodDistributions.count == result.periods.count)
+        var spread = false
+        for (index, d) in result.periodDistributions.enumerated() {
+            #expect(d.mean == result.periodTotals[index], "\(result.periods[index])")
+            #expect(d.p5 <= d.p50 && d.p50 <= d.p95)
+            if d.p95 > d.p5 { spread = true }
+        }
+        #expect(spread)
+    }
+
     @Test("the contract file names the strength; 40 without it; a strength of 0 is refused")
     func inFile() throws {
         let text = ContractFile.builtInText.replacingOccurrences(

@@ -113,7 +113,9 @@ enum Chart {
     /// Stacked bars per half-year: the forecast's expected repayment split between the funders
     /// (one colour each), and a marker where the settlement shows what was actually owed.
     /// Each half-year is named in Danish ("2. halvår 2024"), on the axis in two lines.
-    static func halfYears(_ rows: [(period: HalfYear, parts: [Money], settled: Money?)], legend: [String]) -> String {
+    /// `ranges`, when given, is each half-year's 5–95 % of the forecast's runs (issue #19): a
+    /// whisker over the bar.
+    static func halfYears(_ rows: [(period: HalfYear, parts: [Money], settled: Money?)], legend: [String], ranges: [(low: Money, high: Money)] = []) -> String {
         let width = 760.0
         let height = 300.0
         let left = 78.0
@@ -121,7 +123,10 @@ enum Chart {
         let top = 24.0
         let bottom = 40.0
         let colours = ["#0b5cad", "#7fb0e0", "#c58a00", "#1d6b34"]
-        let largest = rows.map { max(Money.sum($0.parts).minorUnits, $0.settled?.minorUnits ?? 0) }.max() ?? 0
+        let largest = max(
+            rows.map { max(Money.sum($0.parts).minorUnits, $0.settled?.minorUnits ?? 0) }.max() ?? 0,
+            ranges.map(\.high.minorUnits).max() ?? 0
+        )
         let step = moneyStep(largest)
         let yMax = Double(max(step, (largest + step - 1) / step * step))
         func y(_ minor: Int64) -> Double { top + (height - top - bottom) * (1 - Double(minor) / yMax) }
@@ -135,6 +140,8 @@ enum Chart {
                 "\(row.period.danishLabel): " + zip(legend, row.parts).map { "\($0) \($1.danishShortString)" }.joined(separator: ", ")
                     + (row.settled.map { "; afregnet \($0.danishShortString)" } ?? "")
             }.joined(separator: "; ")
+                + (ranges.isEmpty
+                    ? "" : ". 5–95 % af kørslerne: " + zip(rows, ranges).map { "\($0.period.danishLabel) \($1.low.danishShortString)–\($1.high.danishShortString)" }.joined(separator: "; "))
         )
         svg += "</title>"
         var tick: Int64 = 0
@@ -155,6 +162,15 @@ enum Chart {
                     "<rect x=\"\(f(x))\" y=\"\(f(y1))\" width=\"\(f(barWidth))\" height=\"\(f(y0 - y1))\" fill=\"\(colours[part % colours.count])\"/>"
                 base += amount.minorUnits
             }
+            if index < ranges.count, ranges[index].high.minorUnits > 0 {
+                let centre = x + barWidth / 2
+                let low = y(ranges[index].low.minorUnits)
+                let high = y(ranges[index].high.minorUnits)
+                svg += "<line x1=\"\(f(centre))\" x2=\"\(f(centre))\" y1=\"\(f(low))\" y2=\"\(f(high))\" stroke=\"#1b2330\" stroke-width=\"1.5\"/>"
+                for end in [low, high] {
+                    svg += "<line x1=\"\(f(centre - 5))\" x2=\"\(f(centre + 5))\" y1=\"\(f(end))\" y2=\"\(f(end))\" stroke=\"#1b2330\" stroke-width=\"1.5\"/>"
+                }
+            }
             if let settled = row.settled {
                 let ys = y(settled.minorUnits)
                 svg +=
@@ -172,6 +188,11 @@ enum Chart {
         }
         svg += "<line x1=\"\(f(lx))\" x2=\"\(f(lx + 14))\" y1=\"10\" y2=\"10\" stroke=\"#a1261b\" stroke-width=\"3\"/>"
         svg += "<text x=\"\(f(lx + 18))\" y=\"14\" font-size=\"11\" fill=\"#1b2330\">afregnet</text>"
+        if !ranges.isEmpty {
+            lx += 80
+            svg += "<line x1=\"\(f(lx + 7))\" x2=\"\(f(lx + 7))\" y1=\"4\" y2=\"16\" stroke=\"#1b2330\" stroke-width=\"1.5\"/>"
+            svg += "<text x=\"\(f(lx + 18))\" y=\"14\" font-size=\"11\" fill=\"#1b2330\">5–95 % af kørslerne</text>"
+        }
         return svg + "</svg>"
     }
 

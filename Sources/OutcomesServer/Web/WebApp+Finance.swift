@@ -239,7 +239,8 @@ extension WebApp {
         let settled = Dictionary(report.settlement.periods.filter(\.isClosed).map { ($0.period, $0.total) }, uniquingKeysWith: { a, _ in a })
         context["forecastChart"] = Chart.halfYears(
             forecast.expected.periods.map { (period: $0.period, parts: $0.recipients, settled: settled[$0.period]) },
-            legend: forecast.funders.map { "til \(short($0))" }
+            legend: forecast.funders.map { "til \(short($0))" },
+            ranges: forecast.periodDistributions.map { (low: $0.p5, high: $0.p95) }
         )
         func row(_ label: String, expected: Money, _ d: ForecastModel.Distribution) -> [String: String] {
             [
