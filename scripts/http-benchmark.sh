@@ -44,18 +44,7 @@ run() {
   read -r token household < <(setup "$port")
   for path in "/api/households/$household?purpose=benchmark" "/api/settlements/summary?asOf=$ASOF" "/api/finance?asOf=$ASOF"; do
     wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >"$dir/wrk" 2>&1
-    python3 - "$name" "$path" "$dir/wrk" <<'PY'
-import re, sys
-name, path, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
-rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-p50 = re.search(r"\s50%\s+(\S+)", text).group(1)
-p99 = re.search(r"\s99%\s+(\S+)", text).group(1)
-total = re.search(r"(\d+) requests in", text).group(1)
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-socket = re.search(r"Socket errors: (.*)", text)
-print(f"{name:10} {path.split('?')[0]:28} {float(rps):9.0f} req/s  p50 {p50:>8}  p99 {p99:>8}  {total} requests, "
-      f"{errors.group(1) if errors else 0} non-2xx, socket errors: {socket.group(1) if socket else 'none'}")
-PY
+    python3 scripts/outcomes_client.py "$(printf '%-10s %-28s' "$name" "${path%%\?*}")" "$dir/wrk"
   done
   kill -TERM "$pid"; wait "$pid" || true
   rm -rf "$dir"

@@ -76,20 +76,7 @@ request = function()
   return wrk.format("GET", string.format("/aftaler/bench-%02d/oversigt", n))
 end
 LUA
-report() {
-  python3 - "$1" "$2" <<'PY'
-import re, sys
-name, text = sys.argv[1], open(sys.argv[2]).read()
-rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-p50 = re.search(r"\s50%\s+(\S+)", text).group(1)
-p99 = re.search(r"\s99%\s+(\S+)", text).group(1)
-total = re.search(r"(\d+) requests in", text).group(1)
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-socket = re.search(r"Socket errors: (.*)", text)
-print(f"{name:34} {float(rps):7.0f} req/s  p50 {p50:>8}  p99 {p99:>8}  {total} requests, "
-      f"{errors.group(1) if errors else 0} non-2xx, socket errors: {socket.group(1) if socket else 'none'}")
-PY
-}
+report() { python3 scripts/outcomes_client.py "$(printf '%-34s' "$1")" "$2"; }
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port/portefolje?dato=$ASOF" >"$work/wrk" 2>&1
 report "/portefolje (page)" "$work/wrk"
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/portfolio?asOf=$ASOF" >"$work/wrk" 2>&1

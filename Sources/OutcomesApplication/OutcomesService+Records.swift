@@ -143,11 +143,6 @@ extension OutcomesService {
         return ContractVersion(id: commitment.id, version: commitment.version)
     }
 
-    /// The id a contract file names, when it can be read.
-    public static func agreementID(of text: String) -> String? {
-        (try? ContractFile.parse(text, file: "aftale.yaml"))?.id
-    }
-
     /// A contract file read whole, or a 422 naming file, line and field.
     func parseContract(_ text: String, file: String) throws -> Commitment {
         try checkInput { () throws(InputRules.Violation) in try InputRules.text(text, field: "text", maximumLength: 1_000_000, allowEmpty: false) }
