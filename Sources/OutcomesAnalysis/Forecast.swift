@@ -31,31 +31,45 @@ import RealModule
 /// half-year's repayment in on the due date, and for LBF its own goal-4 payments out — give its
 /// rate of return (XIRR).
 public struct ForecastModel: Sendable {
-    /// One source of payments: `trials` independent chances of `probability`, paying `amount`
-    /// each, into one goal and half-year.
+    /// One source of payments: `trials` independent chances of the rate of `source`, paying
+    /// `amount` each, into one goal and half-year.
     struct Draw: Sendable {
         /// period × goals + goal.
         var slot: Int
         var trials: Int
-        var probability: Ratio
-        var chance: Double
         var amount: Money
         /// The uncertain rate it draws with (``RateSource``).
-        var source: Int = 0
+        var source: Int
     }
 
-    /// One uncertain success rate (issue #19): a goal's expected figure, drawn each run from
-    /// Beta(α, β); a rate of 0 or 1 stays fixed.
+    /// One uncertain success rate (issue #19): one expected figure of a goal (goal 1: one per
+    /// benefit type, goal 2: one per level of the staircase), drawn each run from
+    /// Beta(α, β) — the prior of mean μ and strength κ (α = μκ, β = (1 − μ)κ), updated with the
+    /// delivered results (α + successes, β + failures); a rate of 0 or 1 with no results stays
+    /// fixed.
     struct RateSource: Sendable {
         var goal: Int
-        var probability: Ratio
-        var alpha: Double
-        var beta: Double
+        /// The row's label in the agreement's table, when the goal has more than one rate.
+        var label: String?
+        var prior: Ratio
+        var strength: Int
+        var successes: Int = 0
+        var trials: Int = 0
+        /// A scenario's factor on the rate (issue #19 (3)).
+        var factor: Ratio = Ratio(1)
+
+        var alpha: Double { prior.doubleValue * Double(strength) + Double(successes) }
+        var beta: Double { (1 - prior.doubleValue) * Double(strength) + Double(trials - successes) }
+        /// The posterior mean, exactly: (μκ + s) / (κ + n).
+        var posterior: Ratio { (prior * strength + Ratio(successes)) / Ratio(strength + trials) }
+        /// What a chance is expected to pay: the posterior mean times the scenario's factor, at
+        /// most 1.
+        var expected: Ratio { min(Ratio(1), posterior * factor) }
     }
 
     struct DrawKey: Hashable {
         var slot: Int
-        var probability: Ratio
+        var source: Int
         var amount: Money
     }
 
@@ -65,6 +79,17 @@ public struct ForecastModel: Sendable {
         var mean: Ratio
         var meanValue: Double
         var amountPerPoint: Money
+    }
+
+    /// Goal 3's uncertainty: a factor on its expected improvements, normal of `mean` and
+    /// `spread` — the prior N(1, (2/√κ)²) updated by the delivered cohort-points (normal–normal).
+    public struct ImprovementFactor: Sendable, Equatable {
+        public var mean: Double
+        public var spread: Double
+        /// The delivered cohort-points it learned from.
+        public var observations: Int
+        /// A scenario's factor on it.
+        public var scenarioFactor: Ratio = Ratio(1)
     }
 
     /// One funder's fixed flows: its installments (B3.2), in kroner, with their times in years
@@ -82,9 +107,17 @@ public struct ForecastModel: Sendable {
     public let allocator: RepaymentAllocator
     let draws: [Draw]
     let sources: [RateSource]
-    /// Goal 3's uncertainty: the standard deviation of the factor on its mean improvement.
-    let improvementSpread: Double
+    public let improvementFactor: ImprovementFactor
     let improvements: [Improvement]
+    /// Issue #19 (2): the money already known per half-year and goal (the closed half-years'
+    /// settled amounts, the open ones' corrections), in øre, added to every run.
+    let known: [Int64]
+    /// How many of the first half-years are settled (closed by the as-of date).
+    public let settledPeriods: Int
+    /// The date the evidence is of, when the forecast is conditioned.
+    public let asOf: LocalDate?
+    /// The scenario, when it is one.
+    public let scenario: ForecastScenario?
     let caps: [Money?]
     let funders: [FunderFlows]
     /// Each period's due date in years from the first installment.
@@ -97,78 +130,223 @@ public struct ForecastModel: Sendable {
     /// The funders whose repayments and rate of return the forecast reports (DSI, LBF).
     public var funderKeys: [PartyKey] { funders.map(\.party) }
 
-    public init(_ commitment: Commitment) {
-        let timeline = ForecastTimeline(commitment)
-        let allocator = RepaymentAllocator(commitment)
-        let width = allocator.goals.count
-        var draws: [Draw] = []
-        var improvements: [Improvement] = []
-        let households = timeline.starts.count
-        // Adds `units` chances spread over the households, each dated by `date(household)`,
-        // merged per half-year.
-        func add(goal g: Int, units: Int, probability: Ratio, amount: Money, date: (Int) -> LocalDate) {
-            guard units > 0, households > 0 else { return }
-            var perPeriod: [Int: Int] = [:]
-            for household in timeline.households(for: units) {
-                guard let period = timeline.period(of: date(household)) else { continue }
-                perPeriod[period, default: 0] += 1
+    /// The model of the agreement's own expectations (`evidence` nil), or conditioned on what is
+    /// known on a date (issue #19 (2)); with a scenario's changes applied (issue #19 (3)).
+    ///
+    /// Conditioned (docs/decisions.md, step 14):
+    /// - the households are the ones enrolled by the date with their courses, then the expected
+    ///   ones whose start is still to come, up to the agreement's expected number;
+    /// - the expected tables' persons are spread over them as before, in proportion to their
+    ///   number;
+    /// - the half-years closed by the date are settled: their amounts per goal are the
+    ///   settlement's (approved ones as approved), and nothing in them is simulated;
+    /// - every rate's prior is updated with the delivered results (the settlement's lines, not
+    ///   the imputed ones): Beta(α + successes, β + failures); goal 3's factor by the delivered
+    ///   cohort-points' improvement against the expected.
+    public init(_ commitment: Commitment, evidence: ForecastEvidence? = nil, scenario: ForecastScenario? = nil) {
+        let changes = scenario?.changes ?? []
+        // The courses: the enrolled ones, then the expected ones still to come.
+        let expectedStarts = ForecastTimeline.expectedStarts(commitment)
+        let target = expectedStarts.count
+        let intervention = commitment.interventionPeriod.value
+        var knownStarts: [LocalDate] = []
+        var knownEnds: [LocalDate] = []
+        var future = expectedStarts
+        if let evidence {
+            for course in evidence.courses {
+                knownStarts.append(course.start)
+                // A running course is expected to end after its months, or later than the date.
+                let expectedEnd = min(max(ForecastTimeline.expectedEnd(of: course.start, commitment), evidence.asOf), intervention.end)
+                knownEnds.append(course.end.map { min($0, intervention.end) } ?? expectedEnd)
             }
-            for (period, trials) in perPeriod.sorted(by: { $0.key < $1.key }) {
-                let chance = probability.doubleValue
-                draws.append(
-                    Draw(
-                        slot: period * width + g,
-                        trials: trials,
-                        probability: probability,
-                        chance: chance,
-                        amount: amount
-                    )
-                )
+            future = Array(expectedStarts.filter { $0 > evidence.asOf }.prefix(max(0, target - knownStarts.count)))
+        }
+        for change in changes {
+            switch change {
+            case let .laterStart(months):
+                let last = ForecastTimeline.lastCountingStart(commitment)
+                future = future.map { $0.addingMonths(months) }.filter { $0 <= last }
+            case let .enrolmentStops(households):
+                future = Array(future.prefix(max(0, households - knownStarts.count)))
+                if households < knownStarts.count {
+                    knownStarts = Array(knownStarts.prefix(households))
+                    knownEnds = Array(knownEnds.prefix(households))
+                }
+            case .rateFactor, .renegotiatedRate: break
             }
         }
+        let timeline = ForecastTimeline(
+            commitment,
+            starts: knownStarts + future,
+            ends: knownEnds + future.map { ForecastTimeline.expectedEnd(of: $0, commitment) },
+            through: evidence?.settlement.periods.last?.period.end
+        )
+        let allocator = RepaymentAllocator(commitment)
+        let width = allocator.goals.count
+        let households = timeline.starts.count
         let goals = commitment.paymentGoals.sorted { $0.number < $1.number }
+        let strength = commitment.interpretations.forecastPriorStrength.choice
+
+        // Issue #19 (2): the settled half-years and the known corrections.
+        var known = [Int64](repeating: 0, count: timeline.periods.count * width)
+        var settled = Set<Int>()
+        for period in evidence?.settlement.periods ?? [] {
+            guard let p = timeline.period(of: period.period.start) else { continue }
+            let closed = period.isClosed || period.isApproved
+            if closed { settled.insert(p) }
+            for amount in period.goals {
+                guard let g = goals.firstIndex(where: { $0.number == amount.goal }) else { continue }
+                known[p * width + g] += (closed ? amount.amount : amount.correction).minorUnits
+            }
+        }
+        var settledPeriods = 0
+        while settled.contains(settledPeriods) { settledPeriods += 1 }
+
+        // The rates: one per goal and expected figure, with its prior.
+        var sources: [RateSource] = []
+        var sourceIndex: [SourceKey: Int] = [:]
+        func source(_ g: Int, _ row: Int, _ label: String?, _ prior: Ratio) {
+            sourceIndex[SourceKey(goal: g, row: row)] = sources.count
+            sources.append(RateSource(goal: g, label: label, prior: prior, strength: strength))
+        }
+        for (g, goal) in goals.enumerated() {
+            switch goal.terms {
+            case let .employment(terms):
+                for (r, row) in terms.rows.enumerated() { source(g, r, row.label, row.expectedSuccessRate.fraction) }
+            case let .socialMeasures(terms):
+                for (r, row) in terms.rows.sorted(by: { $0.stepUnits < $1.stepUnits }).enumerated() where r > 0 {
+                    guard let success = row.expectedSuccessRate else { continue }
+                    source(g, r, row.label, success.fraction)
+                }
+            case let .lifeSatisfaction(terms): source(g, 0, nil, terms.expectedImprovedShare.value.fraction)
+            case let .actionPlans(terms): source(g, 0, nil, terms.expectedFulfilment.value.fraction)
+            case .schoolAbsence: break
+            }
+        }
+        // The delivered results (B5.1 2.1's criteria as the settlement applied them).
+        var improvementRatios: [Double] = []
+        for line in evidence?.observed ?? [] {
+            guard let g = goals.firstIndex(where: { $0.number == line.goal }) else { continue }
+            switch (goals[g].terms, line.basis) {
+            case let (.employment(terms), .employment(basis)):
+                guard let r = terms.rows.firstIndex(where: { $0.type == basis.criterionType }),
+                    let s = sourceIndex[SourceKey(goal: g, row: r)]
+                else { continue }
+                sources[s].trials += 1
+                if basis.isMet { sources[s].successes += 1 }
+            case let (.socialMeasures(terms), .socialMeasures(basis)):
+                guard let r = terms.rows.sorted(by: { $0.stepUnits < $1.stepUnits }).firstIndex(where: { $0.level == basis.baseline }),
+                    let s = sourceIndex[SourceKey(goal: g, row: r)]
+                else { continue }
+                sources[s].trials += 1
+                if basis.resultSteps < basis.baselineSteps { sources[s].successes += 1 }
+            case let (.lifeSatisfaction, .lifeSatisfaction(basis)):
+                guard let s = sourceIndex[SourceKey(goal: g, row: 0)] else { continue }
+                sources[s].trials += 1
+                if basis.end > basis.baseline { sources[s].successes += 1 }
+            case let (.actionPlans, .actionPlan(basis)):
+                guard let s = sourceIndex[SourceKey(goal: g, row: 0)] else { continue }
+                sources[s].trials += basis.goals
+                sources[s].successes += min(basis.fulfilled, basis.goals)
+            case let (.schoolAbsence(terms), .schoolAbsence(basis)):
+                guard basis.problem == nil, let b = basis.baselineDifference, let d = basis.difference,
+                    let expected = terms.expected.first(where: { $0.point == .months(basis.months) })?.successRate?.value,
+                    !expected.isZero
+                else { continue }
+                improvementRatios.append(((b.value - d.value) / expected).doubleValue)
+            default: continue
+            }
+        }
+        // Goal 3: the prior N(1, (2/√κ)²); each delivered cohort-point's improvement against the
+        // expected one is N(f, ½²) (the run's spread of a point around its mean), so the
+        // posterior is normal with precision 1/σ₀² + n/¼ (normal–normal).
+        let priorPrecision = Double(strength) / 4
+        let precision = priorPrecision + Double(improvementRatios.count) * 4
+        var improvementFactor = ImprovementFactor(
+            mean: (priorPrecision + 4 * improvementRatios.reduce(0, +)) / precision,
+            spread: 1 / precision.squareRoot(),
+            observations: improvementRatios.count
+        )
+        if improvementRatios.isEmpty { improvementFactor.mean = 1 }
+        for case let .rateFactor(goal, factor) in changes {
+            guard let g = goals.firstIndex(where: { $0.number == goal }) else { continue }
+            for s in sources.indices where sources[s].goal == g { sources[s].factor = sources[s].factor * factor }
+            if case .schoolAbsence = goals[g].terms { improvementFactor.scenarioFactor = improvementFactor.scenarioFactor * factor }
+        }
+        // The rate a payment dated `date` of goal `g` pays, per `amount` at the agreement's rate.
+        func amount(_ g: Int, _ base: Money, _ date: LocalDate) -> Money {
+            var result = base
+            for case let .renegotiatedRate(goal, rate, from) in changes where goal == goals[g].number && date >= from {
+                let old = goals[g].rate.value
+                result = old.isZero ? rate : Money.rounded(base.kroner * rate.kroner / old.kroner)
+            }
+            return result
+        }
+
+        // The chances: the expected tables' persons spread over the households.
+        var draws: [Draw] = []
+        var position: [DrawKey: Int] = [:]
+        let base = expectedStarts.count
+        // The expected tables count for the expected households; for more or fewer, in
+        // proportion (rounded half up).
+        func scaled(_ units: Int) -> Int { households == base || base == 0 ? units : (units * households * 2 + base) / (2 * base) }
+        // Adds `units` chances spread over the households, each dated by `date(household)`,
+        // merged per half-year, goal, rate and amount; none in a settled half-year.
+        func add(goal g: Int, row: Int, units: Int, amount base: Money, date: (Int) -> LocalDate) {
+            let units = scaled(units)
+            guard units > 0, households > 0, let s = sourceIndex[SourceKey(goal: g, row: row)] else { return }
+            for household in timeline.households(for: units) {
+                let when = date(household)
+                guard let period = timeline.period(of: when), !settled.contains(period) else { continue }
+                let key = DrawKey(slot: period * width + g, source: s, amount: amount(g, base, when))
+                if let index = position[key] {
+                    draws[index].trials += 1
+                } else {
+                    position[key] = draws.count
+                    draws.append(Draw(slot: key.slot, trials: 1, amount: key.amount, source: s))
+                }
+            }
+        }
+        var improvements: [Improvement] = []
         for (g, goal) in goals.enumerated() {
             let rate = goal.rate.value
             switch goal.terms {
             case let .employment(terms):
-                for row in terms.rows {
+                for (r, row) in terms.rows.enumerated() {
                     for months in goal.resultMonths {
-                        add(goal: g, units: row.expectedCount, probability: row.expectedSuccessRate.fraction, amount: rate) {
-                            timeline.starts[$0].addingMonths(months)
-                        }
+                        add(goal: g, row: r, units: row.expectedCount, amount: rate) { timeline.starts[$0].addingMonths(months) }
                     }
                 }
             case let .socialMeasures(terms):
                 let sorted = terms.rows.sorted { $0.stepUnits < $1.stepUnits }
                 guard let months = goal.resultMonths.last else { continue }
                 for (index, row) in sorted.enumerated() where index > 0 {
-                    guard let success = row.expectedSuccessRate else { continue }
-                    let amount = rate * (row.stepUnits - sorted[index - 1].stepUnits)
-                    add(goal: g, units: row.expectedCount, probability: success.fraction, amount: amount) {
-                        timeline.starts[$0].addingMonths(months)
-                    }
+                    let steps = rate * (row.stepUnits - sorted[index - 1].stepUnits)
+                    add(goal: g, row: index, units: row.expectedCount, amount: steps) { timeline.starts[$0].addingMonths(months) }
                 }
             case let .schoolAbsence(terms):
                 for cohort in 1...max(1, terms.cohorts.value) {
                     for row in terms.expected {
                         guard let success = row.successRate, case let .months(months) = row.point,
-                            let date = timeline.cohortDate(cohort, months: months), let period = timeline.period(of: date)
+                            let date = timeline.cohortDate(cohort, months: months), let period = timeline.period(of: date),
+                            !settled.contains(period)
                         else { continue }
                         improvements.append(
-                            Improvement(slot: period * width + g, mean: success.value, meanValue: success.value.doubleValue, amountPerPoint: rate)
+                            Improvement(
+                                slot: period * width + g,
+                                mean: success.value,
+                                meanValue: success.value.doubleValue,
+                                amountPerPoint: amount(g, rate, date)
+                            )
                         )
                     }
                 }
             case let .lifeSatisfaction(terms):
-                add(goal: g, units: terms.expectedPopulation.value, probability: terms.expectedImprovedShare.value.fraction, amount: rate) {
-                    timeline.ends[$0]
-                }
+                add(goal: g, row: 0, units: terms.expectedPopulation.value, amount: rate) { timeline.ends[$0] }
             case let .actionPlans(terms):
                 // B5.1 2.1: a full plan pays 12.500 kr.; each of its five goals a fifth.
                 let perGoal = Money.rounded(terms.statedFullPlanPayment.value.kroner / 5)
-                add(goal: g, units: households * 5, probability: terms.expectedFulfilment.value.fraction, amount: perGoal) {
-                    timeline.ends[$0]
-                }
+                add(goal: g, row: 0, units: base * 5, amount: perGoal) { timeline.ends[$0] }
             }
         }
         let installments = commitment.disbursementPlan.installments.sorted { $0.dueBy < $1.dueBy }
@@ -186,40 +364,39 @@ public struct ForecastModel: Sendable {
         }
         self.timeline = timeline
         self.allocator = allocator
-        // Chances of the same probability and amount in the same goal and half-year are one
-        // binomial draw: a sum of binomials with one p is binomial.
-        var merged: [Draw] = []
-        var position: [DrawKey: Int] = [:]
-        for draw in draws {
-            let key = DrawKey(slot: draw.slot, probability: draw.probability, amount: draw.amount)
-            if let index = position[key] {
-                merged[index].trials += draw.trials
-            } else {
-                position[key] = merged.count
-                merged.append(draw)
-            }
-        }
-        // Issue #19: one uncertain rate per goal and expected figure.
-        let strength = Double(commitment.interpretations.forecastPriorStrength.choice)
-        var sources: [RateSource] = []
-        var sourceOf: [DrawKey: Int] = [:]
-        for index in merged.indices {
-            let key = DrawKey(slot: merged[index].slot % width, probability: merged[index].probability, amount: .zero)
-            if let known = sourceOf[key] {
-                merged[index].source = known
-                continue
-            }
-            let mean = merged[index].chance
-            sourceOf[key] = sources.count
-            merged[index].source = sources.count
-            sources.append(RateSource(goal: key.slot, probability: key.probability, alpha: mean * strength, beta: (1 - mean) * strength))
-        }
         self.sources = sources
-        self.improvementSpread = 2 / strength.squareRoot()
-        self.draws = merged
+        self.improvementFactor = improvementFactor
+        self.draws = draws
         self.improvements = improvements
+        self.known = known
+        self.settledPeriods = settledPeriods
+        self.asOf = evidence?.asOf
+        self.scenario = scenario
         self.caps = goals.map { $0.cap?.value }
         self.dueYears = timeline.dues.map(years)
+    }
+
+    struct SourceKey: Hashable {
+        var goal: Int
+        var row: Int
+    }
+
+    /// What one rate learned (issue #19 (2)): the agreement's expected figure, the delivered
+    /// results and the posterior mean the rest is simulated around.
+    public struct LearnedRate: Sendable, Equatable {
+        public var goal: Int
+        public var label: String?
+        public var prior: Ratio
+        public var successes: Int
+        public var trials: Int
+        public var posterior: Ratio
+    }
+
+    /// Every rate's prior, results and posterior, in the goals' order.
+    public var learnedRates: [LearnedRate] {
+        sources.map {
+            LearnedRate(goal: goalNumbers[$0.goal], label: $0.label, prior: $0.prior, successes: $0.successes, trials: $0.trials, posterior: $0.posterior)
+        }
     }
 
     /// One half-year of an outcome.
@@ -310,29 +487,44 @@ public struct ForecastModel: Sendable {
     /// The expected case: every chance at its expected value, exactly, rounded to øre per goal
     /// and half-year.
     public func expected() -> Outcome {
-        var slots = [Ratio](repeating: .zero, count: timeline.periods.count * goalNumbers.count)
-        for draw in draws { slots[draw.slot] += draw.amount.kroner * draw.probability * draw.trials }
-        for improvement in improvements { slots[improvement.slot] += improvement.amountPerPoint.kroner * improvement.mean }
+        var slots = known.map { Ratio(Int128($0), 100) }
+        for draw in draws { slots[draw.slot] += draw.amount.kroner * sources[draw.source].expected * draw.trials }
+        // Goal 3's factor at its mean (to a millionth once it has learned), never below zero.
+        let f = improvementFactor
+        let mean = f.observations == 0 ? Ratio(1) : max(.zero, Ratio(Int128((f.mean * 1_000_000).rounded()), 1_000_000))
+        for improvement in improvements { slots[improvement.slot] += improvement.amountPerPoint.kroner * improvement.mean * mean * f.scenarioFactor }
         return settle(slots.map(Money.rounded))
+    }
+
+    /// Each rate's α, β and scenario factor as doubles, for the runs.
+    var sourceParameters: [(alpha: Double, beta: Double, factor: Double)] {
+        sources.map { ($0.alpha, $0.beta, $0.factor.doubleValue) }
     }
 
     /// One simulated run's amounts per half-year and goal, in øre, into `slots`.
     func simulate(into slots: inout [Int64], _ random: inout SeededGenerator) {
         var rates = [Double](repeating: 0, count: sources.count)
-        simulate(into: &slots, rates: &rates, &random)
+        simulate(into: &slots, rates: &rates, parameters: sourceParameters, &random)
     }
 
-    /// One run: the rates drawn from their priors (issue #19), then the chances at those rates.
-    func simulate(into slots: inout [Int64], rates: inout [Double], _ random: inout SeededGenerator) {
-        for i in slots.indices { slots[i] = 0 }
-        for (index, source) in sources.enumerated() {
-            rates[index] = ForecastModel.beta(source.alpha, source.beta, &random)
+    /// One run: the rates drawn from their posteriors (issue #19), then the chances at those
+    /// rates, added to the money already known.
+    func simulate(
+        into slots: inout [Int64],
+        rates: inout [Double],
+        parameters: [(alpha: Double, beta: Double, factor: Double)],
+        _ random: inout SeededGenerator
+    ) {
+        for i in slots.indices { slots[i] = known[i] }
+        for (index, source) in parameters.enumerated() {
+            rates[index] = min(1, ForecastModel.beta(source.alpha, source.beta, &random) * source.factor)
         }
         for draw in draws {
             let p = rates[draw.source]
             slots[draw.slot] += Int64(ForecastModel.binomial(draw.trials, p, none: ForecastModel.chanceOfNone(p, draw.trials), &random)) * draw.amount.minorUnits
         }
-        let factor = improvements.isEmpty ? 1 : max(0, 1 + improvementSpread * ForecastModel.normal(&random))
+        let f = improvementFactor
+        let factor = improvements.isEmpty ? 1 : max(0, f.mean + f.spread * ForecastModel.normal(&random)) * f.scenarioFactor.doubleValue
         for improvement in improvements {
             let mean = improvement.meanValue * factor
             let points = max(0, (mean + mean / 2 * ForecastModel.normal(&random)) * 100).rounded()
@@ -471,6 +663,22 @@ public struct ForecastModel: Sendable {
         /// Issue #19 (4): each half-year's repayments over the runs — 5 %, 50 % and 95 % — for
         /// the fan chart.
         public var periodDistributions: [Distribution] = []
+        /// Issue #19 (2): the date the forecast knows the results of (`nil`: the agreement's
+        /// expectations alone), how many of the first half-years are settled, and what they
+        /// repay — the same in every run.
+        public var asOf: LocalDate? = nil
+        public var settledPeriods: Int = 0
+        public var known: Money = .zero
+        /// What each rate learned from the delivered results, and goal 3's factor.
+        public var learned: [LearnedRate] = []
+        public var improvementFactor: ImprovementFactor? = nil
+        /// The scenario's name and its words, when it is one (issue #19 (3)).
+        public var scenario: ForecastScenario? = nil
+
+        /// The share of the mean total already known (settled), 0 without evidence.
+        public var knownShare: Ratio {
+            total.mean.isZero ? .zero : Ratio(Int128(known.minorUnits), Int128(total.mean.minorUnits))
+        }
     }
 
     /// Runs the model `runs` times from `seed`, in chunks of 1.000 runs each seeded from the
@@ -495,12 +703,13 @@ public struct ForecastModel: Sendable {
             var random = SeededGenerator(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
             var amounts = [Int64](repeating: 0, count: periodCount * width)
             var rates = [Double](repeating: 0, count: sources.count)
+            let parameters = sourceParameters
             var state = RepaymentAllocator.State(allocator)
             var allocated = RepaymentAllocator.Period(allocator)
             var flows = funders.map { $0.installmentAmounts + [Double](repeating: 0, count: periodCount) }
             let years = funders.map { $0.installmentYears + dueYears }
             for run in (index * chunk)..<min(runs, (index + 1) * chunk) {
-                simulate(into: &amounts, rates: &rates, &random)
+                simulate(into: &amounts, rates: &rates, parameters: parameters, &random)
                 state.reset()
                 var goalAmounts = [Int64](repeating: 0, count: width)
                 var goalPayables = [Int64](repeating: 0, count: width)
@@ -574,6 +783,12 @@ public struct ForecastModel: Sendable {
             periodRecipients: periodRecipients
         )
         result.periodDistributions = (0..<periodCount).map { Distribution(slots.column(slots.periodTotals, $0, periodCount)) }
+        result.asOf = asOf
+        result.settledPeriods = settledPeriods
+        result.known = Money.sum(expected.periods.prefix(settledPeriods).map(\.total))
+        result.learned = learnedRates
+        result.improvementFactor = improvements.isEmpty && improvementFactor.observations == 0 ? nil : improvementFactor
+        result.scenario = scenario
         return result
     }
 }

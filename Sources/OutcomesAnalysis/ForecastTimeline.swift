@@ -26,12 +26,16 @@ public struct ForecastTimeline: Sendable, Equatable {
     public var dues: [LocalDate]
 
     public init(_ commitment: Commitment) {
+        let starts = ForecastTimeline.expectedStarts(commitment)
+        self.init(commitment, starts: starts, ends: starts.map { ForecastTimeline.expectedEnd(of: $0, commitment) })
+    }
+
+    /// B4.1 / P 3.2.4: the expected households' course starts, in enrolment order.
+    public static func expectedStarts(_ commitment: Commitment) -> [LocalDate] {
         let intervention = commitment.interventionPeriod.value
-        let counting = commitment.compliance.countingMonths.value
-        // P 3.2.4 / SPEC §4: a course that starts later than this can never count.
-        let lastCountingStart = intervention.end.addingMonths(-counting)
         var starts: [LocalDate] = []
         let budget = commitment.budget
+        let lastCountingStart = lastCountingStart(commitment)
         for (year, count) in zip(budget.years, budget.expectedHouseholds) where count > 0 {
             // The first of each month, or the intervention's own first day in its first month.
             let months = (1...12).compactMap { LocalDate(year: year, month: $0, day: 1) }
@@ -40,8 +44,25 @@ public struct ForecastTimeline: Sendable, Equatable {
             guard !months.isEmpty else { continue }
             for j in 0..<count { starts.append(months[j * months.count / count]) }
         }
-        let courseMonths = commitment.expectedCourseMonths?.value
-        let ends = starts.map { start in courseMonths.map { min(start.addingMonths($0), intervention.end) } ?? intervention.end }
+        return starts
+    }
+
+    /// P 3.2.4 / SPEC §4: a course that starts later than this can never count.
+    public static func lastCountingStart(_ commitment: Commitment) -> LocalDate {
+        commitment.interventionPeriod.value.end.addingMonths(-commitment.compliance.countingMonths.value)
+    }
+
+    /// P 1.1.3: a course started on `start` is expected to end after the file's `courseMonths`,
+    /// by the end of the intervention period at the latest.
+    public static func expectedEnd(of start: LocalDate, _ commitment: Commitment) -> LocalDate {
+        let end = commitment.interventionPeriod.value.end
+        return commitment.expectedCourseMonths.map { min(start.addingMonths($0.value), end) } ?? end
+    }
+
+    /// A timeline of given courses (issue #19: the households actually enrolled, then the
+    /// expected ones still to come), in enrolment order; the periods reach `through` at least.
+    public init(_ commitment: Commitment, starts: [LocalDate], ends: [LocalDate], through: LocalDate? = nil) {
+        let intervention = commitment.interventionPeriod.value
         let cohortCount =
             commitment.paymentGoals.compactMap { goal -> Int? in
                 if case let .schoolAbsence(terms) = goal.terms { terms.cohorts.value } else { nil }
@@ -50,7 +71,12 @@ public struct ForecastTimeline: Sendable, Equatable {
 
         // The periods reach the latest date any goal can be measured on.
         let longest = commitment.paymentGoals.flatMap { $0.resultMonths }.max() ?? 0
-        let last = max(starts.map { $0.addingMonths(longest) }.max() ?? intervention.end, ends.max() ?? intervention.end, intervention.end)
+        let last = max(
+            starts.map { $0.addingMonths(longest) }.max() ?? intervention.end,
+            ends.max() ?? intervention.end,
+            intervention.end,
+            through ?? intervention.end
+        )
         let periods = HalfYear.span(from: intervention.start, through: last)
         let quarters = commitment.reporting.paymentDueQuartersAfterPeriod.value
         self.starts = starts
