@@ -188,7 +188,7 @@ let package = Package(
         .testTarget(name: "OutcomesCoreTests", dependencies: ["OutcomesCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutcomesComplianceTests",
-            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesStore", "OutcomesTestSupport", "OutcomesAnalysis"],
+            dependencies: ["OutcomesCore", "OutcomesContractFile", "OutcomesStore", "OutcomesTestSupport", "OutcomesAnalysis", "OutcomesDelivery"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,108 @@
+import Foundation
+import OutcomesContractFile
+import OutcomesCore
+import OutcomesDelivery
+import Testing
+
+@testable import OutcomesAnalysis
+
+/// Issue #19 (2, 5): the forecast conditioned on what is known — it moves with the data.
+@Suite("The forecast learns from the deliveries")
+struct ForecastEvidenceTests {
+    /// Viborg's agreement with every success rate (goals 1, 2, 4 and 5) times `factor`, at most
+    /// 100 %: the "true" rates a demo delivery is drawn with.
+    static func withRates(_ commitment: Commitment, times factor: Ratio) -> Commitment {
+        var c = commitment
+        func scaled(_ p: Percent) -> Percent { Percent(min(Ratio(100), p.value * factor)) }
+        for i in c.paymentGoals.indices {
+            switch c.paymentGoals[i].terms {
+            case var .employment(t):
+                for r in t.rows.indices { t.rows[r].expectedSuccessRate = scaled(t.rows[r].expectedSuccessRate) }
+                c.paymentGoals[i].terms = .employment(t)
+            case var .socialMeasures(t):
+                for r in t.rows.indices { t.rows[r].expectedSuccessRate = t.rows[r].expectedSuccessRate.map(scaled) }
+                c.paymentGoals[i].terms = .socialMeasures(t)
+            case var .lifeSatisfaction(t):
+                t.expectedImprovedShare.value = scaled(t.expectedImprovedShare.value)
+                c.paymentGoals[i].terms = .lifeSatisfaction(t)
+            case var .actionPlans(t):
+                t.expectedFulfilment.value = scaled(t.expectedFulfilment.value)
+                c.paymentGoals[i].terms = .actionPlans(t)
+            case .schoolAbsence: break
+            }
+        }
+        return c
+    }
+
+    /// A demo delivery of 180 households drawn with the given rates, read by the importer.
+    static func delivery(_ truth: Commitment, seed: UInt64 = 9) throws -> Delivery {
+        let files = DemoData.generate(commitment: truth, seed: seed, households: 180).mapValues { Data($0.utf8) }
+        return try DeliveryImporter.importFiles(files, commitment: viborg).delivery
+    }
+
+    static func evidence(_ delivery: Delivery, asOf: String) -> ForecastEvidence {
+        ForecastEvidence(AgreementHistory(single: viborg), households: delivery.households, delivery: delivery, asOf: LocalDate(iso: asOf)!)
+    }
+
+    @Test("a strong first year raises the forecast, a weak one lowers it; the rates learn from the lines")
+    func movesWithData() throws {
+        let asOf = "2025-10-31"
+        let strong = ForecastModel(viborg, evidence: Self.evidence(try Self.delivery(Self.withRates(viborg, times: Ratio(3, 2))), asOf: asOf))
+        let neutral = ForecastModel(viborg, evidence: Self.evidence(try Self.delivery(viborg), asOf: asOf))
+        let weak = ForecastModel(viborg, evidence: Self.evidence(try Self.delivery(Self.withRates(viborg, times: Ratio(1, 2))), asOf: asOf))
+        let runs = (strong: strong.run(10_000, seed: 1), neutral: neutral.run(10_000, seed: 1), weak: weak.run(10_000, seed: 1))
+        let base = ForecastModel(viborg).run(10_000, seed: 1)
+        // Goal 1 (employment) pays person by person and has no cap: it shows the learning most.
+        let goal1 = (runs.strong.amounts[0].mean, runs.neutral.amounts[0].mean, runs.weak.amounts[0].mean)
+        #expect(goal1.0 > goal1.1 && goal1.1 > goal1.2, "goal 1: \(goal1)")
+        #expect(runs.strong.total.mean > runs.neutral.total.mean && runs.neutral.total.mean > runs.weak.total.mean)
+        // Against the agreement's own expectations: a first year at 1,5 × the rates lifts the
+        // total (by 3 %: the return cap binds in more runs and takes the rest), one at half the
+        // rates lowers it by more than 5 %.
+        #expect(runs.strong.total.mean.minorUnits * 100 > base.total.mean.minorUnits * 102, "\(runs.strong.total.mean) vs base \(base.total.mean)")
+        #expect(runs.strong.returnCapBinds > base.returnCapBinds && runs.weak.returnCapBinds < base.returnCapBinds)
+        #expect(runs.weak.total.mean.minorUnits * 100 < base.total.mean.minorUnits * 95, "\(runs.weak.total.mean) vs base \(base.total.mean)")
+        // The posterior moves towards what was delivered, each rate with its own results.
+        for (learned, prior) in zip(strong.learnedRates, base.learned) {
+            #expect(learned.prior == prior.prior)
+            if learned.trials >= 20 { #expect(learned.posterior > learned.prior, "goal \(learned.goal) \(learned.label ?? "")") }
+        }
+        #expect(weak.learnedRates.filter { $0.trials >= 20 }.allSatisfy { $0.posterior < $0.prior })
+        #expect(strong.learnedRates.contains { $0.trials > 0 } && neutral.settledPeriods == 4)
+        // The settled half-years are the same in every run, and what they repay is known.
+        #expect(runs.neutral.known > .zero && runs.neutral.known == runs.neutral.expected.periods.prefix(4).reduce(.zero) { $0 + $1.total })
+        #expect(runs.neutral.knownShare > .zero && runs.neutral.knownShare < Ratio(1))
+        #expect(base.known == .zero && base.settledPeriods == 0)
+    }
+
+    @Test("the settled half-years are fixed: their amounts are the settlement's, in every run")
+    func settledFixed() throws {
+        let delivery = try Self.delivery(viborg)
+        let evidence = Self.evidence(delivery, asOf: "2025-10-31")
+        let model = ForecastModel(viborg, evidence: evidence)
+        let result = model.run(2_000, seed: 4)
+        let closed = evidence.settlement.periods.filter(\.isClosed)
+        #expect(closed.count == model.settledPeriods)
+        for (index, period) in closed.enumerated() {
+            #expect(result.expected.periods[index].period == period.period)
+            #expect(result.expected.periods[index].amounts == period.goals.map(\.amount))
+            #expect(result.expected.periods[index].total == period.total)
+            let d = result.periodDistributions[index]
+            #expect(d.p5 == d.p95 && d.p5 == period.total, "\(period.period)")
+        }
+    }
+
+    @Test("a finished project's forecast is its settlement, to the øre")
+    func finished() throws {
+        let delivery = try Self.delivery(viborg)
+        let evidence = Self.evidence(delivery, asOf: "2029-12-31")
+        let result = ForecastModel(viborg, evidence: evidence).run(1_000, seed: 8)
+        let settled = evidence.settlement.totals.total
+        #expect(result.total.p5 == settled && result.total.p95 == settled && result.total.mean == settled)
+        #expect(result.expected.total == settled)
+        #expect(result.known == settled && result.knownShare == Ratio(1))
+        for (f, party) in result.funders.enumerated() {
+            #expect(result.received[f].mean == evidence.settlement.totals.recipients.first { $0.party == party }?.amount)
+        }
+    }
+}
