@@ -49,6 +49,8 @@ public struct ForecastModel: Sendable {
     /// fixed.
     struct RateSource: Sendable {
         var goal: Int
+        /// The rate in the evidence's terms: the goal's number and the row.
+        var key: ForecastEvidence.RateKey
         /// The row's label in the agreement's table, when the goal has more than one rate.
         var label: String?
         var prior: Ratio
@@ -179,7 +181,7 @@ public struct ForecastModel: Sendable {
             commitment,
             starts: knownStarts + future,
             ends: knownEnds + future.map { ForecastTimeline.expectedEnd(of: $0, commitment) },
-            through: evidence?.settlement.periods.last?.period.end
+            through: evidence?.periods.last?.period.end
         )
         let allocator = RepaymentAllocator(commitment)
         let width = allocator.goals.count
@@ -190,13 +192,12 @@ public struct ForecastModel: Sendable {
         // Issue #19 (2): the settled half-years and the known corrections.
         var known = [Int64](repeating: 0, count: timeline.periods.count * width)
         var settled = Set<Int>()
-        for period in evidence?.settlement.periods ?? [] {
+        for period in evidence?.periods ?? [] {
             guard let p = timeline.period(of: period.period.start) else { continue }
-            let closed = period.isClosed || period.isApproved
-            if closed { settled.insert(p) }
-            for amount in period.goals {
-                guard let g = goals.firstIndex(where: { $0.number == amount.goal }) else { continue }
-                known[p * width + g] += (closed ? amount.amount : amount.correction).minorUnits
+            if period.isSettled { settled.insert(p) }
+            for (goal, amount) in period.amounts {
+                guard let g = goals.firstIndex(where: { $0.number == goal }) else { continue }
+                known[p * width + g] += amount.minorUnits
             }
         }
         var settledPeriods = 0
@@ -207,7 +208,7 @@ public struct ForecastModel: Sendable {
         var sourceIndex: [SourceKey: Int] = [:]
         func source(_ g: Int, _ row: Int, _ label: String?, _ prior: Ratio) {
             sourceIndex[SourceKey(goal: g, row: row)] = sources.count
-            sources.append(RateSource(goal: g, label: label, prior: prior, strength: strength))
+            sources.append(RateSource(goal: g, key: ForecastEvidence.RateKey(goal: goals[g].number, row: row), label: label, prior: prior, strength: strength))
         }
         for (g, goal) in goals.enumerated() {
             switch goal.terms {
@@ -223,40 +224,13 @@ public struct ForecastModel: Sendable {
             case .schoolAbsence: break
             }
         }
-        // The delivered results (B5.1 2.1's criteria as the settlement applied them).
-        var improvementRatios: [Double] = []
-        for line in evidence?.observed ?? [] {
-            guard let g = goals.firstIndex(where: { $0.number == line.goal }) else { continue }
-            switch (goals[g].terms, line.basis) {
-            case let (.employment(terms), .employment(basis)):
-                guard let r = terms.rows.firstIndex(where: { $0.type == basis.criterionType }),
-                    let s = sourceIndex[SourceKey(goal: g, row: r)]
-                else { continue }
-                sources[s].trials += 1
-                if basis.isMet { sources[s].successes += 1 }
-            case let (.socialMeasures(terms), .socialMeasures(basis)):
-                guard let r = terms.rows.sorted(by: { $0.stepUnits < $1.stepUnits }).firstIndex(where: { $0.level == basis.baseline }),
-                    let s = sourceIndex[SourceKey(goal: g, row: r)]
-                else { continue }
-                sources[s].trials += 1
-                if basis.resultSteps < basis.baselineSteps { sources[s].successes += 1 }
-            case let (.lifeSatisfaction, .lifeSatisfaction(basis)):
-                guard let s = sourceIndex[SourceKey(goal: g, row: 0)] else { continue }
-                sources[s].trials += 1
-                if basis.end > basis.baseline { sources[s].successes += 1 }
-            case let (.actionPlans, .actionPlan(basis)):
-                guard let s = sourceIndex[SourceKey(goal: g, row: 0)] else { continue }
-                sources[s].trials += basis.goals
-                sources[s].successes += min(basis.fulfilled, basis.goals)
-            case let (.schoolAbsence(terms), .schoolAbsence(basis)):
-                guard basis.problem == nil, let b = basis.baselineDifference, let d = basis.difference,
-                    let expected = terms.expected.first(where: { $0.point == .months(basis.months) })?.successRate?.value,
-                    !expected.isZero
-                else { continue }
-                improvementRatios.append(((b.value - d.value) / expected).doubleValue)
-            default: continue
-            }
+        // The delivered results (``ForecastEvidence/tally(_:commitment:)``).
+        for (key, count) in evidence?.counts ?? [:] {
+            guard let g = goals.firstIndex(where: { $0.number == key.goal }), let s = sourceIndex[SourceKey(goal: g, row: key.row)] else { continue }
+            sources[s].successes += count.successes
+            sources[s].trials += count.trials
         }
+        let improvementRatios = evidence?.improvements ?? []
         // Goal 3: the prior N(1, (2/√κ)²); each delivered cohort-point's improvement against the
         // expected one is N(f, ½²) (the run's spread of a point around its mean), so the
         // posterior is normal with precision 1/σ₀² + n/¼ (normal–normal).

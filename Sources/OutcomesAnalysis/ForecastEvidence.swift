@@ -16,39 +16,131 @@ public struct ForecastEvidence: Sendable {
         }
     }
 
+    /// One half-year of the settlement: closed ones are settled (their amounts fixed), open
+    /// ones carry only the corrections of approved half-years settled in them (SPEC §10).
+    public struct SettledPeriod: Sendable, Equatable {
+        public var period: HalfYear
+        public var isSettled: Bool
+        /// Per goal number: the half-year's amount (settled) or its corrections (open).
+        public var amounts: [Int: Money]
+        public init(period: HalfYear, isSettled: Bool, amounts: [Int: Money]) {
+            self.period = period
+            self.isSettled = isSettled
+            self.amounts = amounts
+        }
+    }
+
+    /// One rate of the agreement: a goal's number and the row of its expected table (goal 1:
+    /// the benefit type's row, goal 2: the level's row ordered by steps, goals 4 and 5: 0).
+    public struct RateKey: Hashable, Sendable {
+        public var goal: Int
+        public var row: Int
+        public init(goal: Int, row: Int) {
+            self.goal = goal
+            self.row = row
+        }
+    }
+
+    /// Delivered results for one rate: trials and successes.
+    public struct Count: Sendable, Equatable {
+        public var successes: Int
+        public var trials: Int
+        public init(successes: Int, trials: Int) {
+            self.successes = successes
+            self.trials = trials
+        }
+    }
+
     public var asOf: LocalDate
     /// P 3.2.4, B5.1 2.3: the treatment households started by `asOf` that count or still can
     /// (not replaced, not ended before the counting months), in start order.
     public var courses: [Course]
-    /// The settlement as of `asOf`, approved half-years as approved (SPEC §10): its closed
-    /// half-years' money is fixed; its open half-years' corrections are known.
-    public var settlement: Settlement
-    /// The delivered results the rates learn from: the settlement's lines as the delivery
-    /// computes them (approved half-years' lines included, with their bases), imputed ones
-    /// left out (B5.1 2.3's averages are not observations).
-    public var observed: [SettlementLine]
+    /// The settlement's half-years as of `asOf`.
+    public var periods: [SettledPeriod]
+    /// Per rate, the delivered results.
+    public var counts: [RateKey: Count]
+    /// Goal 3: each delivered cohort-point's improvement against the control group, as a
+    /// multiple of the improvement the agreement expects at that point (B5.1 2.6.1).
+    public var improvements: [Double]
+    /// The settlement it was read from, when it was.
+    public var settlement: Settlement?
 
-    public init(asOf: LocalDate, courses: [Course], settlement: Settlement, observed: [SettlementLine]) {
+    public init(asOf: LocalDate, courses: [Course], periods: [SettledPeriod], counts: [RateKey: Count], improvements: [Double]) {
         self.asOf = asOf
         self.courses = courses.sorted { $0.start < $1.start }
-        self.settlement = settlement
-        self.observed = observed.filter { !$0.isImputed && $0.date <= asOf }
+        self.periods = periods
+        self.counts = counts
+        self.improvements = improvements
     }
 
     /// The evidence of a register (or a delivery's households), a delivery and the approved
-    /// half-years on `asOf`: the settlement with and without the approvals (the latter's lines
-    /// keep their bases, which an approved half-year's recorded lines do not).
+    /// half-years on `asOf`.
+    ///
+    /// The money comes from the settlement with the approvals (SPEC §10: approved half-years as
+    /// approved); the results from the one without them, whose lines keep their bases (an
+    /// approved half-year's recorded lines are words). Imputed lines are not results.
     public init(_ history: AgreementHistory, households: [Household], delivery: Delivery, asOf: LocalDate, approved: [ApprovedPeriod] = []) {
         let commitment = history.inForce(on: asOf)
         let kept = approved.filter { $0.period.end <= asOf }
         let settlement = SettlementEngine.settle(history, delivery: delivery, asOf: asOf, approved: kept)
         let fresh = kept.isEmpty ? settlement : SettlementEngine.settle(history, delivery: delivery, asOf: asOf)
+        let tally = ForecastEvidence.tally(fresh.lines.filter { !$0.isImputed && $0.date <= asOf }, commitment: commitment)
         self.init(
             asOf: asOf,
             courses: ForecastEvidence.courses(households, commitment: commitment, asOf: asOf),
-            settlement: settlement,
-            observed: fresh.lines
+            periods: settlement.periods.map { period in
+                let settled = period.isClosed || period.isApproved
+                return SettledPeriod(
+                    period: period.period,
+                    isSettled: settled,
+                    amounts: Dictionary(period.goals.map { ($0.goal, settled ? $0.amount : $0.correction) }, uniquingKeysWith: +)
+                )
+            },
+            counts: tally.counts,
+            improvements: tally.improvements
         )
+        self.settlement = settlement
+    }
+
+    /// The delivered results per rate (B5.1 2.1's criteria as the settlement applied them):
+    /// - goal 1: a line counts for the row of the benefit type that set its criterion, met or
+    ///   not;
+    /// - goal 2: for the row of its baseline level, a success when it moved down a step;
+    /// - goal 4: a success when the score rose;
+    /// - goal 5: each of the plan's goals, a success when fulfilled;
+    /// - goal 3: each cohort-point's fall in the difference to the control group over the
+    ///   expected fall.
+    public static func tally(_ lines: [SettlementLine], commitment: Commitment) -> (counts: [RateKey: Count], improvements: [Double]) {
+        var counts: [RateKey: Count] = [:]
+        var improvements: [Double] = []
+        let goals = Dictionary(commitment.paymentGoals.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
+        func count(_ goal: Int, _ row: Int, successes: Int, trials: Int) {
+            counts[RateKey(goal: goal, row: row), default: Count(successes: 0, trials: 0)].successes += successes
+            counts[RateKey(goal: goal, row: row), default: Count(successes: 0, trials: 0)].trials += trials
+        }
+        for line in lines {
+            guard let goal = goals[line.goal] else { continue }
+            switch (goal.terms, line.basis) {
+            case let (.employment(terms), .employment(basis)):
+                guard let row = terms.rows.firstIndex(where: { $0.type == basis.criterionType }) else { continue }
+                count(line.goal, row, successes: basis.isMet ? 1 : 0, trials: 1)
+            case let (.socialMeasures(terms), .socialMeasures(basis)):
+                guard let row = terms.rows.sorted(by: { $0.stepUnits < $1.stepUnits }).firstIndex(where: { $0.level == basis.baseline }) else { continue }
+                count(line.goal, row, successes: basis.resultSteps < basis.baselineSteps ? 1 : 0, trials: 1)
+            case let (.lifeSatisfaction, .lifeSatisfaction(basis)):
+                count(line.goal, 0, successes: basis.end > basis.baseline ? 1 : 0, trials: 1)
+            case let (.actionPlans, .actionPlan(basis)):
+                count(line.goal, 0, successes: min(max(0, basis.fulfilled), basis.goals), trials: max(0, basis.goals))
+            case let (.schoolAbsence(terms), .schoolAbsence(basis)):
+                guard basis.problem == nil, let b = basis.baselineDifference, let d = basis.difference,
+                    let expected = terms.expected.first(where: { $0.point == .months(basis.months) })?.successRate?.value,
+                    !expected.isZero
+                else { continue }
+                improvements.append(((b.value - d.value) / expected).doubleValue)
+            default: continue
+            }
+        }
+        return (counts, improvements)
     }
 
     /// P 3.2.4, B5.1 2.3: the treatment households started by `asOf` that count or still can: a
