@@ -187,7 +187,7 @@ public struct ForecastScenario: Sendable, Hashable {
         public var description: String
     }
 
-    /// The scenario syntax: changes joined by `+`, each one of
+    /// The scenario syntax: changes joined by `+` (or a space), each one of
     /// `enrolment-stop=N`, `rate-factor=GOAL:FACTOR`, `later-start=MONTHS` and
     /// `new-rate=GOAL:KRONER@YYYY-MM-DD`; a factor or amount with a decimal point or comma.
     public static func parse(_ text: String, goals: [Int]) throws(ParseError) -> ForecastScenario {
@@ -196,7 +196,8 @@ public struct ForecastScenario: Sendable, Hashable {
             throw ParseError(description: "Et scenarie skal være 1–200 tegn, fx enrolment-stop=120 eller rate-factor=1:0,8.")
         }
         var changes: [Change] = []
-        for part in trimmed.split(separator: "+") {
+        // `+` joins changes; a space too, as a `+` in a URL's query reads as one.
+        for part in trimmed.split(whereSeparator: { $0 == "+" || $0 == " " }) {
             let pieces = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
             guard pieces.count == 2 else { throw ParseError(description: "'\(InputRules.visible(String(part)))' mangler '=': brug fx later-start=6.") }
             let (key, value) = (pieces[0], pieces[1])
@@ -253,9 +254,10 @@ public struct ForecastScenario: Sendable, Hashable {
         changes.map { change in
             switch change {
             case let .enrolmentStops(households): "tilmeldingen stopper ved \(households.danishString) husstande"
-            case let .rateFactor(goal, factor): "mål \(goal)s succesrate × \(factor.danishString(scale: 2))"
+            case let .rateFactor(goal, factor): "succesraten for mål \(goal) × \(factor.danishString(scale: 2))"
             case let .laterStart(months): "de kommende husstande starter \(months) måneder senere"
-            case let .renegotiatedRate(goal, rate, from): "mål \(goal) betaler \(rate.danishShortString) fra \(from.danishString)"
+            case let .renegotiatedRate(goal, rate, from):
+                "taksten for mål \(goal) bliver \(rate.danishShortString) \(commitment.goal(number: goal)?.unit.danishDescription ?? "") for resultater fra \(from.danishString)"
             }
         }.joined(separator: " og ")
     }

@@ -1,4 +1,5 @@
 public import OutcomesAnalysis
+import OutcomesDelivery
 public import OutcomesCore
 public import OutcomesStore
 
@@ -44,13 +45,80 @@ public struct AgreementSummary: Sendable {
 
 // The portfolio (issue #18 (4)).
 extension OutcomesService {
-    /// The forecast of the agreement's payments (10.000 runs, seed 2023: the same figures on
-    /// every visit), run once per version and kept.
-    public func forecast() async throws -> ForecastModel.Result {
+    /// The forecast of the agreement's payments from its own expectations (10.000 runs, seed
+    /// 2023: the same figures on every visit), run once per version and kept.
+    func baseForecast() async throws -> ForecastModel.Result {
         let commitment = self.commitment
         return try await forecasts.value(for: "\(commitment.id)#\(commitment.version)") {
             ForecastModel(commitment).run(OutcomesService.forecastRuns, seed: OutcomesService.forecastSeed)
         }
+    }
+
+    /// Issue #19: the forecast as of a date, conditioned on what the agreement's records hold —
+    /// the register's enrolled households, the current delivery's results and the approved
+    /// half-years — beside the agreement's own expectations, and each scenario against it.
+    /// Aggregates only. Kept per change of the records, date, version and scenarios.
+    public func forecast(_ requester: Requester, asOf: LocalDate, scenarios: [ForecastScenario] = []) async throws -> ForecastReport {
+        try authorize(requester, .readFigures)
+        return try await forecastReport(asOf: asOf, scenarios: scenarios)
+    }
+
+    /// Reads a scenario as typed (``ForecastScenario/parse(_:goals:)``), a clear 422 when it is
+    /// not one.
+    public func scenario(_ text: String) throws -> ForecastScenario {
+        do {
+            return try ForecastScenario.parse(text, goals: commitment.paymentGoals.map(\.number).sorted())
+        } catch {
+            throw ApplicationError.invalid(error.description)
+        }
+    }
+
+    func forecastReport(asOf: LocalDate, scenarios: [ForecastScenario] = []) async throws -> ForecastReport {
+        let change = try await store.lastChange()
+        let commitment = self.commitment
+        let key = "\(commitment.id)#\(history.fingerprint)#\(change.count)#\(asOf.isoString)#" + scenarios.map(\.name).joined(separator: "|")
+        let base = try await baseForecast()
+        return try await forecastReports.value(for: key) {
+            let evidence = try await self.forecastEvidence(asOf: asOf)
+            return ForecastReport.run(
+                commitment,
+                evidence: evidence,
+                scenarios: scenarios,
+                runs: OutcomesService.forecastRuns,
+                seed: OutcomesService.forecastSeed,
+                base: base
+            )
+        }
+    }
+
+    /// What the records know on `asOf`, for a forecast of other runs or seed (the CLI):
+    /// aggregates only, as ``forecast(_:asOf:scenarios:)``.
+    public func forecastEvidence(_ requester: Requester, asOf: LocalDate) async throws -> ForecastEvidence {
+        try authorize(requester, .readFigures)
+        return try await forecastEvidence(asOf: asOf)
+    }
+
+    /// What the records know on `asOf` (``ForecastEvidence``): the register's households (the
+    /// delivery's when the register is empty), the current delivery and the approved half-years.
+    func forecastEvidence(asOf: LocalDate) async throws -> ForecastEvidence {
+        let register = try await store.households(in: nil)
+        guard let number = try await store.currentDeliveryNumber() else {
+            return ForecastEvidence(
+                asOf: asOf,
+                courses: ForecastEvidence.courses(register, commitment: commitment, asOf: asOf),
+                periods: [],
+                counts: [:],
+                improvements: []
+            )
+        }
+        let delivery = try await self.delivery(number: number).delivery
+        return ForecastEvidence(
+            history,
+            households: register.isEmpty ? delivery.households : register,
+            delivery: delivery,
+            asOf: asOf,
+            approved: try await approvedPeriods().periods
+        )
     }
 
     static let forecastRuns = 10_000
@@ -77,7 +145,7 @@ extension OutcomesService {
         let finance = try await finance(requester, asOf: asOf)
         let compliance = try await compliance(requester, asOf: asOf, namingHouseholds: false)
         let progress = EnrolmentProgress.compute(try await store.households(in: nil), commitment: commitment, asOf: asOf)
-        let forecast = try await forecast()
+        let forecast = try await forecastReport(asOf: asOf).forecast
         let transfers = try await store.transfers()
         let approvedPeriods = finance.settlement.periods.filter(\.isApproved)
         let funders = commitment.tranches.shares.map(\.funder).enumerated().map { _, funder in

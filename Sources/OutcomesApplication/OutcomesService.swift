@@ -40,8 +40,10 @@ public final class OutcomesService: Sendable {
     let checks = ComputedCache<SummaryKey, ComplianceChecks>(capacity: 8)
     /// Portfolio lines by the agreement's last change, date and version (issue #18).
     let summaries = ComputedCache<SummaryKey, AgreementSummary>(capacity: 8)
-    /// The forecast per version.
+    /// The agreement's own forecast per version, and the forecast on what is known by last
+    /// change, date, version and scenarios (issue #19).
     let forecasts = ComputedCache<String, ForecastModel.Result>(capacity: 4)
+    let forecastReports = ComputedCache<String, ForecastReport>(capacity: 16)
     /// Approved half-years read back from their documents, by hash (SPEC §10).
     let approvedDocuments = ComputedCache<String, ApprovedPeriod>(capacity: 64)
     /// Idle time after which a session ends.

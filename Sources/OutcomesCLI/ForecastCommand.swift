@@ -1,7 +1,10 @@
 public import ArgumentParser
 import Foundation
 import OutcomesAnalysis
+import OutcomesApplication
 import OutcomesCore
+import OutcomesDelivery
+import OutcomesReports
 
 /// `outcomes forecast`: the Monte-Carlo model of the agreement (SPEC §7, issue #7).
 public struct ForecastCommand: AsyncParsableCommand {
@@ -14,58 +17,109 @@ public struct ForecastCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Antal kørsler (standard 100.000).") public var runs = 100_000
     @Option(name: .long, help: "Frø: samme frø giver samme resultat.") public var seed: UInt64 = 2023
     @Option(name: .long, help: "text eller json.") public var format: OutputFormat = .text
+    @Option(name: .long, help: "Betinget af det, databasen kender: visiterede husstande, den seneste leverance, godkendte halvår.")
+    public var database: String?
+    @Option(name: .long, help: "Betinget af leverancen i denne mappe (kræver --as-of).") public var data: String?
+    @Option(name: .customLong("as-of"), help: "Datoen resultaterne kendes til (ÅÅÅÅ-MM-DD); med --database standard i dag.")
+    public var asOf: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Et scenarie mod prognosen; kan gentages. Ændringer adskilt af '+': enrolment-stop=N, rate-factor=MÅL:FAKTOR, later-start=MÅNEDER, new-rate=MÅL:KRONER@ÅÅÅÅ-MM-DD.",
+            valueName: "scenarie"
+        )
+    )
+    public var scenario: [String] = []
 
     public init() {}
 
     public func validate() throws {
         guard (1...10_000_000).contains(runs) else { throw ValidationError("--runs skal være mellem 1 og 10.000.000") }
+        if let asOf, LocalDate(iso: asOf).map({ InputRules.years.contains($0.year) }) != true {
+            throw ValidationError("--as-of '\(asOf)' er ikke en dato (ÅÅÅÅ-MM-DD)")
+        }
+        guard data == nil || database == nil else { throw ValidationError("angiv enten --data eller --database, ikke begge") }
+        guard data == nil || asOf != nil else { throw ValidationError("--data kræver --as-of: datoen resultaterne kendes til") }
+        guard asOf == nil || data != nil || database != nil else { throw ValidationError("--as-of kræver --data eller --database") }
+        guard scenario.count <= 10 else { throw ValidationError("højst 10 scenarier ad gangen") }
     }
 
     public func run() async throws {
-        let commitment = try options.load()
-        let result = ForecastModel(commitment).run(runs, seed: seed)
+        let commitment = try await options.resolve(database: database)
+        let goals = commitment.paymentGoals.map(\.number).sorted()
+        var scenarios: [ForecastScenario] = []
+        for text in scenario {
+            do {
+                scenarios.append(try ForecastScenario.parse(text, goals: goals))
+            } catch {
+                printError("--scenario '\(InputRules.visible(text))': \(error.description)")
+                throw ExitCode(1)
+            }
+        }
+        let evidence = try await evidence(commitment)
+        let report = ForecastReport.run(commitment, evidence: evidence, scenarios: scenarios, runs: runs, seed: seed)
         switch format {
-        case .json: print(ForecastCommand.json(result, commitment))
-        case .text: print(ForecastCommand.text(result, commitment), terminator: "")
+        case .json: print(report.json(commitment).text)
+        case .text: print(ForecastCommand.text(report, commitment), terminator: "")
+        }
+    }
+
+    /// Issue #19 (2): what the forecast conditions on — the database's records or a delivery's
+    /// folder as of the date; nothing without either.
+    func evidence(_ commitment: Commitment) async throws -> ForecastEvidence? {
+        let day = asOf.flatMap { LocalDate(iso: $0) } ?? LocalDate.today()
+        if let database {
+            return try await withService(database, commitment: commitment, purpose: "prognose") { service, requester in
+                try await service.forecastEvidence(requester, asOf: day)
+            }
+        }
+        guard let data else { return nil }
+        do {
+            let delivery = try DeliveryImporter.importFolder(data, commitment: commitment).delivery
+            return ForecastEvidence(AgreementHistory(single: commitment), households: delivery.households, delivery: delivery, asOf: day)
+        } catch {
+            printError("Leverancen \(data) er afvist (\(error.issues.count) fejl):\n\(error.description)")
+            throw ExitCode(1)
         }
     }
 
     static func share(_ ratio: Ratio) -> String { Percent(roundedShare: ratio).danishString }
 
-    /// JSON for a rate: the fraction rounded to six decimals, or null.
-    static func rateValue(_ rate: Double?) -> Any {
-        guard let rate, rate.isFinite else { return NSNull() }
-        return (rate * 1_000_000).rounded() / 1_000_000
-    }
-
     static func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
 
-    static func text(_ result: ForecastModel.Result, _ commitment: Commitment) -> String {
+    static func text(_ report: ForecastReport, _ commitment: Commitment) -> String {
+        let result = report.forecast
         // The agreement's own short names for the funders: DSI, LBF.
         func name(_ party: PartyKey) -> String { party.rawValue.uppercased() }
-        var out = "Prognose: \(result.runs.danishString) kørsler, frø \(result.seed)\n\n"
-        out += pad("Mål", 30) + "forventet        gennemsnit       5 %              50 %             95 %             loft rammer\n"
+        var out = "Prognose: \(result.runs.danishString) kørsler, frø \(result.seed)\n"
+        if let asOf = result.asOf {
+            out += "Betinget af det kendte pr. \(asOf.danishString): \(result.settledPeriods) afregnede halvår med \(result.known.danishShortString) ligger fast"
+            out += " (\(share(result.knownShare)) af gennemsnittet i alt).\n"
+        }
+        out += "\n"
+        let agreed = report.base.expected
+        out += pad("Mål", 30) + "efter aftalen    gennemsnit       5 %              50 %             95 %             loft rammer\n"
         for (index, number) in result.goalNumbers.enumerated() {
             let d = result.payables[index]
-            let columns = [result.expected.payables[index], d.mean, d.p5, d.p50, d.p95].map { pad($0.danishShortString, 17) }
+            let columns = [agreed.payables[index], d.mean, d.p5, d.p50, d.p95].map { pad($0.danishShortString, 17) }
             out +=
                 pad("\(number). \(commitment.goal(number: number)?.name ?? "")", 30) + columns.joined()
                 + (result.capBinds[index].map { share($0) } ?? "–") + "\n"
         }
         let t = result.total
         out +=
-            pad("I alt", 30) + [result.expected.total, t.mean, t.p5, t.p50, t.p95].map { pad($0.danishShortString, 17) }.joined()
+            pad("I alt", 30) + [agreed.total, t.mean, t.p5, t.p50, t.p95].map { pad($0.danishShortString, 17) }.joined()
             + "afkastloftet rammer i \(share(result.returnCapBinds))\n"
 
         out += "\nTilbagebetaling til fondene (B5.1 1.1) og deres afkast (XIRR af udbetalinger mod tilbagebetalinger)\n"
-        out += pad("Fond", 30) + "forventet        gennemsnit       5 %              50 %             95 %\n"
+        out += pad("Fond", 30) + "efter aftalen    gennemsnit       5 %              50 %             95 %\n"
         for (f, party) in result.funders.enumerated() {
             let d = result.received[f]
             out +=
                 pad(name(party), 30)
-                + [result.expected.received[f], d.mean, d.p5, d.p50, d.p95].map { pad($0.danishShortString, 17) }.joined() + "\n"
+                + [agreed.received[f], d.mean, d.p5, d.p50, d.p95].map { pad($0.danishShortString, 17) }.joined() + "\n"
             let r = result.irr[f]
-            out += pad("  afkast", 30) + [result.expected.irr[f], r.mean, r.p5, r.p50, r.p95].map { pad($0.danishPercentString, 17) }.joined() + "\n"
+            out += pad("  afkast", 30) + [agreed.irr[f], r.mean, r.p5, r.p50, r.p95].map { pad($0.danishPercentString, 17) }.joined() + "\n"
         }
 
         out += "\nForventede tilbagebetalinger pr. halvår (forfald: sidste dag i kvartalet efter halvåret)\n"
@@ -76,79 +130,37 @@ public struct ForecastCommand: AsyncParsableCommand {
         for (p, period) in result.expected.periods.enumerated() {
             out +=
                 pad(period.period.danishLabel, 16) + pad(period.due.danishString, 12) + pad(period.total.danishShortString, 17)
-                + period.recipients.map { pad($0.danishShortString, 17) }.joined() + result.periodTotals[p].danishShortString + "\n"
+                + period.recipients.map { pad($0.danishShortString, 17) }.joined() + pad(result.periodTotals[p].danishShortString, 17)
+                + (p < result.settledPeriods ? "afregnet" : "") + "\n"
+        }
+        // Issue #19 (2): what each rate learned from the delivered results.
+        let learned = result.learned.filter { $0.trials > 0 }
+        if result.asOf != nil {
+            out += "\nSuccesraterne efter de leverede resultater (aftalens forventning vejer som \(commitment.interpretations.forecastPriorStrength.choice) observationer)\n"
+            if learned.isEmpty { out += "  ingen leverede resultater endnu\n" }
+            for rate in learned {
+                out +=
+                    "  mål \(rate.goal)\(rate.label.map { ", \($0)" } ?? ""): forventet \(share(rate.prior)), leveret \(rate.successes) af \(rate.trials), nu \(share(rate.posterior))\n"
+            }
+            if let f = result.improvementFactor, f.observations > 0 {
+                out += "  mål 3: \(f.observations) kohorte-målinger; forbedringen forventes nu \(Ratio(Int128((f.mean * 100).rounded()), 100).danishString(scale: 2)) × den forventede\n"
+            }
+        }
+        // Issue #19 (3): each scenario against the forecast.
+        if !report.scenarios.isEmpty {
+            out += "\nScenarier mod prognosen (samme kørsler og frø)\n"
+            out += pad("", 30) + pad("gennemsnit", 17) + pad("5 %", 17) + pad("95 %", 17) + funders.map { pad($0, 17) }.joined() + "forskel\n"
+            func line(_ label: String, _ r: ForecastModel.Result) -> String {
+                pad(label, 30) + [r.total.mean, r.total.p5, r.total.p95].map { pad($0.danishShortString, 17) }.joined()
+                    + r.received.map { pad($0.mean.danishShortString, 17) }.joined() + (r.total.mean - result.total.mean).danishShortString + "\n"
+            }
+            out += line("Prognosen", result)
+            for (index, scenario) in report.scenarios.enumerated() {
+                out += line("Scenarie \(index + 1)", scenario)
+                out += "  \(scenario.scenario?.name ?? ""): \(scenario.scenario?.danishDescription(commitment) ?? "")\n"
+            }
         }
         out += commitment.interpretationNotes(for: .forecast).danishText
         return out.split(separator: "\n", omittingEmptySubsequences: false).map { $0.replacing(/\ +$/, with: "") }.joined(separator: "\n")
-    }
-
-    static func json(_ result: ForecastModel.Result, _ commitment: Commitment) -> String {
-        func distribution(_ d: ForecastModel.Distribution) -> [String: String] {
-            ["mean": d.mean.machineString, "p5": d.p5.machineString, "p50": d.p50.machineString, "p95": d.p95.machineString]
-        }
-        func rates(_ d: ForecastModel.RateDistribution) -> [String: Any] {
-            ["mean": rateValue(d.mean), "p5": rateValue(d.p5), "p50": rateValue(d.p50), "p95": rateValue(d.p95), "missing": d.missing]
-        }
-        func to(_ party: PartyKey) -> String { "to" + party.rawValue.uppercased() }
-        var expectedGoals: [String: Any] = [:]
-        var goals: [String: Any] = [:]
-        for (index, number) in result.goalNumbers.enumerated() {
-            expectedGoals[String(number)] = [
-                "amount": result.expected.amounts[index].machineString, "payable": result.expected.payables[index].machineString,
-            ]
-            goals[String(number)] =
-                [
-                    "amount": distribution(result.amounts[index]), "payable": distribution(result.payables[index]),
-                    "capBinds": result.capBinds[index].map { $0.doubleValue } ?? NSNull(),
-                ] as [String: Any]
-        }
-        var expectedFunders: [String: Any] = [:]
-        var funders: [String: Any] = [:]
-        for (f, party) in result.funders.enumerated() {
-            expectedFunders[party.rawValue] = ["received": result.expected.received[f].machineString, "irr": rateValue(result.expected.irr[f])]
-            funders[party.rawValue] = ["received": distribution(result.received[f]), "irr": rates(result.irr[f])] as [String: Any]
-        }
-        let expectedPeriods: [[String: Any]] = result.expected.periods.map { period in
-            var object: [String: Any] = [
-                "period": period.period.label, "due": period.due.isoString,
-                "goals": Dictionary(
-                    uniqueKeysWithValues: result.goalNumbers.enumerated().map { g, number in
-                        (String(number), ["amount": period.amounts[g].machineString, "payable": period.payables[g].machineString])
-                    }
-                ),
-                "capReduction": period.capReduction.machineString, "total": period.total.machineString,
-            ]
-            for (f, party) in result.funders.enumerated() { object[to(party)] = period.recipients[f].machineString }
-            return object
-        }
-        let meanPeriods: [[String: Any]] = result.periods.indices.map { p in
-            var object: [String: Any] = [
-                "period": result.periods[p].label, "due": result.dues[p].isoString, "total": result.periodTotals[p].machineString,
-            ]
-            // Issue #19: the half-year's spread over the runs (the fan chart's).
-            if p < result.periodDistributions.count {
-                let d = result.periodDistributions[p]
-                object["p5"] = d.p5.machineString
-                object["p50"] = d.p50.machineString
-                object["p95"] = d.p95.machineString
-            }
-            for (f, party) in result.funders.enumerated() { object[to(party)] = result.periodRecipients[p][f].machineString }
-            return object
-        }
-        let object: [String: Any] = [
-            "runs": result.runs, "seed": result.seed,
-            "expected": [
-                "goals": expectedGoals, "total": result.expected.total.machineString,
-                "capReduction": result.expected.capReduction.machineString, "funders": expectedFunders, "periods": expectedPeriods,
-            ],
-            "goals": goals,
-            "total": distribution(result.total),
-            "returnCapBinds": result.returnCapBinds.doubleValue,
-            "funders": funders,
-            "periods": meanPeriods,
-            "interpretations": commitment.interpretationNotes(for: .forecast).dictionaries,
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 }

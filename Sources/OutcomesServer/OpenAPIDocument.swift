@@ -14,6 +14,7 @@ extension OutcomesAPI {
         ("Decision", DecisionView.schema),
         ("DeliveryReceipt", ReceiptView.schema),
         ("Settlement", settlementSchema(commitment)),
+        ("Forecast", forecastSchema(commitment)),
         ("SettlementRecord", SettlementRecordView.schema),
         (
             "Problem",

@@ -9,6 +9,8 @@ public indirect enum Schema: Sendable {
     case string(format: String? = nil, values: [String]? = nil, description: String? = nil, limits: StringLimits = .init())
     case integer(description: String? = nil, minimum: Int? = nil, maximum: Int? = nil)
     case boolean
+    /// A JSON number (fractions: rates, shares).
+    case number(description: String? = nil)
     case array(Schema)
     case object([(String, Schema)], required: [String])
     /// The value or `null`.
@@ -115,6 +117,10 @@ public indirect enum Schema: Sendable {
             if let description { object["description"] = description }
             return object
         case .boolean: return ["type": "boolean"]
+        case let .number(description):
+            var object: [String: Any] = ["type": "number"]
+            if let description { object["description"] = description }
+            return object
         case let .array(items): return ["type": "array", "items": items.json]
         case let .object(properties, required):
             var propertyJSON: [String: Any] = [:]

@@ -18,14 +18,31 @@ extension WebApp {
                 var context = base(caller, title: "Økonomi", current: "/oekonomi", now: now)
                 context["asOf"] = day.danishString
                 context["asOfISO"] = day.isoString
-                let report = try await api.service.finance(Requester(user: caller.user, now: now, channel: "web:finance"), asOf: day)
-                let forecast = try await api.service.forecast()
-                for (key, value) in financeContext(report, forecast: forecast) { context[key] = value }
+                let requester = Requester(user: caller.user, now: now, channel: "web:finance")
+                let report = try await api.service.finance(requester, asOf: day)
+                // Issue #19 (3): a scenario from the form's fields, run against the forecast.
+                let (scenarioText, fields) = WebApp.scenarioText(request)
+                var scenarios: [ForecastScenario] = []
+                var status = HTTPResponse.Status.ok
+                if let scenarioText {
+                    do {
+                        scenarios = [try api.service.scenario(scenarioText)]
+                    } catch let error as ApplicationError {
+                        context["scenarioError"] = error.description
+                        status = .unprocessableContent
+                    }
+                }
+                let forecasts = try await api.service.forecast(requester, asOf: day, scenarios: scenarios)
+                for (key, value) in financeContext(report, forecasts: forecasts) { context[key] = value }
+                context["scenarioFields"] = fields
+                context["scenarioGoals"] = api.commitment.paymentGoals.sorted { $0.number < $1.number }.map { goal in
+                    ["number": String(goal.number), "name": goal.name, "factorSelected": fields["maal"] == String(goal.number), "rateSelected": fields["takstmaal"] == String(goal.number)] as [String: Any]
+                }
                 context["figures"] = try await figuresContext(on: day, caller: caller)
                 context["decisionForm"] = decisionForm(caller, now: now)
                 context["interpretations"] = interpretationsContext(.finance)
                 if request.uri.queryParameters["besked"] == "beslutning" { context["flash"] = "Beslutningen om tilskuddet er registreret." }
-                return html("finance", context)
+                return html("finance", context, status: status)
             }
         }
         router.get("/oekonomi.xlsx") { request, _ in
@@ -33,9 +50,10 @@ extension WebApp {
                 let now = api.clock()
                 let caller = try await caller(request, roles: WebApp.financeRoles, now: now)
                 let day = asOf(request, now: now)
-                let report = try await api.service.finance(Requester(user: caller.user, now: now, channel: "web:finance"), asOf: day)
-                let forecast = try await api.service.forecast()
-                return try WebApp.xlsx(financeWorkbook(report, forecast: forecast), name: "oekonomi-\(day.isoString)")
+                let requester = Requester(user: caller.user, now: now, channel: "web:finance")
+                let report = try await api.service.finance(requester, asOf: day)
+                let forecasts = try await api.service.forecast(requester, asOf: day)
+                return try WebApp.xlsx(financeWorkbook(report, forecasts: forecasts), name: "oekonomi-\(day.isoString)")
             }
         }
         // SPEC §7: DSI records a reduction (T 4.2), the project lead or the steering group an
@@ -93,7 +111,30 @@ extension WebApp {
         }
     }
 
-    func financeContext(_ report: FinanceReport, forecast: ForecastModel.Result) -> [String: Any] {
+    /// The scenario the finance page's form asks for, in the scenario syntax
+    /// (``ForecastScenario/parse(_:goals:)``), and the fields as typed; `nil` when no field is
+    /// filled in.
+    static func scenarioText(_ request: Request) -> (text: String?, fields: [String: String]) {
+        let names = ["stop", "maal", "faktor", "senere", "takstmaal", "takst", "fra"]
+        var fields: [String: String] = [:]
+        for name in names {
+            if let value = request.uri.queryParameters[Substring(name)].map(String.init), !value.isEmpty { fields[name] = String(value.prefix(40)) }
+        }
+        var parts: [String] = []
+        if let stop = fields["stop"] { parts.append("enrolment-stop=\(stop)") }
+        if let factor = fields["faktor"] { parts.append("rate-factor=\(fields["maal"] ?? ""):\(factor)") }
+        if let months = fields["senere"] { parts.append("later-start=\(months)") }
+        if let rate = fields["takst"] ?? fields["fra"].map({ _ in "" }) {
+            // The page takes Danish amounts (30.000 or 30.000,00); the syntax a plain decimal.
+            let amount = (try? Money.parse(rate, form: .danish))?.machineString ?? rate
+            parts.append("new-rate=\(fields["takstmaal"] ?? ""):\(amount)@\(fields["fra"] ?? "")")
+        }
+        return (parts.isEmpty ? nil : parts.joined(separator: "+"), fields)
+    }
+
+    func financeContext(_ report: FinanceReport, forecasts: ForecastReport) -> [String: Any] {
+        let forecast = forecasts.forecast
+        let agreed = forecasts.base.expected
         let c = api.commitment
         func name(_ key: PartyKey) -> String { c.party(key)?.name ?? key.rawValue }
         func short(_ key: PartyKey) -> String { key.rawValue.uppercased() }
@@ -249,11 +290,51 @@ extension WebApp {
             ]
         }
         var rows = forecast.goalNumbers.enumerated().map { index, number in
-            row("\(number). \(c.goal(number: number)?.name ?? "")", expected: forecast.expected.payables[index], forecast.payables[index])
+            row("\(number). \(c.goal(number: number)?.name ?? "")", expected: agreed.payables[index], forecast.payables[index])
         }
-        rows.append(row("I alt", expected: forecast.expected.total, forecast.total))
+        rows.append(row("I alt", expected: agreed.total, forecast.total))
         for (index, party) in forecast.funders.enumerated() {
-            rows.append(row("Til \(name(party))", expected: forecast.expected.received[index], forecast.received[index]))
+            rows.append(row("Til \(name(party))", expected: agreed.received[index], forecast.received[index]))
+        }
+        // Issue #19 (2): what the forecast knows, and what each rate learned.
+        if let asOf = forecast.asOf {
+            context["forecastKnown"] = [
+                "asOf": asOf.danishString, "settledPeriods": forecast.settledPeriods.danishString, "known": forecast.known.danishShortString,
+                "share": Percent(roundedShare: forecast.knownShare).danishString,
+            ]
+            let learned = forecast.learned.filter { $0.trials > 0 }
+            context["learned"] = learned.map { rate in
+                [
+                    "goal": "\(rate.goal). \(c.goal(number: rate.goal)?.name ?? "")", "row": rate.label ?? "–",
+                    "prior": Percent(roundedShare: rate.prior).danishString, "results": "\(rate.successes.danishString) af \(rate.trials.danishString)",
+                    "posterior": Percent(roundedShare: rate.posterior).danishString,
+                ]
+            }
+            context["noResults"] = learned.isEmpty
+            context["hasLearned"] = !learned.isEmpty
+            if let f = forecast.improvementFactor, f.observations > 0 {
+                context["improvement"] = [
+                    "observations": f.observations.danishString,
+                    "factor": Ratio(Int128((f.mean * 100).rounded()), 100).danishString(scale: 2),
+                ]
+            }
+        }
+        // Issue #19 (3): each scenario against the forecast and the agreement's expectations.
+        if !forecasts.scenarios.isEmpty {
+            func line(_ label: String, _ result: ForecastModel.Result) -> [String: Any] {
+                [
+                    "label": label, "mean": result.total.mean.danishShortString, "p5": result.total.p5.danishShortString,
+                    "p95": result.total.p95.danishShortString,
+                    "received": result.received.map(\.mean.danishShortString),
+                    "returnCapBinds": Percent(roundedShare: result.returnCapBinds).danishString,
+                    "difference": (result.total.mean - forecast.total.mean).danishShortString,
+                ]
+            }
+            context["scenarioResults"] = [
+                "funders": forecast.funders.map { "Til \(short($0))" },
+                "rows": [line("Aftalens forventninger", forecasts.base), line("Prognosen", forecast)]
+                    + forecasts.scenarios.map { line("Scenarie: \($0.scenario?.danishDescription(c) ?? "")", $0) },
+            ] as [String: Any]
         }
         context["forecast"] =
             [
@@ -262,7 +343,7 @@ extension WebApp {
                 "returns": forecast.funders.enumerated().map { index, party in
                     let d = forecast.irr[index]
                     return [
-                        "party": name(party), "expected": forecast.expected.irr[index].danishPercentString,
+                        "party": name(party), "expected": agreed.irr[index].danishPercentString,
                         "p5": Optional(d.p5).danishPercentString, "p50": Optional(d.p50).danishPercentString,
                         "p95": Optional(d.p95).danishPercentString,
                     ]

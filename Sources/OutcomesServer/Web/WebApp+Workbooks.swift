@@ -8,7 +8,9 @@ import OutcomesSpreadsheet
 /// Issue #17: the finance page's tables and the forecast for Excel — the figures the page
 /// shows, as numbers, dates and rates.
 extension WebApp {
-    func financeWorkbook(_ report: FinanceReport, forecast: ForecastModel.Result) -> Workbook {
+    func financeWorkbook(_ report: FinanceReport, forecasts: ForecastReport) -> Workbook {
+        let forecast = forecasts.forecast
+        let agreed = forecasts.base.expected
         let c = api.commitment
         func name(_ key: PartyKey) -> String { c.party(key)?.name ?? key.rawValue }
         typealias Sheet = Workbook.Sheet
@@ -94,12 +96,15 @@ extension WebApp {
         // The forecast: per goal and in total, each funder's repayments and returns, per half-year.
         var forecastRows: [[Workbook.Cell]] = forecast.goalNumbers.enumerated().map { index, number in
             let d = forecast.payables[index]
-            return [.text("\(number). \(c.goal(number: number)?.name ?? "")"), .money(forecast.expected.payables[index]), .money(d.mean), .money(d.p5), .money(d.p50), .money(d.p95)]
+            return [.text("\(number). \(c.goal(number: number)?.name ?? "")"), .money(agreed.payables[index]), .money(d.mean), .money(d.p5), .money(d.p50), .money(d.p95)]
         }
-        forecastRows.append([.text("I alt"), .money(forecast.expected.total), .money(forecast.total.mean), .money(forecast.total.p5), .money(forecast.total.p50), .money(forecast.total.p95)])
+        forecastRows.append([.text("I alt"), .money(agreed.total), .money(forecast.total.mean), .money(forecast.total.p5), .money(forecast.total.p50), .money(forecast.total.p95)])
         for (index, party) in forecast.funders.enumerated() {
             let d = forecast.received[index]
-            forecastRows.append([.text("Til \(name(party))"), .money(forecast.expected.received[index]), .money(d.mean), .money(d.p5), .money(d.p50), .money(d.p95)])
+            forecastRows.append([.text("Til \(name(party))"), .money(agreed.received[index]), .money(d.mean), .money(d.p5), .money(d.p50), .money(d.p95)])
+        }
+        if let asOf = forecast.asOf {
+            forecastRows.append([.text("Kendt pr. \(asOf.danishString) (afregnede halvår)"), .empty, .money(forecast.known), .empty, .empty, .empty])
         }
         sheets.append(
             Sheet(
@@ -109,10 +114,10 @@ extension WebApp {
         )
         sheets.append(
             Sheet(
-                name: "Prognose, afkast", header: ["Part", "Forventet (intern rente)", "5 %", "50 %", "95 %"],
+                name: "Prognose, afkast", header: ["Part", "Forventet efter aftalen (intern rente)", "5 %", "50 %", "95 %"],
                 rows: forecast.funders.enumerated().map { index, party in
                     let d = forecast.irr[index]
-                    return [.text(name(party)), .percent(forecast.expected.irr[index]), .percent(d.p5), .percent(d.p50), .percent(d.p95)]
+                    return [.text(name(party)), .percent(agreed.irr[index]), .percent(d.p5), .percent(d.p50), .percent(d.p95)]
                 },
                 widths: [36, 22, 12, 12, 12]
             )
