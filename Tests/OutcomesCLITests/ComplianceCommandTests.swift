@@ -170,4 +170,33 @@ struct ComplianceCommandTests {
         #expect(periods.contains { $0["period"] as? String == "2024-H2" && $0["total"] as? String == "166482.00" })
         #expect((object["periods"] as? [[String: Any]])?.count == periods.count)
     }
+
+    /// Issue #19: the forecast conditioned on a delivery's folder as of a date, with scenarios.
+    @Test("forecast --data --as-of: settled half-years known, rates learned, scenarios against it; a bad scenario exits 1 naming it")
+    func conditionedForecast() throws {
+        let folder = repository.appendingPathComponent("examples/viborg-demo").path
+        let result = try executable.run([
+            "forecast", "--data", folder, "--as-of", "2025-12-31", "--runs", "2000", "--seed", "5", "--format", "json",
+            "--scenario", "enrolment-stop=120", "--scenario", "new-rate=1:9000@2026-01-01",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["asOf"] as? String == "2025-12-31")
+        let known = try #require(object["known"] as? [String: Any])
+        #expect(known["settledPeriods"] as? Int == 5 && (known["amount"] as? String).map { $0 != "0.00" } == true)
+        let learned = try #require(object["learned"] as? [[String: Any]])
+        #expect(learned.contains { ($0["goal"] as? Int) == 1 && ($0["trials"] as? Int ?? 0) > 0 })
+        let scenarios = try #require(object["scenarios"] as? [[String: Any]])
+        #expect(scenarios.map { $0["name"] as? String } == ["enrolment-stop=120", "new-rate=1:9000@2026-01-01"])
+        #expect((scenarios[0]["difference"] as? String)?.hasPrefix("-") == true, "fewer households, less repaid")
+        // The text names what is known and the scenarios.
+        let text = try executable.run(["forecast", "--data", folder, "--as-of", "2025-12-31", "--runs", "1000", "--scenario", "later-start=6"])
+        #expect(text.status == 0 && text.stdout.contains("Betinget af det kendte pr. 31.12.2025: 5 afregnede halvår"))
+        #expect(text.stdout.contains("Scenarie 1") && text.stdout.contains("de kommende husstande starter 6 måneder senere"))
+        // Absurd input: a clear message and exit code, nothing else.
+        let bad = try executable.run(["forecast", "--data", folder, "--as-of", "2025-12-31", "--scenario", "rate-factor=7:2"])
+        #expect(bad.status == 1 && bad.stderr.contains("'7' er ikke et af aftalens mål") && bad.stdout.isEmpty)
+        let noDate = try executable.run(["forecast", "--data", folder])
+        #expect(noDate.status != 0 && noDate.stderr.contains("--data kræver --as-of"))
+    }
 }

@@ -37,6 +37,7 @@ let expectedAccess: [String: Set<String>] = {
         "listAudit": ["adm", "pl"], "verifyAudit": ["adm", "pl"],
         "complianceChecks": ["pl", "cw", "ev", "dsi", "sg"], "deadlines": ["pl", "cw", "ev", "dsi", "sg"],
         "finance": ["pl", "ev", "dsi", "sg"],
+        "forecast": ["pl", "ev", "dsi", "sg"],
         "listNotices": ledgerReaders, "recordNotice": ["pl", "dsi"],
         "listSettlementRecords": ledgerReaders, "getSettlementRecord": ledgerReaders, "proposeSettlement": ["ev"],
         "approveSettlement": ["pl", "dsi"], "paymentInstructions": ledgerReaders, "previewDelivery": ["pl", "ev"],
@@ -89,6 +90,7 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
         return Sample(json: ["household": own, "outcome": "declined", "consentGiven": false, "reason": "Familien takkede nej til forløbet."])
     case "importDelivery", "previewDelivery": return Sample(json: ["files": demoFiles])
     case "settlement", "settlementSummary", "complianceChecks", "deadlines", "finance", "paymentInstructions", "portfolio": return Sample(query: "?asOf=2026-11-26")
+    case "forecast": return Sample(query: "?asOf=2026-11-26&scenario=enrolment-stop=150+rate-factor=1:0.8;later-start=3")
     case "listNotices": return Sample()
     case "recordNotice": return Sample(json: ["kind": "revocation", "received": "2026-04-06", "subject": "Tilbagekaldelse \(user)"])
     case "listGrantDecisions", "listReferenceRates": return Sample()
