@@ -7,8 +7,9 @@ import OutcomesReports
 
 /// `outcomes-benchmark DIR [AS-OF] [JSON-OUT]`: times import, settlement and the JSON
 /// written to a file, and reports peak memory (docs/benchmarks.md). `outcomes-benchmark
-/// forecast [RUNS]` times the forecast's Monte-Carlo runs (100.000 by default). Not a test:
-/// run it on a release build.
+/// forecast [RUNS]` times the forecast's Monte-Carlo runs (100.000 by default);
+/// `outcomes-benchmark forecast-conditioned [RUNS] [AS-OF]` the same conditioned on a
+/// 180-household demo delivery as of a date (issue #19). Not a test: run it on a release build.
 @main
 enum Benchmark {
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -21,6 +22,36 @@ enum Benchmark {
 
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "forecast-conditioned" {
+            let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 100_000
+            let asOf = arguments.dropFirst(2).first.flatMap { LocalDate(iso: $0) } ?? LocalDate(iso: "2025-12-31")!
+            let commitment = ContractFile.builtIn()
+            let files = DemoData.generate(commitment: commitment, seed: 2023, households: 180).mapValues { Data($0.utf8) }
+            let delivery = try DeliveryImporter.importFiles(files, commitment: commitment).delivery
+            // The whole of it: the settlement, the counts per rate, the model and the runs.
+            let t0 = now()
+            let evidence = ForecastEvidence(AgreementHistory(single: commitment), households: delivery.households, delivery: delivery, asOf: asOf)
+            let t1 = now()
+            let model = ForecastModel(commitment, evidence: evidence)
+            let result = model.run(runs, seed: 2023)
+            let t2 = now()
+            print(
+                String(
+                    format: "forecast conditioned on %d households as of %@: %d runs %.3f s (evidence %.3f s, model and runs %.3f s; %d binomial draws a run, %d half-years settled; known %@ kr., mean total %@ kr.)",
+                    evidence.courses.count,
+                    asOf.isoString,
+                    runs,
+                    t2 - t0,
+                    t1 - t0,
+                    t2 - t1,
+                    model.drawCount,
+                    model.settledPeriods,
+                    result.known.machineString,
+                    result.total.mean.machineString
+                )
+            )
+            return
+        }
         if arguments.first == "forecast" {
             let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 100_000
             let model = ForecastModel(ContractFile.builtIn())

@@ -158,6 +158,8 @@ struct BrowserTests {
         ("/portefolje", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
         ("/aftaler/viborg-relationel-velfaerd/oversigt", ["lise", "anne", "erik", "dsi", "sofie", "admin"]),
         ("/aftaler/viborg-relationel-velfaerd/husstande", ["lise", "anne", "erik"]),
+        // Issue #19: the finance page with a scenario's results.
+        ("/oekonomi?dato=2026-11-26&stop=120&maal=1&faktor=0,8", ["lise", "erik", "dsi", "sofie"]),
     ]
 
     /// How far the page is wider than the window, and the widest elements outside a scroll box.
@@ -464,6 +466,14 @@ struct BrowserTests {
             try await browser.screenshot(to: "\(Self.screenshots)/oekonomi-afkastloft.png")
             try await browser.go(server.baseURL + "/oekonomi?dato=2026-11-26#prognose")
             try await browser.screenshot(to: "\(Self.screenshots)/oekonomi-prognose.png")
+            // Issue #19: a scenario typed into the form, run against the forecast.
+            try await browser.type("#sc-faktor", "0,8")
+            try await browser.type("#sc-senere", "6")
+            try await browser.click("#scenarie button[type=submit]")
+            #expect(try await browser.waitForURL(containing: "faktor=0%2C8"))
+            let scenario = try await browser.source()
+            #expect(scenario.contains("Scenariet mod prognosen") && scenario.contains("succesraten for mål 1 × 0,80 og de kommende husstande starter 6 måneder senere."))
+            try await browser.screenshot(to: "\(Self.screenshots)/oekonomi-scenarie.png")
             // Issue #18: the funder's agreements and portfolio.
             try await browser.go(server.baseURL + "/aftaler")
             try await browser.screenshot(to: "\(Self.screenshots)/aftaler.png")

@@ -332,8 +332,8 @@ extension WebApp {
             }
             context["scenarioResults"] = [
                 "funders": forecast.funders.map { "Til \(short($0))" },
-                "rows": [line("Aftalens forventninger", forecasts.base), line("Prognosen", forecast)]
-                    + forecasts.scenarios.map { line("Scenarie: \($0.scenario?.danishDescription(c) ?? "")", $0) },
+                "description": forecasts.scenarios.compactMap { $0.scenario?.danishDescription(c) }.joined(separator: "; "),
+                "rows": [line("Aftalens forventninger", forecasts.base), line("Prognosen", forecast)] + forecasts.scenarios.map { line("Scenariet", $0) },
             ] as [String: Any]
         }
         context["forecast"] =
