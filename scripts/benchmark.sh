@@ -22,3 +22,6 @@ done
 for i in $(seq "$RUNS"); do
   .build/release/outcomes-benchmark forecast 100000
 done
+for i in $(seq "$RUNS"); do
+  .build/release/outcomes-benchmark forecast-conditioned 100000 2025-12-31
+done
