@@ -1,3 +1,4 @@
+import Dispatch
 public import OutcomesAnalysis
 import OutcomesDelivery
 public import OutcomesCore
@@ -50,7 +51,15 @@ extension OutcomesService {
     func baseForecast() async throws -> ForecastModel.Result {
         let commitment = self.commitment
         return try await forecasts.value(for: "\(commitment.id)#\(commitment.version)") {
-            ForecastModel(commitment).run(OutcomesService.forecastRuns, seed: OutcomesService.forecastSeed)
+            await OutcomesService.offloaded { ForecastModel(commitment).run(OutcomesService.forecastRuns, seed: OutcomesService.forecastSeed) }
+        }
+    }
+
+    /// Runs CPU-bound, synchronous work (the forecast's runs, which spread over every core) on
+    /// a GCD thread, so the concurrency pool's few threads keep serving requests meanwhile.
+    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: work()) }
         }
     }
 
@@ -80,14 +89,16 @@ extension OutcomesService {
         let base = try await baseForecast()
         return try await forecastReports.value(for: key) {
             let evidence = try await self.forecastEvidence(asOf: asOf)
-            return ForecastReport.run(
-                commitment,
-                evidence: evidence,
-                scenarios: scenarios,
-                runs: OutcomesService.forecastRuns,
-                seed: OutcomesService.forecastSeed,
-                base: base
-            )
+            return await OutcomesService.offloaded {
+                ForecastReport.run(
+                    commitment,
+                    evidence: evidence,
+                    scenarios: scenarios,
+                    runs: OutcomesService.forecastRuns,
+                    seed: OutcomesService.forecastSeed,
+                    base: base
+                )
+            }
         }
     }
 

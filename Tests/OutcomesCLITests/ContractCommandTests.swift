@@ -194,6 +194,12 @@ struct ExecutableTests {
         #expect(fromStore.stdout == fromFolder.stdout)
         let verified = try run(["audit", "verify", "--database", database])
         #expect(verified.status == 0 && verified.stdout.contains("intakt: 2 poster"))  // the import and the read
+        // Issue #19: the forecast on the database's records is the forecast on the same folder.
+        let forecastArguments = ["forecast", "--as-of", "2026-11-26", "--runs", "2000", "--format", "json"]
+        let forecastStored = try run(forecastArguments + ["--database", database])
+        #expect(forecastStored.status == 0, "\(forecastStored.stderr)")
+        #expect(forecastStored.stdout == (try run(forecastArguments + ["--data", SettleCommandTests.examples])).stdout)
+        #expect(forecastStored.stdout.contains("\"settledPeriods\": 6,"))
     }
 
     @Test("issue #18: a second agreement in the same database; --agreement selects it, the default stays Viborg")
