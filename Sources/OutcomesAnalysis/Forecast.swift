@@ -62,11 +62,12 @@ public struct ForecastModel: Sendable {
 
         var alpha: Double { prior.doubleValue * Double(strength) + Double(successes) }
         var beta: Double { (1 - prior.doubleValue) * Double(strength) + Double(trials - successes) }
-        /// The posterior mean, exactly: (μκ + s) / (κ + n).
-        var posterior: Ratio { (prior * strength + Ratio(successes)) / Ratio(strength + trials) }
+        /// The posterior mean, (μκ + s) / (κ + n), to a billionth: exact fractions of large
+        /// strengths and counts would overflow once summed (128-bit numerator and denominator).
+        var posterior: Ratio { ((prior * strength + Ratio(successes)) / Ratio(strength + trials)).billionths }
         /// What a chance is expected to pay: the posterior mean times the scenario's factor, at
-        /// most 1.
-        var expected: Ratio { min(Ratio(1), posterior * factor) }
+        /// most 1, to a billionth.
+        var expected: Ratio { min(Ratio(1), (posterior * factor).billionths) }
     }
 
     struct DrawKey: Hashable {
@@ -116,8 +117,10 @@ public struct ForecastModel: Sendable {
     let known: [Int64]
     /// How many of the first half-years are settled (closed by the as-of date).
     public let settledPeriods: Int
-    /// The date the evidence is of, when the forecast is conditioned.
+    /// The date the evidence is of, when the forecast is conditioned, and the date its results
+    /// are known to.
     public let asOf: LocalDate?
+    public let resultsAsOf: LocalDate?
     /// The scenario, when it is one.
     public let scenario: ForecastScenario?
     let caps: [Money?]
@@ -157,8 +160,9 @@ public struct ForecastModel: Sendable {
         if let evidence {
             for course in evidence.courses {
                 knownStarts.append(course.start)
-                // A running course is expected to end after its months, or later than the date.
-                let expectedEnd = min(max(ForecastTimeline.expectedEnd(of: course.start, commitment), evidence.asOf), intervention.end)
+                // A running course is expected to end after its months, and after the date (in a
+                // half-year still open, so its goal-4 and goal-5 chances are simulated).
+                let expectedEnd = min(max(ForecastTimeline.expectedEnd(of: course.start, commitment), evidence.asOf.addingDays(1)), intervention.end)
                 knownEnds.append(course.end.map { min($0, intervention.end) } ?? expectedEnd)
             }
             future = Array(expectedStarts.filter { $0 > evidence.asOf }.prefix(max(0, target - knownStarts.count)))
@@ -169,11 +173,8 @@ public struct ForecastModel: Sendable {
                 let last = ForecastTimeline.lastCountingStart(commitment)
                 future = future.map { $0.addingMonths(months) }.filter { $0 <= last }
             case let .enrolmentStops(households):
+                // The households already enrolled stay: enrolment can only stop from now on.
                 future = Array(future.prefix(max(0, households - knownStarts.count)))
-                if households < knownStarts.count {
-                    knownStarts = Array(knownStarts.prefix(households))
-                    knownEnds = Array(knownEnds.prefix(households))
-                }
             case .rateFactor, .renegotiatedRate: break
             }
         }
@@ -244,17 +245,20 @@ public struct ForecastModel: Sendable {
         if improvementRatios.isEmpty { improvementFactor.mean = 1 }
         for case let .rateFactor(goal, factor) in changes {
             guard let g = goals.firstIndex(where: { $0.number == goal }) else { continue }
-            for s in sources.indices where sources[s].goal == g { sources[s].factor = sources[s].factor * factor }
-            if case .schoolAbsence = goals[g].terms { improvementFactor.scenarioFactor = improvementFactor.scenarioFactor * factor }
+            for s in sources.indices where sources[s].goal == g { sources[s].factor = (sources[s].factor * factor).billionths }
+            if case .schoolAbsence = goals[g].terms { improvementFactor.scenarioFactor = (improvementFactor.scenarioFactor * factor).billionths }
         }
         // The rate a payment dated `date` of goal `g` pays, per `amount` at the agreement's rate.
+        // The latest renegotiation in force on the payment's date applies; an agreement rate of 0
+        // has no multiple to scale, so the new rate is taken as it is.
         func amount(_ g: Int, _ base: Money, _ date: LocalDate) -> Money {
-            var result = base
+            var latest: (rate: Money, from: LocalDate)?
             for case let .renegotiatedRate(goal, rate, from) in changes where goal == goals[g].number && date >= from {
-                let old = goals[g].rate.value
-                result = old.isZero ? rate : Money.rounded(base.kroner * rate.kroner / old.kroner)
+                if latest.map({ from >= $0.from }) ?? true { latest = (rate, from) }
             }
-            return result
+            guard let latest else { return base }
+            let old = goals[g].rate.value
+            return old.isZero ? latest.rate : Money.rounded(base.kroner * latest.rate.kroner / old.kroner)
         }
 
         // The chances: the expected tables' persons spread over the households.
@@ -345,6 +349,7 @@ public struct ForecastModel: Sendable {
         self.known = known
         self.settledPeriods = settledPeriods
         self.asOf = evidence?.asOf
+        self.resultsAsOf = evidence?.resultsAsOf
         self.scenario = scenario
         self.caps = goals.map { $0.cap?.value }
         self.dueYears = timeline.dues.map(years)
@@ -641,6 +646,8 @@ public struct ForecastModel: Sendable {
         /// expectations alone), how many of the first half-years are settled, and what they
         /// repay — the same in every run.
         public var asOf: LocalDate? = nil
+        /// The date the results are known to (the latest delivery's receipt, at most `asOf`).
+        public var resultsAsOf: LocalDate? = nil
         public var settledPeriods: Int = 0
         public var known: Money = .zero
         /// What each rate learned from the delivered results, and goal 3's factor.
@@ -758,6 +765,7 @@ public struct ForecastModel: Sendable {
         )
         result.periodDistributions = (0..<periodCount).map { Distribution(slots.column(slots.periodTotals, $0, periodCount)) }
         result.asOf = asOf
+        result.resultsAsOf = resultsAsOf
         result.settledPeriods = settledPeriods
         result.known = Money.sum(expected.periods.prefix(settledPeriods).map(\.total))
         result.learned = learnedRates
@@ -815,4 +823,8 @@ final class ForecastSlots: @unchecked Sendable {
 extension Ratio {
     /// The nearest double: for probabilities in a simulation, never for money.
     public var doubleValue: Double { Double(numerator) / Double(denominator) }
+
+    /// Rounded to a billionth (half away from zero): a rate's precision, with a denominator
+    /// that keeps sums of many products within 128 bits.
+    var billionths: Ratio { Ratio(rounded(toScale: 9), 1_000_000_000) }
 }

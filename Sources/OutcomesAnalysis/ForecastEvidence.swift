@@ -52,6 +52,9 @@ public struct ForecastEvidence: Sendable {
     }
 
     public var asOf: LocalDate
+    /// The date the results are known to: the latest delivery's receipt when earlier than
+    /// `asOf` (a half-year that ended after it has no results yet, so it is not settled).
+    public var resultsAsOf: LocalDate
     /// P 3.2.4, B5.1 2.3: the treatment households started by `asOf` that count or still can
     /// (not replaced, not ended before the counting months), in start order.
     public var courses: [Course]
@@ -65,8 +68,16 @@ public struct ForecastEvidence: Sendable {
     /// The settlement it was read from, when it was.
     public var settlement: Settlement?
 
-    public init(asOf: LocalDate, courses: [Course], periods: [SettledPeriod], counts: [RateKey: Count], improvements: [Double]) {
+    public init(
+        asOf: LocalDate,
+        resultsAsOf: LocalDate? = nil,
+        courses: [Course],
+        periods: [SettledPeriod],
+        counts: [RateKey: Count],
+        improvements: [Double]
+    ) {
         self.asOf = asOf
+        self.resultsAsOf = min(asOf, resultsAsOf ?? asOf)
         self.courses = courses.sorted { $0.start < $1.start }
         self.periods = periods
         self.counts = counts
@@ -74,19 +85,30 @@ public struct ForecastEvidence: Sendable {
     }
 
     /// The evidence of a register (or a delivery's households), a delivery and the approved
-    /// half-years on `asOf`.
+    /// half-years on `asOf`; the results as of `resultsAsOf` when earlier (the delivery's
+    /// receipt: the half-years after it are not settled yet).
     ///
     /// The money comes from the settlement with the approvals (SPEC §10: approved half-years as
     /// approved); the results from the one without them, whose lines keep their bases (an
     /// approved half-year's recorded lines are words). Imputed lines are not results.
-    public init(_ history: AgreementHistory, households: [Household], delivery: Delivery, asOf: LocalDate, approved: [ApprovedPeriod] = []) {
-        let commitment = history.inForce(on: asOf)
-        let kept = approved.filter { $0.period.end <= asOf }
-        let settlement = SettlementEngine.settle(history, delivery: delivery, asOf: asOf, approved: kept)
-        let fresh = kept.isEmpty ? settlement : SettlementEngine.settle(history, delivery: delivery, asOf: asOf)
-        let tally = ForecastEvidence.tally(fresh.lines.filter { !$0.isImputed && $0.date <= asOf }, commitment: commitment)
+    public init(
+        _ history: AgreementHistory,
+        households: [Household],
+        delivery: Delivery,
+        asOf: LocalDate,
+        resultsAsOf: LocalDate? = nil,
+        approved: [ApprovedPeriod] = []
+    ) {
+        let results = min(asOf, resultsAsOf ?? asOf)
+        // The rows are the forecast's own: the latest version's tables.
+        let commitment = history.latest
+        let kept = approved.filter { $0.period.end <= results }
+        let settlement = SettlementEngine.settle(history, delivery: delivery, asOf: results, approved: kept)
+        let fresh = kept.isEmpty ? settlement : SettlementEngine.settle(history, delivery: delivery, asOf: results)
+        let tally = ForecastEvidence.tally(fresh.lines.filter { !$0.isImputed && $0.date <= results }, commitment: commitment)
         self.init(
             asOf: asOf,
+            resultsAsOf: results,
             courses: ForecastEvidence.courses(households, commitment: commitment, asOf: asOf),
             periods: settlement.periods.map { period in
                 let settled = period.isClosed || period.isApproved
@@ -198,7 +220,7 @@ public struct ForecastScenario: Sendable, Hashable {
         var changes: [Change] = []
         // `+` joins changes; a space too, as a `+` in a URL's query reads as one.
         for part in trimmed.split(whereSeparator: { $0 == "+" || $0 == " " }) {
-            let pieces = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             guard pieces.count == 2 else { throw ParseError(description: "'\(InputRules.visible(String(part)))' mangler '=': brug fx later-start=6.") }
             let (key, value) = (pieces[0], pieces[1])
             func goal(_ text: Substring) throws(ParseError) -> Int {
@@ -207,9 +229,11 @@ public struct ForecastScenario: Sendable, Hashable {
                 }
                 return number
             }
-            func decimal(_ text: Substring, _ what: String) throws(ParseError) -> Ratio {
-                guard let number = try? DecimalNumber.parseEitherMark(String(text)) else {
-                    throw ParseError(description: "'\(InputRules.visible(String(text)))' er ikke \(what).")
+            // A decimal with at most `scale` decimals (a factor to 0,0001, an amount to the øre).
+            func decimal(_ text: Substring, _ what: String, scale: Int) throws(ParseError) -> Ratio {
+                guard let number = try? DecimalNumber.parseEitherMark(String(text)), number.scale <= scale, number.units.magnitude < 1_000_000_000_000
+                else {
+                    throw ParseError(description: "'\(InputRules.visible(String(text)))' er ikke \(what) med højst \(scale) decimaler.")
                 }
                 return number.ratio
             }
@@ -221,9 +245,13 @@ public struct ForecastScenario: Sendable, Hashable {
                 changes.append(.enrolmentStops(households: n))
             case "rate-factor":
                 let sides = value.split(separator: ":", maxSplits: 1)
-                guard sides.count == 2 else { throw ParseError(description: "rate-factor skrives MÅL:FAKTOR, fx rate-factor=1:0,8.") }
-                let factor = try decimal(sides[1], "en faktor")
-                guard !factor.isNegative, factor <= Ratio(10) else { throw ParseError(description: "En faktor skal være mellem 0 og 10.") }
+                guard sides.count == 2 else {
+                    throw ParseError(description: "'\(InputRules.visible(value))': rate-factor skrives MÅL:FAKTOR, fx rate-factor=1:0,8.")
+                }
+                let factor = try decimal(sides[1], "en faktor", scale: 4)
+                guard !factor.isNegative, factor <= Ratio(10) else {
+                    throw ParseError(description: "Faktoren '\(InputRules.visible(String(sides[1])))' skal være mellem 0 og 10.")
+                }
                 changes.append(.rateFactor(goal: try goal(sides[0]), factor: factor))
             case "later-start":
                 guard let months = Int(value), (0...120).contains(months) else {
@@ -233,10 +261,14 @@ public struct ForecastScenario: Sendable, Hashable {
             case "new-rate":
                 let sides = value.split(separator: ":", maxSplits: 1)
                 let tail = sides.count == 2 ? sides[1].split(separator: "@", maxSplits: 1) : []
-                guard tail.count == 2 else { throw ParseError(description: "new-rate skrives MÅL:KRONER@DATO, fx new-rate=1:30000@2025-07-01.") }
-                let kroner = try decimal(tail[0], "et beløb i kroner")
-                guard !kroner.isNegative, kroner <= Ratio(100_000_000) else { throw ParseError(description: "En takst skal være mellem 0 og 100.000.000 kr.") }
-                guard let from = LocalDate(iso: String(tail[1])) else {
+                guard tail.count == 2 else {
+                    throw ParseError(description: "'\(InputRules.visible(value))': new-rate skrives MÅL:KRONER@DATO, fx new-rate=1:30000@2025-07-01.")
+                }
+                let kroner = try decimal(tail[0], "et beløb i kroner", scale: 2)
+                guard !kroner.isNegative, kroner <= Ratio(100_000_000) else {
+                    throw ParseError(description: "Taksten '\(InputRules.visible(String(tail[0])))' skal være mellem 0 og 100.000.000 kr.")
+                }
+                guard let from = LocalDate(iso: String(tail[1])), InputRules.years.contains(from.year) else {
                     throw ParseError(description: "'\(InputRules.visible(String(tail[1])))' er ikke en dato (ÅÅÅÅ-MM-DD).")
                 }
                 changes.append(.renegotiatedRate(goal: try goal(sides[0]), rate: Money.rounded(kroner), from: from))

@@ -43,6 +43,7 @@ public struct ForecastReport: Sendable {
     public func json(_ commitment: Commitment) -> JSONValue {
         var members = ForecastReport.figures(forecast, commitment)
         members.append(("asOf", forecast.asOf.map(JSONValue.date) ?? .null))
+        members.append(("resultsAsOf", forecast.resultsAsOf.map(JSONValue.date) ?? .null))
         members.append(
             (
                 "known",

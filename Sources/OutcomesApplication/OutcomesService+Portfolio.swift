@@ -123,11 +123,15 @@ extension OutcomesService {
             )
         }
         let delivery = try await self.delivery(number: number).delivery
+        // The results are known to the delivery's receipt: a half-year that ended after it
+        // has none yet, and the settlement would impute them all.
+        let received = try await store.deliveries().first { $0.number == number }?.receivedOn
         return ForecastEvidence(
             history,
             households: register.isEmpty ? delivery.households : register,
             delivery: delivery,
             asOf: asOf,
+            resultsAsOf: received,
             approved: try await approvedPeriods().periods
         )
     }

@@ -92,7 +92,7 @@ public struct ForecastCommand: AsyncParsableCommand {
         // The agreement's own short names for the funders: DSI, LBF.
         func name(_ party: PartyKey) -> String { party.rawValue.uppercased() }
         var out = "Prognose: \(result.runs.danishString) kørsler, frø \(result.seed)\n"
-        if let asOf = result.asOf {
+        if let asOf = result.resultsAsOf ?? result.asOf {
             out += "Betinget af det kendte pr. \(asOf.danishString): \(result.settledPeriods) afregnede halvår med \(result.known.danishShortString) ligger fast"
             out += " (\(share(result.knownShare)) af gennemsnittet i alt).\n"
         }

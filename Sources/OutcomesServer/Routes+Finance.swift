@@ -158,7 +158,7 @@ extension OutcomesAPI {
             var scenarios: [ForecastScenario] = []
             if let text = call.query["scenario"] {
                 let parts = text.split(separator: ";").map(String.init)
-                guard parts.count <= 5 else { throw Problem.badRequest("Højst 5 scenarier ad gangen.") }
+                guard parts.count <= 5 else { throw Problem.unprocessable("Højst 5 scenarier ad gangen, ikke \(parts.count).") }
                 scenarios = try parts.map { try call.api.service.scenario($0) }
             }
             let report = try await call.api.service.forecast(call.requester, asOf: day, scenarios: scenarios)
@@ -208,7 +208,7 @@ extension OutcomesAPI {
                 )
             ),
             ("interpretations", .array(.record([("key", .text), ("clause", .text), ("reading", .text)]))),
-            ("asOf", .nullable(.date)),
+            ("asOf", .nullable(.date)), ("resultsAsOf", .nullable(.date)),
             ("known", .record([("settledPeriods", .integer(minimum: 0)), ("amount", money), ("share", fraction)])),
             (
                 "learned",

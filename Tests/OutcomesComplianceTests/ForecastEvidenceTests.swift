@@ -107,6 +107,58 @@ struct ForecastEvidenceTests {
     }
 }
 
+/// Issue #19 (3): scenarios change the inputs, never what is known.
+@Suite("The forecast's scenarios")
+struct ForecastScenarioTests {
+    static func scenario(_ text: String) throws -> ForecastScenario { try ForecastScenario.parse(text, goals: [1, 2, 3, 4, 5]) }
+
+    @Test("enrolment stopping below the households already enrolled keeps them; a later start moves only the ones to come")
+    func enrolment() throws {
+        let evidence = ForecastEvidenceTests.evidence(try ForecastEvidenceTests.delivery(viborg), asOf: "2025-06-30")
+        let conditioned = ForecastModel(viborg, evidence: evidence)
+        let stopped = ForecastModel(viborg, evidence: evidence, scenario: try Self.scenario("enrolment-stop=10"))
+        #expect(evidence.courses.count > 10 && stopped.timeline.starts.count == evidence.courses.count)
+        #expect(conditioned.timeline.starts.count == 180)
+        let later = ForecastModel(viborg, evidence: evidence, scenario: try Self.scenario("later-start=3"))
+        #expect(Array(later.timeline.starts.prefix(evidence.courses.count)) == evidence.courses.map(\.start))
+        let future = zip(conditioned.timeline.starts.dropFirst(evidence.courses.count), later.timeline.starts.dropFirst(evidence.courses.count))
+        #expect(future.allSatisfy { $0.0.addingMonths(3) == $0.1 })
+        // A running course ends after the date, in a half-year still open: its plan is simulated.
+        let running = evidence.courses.indices.filter { evidence.courses[$0].end == nil }
+        #expect(!running.isEmpty && running.allSatisfy { conditioned.timeline.ends[$0] > evidence.asOf })
+        // What is known does not move with a scenario.
+        let runs = (conditioned.run(2_000, seed: 3), stopped.run(2_000, seed: 3))
+        #expect(runs.0.known == runs.1.known && runs.1.total.mean < runs.0.total.mean)
+    }
+
+    @Test("renegotiated rates: the latest one in force on a result's date applies, in whatever order they are typed")
+    func renegotiation() throws {
+        let a = ForecastModel(viborg, scenario: try Self.scenario("new-rate=1:9000@2026-01-01+new-rate=1:5000@2025-01-01")).expected()
+        let b = ForecastModel(viborg, scenario: try Self.scenario("new-rate=1:5000@2025-01-01+new-rate=1:9000@2026-01-01")).expected()
+        let base = ForecastModel(viborg).expected()
+        #expect(a == b)
+        // Goal 1's results before 2025 keep the agreement's 8.600 kr.
+        for (index, period) in base.periods.enumerated() where period.period.end < LocalDate(iso: "2025-01-01")! {
+            #expect(a.periods[index].amounts[0] == period.amounts[0])
+        }
+        #expect(a.amounts[0] != base.amounts[0])
+    }
+
+    @Test("absurd inputs never trap: stacked factors, a prior of a million observations, results on top")
+    func noOverflow() throws {
+        var sure = viborg
+        sure.interpretations.forecastPriorStrength = Interpretation(1_000_000, "test")
+        let evidence = ForecastEvidenceTests.evidence(try ForecastEvidenceTests.delivery(viborg), asOf: "2026-11-26")
+        let stacked = try Self.scenario(Array(repeating: "rate-factor=1:0,9999", count: 8).joined(separator: "+") + "+rate-factor=3:1,0001")
+        let model = ForecastModel(sure, evidence: evidence, scenario: stacked)
+        let result = model.run(200, seed: 1)
+        #expect(result.expected.total > .zero && result.total.p5 <= result.total.p95)
+        #expect(throws: ForecastScenario.ParseError.self) { try Self.scenario("rate-factor=1:0,99999") }
+        #expect(throws: ForecastScenario.ParseError.self) { try Self.scenario("new-rate=1:1,001@2026-01-01") }
+        #expect(throws: ForecastScenario.ParseError.self) { try Self.scenario("enrolment-stop=") }
+    }
+}
+
 /// Issue #19 (5): the calibration test. Histories are drawn from known rates — each history's
 /// rates from the priors, so the histories are what the model believes possible — and the
 /// forecast made from each history's first year of results (to 31 December 2025: the 12-month

@@ -24,6 +24,11 @@ struct ForecastAPITests {
             #expect(answer.status == .ok, "\(answer.text.prefix(300))")
             let forecast = answer.object
             #expect(forecast["asOf"] as? String == "2026-11-26" && forecast["runs"] as? Int == 10_000)
+            #expect(forecast["resultsAsOf"] as? String == "2026-11-01", "the delivery's receipt")
+            // A date far ahead knows no more than the delivery: nothing after it is settled.
+            let ahead = try await client.send(.get, "/api/forecast?asOf=2030-01-01", as: .sg)
+            #expect(ahead.status == .ok && ahead.object["resultsAsOf"] as? String == "2026-11-01")
+            #expect((ahead.object["known"] as? [String: Any])?["settledPeriods"] as? Int == (forecast["known"] as? [String: Any])?["settledPeriods"] as? Int)
             let known = try #require(forecast["known"] as? [String: Any])
             let settledPeriods = try #require(known["settledPeriods"] as? Int)
             #expect(settledPeriods >= 6, "2023-H2 … 2026-H1 have ended")
@@ -75,7 +80,10 @@ struct ForecastAPITests {
                 ("scenario=enrolment-stop%3D99999999999999999999", .unprocessableContent, "enrolment-stop"),
                 ("scenario=new-rate%3D1:100@2025-02-30", .unprocessableContent, "er ikke en dato"),
                 ("scenario=drop%20table", .unprocessableContent, "mangler '='"),
-                ("scenario=later-start%3D1;later-start%3D1;later-start%3D1;later-start%3D1;later-start%3D1;later-start%3D1", .badRequest, "Højst 5"),
+                ("scenario=later-start%3D1;later-start%3D1;later-start%3D1;later-start%3D1;later-start%3D1;later-start%3D1", .unprocessableContent, "Højst 5"),
+                ("scenario=rate-factor%3D1:0.99999999999999999999", .unprocessableContent, "højst 4 decimaler"),
+                ("scenario=enrolment-stop%3D", .unprocessableContent, "enrolment-stop skal være"),
+                ("scenario=%3D5", .unprocessableContent, "ikke et scenarie"),
                 ("scenario=" + String(repeating: "a", count: 600), .unprocessableContent, "1–200 tegn"),
             ] {
                 let refused = try await client.send(.get, "/api/forecast?asOf=2026-11-26&" + query, as: .sg)
@@ -91,7 +99,8 @@ struct ForecastAPITests {
             let (cookie, _) = try await WebPageTests().logIn(client, .sg)
             let page = try await client.send(.get, "/oekonomi?dato=2026-11-26", headers: [.cookie: cookie])
             #expect(page.status == .ok)
-            #expect(page.text.contains("Prognosen bygger på resultaterne til 26.11.2026"))
+            // The results are known to the delivery's receipt (1 November 2026).
+            #expect(page.text.contains("Prognosen bygger på resultaterne til 01.11.2026 (den seneste leverance)"))
             #expect(page.text.contains("Hvad de leverede resultater har lært prognosen"))
             #expect(page.text.contains("Scenarie: hvad nu hvis") && !page.text.contains("Scenariet mod prognosen"))
             let scenario = try await client.send(

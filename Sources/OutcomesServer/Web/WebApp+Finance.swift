@@ -297,7 +297,7 @@ extension WebApp {
             rows.append(row("Til \(name(party))", expected: agreed.received[index], forecast.received[index]))
         }
         // Issue #19 (2): what the forecast knows, and what each rate learned.
-        if let asOf = forecast.asOf {
+        if let asOf = forecast.resultsAsOf ?? forecast.asOf {
             context["forecastKnown"] = [
                 "asOf": asOf.danishString, "settledPeriods": forecast.settledPeriods.danishString, "known": forecast.known.danishShortString,
                 "share": Percent(roundedShare: forecast.knownShare).danishString,
