@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import OutcomesCore
-public import OutcomesDelivery
-public import OutcomesStore
+import OutcomesDelivery
+import OutcomesStore
 
 /// A household as the household page and the API show it: the record, the requester's access,
 /// its members, its action plan and its measurements in the current delivery.

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import OutcomesCore
-public import OutcomesStore
+import OutcomesStore
 
 /// A visitation decision as a front end hands it in (P 3.2.1).
 public struct NewDecision: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-public import OutcomesCore
+import OutcomesCore
 public import OutcomesLottery
 public import OutcomesStore
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import OutcomesContractFile
 public import OutcomesCore
 public import OutcomesStore

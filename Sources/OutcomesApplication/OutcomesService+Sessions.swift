@@ -1,7 +1,7 @@
 import Crypto
 import Synchronization
 public import Foundation
-public import OutcomesCore
+import OutcomesCore
 public import OutcomesStore
 
 // Logins, sessions, API tokens, passwords and users.

@@ -1,5 +1,5 @@
 public import Configuration
-public import Foundation
+import Foundation
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import OutcomesApplication
 import OutcomesCore
 public import OutcomesStore

@@ -1,6 +1,6 @@
-public import Foundation
-public import OutcomesApplication
-public import OutcomesCore
+import Foundation
+import OutcomesApplication
+import OutcomesCore
 import Synchronization
 
 /// The agreements one server holds (issue #18): one ``OutcomesAPI`` (and its service, over the

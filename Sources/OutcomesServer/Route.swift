@@ -1,7 +1,7 @@
 public import Foundation
 public import HTTPTypes
 public import OutcomesApplication
-public import OutcomesCore
+import OutcomesCore
 import OutcomesStore
 
 /// Who may call a route.

@@ -1,5 +1,5 @@
 public import Foundation
-public import OutcomesCore
+import OutcomesCore
 import XMLCoder
 import ZIPFoundation
 

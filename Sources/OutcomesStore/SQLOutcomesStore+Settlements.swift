@@ -1,5 +1,5 @@
 import Foundation
-public import OutcomesCore
+import OutcomesCore
 import SQLKit
 
 // SPEC §10: settlements as approved records.
