@@ -222,21 +222,27 @@ extension SQLOutcomesStore {
         }
     }
 
-    /// The user a bearer token belongs to and the current delivery's number, read in one
-    /// statement (one round trip for the two things nearly every program's request needs).
+    /// The user a bearer token belongs to, with their roles per agreement, and the current
+    /// delivery's number, read in one statement: one round trip for what nearly every program's
+    /// request needs (a row per grant, the user's columns repeated).
     public func identify(apiToken token: String) async throws -> (user: UserAccount, currentDelivery: Int?)? {
-        let found = try await readingOne { database in
-            try await database.raw(
+        try await readingOne { database in
+            let rows = try await database.raw(
                 """
                 SELECT u."username", u."displayName", u."role", u."mustChangePassword", u."isActive",
-                    (SELECT MAX(d."number") FROM "delivery" d WHERE d."agreementId" = \(bind: agreement)) AS "currentDelivery"
+                    (SELECT MAX(d."number") FROM "delivery" d WHERE d."agreementId" = \(bind: agreement)) AS "currentDelivery",
+                    g."agreementId" AS "grantAgreement", g."role" AS "grantRole"
                 FROM "apiToken" t JOIN "userAccount" u ON u."username" = t."username"
+                LEFT JOIN "roleGrant" g ON g."username" = u."username"
                 WHERE t."tokenHash" = \(bind: SQLOutcomesStore.tokenHash(token)) AND u."isActive" = 1
+                ORDER BY g."agreementId"
                 """
-            ).first().map { (try SQLOutcomesStore.user($0), try $0.decode(column: "currentDelivery", as: Int?.self)) }
+            ).all()
+            guard let first = rows.first else { return nil }
+            var user = try SQLOutcomesStore.user(first)
+            user.grants = try SQLOutcomesStore.joinedGrants(rows)
+            return (user, try first.decode(column: "currentDelivery", as: Int?.self))
         }
-        guard let (user, delivery) = found, let withGrants = try await withGrants(user) else { return nil }
-        return (withGrants, delivery)
     }
 
     public func replaceCalendarToken(_ token: String, username: String, audit: AuditEvent) async throws {
@@ -386,20 +392,24 @@ extension SQLOutcomesStore {
 
     public func session(tokenHash: String, at instant: Date, idleTimeout: TimeInterval) async throws -> UserAccount? {
         let now = Int64(instant.timeIntervalSince1970)
-        let found = try await readingOne { database in
-            try await database.select()
-                .columns(
-                    SQLOutcomesStore.userColumns.map { SQLColumn($0, table: "userAccount") }
-                        + [SQLColumn("lastSeen", table: "userSession"), SQLColumn("startedAt", table: "userSession")]
-                )
-                .from("userSession")
-                .join("userAccount", on: SQLColumn("username", table: "userSession"), .equal, SQLColumn("username", table: "userAccount"))
-                .where(SQLColumn("tokenHash", table: "userSession"), .equal, SQLBind(tokenHash))
-                .first().map {
-                    (try SQLOutcomesStore.user($0), try $0.decode(column: "lastSeen", as: Int64.self), try $0.decode(column: "startedAt", as: Int64.self))
-                }
+        // The session, its user and the user's roles per agreement in one statement.
+        let found = try await readingOne { database -> (UserAccount, Int64, Int64)? in
+            let rows = try await database.raw(
+                """
+                SELECT u."username", u."displayName", u."role", u."mustChangePassword", u."isActive", s."lastSeen", s."startedAt",
+                    g."agreementId" AS "grantAgreement", g."role" AS "grantRole"
+                FROM "userSession" s JOIN "userAccount" u ON u."username" = s."username"
+                LEFT JOIN "roleGrant" g ON g."username" = u."username"
+                WHERE s."tokenHash" = \(bind: tokenHash)
+                ORDER BY g."agreementId"
+                """
+            ).all()
+            guard let first = rows.first else { return nil }
+            var user = try SQLOutcomesStore.user(first)
+            user.grants = try SQLOutcomesStore.joinedGrants(rows)
+            return (user, try first.decode(column: "lastSeen", as: Int64.self), try first.decode(column: "startedAt", as: Int64.self))
         }
-        guard let (found, lastSeen, startedAt) = found, let user = try await withGrants(found) else { return nil }
+        guard let (user, lastSeen, startedAt) = found else { return nil }
         guard user.isActive, now - lastSeen <= Int64(idleTimeout), now - startedAt <= SQLOutcomesStore.sessionLifetime else {
             try await endSession(tokenHash: tokenHash)
             return nil

@@ -638,15 +638,25 @@ public final class SQLOutcomesStore: OutcomesStore {
         }
     }
 
-    static func grant(_ row: any SQLRow) throws -> RoleGrant {
-        let stored = try row.decode(column: "role", as: String.self)
+    static func grant(_ row: any SQLRow) throws -> RoleGrant { try grant(row, agreement: "agreementId", role: "role") }
+
+    static func grant(_ row: any SQLRow, agreement agreementColumn: String, role roleColumn: String) throws -> RoleGrant {
+        let stored = try row.decode(column: roleColumn, as: String.self)
         guard let role = Role(storedForm: stored) else { throw StoreError.corruptRow(table: "roleGrant", detail: stored) }
-        let agreement = try row.decode(column: "agreementId", as: String.self)
+        let agreement = try row.decode(column: agreementColumn, as: String.self)
         return RoleGrant(agreement: agreement == RoleGrant.everyAgreement ? nil : agreement, role: role)
     }
 
+    /// The roles per agreement of rows that join a user to `roleGrant` (`grantAgreement`,
+    /// `grantRole`; both null on the one row of a user without grants).
+    static func joinedGrants(_ rows: [any SQLRow]) throws -> [RoleGrant] {
+        try rows.compactMap { row in
+            try row.decode(column: "grantAgreement", as: String?.self) == nil ? nil : try grant(row, agreement: "grantAgreement", role: "grantRole")
+        }
+    }
+
     /// The user with their roles per agreement, read on a connection of its own (one more
-    /// small query on the requests that identify a caller).
+    /// small query where a caller is not identified by a token or session).
     func withGrants(_ user: UserAccount?) async throws -> UserAccount? {
         guard var user else { return nil }
         user.grants = try await readingOne { database in
