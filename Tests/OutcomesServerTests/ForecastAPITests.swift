@@ -93,6 +93,27 @@ struct ForecastAPITests {
         }
     }
 
+    @Test("many forecasts at once, the same and different scenarios: all answered, the same question the same answer", arguments: Backend.available)
+    func concurrent(backend: Backend) async throws {
+        try await withAPI(backend) { _, _, client in
+            let queries = (0..<16).map { "/api/forecast?asOf=2026-11-26&scenario=enrolment-stop%3D\(170 + $0 % 4)" }
+            let answers = try await withThrowingTaskGroup(of: (String, HTTPResponse.Status, String?).self) { group in
+                for (index, query) in queries.enumerated() {
+                    group.addTask {
+                        let answer = try await client.send(.get, query, as: index % 2 == 0 ? .dsi : .sg)
+                        let scenario = (answer.object["scenarios"] as? [[String: Any]])?.first
+                        return (query, answer.status, (scenario?["total"] as? [String: Any])?["mean"] as? String)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.count == 16 && answers.allSatisfy { $0.1 == .ok && $0.2 != nil })
+            for query in Set(queries) {
+                #expect(Set(answers.filter { $0.0 == query }.map(\.2)).count == 1, "\(query): one answer")
+            }
+        }
+    }
+
     @Test("the finance page: what is known and what each rate learned; a scenario from the form against the forecast; a bad one answered 422 with its reason")
     func page() async throws {
         try await withAPI(.sqlite) { _, _, client in
