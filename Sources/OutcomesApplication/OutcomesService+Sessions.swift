@@ -196,6 +196,24 @@ extension OutcomesService {
         }
     }
 
+    /// Issue #18: takes away a user's role in this agreement; their roles elsewhere stay, and
+    /// their sessions and tokens end. A role for every agreement (the admin's, a funder's) is
+    /// not one agreement's to take: it is changed, or the user deactivated.
+    public func revokeRole(_ requester: Requester, username: String) async throws {
+        let admin = try authorize(requester, .manageUsers)
+        if admin.username == username { throw ApplicationError.conflict("Du kan ikke fjerne din egen rolle.") }
+        guard let user = try await users(requester).first(where: { $0.username == username }) else {
+            throw ApplicationError.notFound("Brugeren '\(InputRules.visible(username))' findes ikke blandt denne aftales brugere.")
+        }
+        guard RoleGrant.scope(of: user.role, givenIn: commitment.id) != nil else {
+            throw ApplicationError.conflict(
+                "\(user.username) er \(user.role.danishName(in: commitment)) i alle aftaler; skift rollen eller deaktivér brugeren i stedet."
+            )
+        }
+        let revoked = try await store.revokeRole(username: username, audit: requester.audit("revoke-role", subject: "user:\(username) agreement:\(commitment.id)"))
+        guard revoked else { throw ApplicationError.notFound("Brugeren '\(InputRules.visible(username))' findes ikke blandt denne aftales brugere.") }
+    }
+
     public func resetPassword(_ requester: Requester, username: String, temporaryPassword: String) async throws {
         let admin = try authorize(requester, .manageUsers)
         if admin.username == username { throw ApplicationError.conflict("Skift din egen adgangskode under \"Skift adgangskode\".") }

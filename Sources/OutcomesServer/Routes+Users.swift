@@ -61,6 +61,18 @@ extension OutcomesAPI {
                 let change = try call.decode(ActiveChange.self)
                 return try .json(UserView(try await call.api.service.setUserActive(call.requester, username: call.parameter("username"), isActive: change.isActive), call.api.commitment))
             },
+            Route(
+                .delete,
+                "/api/users/{username}/role",
+                "revokeRole",
+                "Fjern brugerens rolle i denne aftale (rollerne i andre aftaler består; sessioner og API-tokens ophører). Administratorens og en tilskudsgivers rolle gælder alle aftaler og skiftes i stedet",
+                access: .permission(.manageUsers),
+                status: .noContent,
+                response: nil
+            ) { call in
+                try await call.api.service.revokeRole(call.requester, username: call.parameter("username"))
+                return .noContent
+            },
         ]
     }
 

@@ -19,7 +19,7 @@ let expectedAccess: [String: Set<String>] = {
     return [
         "health": ["anyone"], "openapi": ["anyone"], "login": ["anyone"],
         "logout": all, "me": all, "changePassword": all, "createToken": all, "listTokens": all, "revokeToken": all,
-        "listUsers": ["adm"], "createUser": ["adm"], "setUserActive": ["adm"],
+        "listUsers": ["adm"], "createUser": ["adm"], "setUserActive": ["adm"], "revokeRole": ["adm"],
         "listAgreements": all, "getAgreement": all, "agreementDiff": all, "agreementFindings": all, "saveAgreement": ["pl"],
         "listMyAgreements": all, "addAgreement": ["adm"], "portfolio": all,
         "listHouseholds": personReaders, "getHousehold": personReaders, "listPersons": personReaders,
@@ -69,6 +69,8 @@ func sample(_ operation: String, for user: String, index: Int) -> Sample? {
     // The token every test user has (Harness), revoked by its owner.
     case "revokeToken": return Sample(path: ["id": String(OutcomesService.digest(TestUser(rawValue: user)?.token ?? "").prefix(16))])
     case "setUserActive": return Sample(path: ["username": "sg"], json: ["isActive": true])
+    // The evaluator the same user made with createUser just before (routes run in order).
+    case "revokeRole": return Sample(path: ["username": "ny-\(user)"])
     case "createUser": return Sample(json: ["username": "ny-\(user)", "displayName": "Ny", "role": "evaluator", "password": "en-lang-adgangskode"])
     case "getAgreement": return Sample(path: ["agreement": viborg.id, "version": String(viborg.version)])
     case "agreementDiff": return Sample(path: ["agreement": viborg.id, "version": String(viborg.version)], query: "?from=\(viborg.version)")

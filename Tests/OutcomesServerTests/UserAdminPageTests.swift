@@ -56,4 +56,33 @@ struct UserAdminPageTests {
             #expect(try await client.send(.get, "/brugere/sg", headers: [.cookie: pl]).status == .forbidden)
         }
     }
+
+    /// Issue #18: a role given in one agreement is taken away there, in the browser and through
+    /// the API; a role for every agreement is changed instead.
+    @Test("take a user's role in this agreement away: page and API; a funder's or the admin's own role is refused with the reason", arguments: Backend.available)
+    func revokeRole(backend: Backend) async throws {
+        try await withAPI(backend) { _, store, client in
+            let (adm, csrf) = try await WebPageTests().logIn(client, .adm)
+            #expect(try await client.send(.get, "/brugere/ev", headers: [.cookie: adm]).text.contains("Fjern rollen i denne aftale"))
+            #expect(!(try await client.send(.get, "/brugere/dsi", headers: [.cookie: adm]).text.contains("Fjern rollen i denne aftale")), "a funder's role holds in every agreement")
+            // The web: the evaluator's role goes; their token with it.
+            #expect(try await client.send(.get, "/api/me", as: .ev).status == .ok)
+            let revoked = try await post(client, "/brugere/ev/fjern-rolle", "_csrf=\(csrf)", cookie: adm)
+            #expect(revoked.status == .ok && revoked.text.contains("ev har ikke længere en rolle i denne aftale"))
+            #expect(!revoked.text.contains("href=\"/brugere/ev\""))
+            #expect(try await client.send(.get, "/api/me", as: .ev).status == .unauthorized)
+            #expect(try await store.user(named: "ev")?.grants?.isEmpty == true)
+            #expect(try await store.auditEntries().contains { $0.event.action == "revoke-role" && $0.event.subject.hasPrefix("user:ev") })
+            // The API: the steering group's role; again: 404; a funder's, one's own: 409 with why.
+            #expect(try await client.send(.delete, "/api/users/sg/role", as: .pl).status == .forbidden)
+            #expect(try await client.send(.delete, "/api/users/sg/role", as: .adm).status == .noContent)
+            let again = try await client.send(.delete, "/api/users/sg/role", as: .adm)
+            #expect(again.status == .notFound && again.text.contains("findes ikke blandt denne aftales brugere"))
+            let funder = try await client.send(.delete, "/api/users/dsi/role", as: .adm)
+            #expect(funder.status == .conflict && funder.text.contains("i alle aftaler"))
+            let own = try await client.send(.delete, "/api/users/adm/role", as: .adm)
+            #expect(own.status == .conflict && own.text.contains("din egen rolle"))
+            #expect(try await store.user(named: "dsi")?.grants?.isEmpty == false)
+        }
+    }
 }

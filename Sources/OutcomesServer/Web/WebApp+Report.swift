@@ -326,6 +326,10 @@ extension WebApp {
                     case "genaktiver": _ = try await service.setUserActive(requester, username: name, isActive: true)
                     case "adgangskode": try await service.resetPassword(requester, username: name, temporaryPassword: fields["password", default: ""])
                     case "token": try await service.revokeToken(requester, id: fields["token", default: ""], of: name)
+                    case "fjern-rolle":
+                        try await service.revokeRole(requester, username: name)
+                        // The user has no role here any more, so no page of theirs either.
+                        return try await usersPage(caller, now: now, flash: "\(name) har ikke længere en rolle i denne aftale; sessioner og tokens er stoppet.")
                     default: throw Refusal.notFound("Siden findes ikke.")
                     }
                 } catch let error as ApplicationError {
@@ -366,6 +370,8 @@ extension WebApp {
         context["account"] = [
             "username": user.username, "displayName": values["displayName"] ?? user.displayName, "roleName": user.role.danishName(in: api.commitment),
             "isActive": user.isActive, "mustChangePassword": user.mustChangePassword, "isSelf": user.username == caller.user.username,
+            // Issue #18: a role given in this agreement can be taken away here.
+            "revocable": RoleGrant.scope(of: user.role, givenIn: api.commitment.id) != nil, "agreementTitle": api.commitment.title,
             "roles": assignableRoles.map { ["value": $0.storedForm, "label": $0.danishName(in: api.commitment), "selected": $0.storedForm == chosen] },
             "tokens": try await api.service.tokens(requester, of: user.username).map { ["id": $0.id, "name": $0.name, "createdAt": LocalDate.danishTimestamp($0.createdAt)] },
         ] as [String: Any]
