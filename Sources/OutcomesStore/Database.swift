@@ -221,7 +221,15 @@ final class PostgresDatabaseAccess: DatabaseAccess {
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         let logger = Logger(label: "outcomes.store")
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        // The pool leases connections only once `run()` has begun; a lease before that works
+        // but warns. Wait until the runner's task has started (it calls `run()` next).
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let runner = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        await Task.yield()
         let access = PostgresDatabaseAccess(client: client, runner: runner, logger: logger)
         if let schema {
             do {
