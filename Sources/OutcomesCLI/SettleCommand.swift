@@ -160,15 +160,21 @@ public struct SettleCommand: AsyncParsableCommand {
         let commitment = try await options.resolve(database: database)
         let day = LocalDate(iso: asOf)!
         if let database {
-            do {
-                let settlement = try await withService(database, commitment: commitment, purpose: purpose) { service, requester in
-                    try await service.settlement(requester, asOf: day, lines: true)
+            // No delivery yet: said in the CLI's words (the service's names the API).
+            let settlement = try await withService(database, commitment: commitment, purpose: purpose) { service, requester -> Settlement? in
+                do {
+                    return try await service.settlement(requester, asOf: day, lines: true)
+                } catch ApplicationError.notFound {
+                    return nil
                 }
-                return (commitment, settlement)
-            } catch ApplicationError.notFound {
-                printError("Databasen \(database) har ingen leverancer endnu: importér en med 'outcomes import'")
+            }
+            guard let settlement else {
+                // A PostgreSQL URL's password is not echoed.
+                let named = database.contains("://") ? (database.split(separator: "@").last.map { "på " + $0 } ?? "") : database
+                printError("Databasen \(named) har ingen leverancer endnu: importér en med 'outcomes import'")
                 throw ExitCode(1)
             }
+            return (commitment, settlement)
         }
         do {
             return (commitment, settle(commitment, try DeliveryImporter.importFolder(data!, commitment: commitment)))

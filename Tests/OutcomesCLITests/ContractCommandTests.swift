@@ -184,6 +184,8 @@ struct ExecutableTests {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first")
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-cli-\(UInt64.random(in: 0...UInt64.max))/store.sqlite")
             .path
+        let empty = try run(["settle", "--database", database, "--as-of", "2026-11-26"])
+        #expect(empty.status == 1 && empty.stderr.contains("har ingen leverancer endnu: importér en med 'outcomes import'"), "\(empty.stderr)")
         let imported = try run(["import", "--data", SettleCommandTests.examples, "--database", database, "--received-on", "2026-11-26"])
         #expect(imported.status == 0 && imported.stdout.hasPrefix("Leverance 1 gemt"))
         let again = try run(["import", "--data", SettleCommandTests.examples, "--database", database])
