@@ -143,7 +143,8 @@ public struct ForecastModel: Sendable {
     ///   ones whose start is still to come, up to the agreement's expected number;
     /// - the expected tables' persons are spread over them as before, in proportion to their
     ///   number;
-    /// - the half-years closed by the date are settled: their amounts per goal are the
+    /// - the half-years closed by the results' date (``ForecastEvidence/resultsAsOf``: the
+    ///   delivery's receipt at the latest) are settled: their amounts per goal are the
     ///   settlement's (approved ones as approved), and nothing in them is simulated;
     /// - every rate's prior is updated with the delivered results (the settlement's lines, not
     ///   the imputed ones): Beta(α + successes, β + failures); goal 3's factor by the delivered
