@@ -31,6 +31,10 @@ public struct AgreementSummary: Sendable {
     public var repayments: RepaymentFigures
     /// The forecast's total repayments: mean, 5 % and 95 %.
     public var expected: ForecastModel.Distribution
+    /// Issue #19: what of it is already known (the settled half-years' repayments), and as a
+    /// share of the mean.
+    public var known: Money = .zero
+    public var knownShare: Ratio = .zero
     /// The return cap (T 5.2), what the settlement computes against it, and how often it binds
     /// in the forecast.
     public var returnCap: Money
@@ -175,7 +179,7 @@ extension OutcomesService {
             )
         }
         let open = compliance.deadlines.filter { $0.status != .met }.sorted { $0.due < $1.due }
-        return AgreementSummary(
+        var summary = AgreementSummary(
             id: commitment.id,
             title: commitment.title,
             version: commitment.version,
@@ -192,6 +196,9 @@ extension OutcomesService {
             nextDeadlines: Array(open.prefix(3)),
             funders: funders
         )
+        summary.known = forecast.known
+        summary.knownShare = forecast.knownShare
+        return summary
     }
 }
 

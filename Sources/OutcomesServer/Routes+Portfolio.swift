@@ -69,6 +69,8 @@ struct PortfolioJSON: Encodable {
         var due: String
         var paid: String
         var expected: Distribution
+        /// Issue #19: the settled half-years' repayments, the same in every run.
+        var known: String
         var returnCap: String
         var returnCapUsed: String
         var returnCapBinds: String
@@ -97,6 +99,7 @@ struct PortfolioJSON: Encodable {
                 computed: s.repayments.computed.machineString, approved: s.repayments.approved.machineString,
                 due: s.repayments.due.machineString, paid: s.repayments.paid.machineString,
                 expected: Distribution(mean: s.expected.mean.machineString, p5: s.expected.p5.machineString, p95: s.expected.p95.machineString),
+                known: s.known.machineString,
                 returnCap: s.returnCap.machineString, returnCapUsed: s.returnCapUsed.machineString,
                 returnCapBinds: s.returnCapBinds.decimalString(scale: 3),
                 breaches: s.breaches, warnings: s.warnings,
@@ -127,7 +130,7 @@ struct PortfolioJSON: Encodable {
         let agreement = Schema.record([
             ("id", .text), ("title", .text), ("version", .integer()), ("enrolled", .integer()), ("target", .integer()),
             ("computed", .money), ("approved", .money), ("due", .money), ("paid", .money), ("expected", distribution),
-            ("returnCap", .money), ("returnCapUsed", .money), ("returnCapBinds", .text), ("breaches", .integer()), ("warnings", .integer()),
+            ("known", .money), ("returnCap", .money), ("returnCapUsed", .money), ("returnCapBinds", .text), ("breaches", .integer()), ("warnings", .integer()),
             ("nextDeadlines", .array(deadline)), ("funders", .array(funder)),
         ])
         let total = Schema.record([

@@ -155,6 +155,9 @@ struct PortfolioTests {
             #expect((rows[1]["expected"] as? [String: Any])?["mean"] as? String == expected)
             #expect(expected != ForecastModel(Self.aarhus).run(10_000, seed: 2023).total.mean.machineString)
             #expect(((forecast.object["base"] as? [String: Any])?["total"] as? [String: Any])?["mean"] as? String == ForecastModel(Self.aarhus).run(10_000, seed: 2023).total.mean.machineString)
+            // What is already known of it: the settled half-years, as the forecast says.
+            #expect(rows[1]["known"] as? String == (forecast.object["known"] as? [String: Any])?["amount"] as? String)
+            #expect((rows[0]["known"] as? String).map { $0 != "0.00" } == true)
             // Totals per funder: DSI funds both, LBF only Viborg, the co-funder only Aarhus.
             let funders = try #require(answer.object["funders"] as? [[String: Any]])
             let counts = Dictionary(uniqueKeysWithValues: funders.compactMap { f in (f["funder"] as? String).map { ($0, f["agreements"] as? Int ?? 0) } })

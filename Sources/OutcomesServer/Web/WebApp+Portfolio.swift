@@ -67,6 +67,7 @@ extension WebApp {
                 "enrolled": s.enrolled.danishString, "target": s.target.danishString,
                 "approved": s.repayments.approved.danishString, "paid": s.repayments.paid.danishString,
                 "expected": s.expected.mean.danishString, "expectedRange": "\(s.expected.p5.danishShortString) – \(s.expected.p95.danishShortString)",
+                "known": s.known.danishShortString, "knownShare": Percent(roundedShare: s.knownShare).danishString,
                 "capUsed": s.returnCapUsed.danishString, "cap": s.returnCap.danishShortString,
                 "capBinds": Percent(roundedShare: s.returnCapBinds).danishString, "breaches": s.breaches.danishString,
             ]
@@ -93,18 +94,18 @@ extension WebApp {
                 name: "Aftaler",
                 header: [
                     "Aftale", "Version", "Indskrevet", "Mål", "Beregnet", "Godkendt", "Forfalden", "Betalt", "Forventet (middel)", "Forventet 5 %",
-                    "Forventet 95 %", "Afkastloft", "Afkastloft brugt", "Loftet binder", "Åbne brud", "Advarsler", "Næste frist", "Næste frist dato",
+                    "Forventet 95 %", "Heraf kendt (afregnede halvår)", "Afkastloft", "Afkastloft brugt", "Loftet binder", "Åbne brud", "Advarsler", "Næste frist", "Næste frist dato",
                 ],
                 rows: figures.agreements.map { s in
                     [
                         .text(s.title), .integer(s.version), .integer(s.enrolled), .integer(s.target), .money(s.repayments.computed),
                         .money(s.repayments.approved), .money(s.repayments.due), .money(s.repayments.paid), .money(s.expected.mean),
-                        .money(s.expected.p5), .money(s.expected.p95), .money(s.returnCap), .money(s.returnCapUsed),
+                        .money(s.expected.p5), .money(s.expected.p95), .money(s.known), .money(s.returnCap), .money(s.returnCapUsed),
                         .percent(Double(s.returnCapBinds.decimalString(scale: 4)) ?? 0), .integer(s.breaches), .integer(s.warnings),
                         .text(s.nextDeadlines.first.map { "\($0.what) (\($0.clause.reference))" } ?? ""), s.nextDeadlines.first.map { .date($0.due) } ?? .text(""),
                     ]
                 },
-                widths: [40, 8, 10, 8, 16, 16, 16, 16, 16, 16, 16, 16, 16, 10, 10, 10, 50, 14]
+                widths: [40, 8, 10, 8, 16, 16, 16, 16, 16, 16, 16, 18, 16, 16, 10, 10, 10, 50, 14]
             ),
             Workbook.Sheet(
                 name: "Tilskudsgivere",
