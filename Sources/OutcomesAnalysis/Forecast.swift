@@ -243,7 +243,6 @@ public struct ForecastModel: Sendable {
             spread: 1 / precision.squareRoot(),
             observations: improvementRatios.count
         )
-        if improvementRatios.isEmpty { improvementFactor.mean = 1 }
         for case let .rateFactor(goal, factor) in changes {
             guard let g = goals.firstIndex(where: { $0.number == goal }) else { continue }
             for s in sources.indices where sources[s].goal == g { sources[s].factor = (sources[s].factor * factor).billionths }
@@ -479,12 +478,6 @@ public struct ForecastModel: Sendable {
     /// Each rate's α, β and scenario factor as doubles, for the runs.
     var sourceParameters: [(alpha: Double, beta: Double, factor: Double)] {
         sources.map { ($0.alpha, $0.beta, $0.factor.doubleValue) }
-    }
-
-    /// One simulated run's amounts per half-year and goal, in øre, into `slots`.
-    func simulate(into slots: inout [Int64], _ random: inout SeededGenerator) {
-        var rates = [Double](repeating: 0, count: sources.count)
-        simulate(into: &slots, rates: &rates, parameters: sourceParameters, &random)
     }
 
     /// One run: the rates drawn from their posteriors (issue #19), then the chances at those
